@@ -1,0 +1,28 @@
+// The command line (SPEC §4): arguments in, files out, exit status.
+#ifndef QEMUC_CLI_H_
+#define QEMUC_CLI_H_
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "compiler.h"
+
+namespace qemuc {
+
+constexpr int kExitOk = 0;
+constexpr int kExitProblem = 1;  // the input, the host or the output
+constexpr int kExitUsage = 2;
+
+struct Console {
+  std::ostream& out;
+  std::ostream& err;
+  bool colour = false;  // diagnostics in colour (a terminal, and no NO_COLOR)
+};
+
+// args excludes the program name.
+int RunCli(const std::vector<std::string>& args, Environment& environment, Console& console);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_CLI_H_

@@ -1,0 +1,62 @@
+// The core configuration: the seed's qemu.Config (reference/seed-config.go) plus the additions of
+// SPEC §5 difference 4. Plain values only; every check happened before lowering.
+#ifndef QEMUC_CONFIG_H_
+#define QEMUC_CONFIG_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qemuc {
+
+enum class Target { kX86_64, kAArch64 };
+
+struct Drive {
+  std::string id;
+  std::string file;
+  std::string addr;  // PCI slot[.function]; empty: QEMU picks one
+};
+
+struct Forward {
+  int host_port = 0;
+  int guest_port = 0;
+  std::string protocol = "tcp";
+  std::string host_address;  // empty: all interfaces
+};
+
+struct UserNetwork {
+  std::string network;
+  std::string dhcp_start;
+  std::string dns;
+  std::string host;
+  std::vector<Forward> forwards;
+};
+
+struct TapNetwork {
+  std::string name;
+};
+
+struct Network {
+  std::string id;
+  std::optional<UserNetwork> user;  // exactly one of user and tap is set
+  std::optional<TapNetwork> tap;
+  std::string mac;
+};
+
+struct Config {
+  std::string binary;  // absolute, or a bare name under --no-host-checks
+  Target target = Target::kX86_64;
+  int cpus = 1;
+  int64_t memory_mib = 0;
+  bool kvm = false;
+  std::string kernel;
+  std::string initrd;  // empty: no -initrd
+  std::vector<Drive> drives;
+  std::vector<Network> networks;
+  std::vector<std::string> extra_args;
+};
+
+}  // namespace qemuc
+
+#endif  // QEMUC_CONFIG_H_

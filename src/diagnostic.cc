@@ -1,0 +1,68 @@
+#include "diagnostic.h"
+
+#include <algorithm>
+
+namespace qemuc {
+namespace {
+
+constexpr const char* kBold = "\033[1m";
+constexpr const char* kRed = "\033[1;31m";
+constexpr const char* kGreen = "\033[1;32m";
+constexpr const char* kMagenta = "\033[1;35m";
+constexpr const char* kCyan = "\033[1;36m";
+constexpr const char* kReset = "\033[0m";
+
+class Painter {
+ public:
+  explicit Painter(bool colour) : colour_(colour) {}
+  std::string operator()(const char* style, const std::string& text) const {
+    return colour_ ? style + text + kReset : text;
+  }
+
+ private:
+  bool colour_;
+};
+
+// The source line, then spaces (tabs kept, so that the caret lines up) and "^~~~".
+std::string Snippet(const SourceRange& range, const Painter& paint) {
+  const std::string_view line = range.file->Line(range.line);
+  std::string caret_line;
+  uint32_t column = 1;
+  for (size_t i = 0; i < line.size() && column < range.column; ++i) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    if ((byte & 0xC0) == 0x80) continue;  // a continuation byte belongs to the previous character
+    caret_line += line[i] == '\t' ? '\t' : ' ';
+    ++column;
+  }
+  caret_line.append(range.column > column ? range.column - column : 0, ' ');
+  const std::string caret = "^" + std::string(std::max<uint32_t>(range.length, 1) - 1, '~');
+  return std::string(line) + "\n" + caret_line + paint(kGreen, caret) + "\n";
+}
+
+std::string SeverityLabel(Severity severity, const Painter& paint) {
+  return severity == Severity::kError ? paint(kRed, "error:") : paint(kMagenta, "warning:");
+}
+
+}  // namespace
+
+Diagnostic& Diagnostics::Error(const SourceRange& range, std::string message) {
+  ++error_count_;
+  return all_.emplace_back(Diagnostic{Severity::kError, range, std::move(message), {}});
+}
+
+std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {
+  const Painter paint(colour);
+  const std::string where =
+      diagnostic.range.file != nullptr ? FormatLocation(diagnostic.range) : "qemuc";
+  std::string text = paint(kBold, where + ":") + " " + SeverityLabel(diagnostic.severity, paint) +
+                     " " + paint(kBold, diagnostic.message) + "\n";
+  if (diagnostic.range.valid()) text += Snippet(diagnostic.range, paint);
+  for (const Note& note : diagnostic.notes) {
+    text += paint(kCyan, "note:") + " " + note.message;
+    if (note.range.file != nullptr) text += " " + FormatLocation(note.range);
+    text += "\n";
+  }
+  return text;
+}
+
+}  // namespace qemuc

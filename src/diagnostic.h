@@ -1,0 +1,48 @@
+// One diagnostic type, one sink, one renderer (SPEC §4 "Diagnostics").
+#ifndef QEMUC_DIAGNOSTIC_H_
+#define QEMUC_DIAGNOSTIC_H_
+
+#include <string>
+#include <vector>
+
+#include "source.h"
+
+namespace qemuc {
+
+enum class Severity { kError, kWarning };
+
+// A note adds context to a diagnostic: "first defined at a.yaml:2:3". Its range is optional.
+struct Note {
+  std::string message;
+  SourceRange range;
+};
+
+struct Diagnostic {
+  Severity severity = Severity::kError;
+  SourceRange range;  // no file: the problem is with the command line or the whole run
+  std::string message;
+  std::vector<Note> notes;
+};
+
+// Stages append here and keep going where they can, so one run reports every problem.
+class Diagnostics {
+ public:
+  // Returns the new diagnostic so that a caller can attach notes.
+  Diagnostic& Error(const SourceRange& range, std::string message);
+
+  bool has_errors() const { return error_count_ > 0; }
+  size_t error_count() const { return error_count_; }
+  const std::vector<Diagnostic>& all() const { return all_; }
+
+ private:
+  std::vector<Diagnostic> all_;
+  size_t error_count_ = 0;
+};
+
+// The gcc/clang form: "file:line:col: error: message", the source line, a caret under the range,
+// then "note: ..." lines. With colour, ANSI escapes as clang uses them.
+std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_DIAGNOSTIC_H_

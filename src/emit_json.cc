@@ -1,0 +1,67 @@
+#include <cstdio>
+
+#include "emit.h"
+
+namespace qemuc {
+namespace {
+
+std::string JsonArray(const std::vector<std::string>& items, std::string_view indent) {
+  if (items.empty()) return "[]";
+  std::string text = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    text += (i == 0 ? "\n" : ",\n") + std::string(indent) + "  " + JsonString(items[i]);
+  }
+  return text + "\n" + std::string(indent) + "]";
+}
+
+}  // namespace
+
+std::string JsonString(std::string_view text) {
+  std::string quoted = "\"";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': quoted += "\\\""; break;
+      case '\\': quoted += "\\\\"; break;
+      case '\b': quoted += "\\b"; break;
+      case '\f': quoted += "\\f"; break;
+      case '\n': quoted += "\\n"; break;
+      case '\r': quoted += "\\r"; break;
+      case '\t': quoted += "\\t"; break;
+      default:
+        if (byte < 0x20 || byte == 0x7F) {
+          char escape[8];
+          std::snprintf(escape, sizeof escape, "\\u%04x", byte);
+          quoted += escape;
+        } else {
+          quoted += c;  // UTF-8 stays raw; the loader guarantees it is valid
+        }
+    }
+  }
+  return quoted + "\"";
+}
+
+Emitted EmitJson(const Invocation& invocation) {
+  std::string text = "{\n";
+  text += "  \"format\": \"qemuc-invocation\",\n";
+  text += "  \"version\": 1,\n";
+  text += "  \"name\": " + JsonString(invocation.name) + ",\n";
+  text += "  \"sources\": " + JsonArray(invocation.sources, "  ") + ",\n";
+  text += "  \"argv\": " + JsonArray(invocation.argv, "  ") + "\n";
+  text += "}\n";
+  return {text, ""};
+}
+
+Emitted EmitArgs(const Invocation& invocation) {
+  std::string text;
+  for (const std::string& arg : invocation.argv) {
+    if (arg.find('\n') != std::string::npos) {
+      return {"", "argument " + JsonString(arg) +
+                      " contains a newline, which --format args cannot represent; use --format json"};
+    }
+    text += arg + "\n";
+  }
+  return {text, ""};
+}
+
+}  // namespace qemuc

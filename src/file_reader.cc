@@ -1,0 +1,108 @@
+#include "file_reader.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "utf8.h"
+
+namespace qemuc {
+namespace {
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string TooLarge(size_t bytes) {
+  return "file is larger than 1 MiB (" + std::to_string(bytes) + " bytes)";
+}
+
+}  // namespace
+
+ReadResult DiskFileReader::Read(const std::string& path) const {
+  // O_NONBLOCK: opening a FIFO with no writer must not hang; fstat then refuses it.
+  const FileDescriptor fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
+  struct stat info {};
+  if (fstat(fd.get(), &info) != 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
+  if (!S_ISREG(info.st_mode)) {
+    return ReadResult(std::in_place_index<1>, "not a regular file (" + FileTypeName(info.st_mode) + ")");
+  }
+  if (static_cast<size_t>(info.st_size) > kMaxProfileBytes) {
+    return ReadResult(std::in_place_index<1>, TooLarge(static_cast<size_t>(info.st_size)));
+  }
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
+    if (n == 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    // The file may have grown since fstat.
+    if (text.size() > kMaxProfileBytes) return ReadResult(std::in_place_index<1>, TooLarge(text.size()));
+  }
+  return ReadResult(std::in_place_index<0>, std::move(text));
+}
+
+ReadResult MemoryFileReader::Read(const std::string& path) const {
+  const auto it = files_.find(path);
+  if (it == files_.end()) return ReadResult(std::in_place_index<1>, std::strerror(ENOENT));
+  if (it->second.size() > kMaxProfileBytes) {
+    return ReadResult(std::in_place_index<1>, TooLarge(it->second.size()));
+  }
+  return ReadResult(std::in_place_index<0>, it->second);
+}
+
+const SourceFile* SourceSet::Add(std::string path, std::string display_path, std::string text) {
+  auto file = std::make_unique<SourceFile>(std::move(path), std::move(display_path), std::move(text));
+  const std::lock_guard<std::mutex> lock(mutex_);
+  return files_.emplace_back(std::move(file)).get();
+}
+
+const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
+                             const std::string& display_path, Diagnostics& diagnostics) {
+  ReadResult result = reader.Read(path);
+  if (!ReadOk(result)) {
+    const SourceFile* named = sources.Add(path, display_path, "");
+    diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + std::get<1>(result));
+    return nullptr;
+  }
+  const SourceFile* file = sources.Add(path, display_path, std::move(std::get<0>(result)));
+  if (const auto bad = FindInvalidUtf8(file->text())) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(file->text()[*bad]));
+    diagnostics.Error(RangeAtOffset(*file, *bad),
+                      std::string("invalid UTF-8 (byte ") + byte + "); profiles must be UTF-8 text");
+    return nullptr;
+  }
+  if (const size_t nul = file->text().find('\0'); nul != std::string::npos) {
+    diagnostics.Error(RangeAtOffset(*file, nul), "NUL byte in file; profiles must be text");
+    return nullptr;
+  }
+  return file;
+}
+
+}  // namespace qemuc

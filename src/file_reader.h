@@ -1,0 +1,64 @@
+// Reading profile files. The pipeline never opens files itself: it asks a FileReader, so tests
+// run on an in-memory file system (ninja's DiskInterface pattern).
+#ifndef QEMUC_FILE_READER_H_
+#define QEMUC_FILE_READER_H_
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <variant>
+#include <deque>
+
+#include "diagnostic.h"
+#include "source.h"
+
+namespace qemuc {
+
+constexpr size_t kMaxProfileBytes = 1024 * 1024;
+
+// Either the file's bytes or why they could not be read ("No such file or directory").
+using ReadResult = std::variant<std::string, std::string>;
+inline bool ReadOk(const ReadResult& result) { return result.index() == 0; }
+
+class FileReader {
+ public:
+  virtual ~FileReader() = default;
+  // Reads a regular file of at most kMaxProfileBytes. Never blocks on a FIFO or device.
+  virtual ReadResult Read(const std::string& path) const = 0;
+};
+
+class DiskFileReader : public FileReader {
+ public:
+  ReadResult Read(const std::string& path) const override;
+};
+
+class MemoryFileReader : public FileReader {
+ public:
+  void Add(const std::string& path, std::string text) { files_[path] = std::move(text); }
+  ReadResult Read(const std::string& path) const override;
+
+ private:
+  std::map<std::string, std::string> files_;
+};
+
+// Owns every loaded SourceFile, so that ranges stay valid for the whole run.
+class SourceSet {
+ public:
+  const SourceFile* Add(std::string path, std::string display_path, std::string text);
+
+ private:
+  std::mutex mutex_;
+  std::deque<std::unique_ptr<SourceFile>> files_;
+};
+
+// Reads a profile file and checks its bytes (valid UTF-8, no NUL). On failure reports an error
+// at the file (or at the offending byte) and returns nullptr. `at` is where the file was named
+// (an extends entry), if anywhere.
+const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
+                             const std::string& display_path, Diagnostics& diagnostics);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_FILE_READER_H_

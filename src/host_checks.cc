@@ -1,0 +1,77 @@
+#include "host_checks.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "paths.h"
+
+namespace qemuc {
+namespace {
+
+std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::optional<std::string> FindInSearchPath(const std::string& name, const Host& host) {
+  const std::string search_path = host.SearchPath();
+  size_t start = 0;
+  for (;;) {
+    const size_t end = std::min(search_path.find(':', start), search_path.size());
+    // An empty PATH entry means the current directory, as for execvp.
+    const std::string directory = end == start ? "." : search_path.substr(start, end - start);
+    const std::string candidate = directory + "/" + name;
+    if (!host.RegularFileProblem(candidate) && host.IsExecutable(candidate)) return AbsolutePath(candidate);
+    if (end == search_path.size()) return std::nullopt;
+    start = end + 1;
+  }
+}
+
+void CheckBinary(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics) {
+  std::string& binary = profile.config.binary;
+  if (profile.binary_is_bare) {
+    if (const std::optional<std::string> found = FindInSearchPath(binary, host)) {
+      binary = *found;
+    } else {
+      diagnostics.Error(profile.binary_range, "QEMU binary " + Quote(binary) + " not found in PATH")
+          .notes.push_back({"install QEMU, set qemu.binary to its path, or pass --no-host-checks", {}});
+    }
+    return;
+  }
+  if (const std::optional<std::string> problem = host.RegularFileProblem(binary)) {
+    diagnostics.Error(profile.binary_range, "QEMU binary " + binary + ": " + *problem);
+  } else if (!host.IsExecutable(binary)) {
+    diagnostics.Error(profile.binary_range, "QEMU binary " + binary + " is not executable");
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> RealHost::RegularFileProblem(const std::string& path) const {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return std::string(std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) return std::string("is a directory");
+  if (!S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode)) return std::string("is not a regular file");
+  return std::nullopt;
+}
+
+bool RealHost::IsExecutable(const std::string& path) const { return access(path.c_str(), X_OK) == 0; }
+
+std::string RealHost::SearchPath() const {
+  const char* path = std::getenv("PATH");
+  return path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics) {
+  const size_t errors_before = diagnostics.error_count();
+  CheckBinary(profile, host, diagnostics);
+  for (const FileUse& use : profile.files) {
+    if (const std::optional<std::string> problem = host.RegularFileProblem(use.path)) {
+      diagnostics.Error(use.range, use.role + " " + use.path + ": " + *problem);
+    }
+  }
+  return diagnostics.error_count() == errors_before;
+}
+
+}  // namespace qemuc

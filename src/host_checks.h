@@ -1,0 +1,36 @@
+// The only stage that looks at the machine (SPEC §3): the QEMU binary exists and is executable
+// (a bare name is looked up in PATH and made absolute, SPEC §5 difference 3), and the kernel,
+// initrd and drive files exist. Skipped entirely with --no-host-checks.
+#ifndef QEMUC_HOST_CHECKS_H_
+#define QEMUC_HOST_CHECKS_H_
+
+#include <optional>
+#include <string>
+
+#include "diagnostic.h"
+#include "lower.h"
+
+namespace qemuc {
+
+class Host {
+ public:
+  virtual ~Host() = default;
+  // Why `path` is not an existing regular file, or nullopt when it is one.
+  virtual std::optional<std::string> RegularFileProblem(const std::string& path) const = 0;
+  virtual bool IsExecutable(const std::string& path) const = 0;
+  virtual std::string SearchPath() const = 0;  // $PATH
+};
+
+class RealHost : public Host {
+ public:
+  std::optional<std::string> RegularFileProblem(const std::string& path) const override;
+  bool IsExecutable(const std::string& path) const override;
+  std::string SearchPath() const override;
+};
+
+// Resolves profile.config.binary in place. Returns false when it reported a problem.
+bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_HOST_CHECKS_H_

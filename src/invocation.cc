@@ -1,0 +1,116 @@
+#include "invocation.h"
+
+namespace qemuc {
+namespace {
+
+using Args = std::vector<std::string>;
+
+void AppendTarget(const Config& config, Args& argv) {
+  switch (config.target) {
+    case Target::kAArch64:
+      if (config.kvm) {
+        argv.insert(argv.end(), {"-machine", "virt,gic_version=host", "-cpu", "host", "-enable-kvm"});
+      } else {
+        argv.insert(argv.end(), {"-machine", "virt,gic_version=3", "-machine", "virtualization=true",
+                                 "-cpu", "cortex-a53"});
+      }
+      return;
+    case Target::kX86_64:
+      // isa-debug-exit: a guest write to port 0xf4 ends QEMU with status (value << 1) | 1.
+      argv.insert(argv.end(), {"-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"});
+      if (config.kvm) {
+        argv.insert(argv.end(), {"-cpu", "host", "-enable-kvm"});
+      } else {
+        argv.insert(argv.end(), {"-cpu", "Haswell,+smap,-check,-fsgsbase"});
+      }
+      return;
+  }
+}
+
+void AppendDrive(const Drive& drive, Args& argv) {
+  argv.push_back("-drive");
+  argv.push_back("id=" + OptionValue(drive.id) + ",file=" + OptionValue(drive.file) +
+                 ",format=raw,if=none,cache=unsafe,aio=threads");
+  std::string device = "virtio-blk-pci,drive=" + OptionValue(drive.id) + ",iothread=iothread0";
+  if (!drive.addr.empty()) device += ",addr=" + OptionValue(drive.addr);
+  argv.push_back("-device");
+  argv.push_back(device);
+}
+
+// SPEC §5 difference 4: protocol and host address are emitted as set; the seed always wrote
+// "tcp::HOST-:GUEST", which is what the defaults give.
+std::string HostForward(const Forward& forward) {
+  return ",hostfwd=" + OptionValue(forward.protocol) + ":" + OptionValue(forward.host_address) + ":" +
+         std::to_string(forward.host_port) + "-:" + std::to_string(forward.guest_port);
+}
+
+std::string UserNetdev(const Network& network) {
+  const UserNetwork& user = *network.user;
+  std::string netdev = "user,id=" + OptionValue(network.id);
+  if (!user.network.empty()) netdev += ",net=" + OptionValue(user.network);
+  if (!user.dhcp_start.empty()) netdev += ",dhcpstart=" + OptionValue(user.dhcp_start);
+  if (!user.dns.empty()) netdev += ",dns=" + OptionValue(user.dns);
+  if (!user.host.empty()) netdev += ",host=" + OptionValue(user.host);
+  for (const Forward& forward : user.forwards) netdev += HostForward(forward);
+  return netdev;
+}
+
+void AppendNetwork(const Network& network, Args& argv) {
+  argv.push_back("-netdev");
+  if (network.tap) {
+    // As the seed: no configuration scripts; qemuc has no use for them either.
+    argv.push_back("tap,id=" + OptionValue(network.id) + ",ifname=" + OptionValue(network.tap->name) +
+                   ",script=no,downscript=no");
+  } else {
+    argv.push_back(UserNetdev(network));
+  }
+  std::string device = "virtio-net-pci,netdev=" + OptionValue(network.id);
+  if (!network.mac.empty()) device += ",mac=" + OptionValue(network.mac);
+  argv.push_back("-device");
+  argv.push_back(device);
+}
+
+std::string JoinWithSpaces(const std::vector<std::string>& words) {
+  std::string joined;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (i > 0) joined += ' ';
+    joined += words[i];
+  }
+  return joined;
+}
+
+}  // namespace
+
+std::string OptionValue(std::string_view value) {
+  std::string escaped;
+  escaped.reserve(value.size());
+  for (const char c : value) {
+    escaped += c;
+    if (c == ',') escaped += ',';
+  }
+  return escaped;
+}
+
+Args CreateInvocation(const Config& config, const std::vector<std::string>& kernel_args) {
+  // SPEC §5 difference 3: the binary was resolved (PATH, then absolute) before lowering.
+  Args argv = {config.binary};
+  AppendTarget(config, argv);
+  argv.insert(argv.end(), {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus),
+                           "-nographic", "-serial", "stdio", "-monitor", "none"});
+  // -kernel and -initrd take raw file names: QEMU does not split them at commas.
+  argv.insert(argv.end(), {"-kernel", config.kernel});
+  // SPEC §5 difference 2: the seed always passed -initrd, and QEMU fails on -initrd "".
+  if (!config.initrd.empty()) argv.insert(argv.end(), {"-initrd", config.initrd});
+  argv.insert(argv.end(), {"-object", "iothread,id=iothread0"});
+  for (const Drive& drive : config.drives) AppendDrive(drive, argv);
+  for (const Network& network : config.networks) AppendNetwork(network, argv);
+  // The seed treats no network at all as a request to disable networking.
+  if (config.networks.empty()) argv.insert(argv.end(), {"-net", "none"});
+  // SPEC §5 difference 4: extra_args, which the seed lacks, go just before -append.
+  argv.insert(argv.end(), config.extra_args.begin(), config.extra_args.end());
+  // Always present, as in the seed, even when empty; the kernel sees it verbatim.
+  argv.insert(argv.end(), {"-append", JoinWithSpaces(kernel_args)});
+  return argv;
+}
+
+}  // namespace qemuc

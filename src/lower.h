@@ -1,0 +1,39 @@
+// lower: the merged profile tree -> the core Config, with every path resolved against the
+// directory of the file that wrote it. Runs only on a tree that passed the shape check.
+#ifndef QEMUC_LOWER_H_
+#define QEMUC_LOWER_H_
+
+#include <string>
+#include <vector>
+
+#include "config.h"
+#include "diagnostic.h"
+#include "node.h"
+
+namespace qemuc {
+
+// A file the compiled profile refers to, kept with the place that named it for host checks.
+struct FileUse {
+  std::string role;  // "kernel", "initrd", "drive 'blk0'"
+  std::string path;  // resolved, absolute
+  SourceRange range;
+};
+
+struct LoweredProfile {
+  std::string name;
+  std::string description;
+  Config config;
+  std::vector<std::string> cmdline;  // the profile's kernel arguments, in order
+  bool binary_is_bare = false;       // no '/': looked up in PATH by the host checks
+  SourceRange binary_range;          // qemu.binary, or qemu.target when the binary is the default
+  std::vector<FileUse> files;
+};
+
+// `profile_path` names the profile file (its stem is the default name). Reports missing
+// required keys (unless the profile is abstract, which cannot be compiled at all).
+std::optional<LoweredProfile> LowerProfile(const Node& merged, const SourceFile& profile_file,
+                                           Diagnostics& diagnostics);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_LOWER_H_

@@ -1,0 +1,53 @@
+#include "output_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "paths.h"
+
+namespace qemuc {
+namespace {
+
+std::string WriteAll(int fd, const std::string& contents) {
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::strerror(errno);
+    written += static_cast<size_t>(n);
+  }
+  return "";
+}
+
+mode_t CurrentUmask() {
+  const mode_t mask = umask(0);
+  umask(mask);
+  return mask;
+}
+
+}  // namespace
+
+std::string WriteFileAtomically(const std::string& path, const std::string& contents, bool executable) {
+  const std::string directory = DirectoryOf(path).empty() ? "." : DirectoryOf(path);
+  std::string name = directory + "/.qemuc-XXXXXX";
+  std::vector<char> temporary(name.begin(), name.end());
+  temporary.push_back('\0');
+  const int fd = mkstemp(temporary.data());
+  if (fd < 0) return std::strerror(errno);
+  const std::string temporary_path(temporary.data());
+  const mode_t mode = static_cast<mode_t>((executable ? 0777 : 0666) & ~CurrentUmask());
+  std::string error = WriteAll(fd, contents);
+  if (error.empty() && fchmod(fd, mode) != 0) error = std::strerror(errno);
+  if (error.empty() && fsync(fd) != 0) error = std::strerror(errno);
+  if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
+  if (error.empty() && rename(temporary_path.c_str(), path.c_str()) != 0) error = std::strerror(errno);
+  if (!error.empty()) unlink(temporary_path.c_str());
+  return error;
+}
+
+}  // namespace qemuc

@@ -1,0 +1,27 @@
+#include "paths.h"
+
+#include <filesystem>
+
+namespace qemuc {
+
+namespace fs = std::filesystem;
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ignored;  // current_path fails only when the directory was removed
+  return ResolveAgainst(fs::current_path(ignored).string(), path);
+}
+
+std::string DirectoryOf(const std::string& file) { return fs::path(file).parent_path().string(); }
+
+std::string ResolveAgainst(const std::string& directory, const std::string& path) {
+  const fs::path value(path);
+  const fs::path joined = value.is_absolute() ? value : fs::path(directory) / value;
+  std::string normal = joined.lexically_normal().string();
+  // "/a/b/" and "/a/b" name the same file; keep one spelling.
+  if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
+}
+
+std::string Stem(const std::string& file) { return fs::path(file).stem().string(); }
+
+}  // namespace qemuc

@@ -1,0 +1,24 @@
+// Lexical path handling (SPEC §2.2): relative paths resolve against the directory of the file
+// that wrote them and are emitted absolute and normalised; symbolic links are not resolved.
+#ifndef QEMUC_PATHS_H_
+#define QEMUC_PATHS_H_
+
+#include <string>
+
+namespace qemuc {
+
+// `path` made absolute against the current directory, then lexically normalised.
+std::string AbsolutePath(const std::string& path);
+
+// The directory part of a file path ("/a/b.yaml" -> "/a").
+std::string DirectoryOf(const std::string& file);
+
+// `path` resolved against `directory` (unless already absolute), lexically normalised.
+std::string ResolveAgainst(const std::string& directory, const std::string& path);
+
+// "boards/x64-dev.yaml" -> "x64-dev".
+std::string Stem(const std::string& file);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_PATHS_H_

@@ -1,0 +1,130 @@
+#include "schema.h"
+
+namespace qemuc {
+namespace {
+
+using T = FieldType;
+
+Field Port(std::string_view name, std::string_view description) {
+  return Field(name, T::kInteger, description).Required().Min(1).Max(65535);
+}
+
+Field Forwards() {
+  return Field("forwards", T::kKeyedList, "Host port forwards into the guest, keyed by guest port.")
+      .KeyedBy("guest")
+      .Children({
+          Port("guest", "Port in the guest."),
+          Port("host", "Port on the host."),
+          Field("protocol", T::kEnum, "Transport protocol.").OneOf({"tcp", "udp"}).Default("tcp"),
+          Field("host_address", T::kString, "IPv4 address on the host to listen on (default: all)."),
+      });
+}
+
+Field UserNetwork() {
+  return Field("user", T::kMapping, "User-mode (slirp) networking.")
+      .Children({
+          Field("network", T::kString, "IPv4 network in CIDR form, e.g. 10.0.2.0/24."),
+          Field("dhcp_start", T::kString, "First address handed out by the built-in DHCP server."),
+          Field("dns", T::kString, "Address of the built-in DNS server."),
+          Field("host", T::kString, "Address of the host inside the guest network."),
+          Forwards(),
+      });
+}
+
+Field TapNetwork() {
+  return Field("tap", T::kMapping, "A host tap interface.")
+      .Children({Field("name", T::kString, "Host tap interface name (at most 15 bytes).").Required()});
+}
+
+Field Drives() {
+  return Field("drives", T::kKeyedList, "virtio-blk drives, keyed by id.")
+      .KeyedBy("id")
+      .Children({
+          Field("id", T::kString, "QEMU id of the drive."),
+          Field("file", T::kPath, "Raw disk image file.").Required(),
+          Field("addr", T::kString, "PCI address slot[.function], e.g. \"05.0\"."),
+      });
+}
+
+Field Networks() {
+  return Field("networks", T::kKeyedList, "virtio-net devices, keyed by id; each user or tap.")
+      .KeyedBy("id")
+      .Children({
+          Field("id", T::kString, "QEMU id of the network device."),
+          Field("mac", T::kString, "Unicast MAC address xx:xx:xx:xx:xx:xx."),
+          UserNetwork(),
+          TapNetwork(),
+      });
+}
+
+Field Qemu() {
+  return Field("qemu", T::kMapping, "The virtual machine.")
+      .Children({
+          Field("binary", T::kPath, "QEMU binary; a bare name is looked up in PATH.")
+              .Default("qemu-system-<target>"),
+          Field("target", T::kEnum, "Guest architecture.").OneOf({"x86_64", "aarch64"}).Required(),
+          Field("cpus", T::kInteger, "Number of virtual CPUs.").Default("1").Min(1),
+          Field("memory", T::kMemory, "RAM: MiB as an integer, or a string with K/M/G/T.").Required(),
+          Field("kvm", T::kBool, "Use KVM acceleration.").Default("false"),
+          Field("kernel", T::kPath, "Kernel image.").Required(),
+          Field("initrd", T::kPath, "Initial ramdisk image."),
+          Drives(),
+          Networks(),
+          Field("extra_args", T::kArgs, "Raw QEMU arguments, appended before -append."),
+      });
+}
+
+Field Systemd() {
+  return Field("systemd", T::kMapping, "Settings for --format systemd.")
+      .Children({
+          Field("description", T::kString, "Unit description (default: from name and description)."),
+          Field("user", T::kString, "User to run QEMU as."),
+          Field("group", T::kString, "Group to run QEMU as."),
+          Field("restart", T::kEnum, "When systemd restarts the VM.")
+              .OneOf({"no", "on-failure", "always"})
+              .Default("on-failure"),
+          Field("restart_sec", T::kInteger, "Seconds before a restart.").Default("5").Min(0),
+          Field("after", T::kStringList, "Units to start after."),
+          Field("wants", T::kStringList, "Units wanted by this one."),
+          Field("wanted_by", T::kString, "Target that installs the unit.").Default("multi-user.target"),
+          Field("graceful_stop", T::kBool, "Stop with QMP system_powerdown, then wait.").Default("false"),
+          Field("stop_timeout", T::kInteger, "Seconds to wait for the VM to stop.").Default("90").Min(1),
+          Field("hardening", T::kBool, "Sandboxing directives QEMU tolerates.").Default("true"),
+      });
+}
+
+Field Root() {
+  return Field("", T::kMapping, "A qemuc profile.")
+      .Children({
+          Field("extends", T::kExtends, "Parent profile(s), relative to this file."),
+          Field("abstract", T::kBool, "A base or overlay, not compilable on its own; not inherited.")
+              .Default("false"),
+          Field("name", T::kString, "Profile name.").Default("the file name without extension"),
+          Field("description", T::kString, "What this VM is for."),
+          Field("vars", T::kStringMap, "Strings for ${name} interpolation."),
+          Qemu(),
+          Field("cmdline", T::kCmdline, "Kernel command line entries."),
+          Field("overlays", T::kOverlays, "Named overlays, applied with --overlay NAME."),
+          Systemd(),
+      });
+}
+
+}  // namespace
+
+const Field* Field::Find(std::string_view child) const {
+  for (const Field& field : fields) {
+    if (field.name == child) return &field;
+  }
+  return nullptr;
+}
+
+const Field& ProfileSchema() {
+  static const Field root = Root();
+  return root;
+}
+
+bool AllowedInOverlay(std::string_view root_key) {
+  return root_key != "extends" && root_key != "overlays" && root_key != "abstract";
+}
+
+}  // namespace qemuc

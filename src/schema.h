@@ -1,0 +1,67 @@
+// The profile format as one declarative field table (SPEC §2.2). The table drives the shape
+// check of every file, and later `resolve` output and `qemuc schema`, so that they cannot drift
+// (clang-format's mapOptional pattern). Adding a profile key: one row here, one Config field,
+// one line in invocation, one test.
+#ifndef QEMUC_SCHEMA_H_
+#define QEMUC_SCHEMA_H_
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace qemuc {
+
+enum class FieldType {
+  kString,      // any scalar, taken as text
+  kPath,        // a string naming a file, resolved against the directory of the file that wrote it
+  kBool,        // plain true or false
+  kInteger,     // plain decimal
+  kMemory,      // plain decimal MiB, or a string with a K/M/G/T suffix
+  kEnum,        // one of `choices`
+  kStringList,  // a list of strings; merging appends what is new
+  kArgs,        // a list of raw arguments; merging appends as written
+  kCmdline,     // a list of kernel arguments, keyed by the text before '='
+  kMapping,     // the keys of `fields`
+  kKeyedList,   // a list of mappings with the keys of `fields`, identified by the field `key`
+  kStringMap,   // any names to strings (vars)
+  kExtends,     // one path, or a list of paths
+  kOverlays,    // overlay names to partial profiles
+};
+
+struct Field {
+  Field(std::string_view field_name, FieldType field_type, std::string_view field_description)
+      : name(field_name), type(field_type), description(field_description) {}
+
+  // Builders, so that the table reads as one line per key.
+  Field& Children(std::vector<Field> children) { fields = std::move(children); return *this; }
+  Field& KeyedBy(std::string_view item_key) { key = item_key; return *this; }
+  Field& OneOf(std::vector<std::string_view> values) { choices = std::move(values); return *this; }
+  Field& Default(std::string_view value) { default_value = value; return *this; }
+  Field& Required() { required = true; return *this; }
+  Field& Min(int64_t value) { minimum = value; return *this; }
+  Field& Max(int64_t value) { maximum = value; return *this; }
+
+  std::string_view name;
+  FieldType type;
+  std::string_view description;
+  std::vector<Field> fields;              // kMapping, kKeyedList
+  std::string_view key;                   // kKeyedList: the field that identifies an item
+  std::vector<std::string_view> choices;  // kEnum
+  std::string_view default_value;         // as documented; empty when there is none
+  bool required = false;                  // a complete profile (or list item) must set it
+  std::optional<int64_t> minimum;         // kInteger
+  std::optional<int64_t> maximum;         // kInteger
+
+  const Field* Find(std::string_view child) const;
+};
+
+// The root mapping of a profile file.
+const Field& ProfileSchema();
+
+// Keys of the root that an overlay may not set (it is applied to a profile, not extended).
+bool AllowedInOverlay(std::string_view root_key);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_SCHEMA_H_

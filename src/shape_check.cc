@@ -1,0 +1,333 @@
+#include "shape_check.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+
+#include "schema.h"
+#include "spell.h"
+#include "utf8.h"
+
+namespace qemuc {
+namespace {
+
+bool IsDecimal(std::string_view text) {
+  const std::string_view digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
+  return !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Plain decimal without leading zeros ("010" is octal 8 in YAML 1.1), within int64.
+std::optional<int64_t> ParseDecimal(std::string_view text) {
+  if (!IsDecimal(text)) return std::nullopt;
+  const std::string_view digits = text[0] == '-' ? text.substr(1) : text;
+  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::string Lower(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower;
+}
+
+bool IsYaml11Boolean(std::string_view text) {
+  static const std::vector<std::string_view> kWords = {"yes", "no", "on", "off", "y", "n", "true", "false"};
+  const std::string lower = Lower(text);
+  return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
+}
+
+bool IsVariableName(std::string_view name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::string JoinChoices(const std::vector<std::string_view>& choices) {
+  std::string text;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) text += i + 1 == choices.size() ? " or " : ", ";
+    text += choices[i];
+  }
+  return text;
+}
+
+std::vector<std::string_view> FieldNames(const Field& mapping) {
+  std::vector<std::string_view> names;
+  for (const Field& field : mapping.fields) names.push_back(field.name);
+  return names;
+}
+
+class ShapeChecker {
+ public:
+  ShapeChecker(FileRole role, Diagnostics& diagnostics) : role_(role), diagnostics_(diagnostics) {}
+
+  void CheckMapping(const Node& node, const Field& mapping, const std::string& path, FileRole role) {
+    for (const MappingEntry& entry : node.entries) {
+      const Field* field = mapping.Find(entry.key);
+      if (field == nullptr) {
+        const std::string where = path.empty() ? "" : " in " + Quote(path);
+        Error(entry.key_range, "unknown key " + Quote(entry.key) + where + DidYouMean(entry.key, FieldNames(mapping)));
+        continue;
+      }
+      if (path.empty() && role == FileRole::kOverlay && !AllowedInOverlay(entry.key)) {
+        Error(entry.key_range, Quote(entry.key) + " cannot be set in an overlay");
+        continue;
+      }
+      CheckValue(*entry.value, *field, path.empty() ? entry.key : path + "." + entry.key);
+    }
+  }
+
+ private:
+  void Error(const SourceRange& range, std::string message) { diagnostics_.Error(range, std::move(message)); }
+
+  void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
+    Error(node.range, Quote(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node));
+  }
+
+  void CheckValue(const Node& node, const Field& field, const std::string& path) {
+    if (node.tag == NodeTag::kReset) return;  // removes the inherited value; what it holds is ignored
+    if (node.tag == NodeTag::kDelete) {
+      Error(node.range, "'!delete' removes an item of a keyed list or cmdline; it cannot stand for " + Quote(path));
+      return;
+    }
+    switch (field.type) {
+      case FieldType::kString:
+      case FieldType::kPath:
+        CheckString(node, path);
+        break;
+      case FieldType::kBool:
+        CheckBool(node, path);
+        break;
+      case FieldType::kInteger:
+        CheckInteger(node, field, path);
+        break;
+      case FieldType::kMemory:
+        CheckMemory(node, path);
+        break;
+      case FieldType::kEnum:
+        CheckEnum(node, field, path);
+        break;
+      case FieldType::kStringList:
+      case FieldType::kArgs:
+      case FieldType::kCmdline:
+        CheckStringList(node, field, path);
+        break;
+      case FieldType::kMapping:
+        if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
+        CheckMapping(node, field, path, role_);
+        break;
+      case FieldType::kKeyedList:
+        CheckKeyedList(node, field, path);
+        break;
+      case FieldType::kStringMap:
+        CheckStringMap(node, path);
+        break;
+      case FieldType::kExtends:
+        CheckExtends(node, path);
+        break;
+      case FieldType::kOverlays:
+        CheckOverlays(node, path);
+        break;
+    }
+  }
+
+  bool CheckString(const Node& node, const std::string& path) {
+    if (!node.is_scalar()) {
+      WrongKind(node, path, "a string");
+      return false;
+    }
+    if (node.text.find('\0') != std::string::npos) {
+      Error(node.range, Quote(path) + " contains a NUL character");
+      return false;
+    }
+    if (FindInvalidUtf8(node.text)) {
+      Error(node.range, Quote(path) + " is not valid UTF-8 (check its escapes)");
+      return false;
+    }
+    return true;
+  }
+
+  void CheckBool(const Node& node, const std::string& path) {
+    if (!node.is_scalar()) return WrongKind(node, path, "true or false");
+    if (ReadBool(node)) return;
+    Diagnostic& error = diagnostics_.Error(node.range, Quote(path) + " must be true or false, not " +
+                                                           (node.is_plain() ? Quote(node.text) : "a quoted string"));
+    if (IsYaml11Boolean(node.text)) {
+      error.notes.push_back({"booleans are the plain words true and false (YAML 1.2)", {}});
+    }
+  }
+
+  void CheckInteger(const Node& node, const Field& field, const std::string& path) {
+    if (!node.is_scalar()) return WrongKind(node, path, "an integer");
+    const std::optional<int64_t> value = ReadInteger(node);
+    if (!value) {
+      std::string why = node.is_plain() ? Quote(node.text) : "a quoted string";
+      if (node.is_plain() && IsDecimal(node.text)) why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
+      return Error(node.range, Quote(path) + " must be a decimal integer, not " + why);
+    }
+    const bool too_small = field.minimum && *value < *field.minimum;
+    const bool too_large = field.maximum && *value > *field.maximum;
+    if (too_small || too_large) {
+      const std::string bounds = field.maximum ? "between " + std::to_string(*field.minimum) + " and " +
+                                                      std::to_string(*field.maximum)
+                                                : "at least " + std::to_string(*field.minimum);
+      Error(node.range, Quote(path) + " must be " + bounds + ", not " + node.text);
+    }
+  }
+
+  void CheckMemory(const Node& node, const std::string& path) {
+    if (!node.is_scalar()) return WrongKind(node, path, "a size");
+    const MemorySize size = ReadMemory(node);
+    if (!size.error.empty()) Error(node.range, Quote(path) + " " + size.error);
+  }
+
+  void CheckEnum(const Node& node, const Field& field, const std::string& path) {
+    if (!CheckString(node, path)) return;
+    if (std::find(field.choices.begin(), field.choices.end(), node.text) != field.choices.end()) return;
+    Error(node.range, Quote(path) + " must be " + JoinChoices(field.choices) + ", not " + Quote(node.text) +
+                          DidYouMean(node.text, field.choices));
+  }
+
+  void CheckStringList(const Node& node, const Field& field, const std::string& path) {
+    if (!node.is_sequence()) return WrongKind(node, path, "a list");
+    for (const NodePtr& item : node.items) {
+      if (item->tag == NodeTag::kDelete && field.type == FieldType::kCmdline) {
+        CheckString(*item, path + " !delete");
+      } else if (item->tag != NodeTag::kNone) {
+        Error(item->range, "a tag cannot stand on an item of " + Quote(path));
+      } else {
+        CheckString(*item, path + " item");
+      }
+    }
+  }
+
+  void CheckKeyedList(const Node& node, const Field& list, const std::string& path) {
+    if (!node.is_sequence()) return WrongKind(node, path, "a list");
+    std::map<std::string, SourceRange> first_place;
+    for (const NodePtr& item : node.items) {
+      const std::optional<std::pair<std::string, SourceRange>> key = ItemKey(*item, list, path);
+      if (!key) continue;
+      const auto [it, added] = first_place.emplace(key->first, key->second);
+      if (!added) {
+        diagnostics_.Error(key->second, "duplicate " + std::string(list.key) + " " + Quote(key->first) + " in " + Quote(path))
+            .notes.push_back({"first used at", it->second});
+      }
+    }
+  }
+
+  // Checks one item of a keyed list and returns its key and where the key is written.
+  std::optional<std::pair<std::string, SourceRange>> ItemKey(const Node& item, const Field& list,
+                                                             const std::string& path) {
+    if (item.tag == NodeTag::kDelete) {
+      if (!CheckString(item, path + " !delete")) return std::nullopt;
+      return std::make_pair(item.text, item.range);
+    }
+    if (item.tag != NodeTag::kNone) {
+      Error(item.range, "a tag cannot stand on an item of " + Quote(path));
+      return std::nullopt;
+    }
+    if (!item.is_mapping()) {
+      WrongKind(item, path + " item", "a mapping");
+      return std::nullopt;
+    }
+    const MappingEntry* key = item.Find(list.key);
+    const std::string item_path = path + "[" + (key && key->value->is_scalar() ? key->value->text : "") + "]";
+    CheckMapping(item, list, item_path, role_);
+    if (key == nullptr) {
+      Error(item.range, "an item of " + Quote(path) + " needs " + Quote(list.key) +
+                            " (items are merged by it)");
+      return std::nullopt;
+    }
+    if (!key->value->is_scalar() || key->value->tag != NodeTag::kNone) return std::nullopt;
+    return std::make_pair(key->value->text, key->value->range);
+  }
+
+  void CheckStringMap(const Node& node, const std::string& path) {
+    if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
+    for (const MappingEntry& entry : node.entries) {
+      if (!IsVariableName(entry.key)) {
+        Error(entry.key_range, "variable name " + Quote(entry.key) +
+                                   " must be letters, digits and '_', not starting with a digit");
+      }
+      if (entry.value->tag != NodeTag::kReset) CheckString(*entry.value, path + "." + entry.key);
+    }
+  }
+
+  void CheckExtends(const Node& node, const std::string& path) {
+    if (role_ == FileRole::kOverlay) return Error(node.range, "an overlay cannot extend another profile");
+    if (node.is_scalar()) {
+      CheckString(node, path);
+      return;
+    }
+    if (!node.is_sequence()) return WrongKind(node, path, "a path or a list of paths");
+    for (const NodePtr& item : node.items) CheckString(*item, path + " item");
+  }
+
+  void CheckOverlays(const Node& node, const std::string& path) {
+    if (!node.is_mapping()) return WrongKind(node, path, "a mapping of overlay names to settings");
+    for (const MappingEntry& entry : node.entries) {
+      if (!entry.value->is_mapping()) {
+        WrongKind(*entry.value, path + "." + entry.key, "a mapping");
+        continue;
+      }
+      ShapeChecker(FileRole::kOverlay, diagnostics_).CheckMapping(*entry.value, ProfileSchema(), "", FileRole::kOverlay);
+    }
+  }
+
+  FileRole role_;
+  Diagnostics& diagnostics_;
+};
+
+}  // namespace
+
+std::optional<bool> ReadBool(const Node& scalar) {
+  if (!scalar.is_plain()) return std::nullopt;
+  if (scalar.text == "true") return true;
+  if (scalar.text == "false") return false;
+  return std::nullopt;
+}
+
+std::optional<int64_t> ReadInteger(const Node& scalar) {
+  if (!scalar.is_plain()) return std::nullopt;
+  return ParseDecimal(scalar.text);
+}
+
+MemorySize ReadMemory(const Node& scalar) {
+  constexpr int64_t kMiB = 1024 * 1024;
+  if (const std::optional<int64_t> mib = ReadInteger(scalar)) {
+    if (*mib < 1) return {0, "must be at least 1 MiB, not " + scalar.text};
+    return {*mib, ""};
+  }
+  const std::string& text = scalar.text;
+  const std::string_view units = "KMGT";
+  const size_t unit = text.empty() ? std::string::npos : units.find(text.back());
+  const std::string_view number = unit == std::string::npos ? "" : std::string_view(text).substr(0, text.size() - 1);
+  const std::optional<int64_t> count = ParseDecimal(number);
+  if (!count || *count < 0) {
+    return {0, "must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, T: binary units), not " +
+                   (scalar.is_plain() || unit != std::string::npos ? Quote(text) : "a quoted number")};
+  }
+  int64_t bytes = *count;
+  for (size_t i = 0; i <= unit; ++i) {
+    if (bytes > INT64_MAX / 1024) return {0, "is too large: " + text};
+    bytes *= 1024;
+  }
+  if (bytes % kMiB != 0) return {0, "must be a whole number of MiB, not " + text};
+  if (bytes < kMiB) return {0, "must be at least 1 MiB, not " + text};
+  return {bytes / kMiB, ""};
+}
+
+bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
+  const size_t errors_before = diagnostics.error_count();
+  ShapeChecker(role, diagnostics).CheckMapping(root, ProfileSchema(), "", role);
+  return diagnostics.error_count() == errors_before;
+}
+
+}  // namespace qemuc

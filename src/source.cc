@@ -1,0 +1,72 @@
+#include "source.h"
+
+#include <algorithm>
+
+#include "utf8.h"
+
+namespace qemuc {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+std::string WithoutByteOrderMark(std::string text) {
+  if (std::string_view(text).substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    text.erase(0, kByteOrderMark.size());
+  }
+  return text;
+}
+
+}  // namespace
+
+SourceFile::SourceFile(std::string path, std::string display_path, std::string text)
+    : path_(std::move(path)),
+      display_path_(std::move(display_path)),
+      text_(WithoutByteOrderMark(std::move(text))) {
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < text_.size(); ++i) {
+    // yaml-cpp counts "\r\n" and "\n" as one break; a lone "\r" is not a break for it either.
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::string_view SourceFile::Line(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  const size_t start = line_starts_[line - 1];
+  size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
+  if (end > start && text_[end - 1] == '\r') --end;
+  return std::string_view(text_).substr(start, end - start);
+}
+
+size_t SourceFile::Offset(uint32_t line0, uint32_t byte_column0) const {
+  if (line0 >= line_starts_.size()) return text_.size();
+  return std::min(text_.size(), line_starts_[line0] + byte_column0);
+}
+
+uint32_t SourceFile::CharColumn(uint32_t line0, uint32_t byte_column0) const {
+  const std::string_view line = Line(line0 + 1);
+  const std::string_view prefix = line.substr(0, std::min<size_t>(byte_column0, line.size()));
+  const size_t past_line_end = byte_column0 > line.size() ? byte_column0 - line.size() : 0;
+  return static_cast<uint32_t>(CountCodePoints(prefix) + past_line_end + 1);
+}
+
+uint32_t SourceFile::LineOfOffset(size_t offset) const {
+  const auto after = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  return static_cast<uint32_t>(after - line_starts_.begin() - 1);
+}
+
+SourceRange RangeAtOffset(const SourceFile& file, size_t offset) {
+  const uint32_t line0 = file.LineOfOffset(offset);
+  const auto byte_column0 = static_cast<uint32_t>(offset - file.LineStart(line0));
+  return {&file, line0 + 1, file.CharColumn(line0, byte_column0), 1};
+}
+
+std::string FormatLocation(const SourceRange& range) {
+  if (range.file == nullptr) return "<command line>";
+  std::string text = range.file->display_path();
+  if (range.line > 0) {
+    text += ':' + std::to_string(range.line) + ':' + std::to_string(range.column);
+  }
+  return text;
+}
+
+}  // namespace qemuc

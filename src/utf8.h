@@ -1,0 +1,20 @@
+// UTF-8 helpers: validation for loaded text, and character counts for columns.
+#ifndef QEMUC_UTF8_H_
+#define QEMUC_UTF8_H_
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+namespace qemuc {
+
+// The byte offset of the first byte that does not start a well-formed UTF-8 sequence
+// (overlong forms, surrogates and code points past U+10FFFF included), or nullopt.
+std::optional<size_t> FindInvalidUtf8(std::string_view text);
+
+// Number of code points in valid UTF-8 text (continuation bytes are not counted).
+size_t CountCodePoints(std::string_view text);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_UTF8_H_

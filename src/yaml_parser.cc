@@ -1,0 +1,399 @@
+#include "yaml_parser.h"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <sstream>
+
+#include "utf8.h"
+
+namespace qemuc {
+namespace {
+
+// Thrown by the tree builder after an error that leaves the rest of the file meaningless.
+struct StopParsing {};
+
+constexpr std::string_view kCoreSchemaTagPrefix = "tag:yaml.org,2002:";
+
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool EndsTagOrAnchor(char c) { return IsBlank(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
+
+// What the source text says about a scalar whose mark is at `offset`: where its value starts
+// (after any tag and anchor), whether it is plain, and how long a caret under it should be.
+struct ScalarToken {
+  ScalarStyle style = ScalarStyle::kPlain;
+  size_t value_offset = 0;
+  bool terminated = true;  // false: a quote that the file never closes
+  size_t length = 1;       // characters to underline on the value's first line
+};
+
+size_t SkipTagsAnchorsAndComments(std::string_view text, size_t i) {
+  while (i < text.size()) {
+    if (IsBlank(text[i])) {
+      ++i;
+    } else if (text[i] == '!' || text[i] == '&') {
+      while (i < text.size() && !EndsTagOrAnchor(text[i])) ++i;
+    } else if (text[i] == '#' && i > 0 && IsBlank(text[i - 1])) {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// The offset just past the closing quote of the quoted scalar that opens at `open`, or npos.
+size_t FindClosingQuote(std::string_view text, size_t open) {
+  const char quote = text[open];
+  for (size_t i = open + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') {
+      ++i;  // the escaped character cannot close the string
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is an escaped single quote
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return std::string_view::npos;
+}
+
+size_t CharsUntilLineEnd(std::string_view text, size_t from, size_t to) {
+  const size_t line_end = std::min(text.find('\n', from), text.size());
+  std::string_view span = text.substr(from, std::min(to, line_end) - from);
+  if (!span.empty() && span.back() == '\r') span.remove_suffix(1);
+  return std::max<size_t>(1, CountCodePoints(span));
+}
+
+ScalarToken ScanScalar(std::string_view text, size_t offset, const std::string& value) {
+  ScalarToken token;
+  token.value_offset = SkipTagsAnchorsAndComments(text, offset);
+  const size_t i = token.value_offset;
+  if (i >= text.size()) return token;
+  const char first = text[i];
+  if (first == '"' || first == '\'') {
+    token.style = ScalarStyle::kQuoted;
+    const size_t close = FindClosingQuote(text, i);
+    token.terminated = close != std::string_view::npos;
+    token.length = CharsUntilLineEnd(text, i, close);
+  } else if (first == '|' || first == '>') {
+    token.style = ScalarStyle::kQuoted;  // a block scalar is text, never a number or boolean
+  } else {
+    token.length = CharsUntilLineEnd(text, i, i + value.size());
+  }
+  return token;
+}
+
+std::optional<NodeTag> ToNodeTag(const std::string& tag) {
+  // yaml-cpp reports "?" for untagged plain nodes and "!" for quoted or block scalars.
+  if (tag.empty() || tag == "?" || tag == "!") return NodeTag::kNone;
+  if (tag == "!override") return NodeTag::kOverride;
+  if (tag == "!reset") return NodeTag::kReset;
+  if (tag == "!delete") return NodeTag::kDelete;
+  return std::nullopt;
+}
+
+std::string DisplayTag(const std::string& tag) {
+  if (tag.compare(0, kCoreSchemaTagPrefix.size(), kCoreSchemaTagPrefix) == 0) {
+    return "!!" + tag.substr(kCoreSchemaTagPrefix.size());
+  }
+  return tag;
+}
+
+SourceRange RangeOfMark(const SourceFile& file, const YAML::Mark& mark) {
+  if (mark.is_null()) return {&file, 0, 0, 1};
+  const auto line0 = static_cast<uint32_t>(mark.line);
+  return {&file, line0 + 1, file.CharColumn(line0, static_cast<uint32_t>(mark.column)), 1};
+}
+
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  TreeBuilder(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits)
+      : file_(file), diagnostics_(diagnostics), limits_(limits) {}
+
+  NodePtr root() const { return root_; }
+  bool saw_root() const { return saw_root_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (ExpectingKey()) Stop(RangeAt(mark), "empty key");
+    if (stack_.empty()) {
+      saw_root_ = true;
+      return;
+    }
+    Frame& parent = stack_.back();
+    if (parent.node->is_mapping()) {
+      if (!parent.drop_value) {
+        diagnostics_.Error(parent.pending.key_range, "'" + parent.pending.key + "' has no value") .notes
+            .push_back({"null values are not allowed; '!reset' removes an inherited value", {}});
+      }
+      parent.has_key = false;
+      parent.drop_value = false;
+    } else {
+      diagnostics_.Error(RangeAt(mark), "empty list item");
+    }
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    const SourceRange range = RangeAt(mark);
+    if (ExpectingKey()) Stop(range, "an alias cannot be a key");
+    const auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) Stop(range, "an alias cannot refer to a node that contains it");
+    CountNodes(it->second->expanded_size, range);
+    CheckDepth(static_cast<uint32_t>(stack_.size()) + it->second->height, range);
+    AddValue(it->second);
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    const size_t offset = file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
+    const ScalarToken token = ScanScalar(file_.text(), offset, value);
+    if (!token.terminated) Stop(RangeAtOffset(file_, token.value_offset), "unterminated quoted string");
+    SourceRange range = RangeAtOffset(file_, token.value_offset);
+    range.length = static_cast<uint32_t>(token.length);
+    if (ExpectingKey()) {
+      OnKey(range, tag, token.style, value);
+      return;
+    }
+    CountNodes(1, range);
+    auto node = std::make_shared<Node>();
+    node->kind = NodeKind::kScalar;
+    node->tag = CheckedTag(tag, RangeAt(mark));
+    node->style = token.style;
+    node->text = value;
+    node->range = range;
+    node->height = 0;
+    Register(anchor, node);
+    AddValue(node);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    StartCollection(NodeKind::kSequence, mark, tag, anchor);
+  }
+  void OnSequenceEnd() override { EndCollection(); }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    StartCollection(NodeKind::kMapping, mark, tag, anchor);
+  }
+  void OnMapEnd() override { EndCollection(); }
+
+ private:
+  struct Frame {
+    std::shared_ptr<Node> node;
+    YAML::anchor_t anchor = 0;
+    bool has_key = false;     // a mapping's key was read and waits for its value
+    bool drop_value = false;  // that key was rejected: parse its value, then leave it out
+    MappingEntry pending;
+    std::vector<std::pair<std::string, SourceRange>> keys_seen;
+  };
+
+  [[noreturn]] void Stop(const SourceRange& range, std::string message) {
+    diagnostics_.Error(range, std::move(message));
+    throw StopParsing{};
+  }
+
+  SourceRange RangeAt(const YAML::Mark& mark) const { return RangeOfMark(file_, mark); }
+
+  bool ExpectingKey() const {
+    return !stack_.empty() && stack_.back().node->is_mapping() && !stack_.back().has_key;
+  }
+
+  NodeTag CheckedTag(const std::string& tag, const SourceRange& range) {
+    const std::optional<NodeTag> known = ToNodeTag(tag);
+    if (known) return *known;
+    diagnostics_.Error(range, "unknown tag '" + DisplayTag(tag) + "'")
+        .notes.push_back({"the tags qemuc knows are !override, !reset and !delete", {}});
+    return NodeTag::kNone;
+  }
+
+  void OnKey(const SourceRange& range, const std::string& tag, ScalarStyle style,
+             const std::string& key) {
+    Frame& frame = stack_.back();
+    frame.has_key = true;
+    frame.drop_value = true;
+    frame.pending = MappingEntry{key, range, nullptr};
+    if (!ToNodeTag(tag) || *ToNodeTag(tag) != NodeTag::kNone) {
+      diagnostics_.Error(range, "a key cannot have a tag ('" + DisplayTag(tag) + "')");
+      return;
+    }
+    if (key == "<<" && style == ScalarStyle::kPlain) {
+      diagnostics_.Error(range, "YAML merge keys ('<<') are not supported")
+          .notes.push_back({"share settings with 'extends' or overlays instead", {}});
+      return;
+    }
+    for (const auto& [seen, seen_range] : frame.keys_seen) {
+      if (seen == key) {
+        diagnostics_.Error(range, "duplicate key '" + key + "'")
+            .notes.push_back({"first defined at", seen_range});
+        return;
+      }
+    }
+    frame.keys_seen.emplace_back(key, range);
+    frame.drop_value = false;
+  }
+
+  void CountNodes(uint64_t added, const SourceRange& range) {
+    node_count_ += added;
+    if (node_count_ > limits_.max_expanded_nodes) {
+      Stop(range, "the document expands to more than " + std::to_string(limits_.max_expanded_nodes) +
+                      " nodes (aliases count once per use)");
+    }
+  }
+
+  void CheckDepth(uint32_t depth, const SourceRange& range) {
+    if (depth > limits_.max_depth) {
+      Stop(range, "nesting deeper than " + std::to_string(limits_.max_depth) + " levels");
+    }
+  }
+
+  void StartCollection(NodeKind kind, const YAML::Mark& mark, const std::string& tag,
+                       YAML::anchor_t anchor) {
+    const SourceRange range = RangeAt(mark);
+    if (ExpectingKey()) Stop(range, "complex keys (a mapping or list as a key) are not supported");
+    CountNodes(1, range);
+    CheckDepth(static_cast<uint32_t>(stack_.size()) + 1, range);
+    auto node = std::make_shared<Node>();
+    node->kind = kind;
+    node->tag = CheckedTag(tag, range);
+    node->range = range;
+    node->expanded_size = 1;
+    node->height = 1;
+    Frame frame;
+    frame.node = std::move(node);
+    frame.anchor = anchor;
+    stack_.push_back(std::move(frame));
+  }
+
+  void EndCollection() {
+    Frame frame = std::move(stack_.back());
+    stack_.pop_back();
+    Register(frame.anchor, frame.node);
+    AddValue(frame.node);
+  }
+
+  void Register(YAML::anchor_t anchor, const NodePtr& node) {
+    if (anchor != 0) anchors_[anchor] = node;
+  }
+
+  void AddValue(const NodePtr& value) {
+    if (stack_.empty()) {
+      root_ = value;
+      saw_root_ = true;
+      return;
+    }
+    Frame& parent = stack_.back();
+    parent.node->expanded_size += value->expanded_size;
+    parent.node->height = std::max(parent.node->height, value->height + 1);
+    if (parent.node->is_sequence()) {
+      parent.node->items.push_back(value);
+      return;
+    }
+    if (!parent.drop_value) {
+      parent.pending.value = value;
+      parent.node->entries.push_back(std::move(parent.pending));
+    }
+    parent.has_key = false;
+    parent.drop_value = false;
+  }
+
+  const SourceFile& file_;
+  Diagnostics& diagnostics_;
+  const ParseLimits limits_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, NodePtr> anchors_;
+  NodePtr root_;
+  bool saw_root_ = false;
+  uint64_t node_count_ = 0;
+};
+
+// Only asks whether another document follows, and where it starts.
+class NextDocumentProbe : public YAML::EventHandler {
+ public:
+  struct Found {
+    YAML::Mark mark;
+  };
+  void OnDocumentStart(const YAML::Mark& mark) override { throw Found{mark}; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Runs yaml-cpp over the file and reports its exceptions at their marks.
+bool RunParser(YAML::Parser& parser, YAML::EventHandler& handler, const SourceFile& file,
+               Diagnostics& diagnostics, bool* found_document) {
+  try {
+    *found_document = parser.HandleNextDocument(handler);
+    return true;
+  } catch (const StopParsing&) {
+  } catch (const YAML::DeepRecursion& e) {
+    diagnostics.Error(RangeOfMark(file, e.mark), "nesting too deep for the YAML parser");
+  } catch (const YAML::Exception& e) {
+    diagnostics.Error(RangeOfMark(file, e.mark), "invalid YAML: " + e.msg);
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* DescribeKind(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::kMapping:
+      return "a mapping";
+    case NodeKind::kSequence:
+      return "a list";
+    case NodeKind::kScalar:
+      break;
+  }
+  return node.style == ScalarStyle::kQuoted ? "a quoted string" : "a scalar";
+}
+
+NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits) {
+  std::istringstream input(file.text());
+  YAML::Parser parser(input);
+  const size_t errors_before = diagnostics.error_count();
+  TreeBuilder builder(file, diagnostics, limits);
+  bool found = false;
+  if (!RunParser(parser, builder, file, diagnostics, &found)) return nullptr;
+  if (!found || !builder.saw_root()) {
+    diagnostics.Error({&file, 1, 1, 1}, "the file is empty; a profile is a mapping of keys to values");
+    return nullptr;
+  }
+  try {
+    NextDocumentProbe probe;
+    bool another = false;
+    if (!RunParser(parser, probe, file, diagnostics, &another)) return nullptr;
+  } catch (const NextDocumentProbe::Found& next) {
+    // yaml-cpp also ends a document silently at a line such as "-c" (a dash without a space).
+    diagnostics.Error(RangeOfMark(file, next.mark),
+                      "a second YAML document starts here; a profile is exactly one document");
+    return nullptr;
+  }
+  if (diagnostics.error_count() != errors_before) return nullptr;
+  const NodePtr root = builder.root();
+  if (root == nullptr || !root->is_mapping()) {
+    const SourceRange at = root != nullptr ? root->range : SourceRange{&file, 1, 1, 1};
+    diagnostics.Error(at, std::string("a profile must be a mapping of keys to values, not ") +
+                              (root != nullptr ? DescribeKind(*root) : "null"));
+    return nullptr;
+  }
+  return root;
+}
+
+}  // namespace qemuc
