@@ -1,6 +1,7 @@
 #include "diagnostic.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace qemuc {
 namespace {
@@ -48,6 +49,15 @@ std::string SeverityLabel(Severity severity, const Painter& paint) {
 Diagnostic& Diagnostics::Error(const SourceRange& range, std::string message) {
   ++error_count_;
   return all_.emplace_back(Diagnostic{Severity::kError, range, std::move(message), {}});
+}
+
+void Diagnostics::SortSince(size_t first) {
+  const auto place = [](const Diagnostic& d) {
+    const size_t file = d.range.file != nullptr ? d.range.file->sequence() + 1 : 0;
+    return std::make_tuple(file, d.range.line, d.range.column);
+  };
+  std::stable_sort(all_.begin() + static_cast<std::ptrdiff_t>(std::min(first, all_.size())), all_.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return place(a) < place(b); });
 }
 
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {

@@ -30,8 +30,13 @@ class Diagnostics {
   // Returns the new diagnostic so that a caller can attach notes.
   Diagnostic& Error(const SourceRange& range, std::string message);
 
+  // Puts the diagnostics reported since the first `first` in source order (file, line, column),
+  // keeping the order of those at the same place: a stage may find problems out of order.
+  void SortSince(size_t first);
+
   bool has_errors() const { return error_count_ > 0; }
   size_t error_count() const { return error_count_; }
+  size_t size() const { return all_.size(); }
   const std::vector<Diagnostic>& all() const { return all_; }
 
  private:

@@ -65,12 +65,14 @@ std::string RealHost::SearchPath() const {
 
 bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.error_count();
+  const size_t first = diagnostics.size();
   CheckBinary(profile, host, diagnostics);
   for (const FileUse& use : profile.files) {
     if (const std::optional<std::string> problem = host.RegularFileProblem(use.path)) {
       diagnostics.Error(use.range, use.role + " " + use.path + ": " + *problem);
     }
   }
+  diagnostics.SortSince(first);
   return diagnostics.error_count() == errors_before;
 }
 

@@ -156,7 +156,10 @@ class Lowerer {
 
 std::optional<LoweredProfile> LowerProfile(const Node& merged, const SourceFile& profile_file,
                                            Diagnostics& diagnostics) {
-  return Lowerer(merged, profile_file, diagnostics).Lower();
+  const size_t first = diagnostics.size();
+  std::optional<LoweredProfile> lowered = Lowerer(merged, profile_file, diagnostics).Lower();
+  diagnostics.SortSince(first);
+  return lowered;
 }
 
 }  // namespace qemuc

@@ -35,7 +35,7 @@ struct Node {
   NodeTag tag = NodeTag::kNone;
   ScalarStyle style = ScalarStyle::kPlain;
   std::string text;                    // scalars only
-  SourceRange range;                   // the value itself (for a tagged value, the tag)
+  SourceRange range;                   // the value itself, after any tag or anchor
   std::vector<MappingEntry> entries;   // mappings only, in source order
   std::vector<NodePtr> items;          // sequences only
   uint64_t expanded_size = 1;          // nodes in this subtree with aliases expanded

@@ -33,6 +33,12 @@ mode_t CurrentUmask() {
 }  // namespace
 
 std::string WriteFileAtomically(const std::string& path, const std::string& contents, bool executable) {
+  // Renaming over a device, FIFO or directory would replace it (as root, /dev/full would become
+  // a plain file): only regular files are generated files.
+  struct stat existing {};
+  if (stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    return "not a regular file; -o writes generated files only";
+  }
   const std::string directory = DirectoryOf(path).empty() ? "." : DirectoryOf(path);
   std::string name = directory + "/.qemuc-XXXXXX";
   std::vector<char> temporary(name.begin(), name.end());

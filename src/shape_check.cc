@@ -169,7 +169,10 @@ class ShapeChecker {
     const std::optional<int64_t> value = ReadInteger(node);
     if (!value) {
       std::string why = node.is_plain() ? Quote(node.text) : "a quoted string";
-      if (node.is_plain() && IsDecimal(node.text)) why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
+      const bool leading_zero = node.text.size() > 1 && node.text[node.text[0] == '-' ? 1 : 0] == '0';
+      if (node.is_plain() && IsDecimal(node.text) && leading_zero) {
+        why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
+      }
       return Error(node.range, Quote(path) + " must be a decimal integer, not " + why);
     }
     const bool too_small = field.minimum && *value < *field.minimum;

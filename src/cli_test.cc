@@ -1,0 +1,114 @@
+#include "cli.h"
+
+#include <doctest/doctest.h>
+
+#include <sstream>
+
+#include "test_support.h"
+#include "version.h"
+
+namespace qemuc {
+namespace {
+
+struct Run {
+  int status;
+  std::string out;
+  std::string err;
+};
+
+Run RunWith(testing::Pipeline& pipeline, const std::vector<std::string>& args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  Console console{out, err, false};
+  const int status = RunCli(args, pipeline.environment, console);
+  return {status, out.str(), err.str()};
+}
+
+Run RunOn(const std::vector<std::string>& args) {
+  testing::Pipeline pipeline;
+  pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\ncmdline: [quiet]\n");
+  pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
+  return RunWith(pipeline, args);
+}
+
+TEST_SUITE("cli") {
+  TEST_CASE("compile prints the launch script by default, JSON and args on request") {
+    const Run shell = RunOn({"compile", "--no-host-checks", "/p/a.yaml"});
+    CHECK(shell.status == kExitOk);
+    CHECK(shell.err == "");
+    CHECK(shell.out.rfind("#!/bin/sh\n", 0) == 0);
+    CHECK(RunOn({"compile", "/p/a.yaml", "--no-host-checks", "-f", "json"}).out.find("\"format\": \"qemuc-invocation\"") !=
+          std::string::npos);
+    const Run args = RunOn({"compile", "/p/a.yaml", "--no-host-checks", "--format=args"});
+    CHECK(args.out.rfind("qemu-system-x86_64\n-machine\nq35\n", 0) == 0);
+  }
+
+  TEST_CASE("everything after -- is kernel arguments, even what looks like an option") {
+    const Run run = RunOn({"compile", "--no-host-checks", "-f", "args", "/p/a.yaml", "--", "-f", "x y", "--help"});
+    CHECK(run.status == kExitOk);
+    const std::string tail = "\n-append\nquiet -f x y --help\n";
+    REQUIRE(run.out.size() > tail.size());
+    CHECK(run.out.substr(run.out.size() - tail.size()) == tail);
+  }
+
+  TEST_CASE("problems with the input exit 1 with diagnostics on stderr and nothing on stdout") {
+    const Run run = RunOn({"compile", "--no-host-checks", "/p/bad.yaml"});
+    CHECK(run.status == kExitProblem);
+    CHECK(run.out == "");
+    CHECK(run.err == "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
+                     "qemu: {cpu: 1}\n       ^~~\n");
+    CHECK(RunOn({"compile", "/p/a.yaml"}).status == kExitProblem);  // host checks: no binary in PATH
+  }
+
+  TEST_CASE("validate checks many files, reports every problem, never looks at the host") {
+    const Run run = RunOn({"validate", "/p/bad.yaml", "/p/a.yaml", "/p/none.yaml"});
+    CHECK(run.status == kExitProblem);
+    CHECK(run.err == "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
+                     "qemu: {cpu: 1}\n       ^~~\n"
+                     "/p/none.yaml: error: cannot read profile: No such file or directory\n");
+    CHECK(RunOn({"validate", "/p/a.yaml"}).status == kExitOk);
+  }
+
+  TEST_CASE("usage errors exit 2 and say what to try") {
+    const auto usage = [](const std::vector<std::string>& args, const std::string& message) {
+      const Run run = RunOn(args);
+      CHECK(run.status == kExitUsage);
+      CHECK(run.out == "");
+      CHECK(run.err == message);
+    };
+    usage({}, "qemuc: error: no command given\nTry 'qemuc --help'.\n");
+    usage({"frobnicate"}, "qemuc: error: unknown command 'frobnicate'\nTry 'qemuc --help'.\n");
+    usage({"--nope"}, "qemuc: error: unknown option '--nope'\nTry 'qemuc --help'.\n");
+    usage({"compile", "--nope", "/p/a.yaml"},
+          "qemuc: error: unrecognised option '--nope'\nTry 'qemuc help compile'.\n");
+    // Abbreviations are not accepted: "--form" must not silently mean "--format".
+    usage({"compile", "--form", "json", "/p/a.yaml"},
+          "qemuc: error: unrecognised option '--form'\nTry 'qemuc help compile'.\n");
+    usage({"compile"}, "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
+    usage({"compile", "/p/a.yaml", "/p/b.yaml"},
+          "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
+    usage({"compile", "-f", "xml", "/p/a.yaml"},
+          "qemuc: error: unknown format 'xml' (choose shell, json or args)\nTry 'qemuc help compile'.\n");
+    usage({"compile", "/p/a.yaml", "-f"},
+          "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help compile'.\n");
+    usage({"validate"}, "qemuc: error: validate needs at least one PROFILE\nTry 'qemuc help validate'.\n");
+    usage({"help", "nope"}, "qemuc: error: unknown command 'nope'\nTry 'qemuc --help'.\n");
+  }
+
+  TEST_CASE("help and version") {
+    const Run help = RunOn({"--help"});
+    CHECK(help.status == kExitOk);
+    CHECK(help.out.find("usage: qemuc COMMAND") == 0);
+    CHECK(help.out.find("  compile    Compile a profile") != std::string::npos);
+    const Run compile_help = RunOn({"compile", "--help"});
+    CHECK(compile_help.status == kExitOk);
+    CHECK(compile_help.out.find("usage: qemuc compile PROFILE [options] [-- KERNEL_ARG...]") == 0);
+    CHECK(compile_help.out.find("--no-host-checks") != std::string::npos);
+    CHECK(RunOn({"help", "compile"}).out == compile_help.out);
+    CHECK(RunOn({"help"}).out == help.out);
+    CHECK(RunOn({"--version"}).out == std::string("qemuc ") + kQemucVersion + "\n");
+  }
+}
+
+}  // namespace
+}  // namespace qemuc

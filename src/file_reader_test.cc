@@ -1,0 +1,93 @@
+#include "file_reader.h"
+
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "test_support.h"
+
+namespace qemuc {
+namespace {
+
+// A fresh directory under $TMPDIR, removed with its files at the end of the test.
+class TemporaryDirectory {
+ public:
+  TemporaryDirectory() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/qemuc-test-XXXXXX";
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TemporaryDirectory() { std::system(("rm -rf '" + path_ + "'").c_str()); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ + "/" + name, std::ios::binary) << text;
+    return path_ + "/" + name;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadError(const ReadResult& result) { return ReadOk(result) ? "<ok>" : std::get<1>(result); }
+
+std::string LoadErrors(const std::string& text) {
+  MemoryFileReader reader;
+  reader.Add("/p/a.yaml", text);
+  SourceSet sources;
+  Diagnostics diagnostics;
+  CHECK(LoadSource(reader, sources, "/p/a.yaml", "a.yaml", diagnostics) == nullptr);
+  std::string rendered;
+  for (const Diagnostic& diagnostic : diagnostics.all()) rendered += RenderDiagnostic(diagnostic, false);
+  return rendered;
+}
+
+TEST_SUITE("file_reader") {
+  TEST_CASE("the disk reader reads regular files and refuses everything else without blocking") {
+    TemporaryDirectory directory;
+    const std::string file = directory.Write("a.yaml", "name: x\n");
+    const ReadResult ok = DiskFileReader().Read(file);
+    REQUIRE(ReadOk(ok));
+    CHECK(std::get<0>(ok) == "name: x\n");
+    CHECK(ReadError(DiskFileReader().Read(directory.path() + "/missing.yaml")) == "No such file or directory");
+    CHECK(ReadError(DiskFileReader().Read(directory.path())) == "not a regular file (a directory)");
+    CHECK(ReadError(DiskFileReader().Read("/dev/null")) == "not a regular file (a device)");
+    const std::string fifo = directory.path() + "/fifo.yaml";
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    CHECK(ReadError(DiskFileReader().Read(fifo)) == "not a regular file (a FIFO)");  // and no hang
+  }
+
+  TEST_CASE("files over 1 MiB are refused") {
+    TemporaryDirectory directory;
+    const std::string exactly = directory.Write("max.yaml", std::string(kMaxProfileBytes, '#'));
+    CHECK(ReadOk(DiskFileReader().Read(exactly)));
+    const std::string over = directory.Write("big.yaml", std::string(kMaxProfileBytes + 1, '#'));
+    CHECK(ReadError(DiskFileReader().Read(over)) == "file is larger than 1 MiB (1048577 bytes)");
+    MemoryFileReader memory;
+    memory.Add("/big.yaml", std::string(kMaxProfileBytes + 1, '#'));
+    CHECK(ReadError(memory.Read("/big.yaml")) == "file is larger than 1 MiB (1048577 bytes)");
+  }
+
+  TEST_CASE("a file that cannot be read is reported at the file") {
+    MemoryFileReader reader;
+    SourceSet sources;
+    Diagnostics diagnostics;
+    CHECK(LoadSource(reader, sources, "/p/none.yaml", "none.yaml", diagnostics) == nullptr);
+    REQUIRE(diagnostics.all().size() == 1);
+    CHECK(RenderDiagnostic(diagnostics.all()[0], false) ==
+          "none.yaml: error: cannot read profile: No such file or directory\n");
+  }
+
+  TEST_CASE("invalid UTF-8 and NUL bytes are reported at their place") {
+    CHECK(LoadErrors("name: ok\nx: \xC3\xA9\xFF\n") ==
+          "a.yaml:2:5: error: invalid UTF-8 (byte 0xff); profiles must be UTF-8 text\nx: \xC3\xA9\xFF\n    ^\n");
+    CHECK(LoadErrors("a: \xED\xA0\x80\n").find("a.yaml:1:4: error: invalid UTF-8 (byte 0xed)") == 0);  // surrogate
+    CHECK(LoadErrors("a: \xC0\xAF\n").find("a.yaml:1:4: error: invalid UTF-8 (byte 0xc0)") == 0);      // overlong
+    CHECK(LoadErrors(std::string("a: 1\nb: x\0y\n", 12)).find("a.yaml:2:5: error: NUL byte in file") == 0);
+  }
+}
+
+}  // namespace
+}  // namespace qemuc

@@ -1,0 +1,62 @@
+#include "output_file.h"
+
+#include <dirent.h>
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace qemuc {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t EntriesIn(const std::string& directory) {
+  size_t count = 0;
+  DIR* dir = opendir(directory.c_str());
+  while (const dirent* entry = readdir(dir)) count += entry->d_name[0] != '.' || entry->d_name[1] == 'q';
+  closedir(dir);
+  return count;
+}
+
+TEST_SUITE("output_file") {
+  TEST_CASE("writes through a temporary file and a rename, with the mode asked for") {
+    std::string pattern = "/tmp/qemuc-out-XXXXXX";
+    const std::string directory = mkdtemp(pattern.data());
+    const std::string path = directory + "/launch.sh";
+    CHECK(WriteFileAtomically(path, "#!/bin/sh\n", true) == "");
+    CHECK(Slurp(path) == "#!/bin/sh\n");
+    struct stat info {};
+    REQUIRE(stat(path.c_str(), &info) == 0);
+    const mode_t mask = umask(0);
+    umask(mask);
+    CHECK((info.st_mode & 0777) == (0777 & ~mask));
+    CHECK(WriteFileAtomically(path, "{}\n", false) == "");  // replaces the old file
+    REQUIRE(stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == (0666 & ~mask));
+    CHECK(Slurp(path) == "{}\n");
+    CHECK(EntriesIn(directory) == 1);  // no temporary file left behind
+    std::system(("rm -rf '" + directory + "'").c_str());
+  }
+
+  TEST_CASE("a failure says why and leaves nothing behind") {
+    CHECK(WriteFileAtomically("/nonexistent-dir/x.sh", "x", true) == "No such file or directory");
+    // Never renamed over a device: /dev/full stays the device it is.
+    CHECK(WriteFileAtomically("/dev/full", "x", false) == "not a regular file; -o writes generated files only");
+    struct stat info {};
+    REQUIRE(stat("/dev/full", &info) == 0);
+    CHECK(S_ISCHR(info.st_mode));
+    CHECK(WriteFileAtomically("/tmp", "x", false) == "not a regular file; -o writes generated files only");
+  }
+}
+
+}  // namespace
+}  // namespace qemuc

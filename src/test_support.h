@@ -1,0 +1,88 @@
+// Helpers shared by the unit tests: parse text as a file and render what was reported.
+#ifndef QEMUC_TEST_SUPPORT_H_
+#define QEMUC_TEST_SUPPORT_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler.h"
+#include "diagnostic.h"
+#include "host_checks.h"
+#include "file_reader.h"
+#include "node.h"
+#include "yaml_parser.h"
+
+namespace qemuc::testing {
+
+// Owns the source file so that ranges in the tree and diagnostics stay valid.
+struct ParsedText {
+  SourceSet sources;
+  Diagnostics diagnostics;
+  NodePtr root;
+
+  std::string Rendered() const {
+    std::string text;
+    for (const Diagnostic& diagnostic : diagnostics.all()) text += RenderDiagnostic(diagnostic, false);
+    return text;
+  }
+};
+
+// Parses `text` as the file "p.yaml" (at /p/p.yaml); diagnostics name it "p.yaml".
+inline void Parse(ParsedText& parsed, const std::string& text, const ParseLimits& limits = {}) {
+  const SourceFile* file = parsed.sources.Add("/p/p.yaml", "p.yaml", text);
+  parsed.root = ParseYaml(*file, parsed.diagnostics, limits);
+}
+
+// A machine with exactly the files and executables a test names.
+class FakeHost : public Host {
+ public:
+  void AddFile(const std::string& path) { files_.insert(path); }
+  void AddExecutable(const std::string& path) {
+    files_.insert(path);
+    executables_.insert(path);
+  }
+  void SetSearchPath(std::string path) { search_path_ = std::move(path); }
+
+  std::optional<std::string> RegularFileProblem(const std::string& path) const override {
+    if (files_.count(path) == 0) return std::string("No such file or directory");
+    return std::nullopt;
+  }
+  bool IsExecutable(const std::string& path) const override { return executables_.count(path) > 0; }
+  std::string SearchPath() const override { return search_path_; }
+
+ private:
+  std::set<std::string> files_;
+  std::set<std::string> executables_;
+  std::string search_path_ = "/usr/bin";
+};
+
+// The whole pipeline on an in-memory file system and a fake host.
+struct Pipeline {
+  MemoryFileReader reader;
+  FakeHost host;
+  SourceSet sources;
+  Environment environment{reader, host, sources};
+  Diagnostics diagnostics;
+
+  std::string Rendered() const {
+    std::string text;
+    for (const Diagnostic& diagnostic : diagnostics.all()) text += RenderDiagnostic(diagnostic, false);
+    return text;
+  }
+
+  // Compiles the profile at `path` (absolute) with host checks off unless asked.
+  std::optional<Invocation> Compile(const std::string& path, bool host_checks = false,
+                                    std::vector<std::string> kernel_args = {}) {
+    CompileRequest request;
+    request.profile = path;
+    request.host_checks = host_checks;
+    request.kernel_args = std::move(kernel_args);
+    return CompileProfile(request, environment, diagnostics);
+  }
+};
+
+}  // namespace qemuc::testing
+
+#endif  // QEMUC_TEST_SUPPORT_H_

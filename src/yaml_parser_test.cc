@@ -1,0 +1,232 @@
+#include "yaml_parser.h"
+
+#include <doctest/doctest.h>
+
+#include "test_support.h"
+
+namespace qemuc {
+namespace {
+
+using testing::ParsedText;
+
+std::string Errors(const std::string& text, const ParseLimits& limits = {}) {
+  ParsedText parsed;
+  testing::Parse(parsed, text, limits);
+  CHECK(parsed.root.get() == nullptr);
+  return parsed.Rendered();
+}
+
+TEST_SUITE("yaml_parser") {
+  TEST_CASE("builds a tree with a character-based place on every key and value") {
+    ParsedText parsed;
+    testing::Parse(parsed, "name: é\nqemu:\n  cpus: 4\n  args: [a, \"b c\"]\nx: {k: é, z: 1}\n");
+    REQUIRE(parsed.root.get() != nullptr);
+    CHECK(parsed.Rendered() == "");
+    const Node& root = *parsed.root;
+    REQUIRE(root.entries.size() == 3);
+    CHECK(root.entries[0].key == "name");
+    CHECK(root.entries[0].value->text == "é");
+    const Node& qemu = *root.entries[1].value;
+    CHECK(qemu.is_mapping());
+    CHECK(qemu.entries[0].key_range.line == 3);
+    CHECK(qemu.entries[0].key_range.column == 3);
+    CHECK(qemu.entries[0].key_range.length == 4);
+    const Node& cpus = *qemu.entries[0].value;
+    CHECK(cpus.is_plain());
+    CHECK(cpus.range.column == 9);
+    const Node& args = *qemu.entries[1].value;
+    REQUIRE(args.items.size() == 2);
+    CHECK(args.items[1]->style == ScalarStyle::kQuoted);
+    CHECK(args.items[1]->range.column == 13);
+    CHECK(args.items[1]->range.length == 5);  // the quotes are underlined too
+    // yaml-cpp counts bytes; 'z' follows a two-byte character, so its byte column is one more.
+    const Node& z = *root.entries[2].value->entries[1].value;
+    CHECK(z.range.column == 14);
+  }
+
+  TEST_CASE("tags are kept as merge directives and a quoted tagged value stays quoted") {
+    ParsedText parsed;
+    testing::Parse(parsed, "a: !override \"4\"\nb: !reset\nc: !override [x]\nl:\n  - !delete blk0\n");
+    REQUIRE(parsed.root.get() != nullptr);
+    const Node& root = *parsed.root;
+    CHECK(root.entries[0].value->tag == NodeTag::kOverride);
+    CHECK(root.entries[0].value->style == ScalarStyle::kQuoted);
+    CHECK(root.entries[0].value->range.column == 14);
+    CHECK(root.entries[1].value->tag == NodeTag::kReset);
+    CHECK(root.entries[2].value->tag == NodeTag::kOverride);
+    CHECK(root.entries[3].value->items[0]->tag == NodeTag::kDelete);
+    CHECK(root.entries[3].value->items[0]->text == "blk0");
+  }
+
+  TEST_CASE("a byte order mark is dropped and columns still agree") {
+    ParsedText parsed;
+    testing::Parse(parsed, "\xEF\xBB\xBFname: x\ncpus: 1\n");
+    REQUIRE(parsed.root.get() != nullptr);
+    CHECK(parsed.root->entries[0].key_range.column == 1);
+    CHECK(parsed.root->entries[0].value->range.column == 7);
+  }
+
+  TEST_CASE("a duplicate key is reported at the second place with a note at the first") {
+    CHECK(Errors("a: 1\nb: 2\na: 3\n") ==
+          "p.yaml:3:1: error: duplicate key 'a'\n"
+          "a: 3\n"
+          "^\n"
+          "note: first defined at p.yaml:1:1\n");
+    CHECK(Errors("q: {cpus: 1, \"cpus\": 2}\n") ==
+          "p.yaml:1:14: error: duplicate key 'cpus'\n"
+          "q: {cpus: 1, \"cpus\": 2}\n"
+          "             ^~~~~~\n"
+          "note: first defined at p.yaml:1:5\n");
+  }
+
+  TEST_CASE("YAML merge keys are rejected") {
+    CHECK(Errors("base: &b {cpus: 1}\nqemu:\n  <<: *b\n") ==
+          "p.yaml:3:3: error: YAML merge keys ('<<') are not supported\n"
+          "  <<: *b\n"
+          "  ^~\n"
+          "note: share settings with 'extends' or overlays instead\n");
+  }
+
+  TEST_CASE("complex and empty keys are rejected") {
+    CHECK(Errors("? [a]\n: 1\n") ==
+          "p.yaml:1:3: error: complex keys (a mapping or list as a key) are not supported\n"
+          "? [a]\n"
+          "  ^\n");
+    CHECK(Errors("a: 1\n: 2\n") ==
+          "p.yaml:2:1: error: empty key\n"
+          ": 2\n"
+          "^\n");
+  }
+
+  TEST_CASE("unknown tags are rejected, on values and on keys") {
+    CHECK(Errors("a: !foo x\n") ==
+          "p.yaml:1:4: error: unknown tag '!foo'\n"
+          "a: !foo x\n"
+          "   ^\n"
+          "note: the tags qemuc knows are !override, !reset and !delete\n");
+    CHECK(Errors("a: !!str 5\n") ==
+          "p.yaml:1:4: error: unknown tag '!!str'\n"
+          "a: !!str 5\n"
+          "   ^\n"
+          "note: the tags qemuc knows are !override, !reset and !delete\n");
+    CHECK(Errors("!reset a: 1\n") ==
+          "p.yaml:1:8: error: a key cannot have a tag ('!reset')\n"
+          "!reset a: 1\n"
+          "       ^\n");
+  }
+
+  TEST_CASE("null and empty values are rejected at their key") {
+    const std::string note = "note: null values are not allowed; '!reset' removes an inherited value\n";
+    CHECK(Errors("a: ~\nb: 1\n") == "p.yaml:1:1: error: 'a' has no value\na: ~\n^\n" + note);
+    CHECK(Errors("kernel:\nb: 1\n") == "p.yaml:1:1: error: 'kernel' has no value\nkernel:\n^~~~~~\n" + note);
+    CHECK(Errors("a: [x, null]\n") == "p.yaml:1:8: error: empty list item\na: [x, null]\n       ^\n");
+  }
+
+  TEST_CASE("a value under !reset is not a null") {
+    ParsedText parsed;
+    testing::Parse(parsed, "a: !reset\nb: !reset ~\n");
+    REQUIRE(parsed.root.get() != nullptr);
+    CHECK(parsed.root->entries.size() == 2);
+  }
+
+  TEST_CASE("an unterminated quote does not swallow the rest of the file") {
+    CHECK(Errors("a: \"abc\nb: 1\n") ==
+          "p.yaml:1:4: error: unterminated quoted string\n"
+          "a: \"abc\n"
+          "   ^\n");
+    CHECK(Errors("a: 'it''s\nb: 1\n") ==
+          "p.yaml:1:4: error: unterminated quoted string\n"
+          "a: 'it''s\n"
+          "   ^\n");
+    ParsedText multiline;
+    testing::Parse(multiline, "a: \"one\n  two\"\nb: 'x''\n  y'\n");
+    REQUIRE(multiline.root.get() != nullptr);
+    CHECK(multiline.root->entries[0].value->text == "one two");
+    CHECK(multiline.root->entries[1].value->text == "x' y");
+  }
+
+  TEST_CASE("exactly one document: '---' or a line such as '-c' that ends the first") {
+    CHECK(Errors("a: 1\n---\nb: 2\n") ==
+          "p.yaml:2:1: error: a second YAML document starts here; a profile is exactly one document\n"
+          "---\n"
+          "^\n");
+    // yaml-cpp ends the document silently at "-c" (a dash without a space): "- d" would be lost.
+    CHECK(Errors("- a\n- b\n-c\n- d\n") ==
+          "p.yaml:3:1: error: a second YAML document starts here; a profile is exactly one document\n"
+          "-c\n"
+          "^\n");
+  }
+
+  TEST_CASE("the root must be a mapping, and an empty file says so") {
+    CHECK(Errors("") == "p.yaml:1:1: error: the file is empty; a profile is a mapping of keys to values\n\n^\n");
+    CHECK(Errors("# only a comment\n") ==
+          "p.yaml:1:1: error: the file is empty; a profile is a mapping of keys to values\n"
+          "# only a comment\n"
+          "^\n");
+    CHECK(Errors("[a, b]\n") ==
+          "p.yaml:1:1: error: a profile must be a mapping of keys to values, not a list\n"
+          "[a, b]\n"
+          "^\n");
+    CHECK(Errors("~\n") == "p.yaml:1:1: error: a profile must be a mapping of keys to values, not null\n~\n^\n");
+  }
+
+  TEST_CASE("a syntax error is reported at yaml-cpp's mark") {
+    CHECK(Errors("a: b: c\n") ==
+          "p.yaml:1:5: error: invalid YAML: illegal map value\n"
+          "a: b: c\n"
+          "    ^\n");
+    CHECK(Errors("a: *nope\n") ==
+          "p.yaml:1:4: error: invalid YAML: the referenced anchor is not defined\n"
+          "a: *nope\n"
+          "   ^\n");
+  }
+
+  TEST_CASE("aliases share their anchor and count against the expansion budget") {
+    ParsedText parsed;
+    testing::Parse(parsed, "a: &x {k: [1, 2]}\nb: *x\n");
+    REQUIRE(parsed.root.get() != nullptr);
+    CHECK(parsed.root->entries[0].value.get() == parsed.root->entries[1].value.get());
+
+    // Billion laughs: 10 levels of 9 aliases would expand to 9^10 nodes.
+    std::string laughs = "l0: &l0 [x, x, x, x, x, x, x, x, x]\n";
+    for (int i = 1; i <= 9; ++i) {
+      const std::string previous = "*l" + std::to_string(i - 1);
+      std::string list;
+      for (int k = 0; k < 9; ++k) list += (k > 0 ? ", " : "") + previous;
+      laughs += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [" + list + "]\n";
+    }
+    const std::string errors = Errors(laughs);
+    CHECK(errors.rfind("p.yaml:6:", 0) == 0);  // the first alias past 100000 nodes
+    CHECK(errors.find("error: the document expands to more than 100000 nodes (aliases count once per use)") !=
+          std::string::npos);
+
+    ParseLimits small;
+    small.max_expanded_nodes = 11;  // root, list and 4 items: 6; the first alias adds 5 (11)
+    CHECK(Errors("a: &x [1, 2, 3, 4]\nb: *x\nc: *x\n", small) ==
+          "p.yaml:3:4: error: the document expands to more than 11 nodes (aliases count once per use)\n"
+          "c: *x\n"
+          "   ^\n");
+  }
+
+  TEST_CASE("nesting is limited to 64 levels, also through aliases and far below yaml-cpp's limit") {
+    std::string deep = "a: " + std::string(64, '[') + std::string(64, ']') + "\n";
+    CHECK(Errors(deep) ==
+          "p.yaml:1:67: error: nesting deeper than 64 levels\n" + deep.substr(0, deep.size() - 1) + "\n" +
+              std::string(66, ' ') + "^\n");
+    ParsedText fits;
+    testing::Parse(fits, "a: " + std::string(63, '[') + std::string(63, ']') + "\n");
+    CHECK(fits.root.get() != nullptr);
+    // 600 levels: yaml-cpp would throw DeepRecursion ("bad file") at 500; our limit comes first.
+    const std::string very_deep = "a: " + std::string(600, '[') + std::string(600, ']') + "\n";
+    CHECK(Errors(very_deep).find("error: nesting deeper than 64 levels") != std::string::npos);
+    ParseLimits shallow;
+    shallow.max_depth = 3;
+    CHECK(Errors("a: &x [[1]]\nb: [*x]\n", shallow) ==
+          "p.yaml:2:5: error: nesting deeper than 3 levels\n"
+          "b: [*x]\n"
+          "    ^\n");
+  }
+}
+
+}  // namespace
+}  // namespace qemuc
