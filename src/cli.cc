@@ -157,6 +157,7 @@ void PrintUsage(std::ostream& out) {
 }
 
 int RunHelp(const std::vector<std::string>& args, Environment&, Console& console) {
+  if (args.size() > 1) throw UsageError{"help takes at most one COMMAND", "help"};
   if (args.empty()) {
     PrintUsage(console.out);
     return kExitOk;
@@ -184,6 +185,9 @@ const std::vector<Command>& Commands() {
 
 int RunGlobal(const std::vector<std::string>& args, Console& console) {
   const std::string& option = args[0];
+  if (args.size() > 1 && (option == "--help" || option == "-h" || option == "--version")) {
+    throw UsageError{"unexpected argument '" + args[1] + "' after " + option, ""};
+  }
   if (option == "--help" || option == "-h") {
     PrintUsage(console.out);
     return kExitOk;

@@ -93,6 +93,8 @@ TEST_SUITE("cli") {
           "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help compile'.\n");
     usage({"validate"}, "qemuc: error: validate needs at least one PROFILE\nTry 'qemuc help validate'.\n");
     usage({"help", "nope"}, "qemuc: error: unknown command 'nope'\nTry 'qemuc --help'.\n");
+    usage({"help", "compile", "extra"}, "qemuc: error: help takes at most one COMMAND\nTry 'qemuc help help'.\n");
+    usage({"--version", "extra"}, "qemuc: error: unexpected argument 'extra' after --version\nTry 'qemuc --help'.\n");
   }
 
   TEST_CASE("help and version") {

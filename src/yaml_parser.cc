@@ -132,8 +132,8 @@ class TreeBuilder : public YAML::EventHandler {
     Frame& parent = stack_.back();
     if (parent.node->is_mapping()) {
       if (!parent.drop_value) {
-        diagnostics_.Error(parent.pending.key_range, "'" + parent.pending.key + "' has no value") .notes
-            .push_back({"null values are not allowed; '!reset' removes an inherited value", {}});
+        diagnostics_.Error(parent.pending.key_range, "'" + KeyPath() + "' has no value")
+            .notes.push_back({"null values are not allowed; '!reset' removes an inherited value", {}});
       }
       parent.has_key = false;
       parent.drop_value = false;
@@ -166,7 +166,7 @@ class TreeBuilder : public YAML::EventHandler {
     CountNodes(1, range);
     auto node = std::make_shared<Node>();
     node->kind = NodeKind::kScalar;
-    node->tag = CheckedTag(tag, RangeAt(mark));
+    node->tag = CheckedTag(tag, mark);
     node->style = token.style;
     node->text = value;
     node->range = range;
@@ -204,16 +204,42 @@ class TreeBuilder : public YAML::EventHandler {
 
   SourceRange RangeAt(const YAML::Mark& mark) const { return RangeOfMark(file_, mark); }
 
+  // "qemu.drives[0].file": where the value being read sits, for messages.
+  std::string KeyPath() const {
+    std::string path;
+    for (const Frame& frame : stack_) {
+      if (frame.node->is_sequence()) {
+        path += "[" + std::to_string(frame.node->items.size()) + "]";
+      } else if (frame.has_key) {
+        path += (path.empty() ? "" : ".") + frame.pending.key;
+      }
+    }
+    return path;
+  }
+
   bool ExpectingKey() const {
     return !stack_.empty() && stack_.back().node->is_mapping() && !stack_.back().has_key;
   }
 
-  NodeTag CheckedTag(const std::string& tag, const SourceRange& range) {
+  NodeTag CheckedTag(const std::string& tag, const YAML::Mark& mark) {
     const std::optional<NodeTag> known = ToNodeTag(tag);
     if (known) return *known;
+    const SourceRange range = TagRange(mark);
     diagnostics_.Error(range, "unknown tag '" + DisplayTag(tag) + "'")
         .notes.push_back({"the tags qemuc knows are !override, !reset and !delete", {}});
     return NodeTag::kNone;
+  }
+
+  // The tag token of the node at `mark` (an anchor may stand before it: "&a !tag").
+  SourceRange TagRange(const YAML::Mark& mark) const {
+    const std::string_view text = file_.text();
+    size_t start = file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
+    while (start < text.size() && text[start] != '!' && text[start] != '\n') ++start;
+    size_t end = start;
+    while (end < text.size() && !EndsTagOrAnchor(text[end])) ++end;
+    SourceRange range = RangeAtOffset(file_, start);
+    range.length = static_cast<uint32_t>(std::max<size_t>(1, CountCodePoints(text.substr(start, end - start))));
+    return range;
   }
 
   void OnKey(const SourceRange& range, const std::string& tag, ScalarStyle style,
@@ -264,7 +290,7 @@ class TreeBuilder : public YAML::EventHandler {
     CheckDepth(static_cast<uint32_t>(stack_.size()) + 1, range);
     auto node = std::make_shared<Node>();
     node->kind = kind;
-    node->tag = CheckedTag(tag, range);
+    node->tag = CheckedTag(tag, mark);
     node->range = range;
     node->expanded_size = 1;
     node->height = 1;

@@ -102,12 +102,12 @@ TEST_SUITE("yaml_parser") {
     CHECK(Errors("a: !foo x\n") ==
           "p.yaml:1:4: error: unknown tag '!foo'\n"
           "a: !foo x\n"
-          "   ^\n"
+          "   ^~~~\n"
           "note: the tags qemuc knows are !override, !reset and !delete\n");
     CHECK(Errors("a: !!str 5\n") ==
           "p.yaml:1:4: error: unknown tag '!!str'\n"
           "a: !!str 5\n"
-          "   ^\n"
+          "   ^~~~~\n"
           "note: the tags qemuc knows are !override, !reset and !delete\n");
     CHECK(Errors("!reset a: 1\n") ==
           "p.yaml:1:8: error: a key cannot have a tag ('!reset')\n"
@@ -115,11 +115,21 @@ TEST_SUITE("yaml_parser") {
           "       ^\n");
   }
 
+  TEST_CASE("an unknown tag after an anchor, on a collection, is underlined whole") {
+    CHECK(Errors("a: &x !size {k: 1}\n") ==
+          "p.yaml:1:7: error: unknown tag '!size'\n"
+          "a: &x !size {k: 1}\n"
+          "      ^~~~~\n"
+          "note: the tags qemuc knows are !override, !reset and !delete\n");
+  }
+
   TEST_CASE("null and empty values are rejected at their key") {
     const std::string note = "note: null values are not allowed; '!reset' removes an inherited value\n";
     CHECK(Errors("a: ~\nb: 1\n") == "p.yaml:1:1: error: 'a' has no value\na: ~\n^\n" + note);
     CHECK(Errors("kernel:\nb: 1\n") == "p.yaml:1:1: error: 'kernel' has no value\nkernel:\n^~~~~~\n" + note);
     CHECK(Errors("a: [x, null]\n") == "p.yaml:1:8: error: empty list item\na: [x, null]\n       ^\n");
+    CHECK(Errors("qemu:\n  drives:\n    - id: a\n      file:\n") ==
+          "p.yaml:4:7: error: 'qemu.drives[0].file' has no value\n      file:\n      ^~~~\n" + note);
   }
 
   TEST_CASE("a value under !reset is not a null") {
