@@ -16,7 +16,8 @@ namespace {
 namespace po = boost::program_options;
 
 // Abbreviations off: "--form" must not silently mean "--format".
-constexpr int kStyle = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+constexpr int kStyle =
+    po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
 
 struct UsageError {
   std::string message;
@@ -34,7 +35,8 @@ struct Command {
 const std::vector<Command>& Commands();
 
 void PrintDiagnostics(const Diagnostics& diagnostics, Console& console) {
-  for (const Diagnostic& diagnostic : diagnostics.all()) console.err << RenderDiagnostic(diagnostic, console.colour);
+  for (const Diagnostic& diagnostic : diagnostics.all())
+    console.err << RenderDiagnostic(diagnostic, console.colour);
 }
 
 // Parses one command's arguments strictly; positionals go to "input" (shown in the synopsis).
@@ -46,7 +48,8 @@ po::variables_map ParseCommandLine(const Command& command, const std::vector<std
   positional.add("input", -1);
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).style(kStyle).run(), values);
+    po::store(po::command_line_parser(args).options(all).positional(positional).style(kStyle).run(),
+              values);
     po::notify(values);
   } catch (const po::error& error) {
     throw UsageError{error.what(), std::string(command.name)};
@@ -55,7 +58,8 @@ po::variables_map ParseCommandLine(const Command& command, const std::vector<std
 }
 
 std::vector<std::string> Inputs(const po::variables_map& values) {
-  return values.count("input") ? values["input"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  return values.count("input") ? values["input"].as<std::vector<std::string>>()
+                               : std::vector<std::string>{};
 }
 
 void PrintCommandHelp(const Command& command, std::ostream& out) {
@@ -64,13 +68,13 @@ void PrintCommandHelp(const Command& command, std::ostream& out) {
 
 po::options_description CompileOptions() {
   po::options_description options("options");
-  options.add_options()
-      ("format,f", po::value<std::string>()->value_name("FORMAT")->default_value("shell"),
-       "output format: shell, json or args")
-      ("output,o", po::value<std::string>()->value_name("FILE"),
-       "write to FILE (atomically) instead of standard output")
-      ("no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")
-      ("help,h", "show this help");
+  options.add_options()("format,f",
+                        po::value<std::string>()->value_name("FORMAT")->default_value("shell"),
+                        "output format: shell, json or args")(
+      "output,o", po::value<std::string>()->value_name("FILE"),
+      "write to FILE (atomically) instead of standard output")(
+      "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
+      "help,h", "show this help");
   return options;
 }
 
@@ -86,7 +90,8 @@ Emitted Emit(const std::string& format, const Invocation& invocation) {
   return EmitShell(invocation);
 }
 
-int RunCompile(const std::vector<std::string>& raw_args, Environment& environment, Console& console) {
+int RunCompile(const std::vector<std::string>& raw_args, Environment& environment,
+               Console& console) {
   // Everything after the first "--" is kernel arguments, split off before option parsing.
   const auto dashes = std::find(raw_args.begin(), raw_args.end(), "--");
   const std::vector<std::string> args(raw_args.begin(), dashes);
@@ -151,7 +156,8 @@ void PrintUsage(std::ostream& out) {
          "qemuc compiles QEMU launch profiles (YAML) into a launch script, JSON or arguments.\n\n"
          "commands:\n";
   for (const Command& command : Commands()) {
-    out << "  " << command.name << std::string(11 - command.name.size(), ' ') << command.summary << "\n";
+    out << "  " << command.name << std::string(11 - command.name.size(), ' ') << command.summary
+        << "\n";
   }
   out << "\nexit status: 0 success, 1 a problem with the input, host or output, 2 a usage error\n";
 }
@@ -174,9 +180,11 @@ int RunHelp(const std::vector<std::string>& args, Environment&, Console& console
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"compile", "qemuc compile PROFILE [options] [-- KERNEL_ARG...]",
-       "Compile a profile to a launch script (default), JSON or plain arguments.", CompileOptions, RunCompile},
+       "Compile a profile to a launch script (default), JSON or plain arguments.", CompileOptions,
+       RunCompile},
       {"validate", "qemuc validate PROFILE...",
-       "Check profiles without compiling them; never looks at the host.", ValidateOptions, RunValidate},
+       "Check profiles without compiling them; never looks at the host.", ValidateOptions,
+       RunValidate},
       {"help", "qemuc help [COMMAND]", "Show help for qemuc or one command.",
        [] { return po::options_description("options"); }, RunHelp},
   };
@@ -207,13 +215,15 @@ int RunCli(const std::vector<std::string>& args, Environment& environment, Conso
     if (args[0].size() > 1 && args[0][0] == '-') return RunGlobal(args, console);
     for (const Command& command : Commands()) {
       if (command.name == args[0]) {
-        return command.run(std::vector<std::string>(args.begin() + 1, args.end()), environment, console);
+        return command.run(std::vector<std::string>(args.begin() + 1, args.end()), environment,
+                           console);
       }
     }
     throw UsageError{"unknown command '" + args[0] + "'", ""};
   } catch (const UsageError& error) {
     console.err << "qemuc: error: " << error.message << "\n";
-    console.err << "Try 'qemuc " << (error.command.empty() ? "--help" : "help " + error.command) << "'.\n";
+    console.err << "Try 'qemuc " << (error.command.empty() ? "--help" : "help " + error.command)
+                << "'.\n";
     return kExitUsage;
   }
 }

@@ -26,7 +26,8 @@ Run RunWith(testing::Pipeline& pipeline, const std::vector<std::string>& args) {
 
 Run RunOn(const std::vector<std::string>& args) {
   testing::Pipeline pipeline;
-  pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\ncmdline: [quiet]\n");
+  pipeline.reader.Add("/p/a.yaml",
+                      "qemu: {target: x86_64, memory: 64, kernel: /k}\ncmdline: [quiet]\n");
   pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
   return RunWith(pipeline, args);
 }
@@ -37,14 +38,15 @@ TEST_SUITE("cli") {
     CHECK(shell.status == kExitOk);
     CHECK(shell.err == "");
     CHECK(shell.out.rfind("#!/bin/sh\n", 0) == 0);
-    CHECK(RunOn({"compile", "/p/a.yaml", "--no-host-checks", "-f", "json"}).out.find("\"format\": \"qemuc-invocation\"") !=
-          std::string::npos);
+    CHECK(RunOn({"compile", "/p/a.yaml", "--no-host-checks", "-f", "json"})
+              .out.find("\"format\": \"qemuc-invocation\"") != std::string::npos);
     const Run args = RunOn({"compile", "/p/a.yaml", "--no-host-checks", "--format=args"});
     CHECK(args.out.rfind("qemu-system-x86_64\n-machine\nq35\n", 0) == 0);
   }
 
   TEST_CASE("everything after -- is kernel arguments, even what looks like an option") {
-    const Run run = RunOn({"compile", "--no-host-checks", "-f", "args", "/p/a.yaml", "--", "-f", "x y", "--help"});
+    const Run run = RunOn(
+        {"compile", "--no-host-checks", "-f", "args", "/p/a.yaml", "--", "-f", "x y", "--help"});
     CHECK(run.status == kExitOk);
     const std::string tail = "\n-append\nquiet -f x y --help\n";
     REQUIRE(run.out.size() > tail.size());
@@ -55,17 +57,20 @@ TEST_SUITE("cli") {
     const Run run = RunOn({"compile", "--no-host-checks", "/p/bad.yaml"});
     CHECK(run.status == kExitProblem);
     CHECK(run.out == "");
-    CHECK(run.err == "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
-                     "qemu: {cpu: 1}\n       ^~~\n");
-    CHECK(RunOn({"compile", "/p/a.yaml"}).status == kExitProblem);  // host checks: no binary in PATH
+    CHECK(run.err ==
+          "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
+          "qemu: {cpu: 1}\n       ^~~\n");
+    CHECK(RunOn({"compile", "/p/a.yaml"}).status ==
+          kExitProblem);  // host checks: no binary in PATH
   }
 
   TEST_CASE("validate checks many files, reports every problem, never looks at the host") {
     const Run run = RunOn({"validate", "/p/bad.yaml", "/p/a.yaml", "/p/none.yaml"});
     CHECK(run.status == kExitProblem);
-    CHECK(run.err == "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
-                     "qemu: {cpu: 1}\n       ^~~\n"
-                     "/p/none.yaml: error: cannot read profile: No such file or directory\n");
+    CHECK(run.err ==
+          "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
+          "qemu: {cpu: 1}\n       ^~~\n"
+          "/p/none.yaml: error: cannot read profile: No such file or directory\n");
     CHECK(RunOn({"validate", "/p/a.yaml"}).status == kExitOk);
   }
 
@@ -84,17 +89,23 @@ TEST_SUITE("cli") {
     // Abbreviations are not accepted: "--form" must not silently mean "--format".
     usage({"compile", "--form", "json", "/p/a.yaml"},
           "qemuc: error: unrecognised option '--form'\nTry 'qemuc help compile'.\n");
-    usage({"compile"}, "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
+    usage({"compile"},
+          "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
     usage({"compile", "/p/a.yaml", "/p/b.yaml"},
           "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
     usage({"compile", "-f", "xml", "/p/a.yaml"},
-          "qemuc: error: unknown format 'xml' (choose shell, json or args)\nTry 'qemuc help compile'.\n");
+          "qemuc: error: unknown format 'xml' (choose shell, json or args)\nTry 'qemuc help "
+          "compile'.\n");
     usage({"compile", "/p/a.yaml", "-f"},
-          "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help compile'.\n");
-    usage({"validate"}, "qemuc: error: validate needs at least one PROFILE\nTry 'qemuc help validate'.\n");
+          "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help "
+          "compile'.\n");
+    usage({"validate"},
+          "qemuc: error: validate needs at least one PROFILE\nTry 'qemuc help validate'.\n");
     usage({"help", "nope"}, "qemuc: error: unknown command 'nope'\nTry 'qemuc --help'.\n");
-    usage({"help", "compile", "extra"}, "qemuc: error: help takes at most one COMMAND\nTry 'qemuc help help'.\n");
-    usage({"--version", "extra"}, "qemuc: error: unexpected argument 'extra' after --version\nTry 'qemuc --help'.\n");
+    usage({"help", "compile", "extra"},
+          "qemuc: error: help takes at most one COMMAND\nTry 'qemuc help help'.\n");
+    usage({"--version", "extra"},
+          "qemuc: error: unexpected argument 'extra' after --version\nTry 'qemuc --help'.\n");
   }
 
   TEST_CASE("help and version") {

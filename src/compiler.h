@@ -32,7 +32,8 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
                                          Diagnostics& diagnostics);
 
 // Everything compile checks except the host; an abstract profile is not checked for completeness.
-bool ValidateProfile(const std::string& profile, Environment& environment, Diagnostics& diagnostics);
+bool ValidateProfile(const std::string& profile, Environment& environment,
+                     Diagnostics& diagnostics);
 
 }  // namespace qemuc
 

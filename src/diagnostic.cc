@@ -56,7 +56,8 @@ void Diagnostics::SortSince(size_t first) {
     const size_t file = d.range.file != nullptr ? d.range.file->sequence() + 1 : 0;
     return std::make_tuple(file, d.range.line, d.range.column);
   };
-  std::stable_sort(all_.begin() + static_cast<std::ptrdiff_t>(std::min(first, all_.size())), all_.end(),
+  std::stable_sort(all_.begin() + static_cast<std::ptrdiff_t>(std::min(first, all_.size())),
+                   all_.end(),
                    [&](const Diagnostic& a, const Diagnostic& b) { return place(a) < place(b); });
 }
 

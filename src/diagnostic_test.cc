@@ -37,7 +37,8 @@ TEST_SUITE("diagnostic") {
     const SourceFile file("/x.yaml", "x.yaml", "a: 1\n");
     const Diagnostic diagnostic{Severity::kError, {&file, 1, 4, 1}, "m", {{"n", {}}}};
     CHECK(RenderDiagnostic(diagnostic, true) ==
-          "\033[1mx.yaml:1:4:\033[0m \033[1;31merror:\033[0m \033[1mm\033[0m\na: 1\n   \033[1;32m^\033[0m\n"
+          "\033[1mx.yaml:1:4:\033[0m \033[1;31merror:\033[0m \033[1mm\033[0m\na: 1\n   "
+          "\033[1;32m^\033[0m\n"
           "\033[1;36mnote:\033[0m n\n");
   }
 
@@ -54,7 +55,8 @@ TEST_SUITE("diagnostic") {
     diagnostics.SortSince(stage);
     std::vector<std::string> order;
     for (const Diagnostic& d : diagnostics.all()) order.push_back(d.message);
-    CHECK(order == std::vector<std::string>{"kept first: reported before the stage", "a3 first", "a3 second", "a9", "b1"});
+    CHECK(order == std::vector<std::string>{"kept first: reported before the stage", "a3 first",
+                                            "a3 second", "a9", "b1"});
     CHECK(diagnostics.error_count() == 5);
     CHECK(diagnostics.has_errors());
   }

@@ -21,13 +21,27 @@ std::string JsonString(std::string_view text) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': quoted += "\\\""; break;
-      case '\\': quoted += "\\\\"; break;
-      case '\b': quoted += "\\b"; break;
-      case '\f': quoted += "\\f"; break;
-      case '\n': quoted += "\\n"; break;
-      case '\r': quoted += "\\r"; break;
-      case '\t': quoted += "\\t"; break;
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\b':
+        quoted += "\\b";
+        break;
+      case '\f':
+        quoted += "\\f";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
       default:
         if (byte < 0x20 || byte == 0x7F) {
           char escape[8];
@@ -56,8 +70,9 @@ Emitted EmitArgs(const Invocation& invocation) {
   std::string text;
   for (const std::string& arg : invocation.argv) {
     if (arg.find('\n') != std::string::npos) {
-      return {"", "argument " + JsonString(arg) +
-                      " contains a newline, which --format args cannot represent; use --format json"};
+      return {"",
+              "argument " + JsonString(arg) +
+                  " contains a newline, which --format args cannot represent; use --format json"};
     }
     text += arg + "\n";
   }

@@ -6,8 +6,10 @@ namespace qemuc {
 namespace {
 
 Invocation Sample() {
-  return {"dev", {"boards/dev.yaml"}, {"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-nographic", "-serial",
-                                       "stdio", "-append", "console=ttyS0 x='a b'"}};
+  return {"dev",
+          {"boards/dev.yaml"},
+          {"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-nographic", "-serial", "stdio",
+           "-append", "console=ttyS0 x='a b'"}};
 }
 
 TEST_SUITE("emit") {
@@ -103,7 +105,9 @@ TEST_SUITE("emit") {
     invocation.argv.back() = "a\nb";
     const Emitted args = EmitArgs(invocation);
     CHECK(args.text == "");
-    CHECK(args.error == "argument \"a\\nb\" contains a newline, which --format args cannot represent; use --format json");
+    CHECK(args.error ==
+          "argument \"a\\nb\" contains a newline, which --format args cannot represent; use "
+          "--format json");
   }
 }
 

@@ -48,7 +48,8 @@ ReadResult DiskFileReader::Read(const std::string& path) const {
   struct stat info {};
   if (fstat(fd.get(), &info) != 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
   if (!S_ISREG(info.st_mode)) {
-    return ReadResult(std::in_place_index<1>, "not a regular file (" + FileTypeName(info.st_mode) + ")");
+    return ReadResult(std::in_place_index<1>,
+                      "not a regular file (" + FileTypeName(info.st_mode) + ")");
   }
   if (static_cast<size_t>(info.st_size) > kMaxProfileBytes) {
     return ReadResult(std::in_place_index<1>, TooLarge(static_cast<size_t>(info.st_size)));
@@ -62,7 +63,8 @@ ReadResult DiskFileReader::Read(const std::string& path) const {
     if (n == 0) break;
     text.append(buffer, static_cast<size_t>(n));
     // The file may have grown since fstat.
-    if (text.size() > kMaxProfileBytes) return ReadResult(std::in_place_index<1>, TooLarge(text.size()));
+    if (text.size() > kMaxProfileBytes)
+      return ReadResult(std::in_place_index<1>, TooLarge(text.size()));
   }
   return ReadResult(std::in_place_index<0>, std::move(text));
 }
@@ -78,7 +80,8 @@ ReadResult MemoryFileReader::Read(const std::string& path) const {
 
 const SourceFile* SourceSet::Add(std::string path, std::string display_path, std::string text) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  auto file = std::make_unique<SourceFile>(std::move(path), std::move(display_path), std::move(text), files_.size());
+  auto file = std::make_unique<SourceFile>(std::move(path), std::move(display_path),
+                                           std::move(text), files_.size());
   return files_.emplace_back(std::move(file)).get();
 }
 
@@ -94,8 +97,8 @@ const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const
   if (const auto bad = FindInvalidUtf8(file->text())) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(file->text()[*bad]));
-    diagnostics.Error(RangeAtOffset(*file, *bad),
-                      std::string("invalid UTF-8 (byte ") + byte + "); profiles must be UTF-8 text");
+    diagnostics.Error(RangeAtOffset(*file, *bad), std::string("invalid UTF-8 (byte ") + byte +
+                                                      "); profiles must be UTF-8 text");
     return nullptr;
   }
   if (const size_t nul = file->text().find('\0'); nul != std::string::npos) {

@@ -4,12 +4,12 @@
 #define QEMUC_FILE_READER_H_
 
 #include <cstddef>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <variant>
-#include <deque>
 
 #include "diagnostic.h"
 #include "source.h"
@@ -20,7 +20,9 @@ constexpr size_t kMaxProfileBytes = 1024 * 1024;
 
 // Either the file's bytes or why they could not be read ("No such file or directory").
 using ReadResult = std::variant<std::string, std::string>;
-inline bool ReadOk(const ReadResult& result) { return result.index() == 0; }
+inline bool ReadOk(const ReadResult& result) {
+  return result.index() == 0;
+}
 
 class FileReader {
  public:

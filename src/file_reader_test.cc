@@ -31,7 +31,9 @@ class TemporaryDirectory {
   std::string path_;
 };
 
-std::string ReadError(const ReadResult& result) { return ReadOk(result) ? "<ok>" : std::get<1>(result); }
+std::string ReadError(const ReadResult& result) {
+  return ReadOk(result) ? "<ok>" : std::get<1>(result);
+}
 
 std::string LoadErrors(const std::string& text) {
   MemoryFileReader reader;
@@ -40,7 +42,8 @@ std::string LoadErrors(const std::string& text) {
   Diagnostics diagnostics;
   CHECK(LoadSource(reader, sources, "/p/a.yaml", "a.yaml", diagnostics) == nullptr);
   std::string rendered;
-  for (const Diagnostic& diagnostic : diagnostics.all()) rendered += RenderDiagnostic(diagnostic, false);
+  for (const Diagnostic& diagnostic : diagnostics.all())
+    rendered += RenderDiagnostic(diagnostic, false);
   return rendered;
 }
 
@@ -51,7 +54,8 @@ TEST_SUITE("file_reader") {
     const ReadResult ok = DiskFileReader().Read(file);
     REQUIRE(ReadOk(ok));
     CHECK(std::get<0>(ok) == "name: x\n");
-    CHECK(ReadError(DiskFileReader().Read(directory.path() + "/missing.yaml")) == "No such file or directory");
+    CHECK(ReadError(DiskFileReader().Read(directory.path() + "/missing.yaml")) ==
+          "No such file or directory");
     CHECK(ReadError(DiskFileReader().Read(directory.path())) == "not a regular file (a directory)");
     CHECK(ReadError(DiskFileReader().Read("/dev/null")) == "not a regular file (a device)");
     const std::string fifo = directory.path() + "/fifo.yaml";
@@ -82,10 +86,14 @@ TEST_SUITE("file_reader") {
 
   TEST_CASE("invalid UTF-8 and NUL bytes are reported at their place") {
     CHECK(LoadErrors("name: ok\nx: \xC3\xA9\xFF\n") ==
-          "a.yaml:2:5: error: invalid UTF-8 (byte 0xff); profiles must be UTF-8 text\nx: \xC3\xA9\xFF\n    ^\n");
-    CHECK(LoadErrors("a: \xED\xA0\x80\n").find("a.yaml:1:4: error: invalid UTF-8 (byte 0xed)") == 0);  // surrogate
-    CHECK(LoadErrors("a: \xC0\xAF\n").find("a.yaml:1:4: error: invalid UTF-8 (byte 0xc0)") == 0);      // overlong
-    CHECK(LoadErrors(std::string("a: 1\nb: x\0y\n", 12)).find("a.yaml:2:5: error: NUL byte in file") == 0);
+          "a.yaml:2:5: error: invalid UTF-8 (byte 0xff); profiles must be UTF-8 text\nx: "
+          "\xC3\xA9\xFF\n    ^\n");
+    CHECK(LoadErrors("a: \xED\xA0\x80\n").find("a.yaml:1:4: error: invalid UTF-8 (byte 0xed)") ==
+          0);  // surrogate
+    CHECK(LoadErrors("a: \xC0\xAF\n").find("a.yaml:1:4: error: invalid UTF-8 (byte 0xc0)") ==
+          0);  // overlong
+    CHECK(LoadErrors(std::string("a: 1\nb: x\0y\n", 12))
+              .find("a.yaml:2:5: error: NUL byte in file") == 0);
   }
 }
 

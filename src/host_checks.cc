@@ -12,7 +12,9 @@
 namespace qemuc {
 namespace {
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string Quote(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 std::optional<std::string> FindInSearchPath(const std::string& name, const Host& host) {
   const std::string search_path = host.SearchPath();
@@ -22,7 +24,8 @@ std::optional<std::string> FindInSearchPath(const std::string& name, const Host&
     // An empty PATH entry means the current directory, as for execvp.
     const std::string directory = end == start ? "." : search_path.substr(start, end - start);
     const std::string candidate = directory + "/" + name;
-    if (!host.RegularFileProblem(candidate) && host.IsExecutable(candidate)) return AbsolutePath(candidate);
+    if (!host.RegularFileProblem(candidate) && host.IsExecutable(candidate))
+      return AbsolutePath(candidate);
     if (end == search_path.size()) return std::nullopt;
     start = end + 1;
   }
@@ -35,7 +38,8 @@ void CheckBinary(LoweredProfile& profile, const Host& host, Diagnostics& diagnos
       binary = *found;
     } else {
       diagnostics.Error(profile.binary_range, "QEMU binary " + Quote(binary) + " not found in PATH")
-          .notes.push_back({"install QEMU, set qemu.binary to its path, or pass --no-host-checks", {}});
+          .notes.push_back(
+              {"install QEMU, set qemu.binary to its path, or pass --no-host-checks", {}});
     }
     return;
   }
@@ -56,7 +60,9 @@ std::optional<std::string> RealHost::RegularFileProblem(const std::string& path)
   return std::nullopt;
 }
 
-bool RealHost::IsExecutable(const std::string& path) const { return access(path.c_str(), X_OK) == 0; }
+bool RealHost::IsExecutable(const std::string& path) const {
+  return access(path.c_str(), X_OK) == 0;
+}
 
 std::string RealHost::SearchPath() const {
   const char* path = std::getenv("PATH");

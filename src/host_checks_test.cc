@@ -12,8 +12,9 @@ using testing::Pipeline;
 TEST_SUITE("host_checks") {
   TEST_CASE("a bare binary is found in PATH and made absolute; files must exist") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu: {target: aarch64, memory: 64, kernel: k, initrd: r,\n"
-                                     "       drives: [{id: d0, file: disk.img}]}\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "qemu: {target: aarch64, memory: 64, kernel: k, initrd: r,\n"
+                        "       drives: [{id: d0, file: disk.img}]}\n");
     pipeline.host.SetSearchPath("/nowhere::/opt/q/bin:/opt/r/bin/");
     pipeline.host.AddFile("/opt/q/bin/qemu-system-aarch64");  // not executable: skipped
     pipeline.host.AddExecutable("/opt/r/bin//qemu-system-aarch64");
@@ -27,33 +28,38 @@ TEST_SUITE("host_checks") {
 
   TEST_CASE("each missing file is reported at the value that names it, in source order") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu:\n  target: x86_64\n  memory: 64\n  kernel: k\n  initrd: r\n"
-                                     "  drives: [{id: d0, file: disk.img}]\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "qemu:\n  target: x86_64\n  memory: 64\n  kernel: k\n  initrd: r\n"
+                        "  drives: [{id: d0, file: disk.img}]\n");
     CHECK_FALSE(pipeline.Compile("/p/a.yaml", true).has_value());
-    CHECK(pipeline.Rendered() ==
-          "/p/a.yaml:2:11: error: QEMU binary 'qemu-system-x86_64' not found in PATH\n"
-          "  target: x86_64\n          ^~~~~~\n"
-          "note: install QEMU, set qemu.binary to its path, or pass --no-host-checks\n"
-          "/p/a.yaml:4:11: error: kernel /p/k: No such file or directory\n  kernel: k\n          ^\n"
-          "/p/a.yaml:5:11: error: initrd /p/r: No such file or directory\n  initrd: r\n          ^\n"
-          "/p/a.yaml:6:27: error: drive 'd0' /p/disk.img: No such file or directory\n"
-          "  drives: [{id: d0, file: disk.img}]\n                          ^~~~~~~~\n");
+    CHECK(
+        pipeline.Rendered() ==
+        "/p/a.yaml:2:11: error: QEMU binary 'qemu-system-x86_64' not found in PATH\n"
+        "  target: x86_64\n          ^~~~~~\n"
+        "note: install QEMU, set qemu.binary to its path, or pass --no-host-checks\n"
+        "/p/a.yaml:4:11: error: kernel /p/k: No such file or directory\n  kernel: k\n          ^\n"
+        "/p/a.yaml:5:11: error: initrd /p/r: No such file or directory\n  initrd: r\n          ^\n"
+        "/p/a.yaml:6:27: error: drive 'd0' /p/disk.img: No such file or directory\n"
+        "  drives: [{id: d0, file: disk.img}]\n                          ^~~~~~~~\n");
   }
 
   TEST_CASE("a binary path must name an executable file") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n");
     pipeline.host.AddFile("/k");
     pipeline.host.AddFile("/p/q");
     CHECK_FALSE(pipeline.Compile("/p/a.yaml", true).has_value());
-    CHECK(pipeline.Rendered() == "/p/a.yaml:1:16: error: QEMU binary /p/q is not executable\n"
-                                 "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n"
-                                 "               ^~~\n");
+    CHECK(pipeline.Rendered() ==
+          "/p/a.yaml:1:16: error: QEMU binary /p/q is not executable\n"
+          "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n"
+          "               ^~~\n");
   }
 
   TEST_CASE("--no-host-checks looks at nothing and emits a bare binary as written") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu: {binary: my-qemu, target: x86_64, memory: 64, kernel: k}\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "qemu: {binary: my-qemu, target: x86_64, memory: 64, kernel: k}\n");
     const std::optional<Invocation> invocation = pipeline.Compile("/p/a.yaml", false);
     REQUIRE(invocation.has_value());
     CHECK(invocation->argv[0] == "my-qemu");
@@ -64,7 +70,8 @@ TEST_SUITE("host_checks") {
     CHECK_FALSE(host.RegularFileProblem("/bin/sh").has_value());
     CHECK(host.IsExecutable("/bin/sh"));
     CHECK(host.RegularFileProblem("/") == std::optional<std::string>("is a directory"));
-    CHECK(host.RegularFileProblem("/nonexistent/x") == std::optional<std::string>("No such file or directory"));
+    CHECK(host.RegularFileProblem("/nonexistent/x") ==
+          std::optional<std::string>("No such file or directory"));
   }
 }
 

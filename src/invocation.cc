@@ -9,15 +9,17 @@ void AppendTarget(const Config& config, Args& argv) {
   switch (config.target) {
     case Target::kAArch64:
       if (config.kvm) {
-        argv.insert(argv.end(), {"-machine", "virt,gic_version=host", "-cpu", "host", "-enable-kvm"});
+        argv.insert(argv.end(),
+                    {"-machine", "virt,gic_version=host", "-cpu", "host", "-enable-kvm"});
       } else {
-        argv.insert(argv.end(), {"-machine", "virt,gic_version=3", "-machine", "virtualization=true",
-                                 "-cpu", "cortex-a53"});
+        argv.insert(argv.end(), {"-machine", "virt,gic_version=3", "-machine",
+                                 "virtualization=true", "-cpu", "cortex-a53"});
       }
       return;
     case Target::kX86_64:
       // isa-debug-exit: a guest write to port 0xf4 ends QEMU with status (value << 1) | 1.
-      argv.insert(argv.end(), {"-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"});
+      argv.insert(argv.end(),
+                  {"-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"});
       if (config.kvm) {
         argv.insert(argv.end(), {"-cpu", "host", "-enable-kvm"});
       } else {
@@ -40,8 +42,8 @@ void AppendDrive(const Drive& drive, Args& argv) {
 // SPEC §5 difference 4: protocol and host address are emitted as set; the seed always wrote
 // "tcp::HOST-:GUEST", which is what the defaults give.
 std::string HostForward(const Forward& forward) {
-  return ",hostfwd=" + OptionValue(forward.protocol) + ":" + OptionValue(forward.host_address) + ":" +
-         std::to_string(forward.host_port) + "-:" + std::to_string(forward.guest_port);
+  return ",hostfwd=" + OptionValue(forward.protocol) + ":" + OptionValue(forward.host_address) +
+         ":" + std::to_string(forward.host_port) + "-:" + std::to_string(forward.guest_port);
 }
 
 std::string UserNetdev(const Network& network) {
@@ -59,8 +61,8 @@ void AppendNetwork(const Network& network, Args& argv) {
   argv.push_back("-netdev");
   if (network.tap) {
     // As the seed: no configuration scripts; qemuc has no use for them either.
-    argv.push_back("tap,id=" + OptionValue(network.id) + ",ifname=" + OptionValue(network.tap->name) +
-                   ",script=no,downscript=no");
+    argv.push_back("tap,id=" + OptionValue(network.id) +
+                   ",ifname=" + OptionValue(network.tap->name) + ",script=no,downscript=no");
   } else {
     argv.push_back(UserNetdev(network));
   }
@@ -95,8 +97,9 @@ Args CreateInvocation(const Config& config, const std::vector<std::string>& kern
   // SPEC §5 difference 3: the binary was resolved (PATH, then absolute) before lowering.
   Args argv = {config.binary};
   AppendTarget(config, argv);
-  argv.insert(argv.end(), {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus),
-                           "-nographic", "-serial", "stdio", "-monitor", "none"});
+  argv.insert(argv.end(),
+              {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus),
+               "-nographic", "-serial", "stdio", "-monitor", "none"});
   // -kernel and -initrd take raw file names: QEMU does not split them at commas.
   argv.insert(argv.end(), {"-kernel", config.kernel});
   // SPEC §5 difference 2: the seed always passed -initrd, and QEMU fails on -initrd "".

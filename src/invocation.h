@@ -11,9 +11,11 @@
 namespace qemuc {
 
 // The QEMU argv for `config`; `kernel_args` become -append (the seed's cmdlineArgs).
-std::vector<std::string> CreateInvocation(const Config& config, const std::vector<std::string>& kernel_args);
+std::vector<std::string> CreateInvocation(const Config& config,
+                                          const std::vector<std::string>& kernel_args);
 
-// A value inside a QEMU "key=value,..." option string, with ',' written ",," (SPEC §5 difference 1).
+// A value inside a QEMU "key=value,..." option string, with ',' written ",," (SPEC §5 difference
+// 1).
 std::string OptionValue(std::string_view value);
 
 }  // namespace qemuc

@@ -22,8 +22,23 @@ Config Minimal(Target target, bool kvm) {
 
 // Everything after the target flags, for a config with no initrd, drive or network.
 Args Tail(std::string append = "") {
-  return {"-m", "512", "-smp", "2", "-nographic", "-serial", "stdio", "-monitor", "none", "-kernel", "/k/kernel",
-          "-object", "iothread,id=iothread0", "-net", "none", "-append", append};
+  return {"-m",
+          "512",
+          "-smp",
+          "2",
+          "-nographic",
+          "-serial",
+          "stdio",
+          "-monitor",
+          "none",
+          "-kernel",
+          "/k/kernel",
+          "-object",
+          "iothread,id=iothread0",
+          "-net",
+          "none",
+          "-append",
+          append};
 }
 
 Args Concat(Args head, const Args& tail) {
@@ -33,49 +48,61 @@ Args Concat(Args head, const Args& tail) {
 
 TEST_SUITE("invocation") {
   TEST_CASE("the four target and kvm combinations, in the seed's order and spelling") {
-    CHECK(CreateInvocation(Minimal(Target::kX86_64, false), {}) ==
-          Concat({"/usr/bin/qemu", "-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu",
-                  "Haswell,+smap,-check,-fsgsbase"},
-                 Tail()));
+    CHECK(
+        CreateInvocation(Minimal(Target::kX86_64, false), {}) ==
+        Concat({"/usr/bin/qemu", "-machine", "q35", "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu", "Haswell,+smap,-check,-fsgsbase"},
+               Tail()));
     CHECK(CreateInvocation(Minimal(Target::kX86_64, true), {}) ==
-          Concat({"/usr/bin/qemu", "-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu",
-                  "host", "-enable-kvm"},
+          Concat({"/usr/bin/qemu", "-machine", "q35", "-device",
+                  "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu", "host", "-enable-kvm"},
                  Tail()));
     CHECK(CreateInvocation(Minimal(Target::kAArch64, false), {}) ==
-          Concat({"/usr/bin/qemu", "-machine", "virt,gic_version=3", "-machine", "virtualization=true", "-cpu",
-                  "cortex-a53"},
+          Concat({"/usr/bin/qemu", "-machine", "virt,gic_version=3", "-machine",
+                  "virtualization=true", "-cpu", "cortex-a53"},
                  Tail()));
     CHECK(CreateInvocation(Minimal(Target::kAArch64, true), {}) ==
-          Concat({"/usr/bin/qemu", "-machine", "virt,gic_version=host", "-cpu", "host", "-enable-kvm"}, Tail()));
+          Concat(
+              {"/usr/bin/qemu", "-machine", "virt,gic_version=host", "-cpu", "host", "-enable-kvm"},
+              Tail()));
   }
 
   TEST_CASE("drives with and without addr, after the iothread object") {
     Config config = Minimal(Target::kAArch64, true);
     config.drives = {{"blk0", "/img/a.img", ""}, {"blk1", "/img/b.img", "05.0"}};
     const Args argv = CreateInvocation(config, {});
-    const Args expected = {"-object", "iothread,id=iothread0",
-                           "-drive", "id=blk0,file=/img/a.img,format=raw,if=none,cache=unsafe,aio=threads",
-                           "-device", "virtio-blk-pci,drive=blk0,iothread=iothread0",
-                           "-drive", "id=blk1,file=/img/b.img,format=raw,if=none,cache=unsafe,aio=threads",
-                           "-device", "virtio-blk-pci,drive=blk1,iothread=iothread0,addr=05.0",
-                           "-net", "none"};
-    CHECK(Args(argv.begin() + 17, argv.begin() + 17 + static_cast<long>(expected.size())) == expected);
+    const Args expected = {
+        "-object", "iothread,id=iothread0",
+        "-drive",  "id=blk0,file=/img/a.img,format=raw,if=none,cache=unsafe,aio=threads",
+        "-device", "virtio-blk-pci,drive=blk0,iothread=iothread0",
+        "-drive",  "id=blk1,file=/img/b.img,format=raw,if=none,cache=unsafe,aio=threads",
+        "-device", "virtio-blk-pci,drive=blk1,iothread=iothread0,addr=05.0",
+        "-net",    "none"};
+    CHECK(Args(argv.begin() + 17, argv.begin() + 17 + static_cast<long>(expected.size())) ==
+          expected);
   }
 
-  TEST_CASE("a comma in a drive path is doubled so it cannot inject options (SPEC §5 difference 1)") {
+  TEST_CASE(
+      "a comma in a drive path is doubled so it cannot inject options (SPEC §5 difference 1)") {
     Config config = Minimal(Target::kX86_64, false);
     config.drives = {{"blk0", "/img/a,snapshot=on", ""}};
     const Args argv = CreateInvocation(config, {});
-    CHECK(std::find(argv.begin(), argv.end(),
-                    "id=blk0,file=/img/a,,snapshot=on,format=raw,if=none,cache=unsafe,aio=threads") != argv.end());
+    CHECK(
+        std::find(argv.begin(), argv.end(),
+                  "id=blk0,file=/img/a,,snapshot=on,format=raw,if=none,cache=unsafe,aio=threads") !=
+        argv.end());
     CHECK(OptionValue("a,b,,c") == "a,,b,,,,c");
     CHECK(OptionValue("") == "");
   }
 
   TEST_CASE("user networking with every field and several forwards; a tap network; a mac") {
     Config config = Minimal(Target::kX86_64, false);
-    UserNetwork user{"10.0.2.0/24", "10.0.2.15", "10.0.2.3", "10.0.2.2",
-                     {{8022, 22, "tcp", ""}, {5353, 53, "udp", "127.0.0.1"}, {8080, 80, "tcp", ""}}};
+    UserNetwork user{
+        "10.0.2.0/24",
+        "10.0.2.15",
+        "10.0.2.3",
+        "10.0.2.2",
+        {{8022, 22, "tcp", ""}, {5353, 53, "udp", "127.0.0.1"}, {8080, 80, "tcp", ""}}};
     config.networks = {{"net0", user, std::nullopt, "52:54:00:63:5e:7a"},
                        {"net1", std::nullopt, TapNetwork{"qemu0"}, ""}};
     const Args argv = CreateInvocation(config, {});
@@ -83,10 +110,14 @@ TEST_SUITE("invocation") {
         "-netdev",
         "user,id=net0,net=10.0.2.0/24,dhcpstart=10.0.2.15,dns=10.0.2.3,host=10.0.2.2,"
         "hostfwd=tcp::8022-:22,hostfwd=udp:127.0.0.1:5353-:53,hostfwd=tcp::8080-:80",
-        "-device", "virtio-net-pci,netdev=net0,mac=52:54:00:63:5e:7a",
-        "-netdev", "tap,id=net1,ifname=qemu0,script=no,downscript=no",
-        "-device", "virtio-net-pci,netdev=net1",
-        "-append", ""};
+        "-device",
+        "virtio-net-pci,netdev=net0,mac=52:54:00:63:5e:7a",
+        "-netdev",
+        "tap,id=net1,ifname=qemu0,script=no,downscript=no",
+        "-device",
+        "virtio-net-pci,netdev=net1",
+        "-append",
+        ""};
     CHECK(Args(argv.end() - static_cast<long>(expected.size()), argv.end()) == expected);
     CHECK(std::find(argv.begin(), argv.end(), "-net") == argv.end());
   }
@@ -100,12 +131,14 @@ TEST_SUITE("invocation") {
 
   TEST_CASE("kernel arguments become one -append, always present, raw") {
     CHECK(CreateInvocation(Minimal(Target::kX86_64, false), {}).back() == "");
-    const Args argv = CreateInvocation(Minimal(Target::kX86_64, false), {"console=ttyS0", "a,b", "x=\"y z\"", "$HOME"});
+    const Args argv = CreateInvocation(Minimal(Target::kX86_64, false),
+                                       {"console=ttyS0", "a,b", "x=\"y z\"", "$HOME"});
     CHECK(argv[argv.size() - 2] == "-append");
     CHECK(argv.back() == "console=ttyS0 a,b x=\"y z\" $HOME");
   }
 
-  TEST_CASE("-initrd only when set (SPEC §5 difference 2); -kernel and -initrd are not comma-escaped") {
+  TEST_CASE(
+      "-initrd only when set (SPEC §5 difference 2); -kernel and -initrd are not comma-escaped") {
     Config config = Minimal(Target::kX86_64, false);
     const Args without = CreateInvocation(config, {});
     CHECK(std::find(without.begin(), without.end(), "-initrd") == without.end());

@@ -6,7 +6,9 @@
 namespace qemuc {
 namespace {
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string Quote(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 const Node* Child(const Node* mapping, std::string_view key) {
   if (mapping == nullptr) return nullptr;
@@ -14,7 +16,9 @@ const Node* Child(const Node* mapping, std::string_view key) {
   return entry != nullptr ? entry->value.get() : nullptr;
 }
 
-std::string TextOf(const Node* scalar) { return scalar != nullptr ? scalar->text : ""; }
+std::string TextOf(const Node* scalar) {
+  return scalar != nullptr ? scalar->text : "";
+}
 
 // Relative paths are relative to the file that wrote the value (SPEC §2.2).
 std::string ResolvedPath(const Node& value) {
@@ -29,7 +33,9 @@ class Lowerer {
   std::optional<LoweredProfile> Lower() {
     const size_t errors_before = diagnostics_.error_count();
     if (const Node* abstract = Child(&root_, "abstract"); abstract && ReadBool(*abstract) == true) {
-      diagnostics_.Error(abstract->range, "this profile is abstract (a base or overlay) and cannot be compiled")
+      diagnostics_
+          .Error(abstract->range,
+                 "this profile is abstract (a base or overlay) and cannot be compiled")
           .notes.push_back({"compile a profile that extends it", {}});
       return std::nullopt;
     }
@@ -60,11 +66,13 @@ class Lowerer {
     const Node* target = Required(qemu, "target", "qemu.target");
     const Node* memory = Required(qemu, "memory", "qemu.memory");
     const Node* kernel = Required(qemu, "kernel", "qemu.kernel");
-    if (target != nullptr) config.target = target->text == "aarch64" ? Target::kAArch64 : Target::kX86_64;
+    if (target != nullptr)
+      config.target = target->text == "aarch64" ? Target::kAArch64 : Target::kX86_64;
     if (memory != nullptr) config.memory_mib = ReadMemory(*memory).mib;
     if (kernel != nullptr) config.kernel = UsePath(*kernel, "kernel");
     LowerBinary(Child(qemu, "binary"), target);
-    if (const Node* cpus = Child(qemu, "cpus")) config.cpus = static_cast<int>(ReadInteger(*cpus).value_or(1));
+    if (const Node* cpus = Child(qemu, "cpus"))
+      config.cpus = static_cast<int>(ReadInteger(*cpus).value_or(1));
     if (const Node* kvm = Child(qemu, "kvm")) config.kvm = ReadBool(*kvm).value_or(false);
     if (const Node* initrd = Child(qemu, "initrd")) config.initrd = UsePath(*initrd, "initrd");
     if (const Node* drives = Child(qemu, "drives")) {
@@ -80,7 +88,8 @@ class Lowerer {
 
   void LowerBinary(const Node* binary, const Node* target) {
     if (binary == nullptr) {
-      out_.config.binary = std::string("qemu-system-") + (target != nullptr ? target->text : "x86_64");
+      out_.config.binary =
+          std::string("qemu-system-") + (target != nullptr ? target->text : "x86_64");
       out_.binary_is_bare = true;
       out_.binary_range = target != nullptr ? target->range : root_.range;
       return;
@@ -100,7 +109,8 @@ class Lowerer {
     Drive drive;
     drive.id = TextOf(Child(&item, "id"));
     const std::string path = "qemu.drives[" + drive.id + "].file";
-    if (const Node* file = Required(&item, "file", path)) drive.file = UsePath(*file, "drive " + Quote(drive.id));
+    if (const Node* file = Required(&item, "file", path))
+      drive.file = UsePath(*file, "drive " + Quote(drive.id));
     drive.addr = TextOf(Child(&item, "addr"));
     out_.config.drives.push_back(std::move(drive));
   }
@@ -113,7 +123,8 @@ class Lowerer {
     const Node* tap = Child(&item, "tap");
     if ((user != nullptr) == (tap != nullptr)) {
       diagnostics_.Error(item.range, "network " + Quote(network.id) +
-                                         (user ? " sets both 'user' and 'tap'; choose one" : " needs 'user' or 'tap'"));
+                                         (user ? " sets both 'user' and 'tap'; choose one"
+                                               : " needs 'user' or 'tap'"));
       return;
     }
     if (tap != nullptr) {
@@ -135,7 +146,8 @@ class Lowerer {
     for (const NodePtr& item : forwards != nullptr ? forwards->items : std::vector<NodePtr>{}) {
       Forward forward;
       forward.guest_port = static_cast<int>(ReadInteger(*Child(item.get(), "guest")).value_or(0));
-      const std::string path = "qemu.networks[" + id + "].user.forwards[" + std::to_string(forward.guest_port) + "].host";
+      const std::string path = "qemu.networks[" + id + "].user.forwards[" +
+                               std::to_string(forward.guest_port) + "].host";
       if (const Node* host = Required(item.get(), "host", path)) {
         forward.host_port = static_cast<int>(ReadInteger(*host).value_or(0));
       }

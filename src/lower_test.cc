@@ -17,7 +17,8 @@ std::vector<std::string> Argv(Pipeline& pipeline, const std::string& path) {
   return invocation->argv;
 }
 
-std::string ArgAfter(const std::vector<std::string>& argv, const std::string& option, size_t nth = 0) {
+std::string ArgAfter(const std::vector<std::string>& argv, const std::string& option,
+                     size_t nth = 0) {
   for (size_t i = 0; i + 1 < argv.size(); ++i) {
     if (argv[i] == option && nth-- == 0) return argv[i + 1];
   }
@@ -25,7 +26,8 @@ std::string ArgAfter(const std::vector<std::string>& argv, const std::string& op
 }
 
 TEST_SUITE("lower") {
-  TEST_CASE("defaults: one CPU, no KVM, the binary named after the target, the name from the file") {
+  TEST_CASE(
+      "defaults: one CPU, no KVM, the binary named after the target, the name from the file") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/boards/x64-dev.yaml", kMinimal);
     const std::optional<Invocation> invocation = pipeline.Compile("/p/boards/x64-dev.yaml");
@@ -66,10 +68,12 @@ cmdline: [console=ttyAMA0, quiet]
     CHECK(ArgAfter(argv, "-smp") == "3");
     CHECK(ArgAfter(argv, "-kernel") == "/abs/kernel");
     CHECK(ArgAfter(argv, "-initrd") == "/p/b/rd.img");
-    CHECK(ArgAfter(argv, "-drive") == "id=blk0,file=/p/b/disk a,,b.img,format=raw,if=none,cache=unsafe,aio=threads");
+    CHECK(ArgAfter(argv, "-drive") ==
+          "id=blk0,file=/p/b/disk a,,b.img,format=raw,if=none,cache=unsafe,aio=threads");
     CHECK(ArgAfter(argv, "-device") == "virtio-blk-pci,drive=blk0,iothread=iothread0,addr=05.0");
     CHECK(ArgAfter(argv, "-netdev") ==
-          "user,id=net0,net=10.0.2.0/24,dhcpstart=10.0.2.15,dns=10.0.2.3,host=10.0.2.2,hostfwd=tcp::8022-:22,"
+          "user,id=net0,net=10.0.2.0/"
+          "24,dhcpstart=10.0.2.15,dns=10.0.2.3,host=10.0.2.2,hostfwd=tcp::8022-:22,"
           "hostfwd=udp:127.0.0.1:5353-:53");
     CHECK(ArgAfter(argv, "-device", 1) == "virtio-net-pci,netdev=net0,mac=52:54:00:00:00:01");
     CHECK(ArgAfter(argv, "-netdev", 1) == "tap,id=net1,ifname=qemu0,script=no,downscript=no");
@@ -80,7 +84,8 @@ cmdline: [console=ttyAMA0, quiet]
   TEST_CASE("kernel arguments after -- follow the profile's cmdline") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml", std::string(kMinimal) + "cmdline: [console=ttyS0]\n");
-    const std::optional<Invocation> invocation = pipeline.Compile("/p/a.yaml", false, {"a b", "x=$y"});
+    const std::optional<Invocation> invocation =
+        pipeline.Compile("/p/a.yaml", false, {"a b", "x=$y"});
     REQUIRE(invocation.has_value());
     CHECK(invocation->argv.back() == "console=ttyS0 a b x=$y");
   }
@@ -97,26 +102,31 @@ cmdline: [console=ttyAMA0, quiet]
 
   TEST_CASE("a network needs exactly one of user and tap; list items need their required keys") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", std::string(kMinimal) +
-                                         "qemu:\n  networks:\n    - {id: n0}\n    - {id: n1, user: {}, tap: {name: t}}\n"
-                                         "  drives: [{id: d}]\n");
+    pipeline.reader.Add(
+        "/p/a.yaml",
+        std::string(kMinimal) +
+            "qemu:\n  networks:\n    - {id: n0}\n    - {id: n1, user: {}, tap: {name: t}}\n"
+            "  drives: [{id: d}]\n");
     CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
     // The second "qemu" key is a duplicate: fix the profile and try again.
     Pipeline fixed;
-    fixed.reader.Add("/p/a.yaml",
-                     "qemu:\n  target: x86_64\n  memory: 1\n  kernel: k\n  networks:\n    - {id: n0}\n"
-                     "    - {id: n1, user: {}, tap: {name: t}}\n    - {id: n2, tap: {}}\n"
-                     "    - {id: n3, user: {forwards: [{guest: 22}]}}\n  drives: [{id: d}]\n");
+    fixed.reader.Add(
+        "/p/a.yaml",
+        "qemu:\n  target: x86_64\n  memory: 1\n  kernel: k\n  networks:\n    - {id: n0}\n"
+        "    - {id: n1, user: {}, tap: {name: t}}\n    - {id: n2, tap: {}}\n"
+        "    - {id: n3, user: {forwards: [{guest: 22}]}}\n  drives: [{id: d}]\n");
     CHECK_FALSE(fixed.Compile("/p/a.yaml").has_value());
     CHECK(fixed.Rendered() ==
           "/p/a.yaml:6:7: error: network 'n0' needs 'user' or 'tap'\n    - {id: n0}\n      ^\n"
           "/p/a.yaml:7:7: error: network 'n1' sets both 'user' and 'tap'; choose one\n"
           "    - {id: n1, user: {}, tap: {name: t}}\n      ^\n"
-          "/p/a.yaml:8:21: error: missing required key 'qemu.networks[n2].tap.name'\n    - {id: n2, tap: {}}\n"
+          "/p/a.yaml:8:21: error: missing required key 'qemu.networks[n2].tap.name'\n    - {id: "
+          "n2, tap: {}}\n"
           "                    ^\n"
           "/p/a.yaml:9:34: error: missing required key 'qemu.networks[n3].user.forwards[22].host'\n"
           "    - {id: n3, user: {forwards: [{guest: 22}]}}\n                                 ^\n"
-          "/p/a.yaml:10:12: error: missing required key 'qemu.drives[d].file'\n  drives: [{id: d}]\n           ^\n");
+          "/p/a.yaml:10:12: error: missing required key 'qemu.drives[d].file'\n  drives: [{id: "
+          "d}]\n           ^\n");
   }
 
   TEST_CASE("an abstract profile cannot be compiled but validates") {
@@ -124,7 +134,8 @@ cmdline: [console=ttyAMA0, quiet]
     pipeline.reader.Add("/p/base.yaml", "abstract: true\nqemu: {cpus: 2}\n");
     CHECK_FALSE(pipeline.Compile("/p/base.yaml").has_value());
     CHECK(pipeline.Rendered() ==
-          "/p/base.yaml:1:11: error: this profile is abstract (a base or overlay) and cannot be compiled\n"
+          "/p/base.yaml:1:11: error: this profile is abstract (a base or overlay) and cannot be "
+          "compiled\n"
           "abstract: true\n          ^~~~\nnote: compile a profile that extends it\n");
     Diagnostics diagnostics;
     CHECK(ValidateProfile("/p/base.yaml", pipeline.environment, diagnostics));

@@ -8,13 +8,15 @@
 
 int main(int argc, char** argv) {
   const char* no_colour = std::getenv("NO_COLOR");
-  qemuc::Console console{std::cout, std::cerr,
-                         isatty(STDERR_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0')};
+  qemuc::Console console{
+      std::cout, std::cerr,
+      isatty(STDERR_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0')};
   qemuc::DiskFileReader reader;
   qemuc::RealHost host;
   qemuc::SourceSet sources;
   qemuc::Environment environment{reader, host, sources};
-  const int status = qemuc::RunCli(std::vector<std::string>(argv + 1, argv + argc), environment, console);
+  const int status =
+      qemuc::RunCli(std::vector<std::string>(argv + 1, argv + argc), environment, console);
   std::cout.flush();
   if (!std::cout) {
     std::cerr << "qemuc: error: cannot write to standard output\n";

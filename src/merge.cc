@@ -8,7 +8,9 @@
 namespace qemuc {
 namespace {
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string Quote(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 const Field& StringField() {
   static const Field field("", FieldType::kString, "");
@@ -46,12 +48,15 @@ class Merger {
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
   // `base` may be nullptr (nothing inherited). Returns nullptr when the value is removed.
-  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, const std::string& path) {
+  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field,
+                const std::string& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
-    if (base == nullptr || layer->tag == NodeTag::kOverride) return MergeContents(nullptr, *layer, field, path);
+    if (base == nullptr || layer->tag == NodeTag::kOverride)
+      return MergeContents(nullptr, *layer, field, path);
     if (base->kind != layer->kind) {
-      diagnostics_.Error(layer->range, Quote(path) + " is " + DescribeKind(*layer) + " here but " +
-                                           DescribeKind(*base) + " in an earlier layer")
+      diagnostics_
+          .Error(layer->range, Quote(path) + " is " + DescribeKind(*layer) + " here but " +
+                                   DescribeKind(*base) + " in an earlier layer")
           .notes.push_back({"the earlier value is at", base->range});
       return base;
     }
@@ -59,7 +64,8 @@ class Merger {
   }
 
  private:
-  NodePtr MergeContents(const Node* base, const Node& layer, const Field& field, const std::string& path) {
+  NodePtr MergeContents(const Node* base, const Node& layer, const Field& field,
+                        const std::string& path) {
     auto merged = std::make_shared<Node>(layer);
     merged->tag = NodeTag::kNone;
     if (layer.is_mapping()) {
@@ -72,10 +78,12 @@ class Merger {
 
   std::vector<MappingEntry> MergeEntries(const Node* base, const Node& layer, const Field& field,
                                          const std::string& path) {
-    std::vector<MappingEntry> entries = base != nullptr ? base->entries : std::vector<MappingEntry>{};
+    std::vector<MappingEntry> entries =
+        base != nullptr ? base->entries : std::vector<MappingEntry>{};
     for (const MappingEntry& entry : layer.entries) {
       const std::string child_path = path.empty() ? entry.key : path + "." + entry.key;
-      auto it = std::find_if(entries.begin(), entries.end(), [&](const MappingEntry& e) { return e.key == entry.key; });
+      auto it = std::find_if(entries.begin(), entries.end(),
+                             [&](const MappingEntry& e) { return e.key == entry.key; });
       const NodePtr inherited = it != entries.end() ? it->value : nullptr;
       NodePtr value = Merge(inherited, entry.value, ChildField(field, entry.key), child_path);
       if (value == nullptr) {
@@ -95,21 +103,24 @@ class Merger {
     if (IsKeyedSequence(field)) return MergeKeyedItems(std::move(items), layer, field, path);
     for (const NodePtr& item : layer.items) {
       const bool repeat = field.type == FieldType::kStringList &&
-                          std::any_of(items.begin(), items.end(), [&](const NodePtr& i) { return i->text == item->text; });
+                          std::any_of(items.begin(), items.end(),
+                                      [&](const NodePtr& i) { return i->text == item->text; });
       // extra_args keep repeats (-device may occur many times); other string lists do not.
       if (!repeat) items.push_back(MergeContents(nullptr, *item, ChildField(field, ""), path));
     }
     return items;
   }
 
-  std::vector<NodePtr> MergeKeyedItems(std::vector<NodePtr> items, const Node& layer, const Field& field,
-                                       const std::string& path) {
+  std::vector<NodePtr> MergeKeyedItems(std::vector<NodePtr> items, const Node& layer,
+                                       const Field& field, const std::string& path) {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
-      const auto it = std::find_if(items.begin(), items.end(), [&](const NodePtr& i) { return ItemKey(*i, field) == key; });
+      const auto it = std::find_if(items.begin(), items.end(),
+                                   [&](const NodePtr& i) { return ItemKey(*i, field) == key; });
       if (item->tag == NodeTag::kDelete) {
         if (it == items.end()) {
-          diagnostics_.Error(item->range, "'!delete " + key + "': " + Quote(path) + " has no inherited item " + Quote(key));
+          diagnostics_.Error(item->range, "'!delete " + key + "': " + Quote(path) +
+                                              " has no inherited item " + Quote(key));
         } else {
           items.erase(it);
         }

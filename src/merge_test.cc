@@ -19,8 +19,9 @@ std::string ArgAfter(const std::vector<std::string>& argv, const std::string& op
 TEST_SUITE("merge") {
   TEST_CASE("in a single file, !reset removes a value and !override is the value itself") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 512, kernel: k, initrd: !reset r, "
-                                     "cpus: !override 2}\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "qemu: {target: x86_64, memory: 512, kernel: k, initrd: !reset r, "
+                        "cpus: !override 2}\n");
     const std::optional<Invocation> invocation = pipeline.Compile("/p/a.yaml");
     REQUIRE_MESSAGE(invocation.has_value(), pipeline.Rendered());
     const std::vector<std::string>& argv = invocation->argv;
@@ -30,7 +31,9 @@ TEST_SUITE("merge") {
 
   TEST_CASE("in a single file, !delete has nothing inherited to delete") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 512, kernel: k.bin}\ncmdline: [!delete quiet]\n");
+    pipeline.reader.Add(
+        "/p/a.yaml",
+        "qemu: {target: x86_64, memory: 512, kernel: k.bin}\ncmdline: [!delete quiet]\n");
     CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
     CHECK(pipeline.Rendered() ==
           "/p/a.yaml:2:19: error: '!delete quiet': 'cmdline' has no inherited item 'quiet'\n"

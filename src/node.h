@@ -34,12 +34,12 @@ struct Node {
   NodeKind kind = NodeKind::kScalar;
   NodeTag tag = NodeTag::kNone;
   ScalarStyle style = ScalarStyle::kPlain;
-  std::string text;                    // scalars only
-  SourceRange range;                   // the value itself, after any tag or anchor
-  std::vector<MappingEntry> entries;   // mappings only, in source order
-  std::vector<NodePtr> items;          // sequences only
-  uint64_t expanded_size = 1;          // nodes in this subtree with aliases expanded
-  uint32_t height = 1;                 // nesting levels in this subtree
+  std::string text;                   // scalars only
+  SourceRange range;                  // the value itself, after any tag or anchor
+  std::vector<MappingEntry> entries;  // mappings only, in source order
+  std::vector<NodePtr> items;         // sequences only
+  uint64_t expanded_size = 1;         // nodes in this subtree with aliases expanded
+  uint32_t height = 1;                // nesting levels in this subtree
 
   bool is_scalar() const { return kind == NodeKind::kScalar; }
   bool is_mapping() const { return kind == NodeKind::kMapping; }

@@ -32,7 +32,8 @@ mode_t CurrentUmask() {
 
 }  // namespace
 
-std::string WriteFileAtomically(const std::string& path, const std::string& contents, bool executable) {
+std::string WriteFileAtomically(const std::string& path, const std::string& contents,
+                                bool executable) {
   // Renaming over a device, FIFO or directory would replace it (as root, /dev/full would become
   // a plain file): only regular files are generated files.
   struct stat existing {};
@@ -51,7 +52,8 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
   if (error.empty() && fchmod(fd, mode) != 0) error = std::strerror(errno);
   if (error.empty() && fsync(fd) != 0) error = std::strerror(errno);
   if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
-  if (error.empty() && rename(temporary_path.c_str(), path.c_str()) != 0) error = std::strerror(errno);
+  if (error.empty() && rename(temporary_path.c_str(), path.c_str()) != 0)
+    error = std::strerror(errno);
   if (!error.empty()) unlink(temporary_path.c_str());
   return error;
 }

@@ -9,7 +9,8 @@ namespace qemuc {
 
 // Returns "" on success, else why the file could not be written ("Permission denied"). An
 // existing `path` must be a regular file.
-std::string WriteFileAtomically(const std::string& path, const std::string& contents, bool executable);
+std::string WriteFileAtomically(const std::string& path, const std::string& contents,
+                                bool executable);
 
 }  // namespace qemuc
 

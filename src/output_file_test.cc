@@ -22,7 +22,8 @@ std::string Slurp(const std::string& path) {
 size_t EntriesIn(const std::string& directory) {
   size_t count = 0;
   DIR* dir = opendir(directory.c_str());
-  while (const dirent* entry = readdir(dir)) count += entry->d_name[0] != '.' || entry->d_name[1] == 'q';
+  while (const dirent* entry = readdir(dir))
+    count += entry->d_name[0] != '.' || entry->d_name[1] == 'q';
   closedir(dir);
   return count;
 }
@@ -50,11 +51,13 @@ TEST_SUITE("output_file") {
   TEST_CASE("a failure says why and leaves nothing behind") {
     CHECK(WriteFileAtomically("/nonexistent-dir/x.sh", "x", true) == "No such file or directory");
     // Never renamed over a device: /dev/full stays the device it is.
-    CHECK(WriteFileAtomically("/dev/full", "x", false) == "not a regular file; -o writes generated files only");
+    CHECK(WriteFileAtomically("/dev/full", "x", false) ==
+          "not a regular file; -o writes generated files only");
     struct stat info {};
     REQUIRE(stat("/dev/full", &info) == 0);
     CHECK(S_ISCHR(info.st_mode));
-    CHECK(WriteFileAtomically("/tmp", "x", false) == "not a regular file; -o writes generated files only");
+    CHECK(WriteFileAtomically("/tmp", "x", false) ==
+          "not a regular file; -o writes generated files only");
   }
 }
 

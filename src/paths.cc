@@ -11,7 +11,9 @@ std::string AbsolutePath(const std::string& path) {
   return ResolveAgainst(fs::current_path(ignored).string(), path);
 }
 
-std::string DirectoryOf(const std::string& file) { return fs::path(file).parent_path().string(); }
+std::string DirectoryOf(const std::string& file) {
+  return fs::path(file).parent_path().string();
+}
 
 std::string ResolveAgainst(const std::string& directory, const std::string& path) {
   const fs::path value(path);
@@ -22,6 +24,8 @@ std::string ResolveAgainst(const std::string& directory, const std::string& path
   return normal;
 }
 
-std::string Stem(const std::string& file) { return fs::path(file).stem().string(); }
+std::string Stem(const std::string& file) {
+  return fs::path(file).stem().string();
+}
 
 }  // namespace qemuc

@@ -16,7 +16,8 @@ Field Forwards() {
           Port("guest", "Port in the guest."),
           Port("host", "Port on the host."),
           Field("protocol", T::kEnum, "Transport protocol.").OneOf({"tcp", "udp"}).Default("tcp"),
-          Field("host_address", T::kString, "IPv4 address on the host to listen on (default: all)."),
+          Field("host_address", T::kString,
+                "IPv4 address on the host to listen on (default: all)."),
       });
 }
 
@@ -33,7 +34,8 @@ Field UserNetwork() {
 
 Field TapNetwork() {
   return Field("tap", T::kMapping, "A host tap interface.")
-      .Children({Field("name", T::kString, "Host tap interface name (at most 15 bytes).").Required()});
+      .Children(
+          {Field("name", T::kString, "Host tap interface name (at most 15 bytes).").Required()});
 }
 
 Field Drives() {
@@ -64,7 +66,8 @@ Field Qemu() {
               .Default("qemu-system-<target>"),
           Field("target", T::kEnum, "Guest architecture.").OneOf({"x86_64", "aarch64"}).Required(),
           Field("cpus", T::kInteger, "Number of virtual CPUs.").Default("1").Min(1),
-          Field("memory", T::kMemory, "RAM: MiB as an integer, or a string with K/M/G/T.").Required(),
+          Field("memory", T::kMemory, "RAM: MiB as an integer, or a string with K/M/G/T.")
+              .Required(),
           Field("kvm", T::kBool, "Use KVM acceleration.").Default("false"),
           Field("kernel", T::kPath, "Kernel image.").Required(),
           Field("initrd", T::kPath, "Initial ramdisk image."),
@@ -77,7 +80,8 @@ Field Qemu() {
 Field Systemd() {
   return Field("systemd", T::kMapping, "Settings for --format systemd.")
       .Children({
-          Field("description", T::kString, "Unit description (default: from name and description)."),
+          Field("description", T::kString,
+                "Unit description (default: from name and description)."),
           Field("user", T::kString, "User to run QEMU as."),
           Field("group", T::kString, "Group to run QEMU as."),
           Field("restart", T::kEnum, "When systemd restarts the VM.")
@@ -86,9 +90,13 @@ Field Systemd() {
           Field("restart_sec", T::kInteger, "Seconds before a restart.").Default("5").Min(0),
           Field("after", T::kStringList, "Units to start after."),
           Field("wants", T::kStringList, "Units wanted by this one."),
-          Field("wanted_by", T::kString, "Target that installs the unit.").Default("multi-user.target"),
-          Field("graceful_stop", T::kBool, "Stop with QMP system_powerdown, then wait.").Default("false"),
-          Field("stop_timeout", T::kInteger, "Seconds to wait for the VM to stop.").Default("90").Min(1),
+          Field("wanted_by", T::kString, "Target that installs the unit.")
+              .Default("multi-user.target"),
+          Field("graceful_stop", T::kBool, "Stop with QMP system_powerdown, then wait.")
+              .Default("false"),
+          Field("stop_timeout", T::kInteger, "Seconds to wait for the VM to stop.")
+              .Default("90")
+              .Min(1),
           Field("hardening", T::kBool, "Sandboxing directives QEMU tolerates.").Default("true"),
       });
 }
@@ -97,7 +105,8 @@ Field Root() {
   return Field("", T::kMapping, "A qemuc profile.")
       .Children({
           Field("extends", T::kExtends, "Parent profile(s), relative to this file."),
-          Field("abstract", T::kBool, "A base or overlay, not compilable on its own; not inherited.")
+          Field("abstract", T::kBool,
+                "A base or overlay, not compilable on its own; not inherited.")
               .Default("false"),
           Field("name", T::kString, "Profile name.").Default("the file name without extension"),
           Field("description", T::kString, "What this VM is for."),

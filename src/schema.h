@@ -34,13 +34,34 @@ struct Field {
       : name(field_name), type(field_type), description(field_description) {}
 
   // Builders, so that the table reads as one line per key.
-  Field& Children(std::vector<Field> children) { fields = std::move(children); return *this; }
-  Field& KeyedBy(std::string_view item_key) { key = item_key; return *this; }
-  Field& OneOf(std::vector<std::string_view> values) { choices = std::move(values); return *this; }
-  Field& Default(std::string_view value) { default_value = value; return *this; }
-  Field& Required() { required = true; return *this; }
-  Field& Min(int64_t value) { minimum = value; return *this; }
-  Field& Max(int64_t value) { maximum = value; return *this; }
+  Field& Children(std::vector<Field> children) {
+    fields = std::move(children);
+    return *this;
+  }
+  Field& KeyedBy(std::string_view item_key) {
+    key = item_key;
+    return *this;
+  }
+  Field& OneOf(std::vector<std::string_view> values) {
+    choices = std::move(values);
+    return *this;
+  }
+  Field& Default(std::string_view value) {
+    default_value = value;
+    return *this;
+  }
+  Field& Required() {
+    required = true;
+    return *this;
+  }
+  Field& Min(int64_t value) {
+    minimum = value;
+    return *this;
+  }
+  Field& Max(int64_t value) {
+    maximum = value;
+    return *this;
+  }
 
   std::string_view name;
   FieldType type;

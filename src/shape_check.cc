@@ -14,7 +14,8 @@ namespace {
 
 bool IsDecimal(std::string_view text) {
   const std::string_view digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
-  return !digits.empty() && std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !digits.empty() &&
+         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Plain decimal without leading zeros ("010" is octal 8 in YAML 1.1), within int64.
@@ -36,18 +37,22 @@ std::string Lower(std::string_view text) {
 }
 
 bool IsYaml11Boolean(std::string_view text) {
-  static const std::vector<std::string_view> kWords = {"yes", "no", "on", "off", "y", "n", "true", "false"};
+  static const std::vector<std::string_view> kWords = {"yes", "no", "on",   "off",
+                                                       "y",   "n",  "true", "false"};
   const std::string lower = Lower(text);
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
 
 bool IsVariableName(std::string_view name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
 
-std::string Quote(std::string_view text) { return "'" + std::string(text) + "'"; }
+std::string Quote(std::string_view text) {
+  return "'" + std::string(text) + "'";
+}
 
 std::string JoinChoices(const std::vector<std::string_view>& choices) {
   std::string text;
@@ -68,12 +73,14 @@ class ShapeChecker {
  public:
   ShapeChecker(FileRole role, Diagnostics& diagnostics) : role_(role), diagnostics_(diagnostics) {}
 
-  void CheckMapping(const Node& node, const Field& mapping, const std::string& path, FileRole role) {
+  void CheckMapping(const Node& node, const Field& mapping, const std::string& path,
+                    FileRole role) {
     for (const MappingEntry& entry : node.entries) {
       const Field* field = mapping.Find(entry.key);
       if (field == nullptr) {
         const std::string where = path.empty() ? "" : " in " + Quote(path);
-        Error(entry.key_range, "unknown key " + Quote(entry.key) + where + DidYouMean(entry.key, FieldNames(mapping)));
+        Error(entry.key_range, "unknown key " + Quote(entry.key) + where +
+                                   DidYouMean(entry.key, FieldNames(mapping)));
         continue;
       }
       if (path.empty() && role == FileRole::kOverlay && !AllowedInOverlay(entry.key)) {
@@ -85,16 +92,22 @@ class ShapeChecker {
   }
 
  private:
-  void Error(const SourceRange& range, std::string message) { diagnostics_.Error(range, std::move(message)); }
+  void Error(const SourceRange& range, std::string message) {
+    diagnostics_.Error(range, std::move(message));
+  }
 
   void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
-    Error(node.range, Quote(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node));
+    Error(node.range,
+          Quote(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node));
   }
 
   void CheckValue(const Node& node, const Field& field, const std::string& path) {
-    if (node.tag == NodeTag::kReset) return;  // removes the inherited value; what it holds is ignored
+    if (node.tag == NodeTag::kReset)
+      return;  // removes the inherited value; what it holds is ignored
     if (node.tag == NodeTag::kDelete) {
-      Error(node.range, "'!delete' removes an item of a keyed list or cmdline; it cannot stand for " + Quote(path));
+      Error(node.range,
+            "'!delete' removes an item of a keyed list or cmdline; it cannot stand for " +
+                Quote(path));
       return;
     }
     switch (field.type) {
@@ -157,8 +170,9 @@ class ShapeChecker {
   void CheckBool(const Node& node, const std::string& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "true or false");
     if (ReadBool(node)) return;
-    Diagnostic& error = diagnostics_.Error(node.range, Quote(path) + " must be true or false, not " +
-                                                           (node.is_plain() ? Quote(node.text) : "a quoted string"));
+    Diagnostic& error = diagnostics_.Error(
+        node.range, Quote(path) + " must be true or false, not " +
+                        (node.is_plain() ? Quote(node.text) : "a quoted string"));
     if (IsYaml11Boolean(node.text)) {
       error.notes.push_back({"booleans are the plain words true and false (YAML 1.2)", {}});
     }
@@ -169,7 +183,8 @@ class ShapeChecker {
     const std::optional<int64_t> value = ReadInteger(node);
     if (!value) {
       std::string why = node.is_plain() ? Quote(node.text) : "a quoted string";
-      const bool leading_zero = node.text.size() > 1 && node.text[node.text[0] == '-' ? 1 : 0] == '0';
+      const bool leading_zero =
+          node.text.size() > 1 && node.text[node.text[0] == '-' ? 1 : 0] == '0';
       if (node.is_plain() && IsDecimal(node.text) && leading_zero) {
         why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
       }
@@ -178,9 +193,9 @@ class ShapeChecker {
     const bool too_small = field.minimum && *value < *field.minimum;
     const bool too_large = field.maximum && *value > *field.maximum;
     if (too_small || too_large) {
-      const std::string bounds = field.maximum ? "between " + std::to_string(*field.minimum) + " and " +
-                                                      std::to_string(*field.maximum)
-                                                : "at least " + std::to_string(*field.minimum);
+      const std::string bounds = field.maximum ? "between " + std::to_string(*field.minimum) +
+                                                     " and " + std::to_string(*field.maximum)
+                                               : "at least " + std::to_string(*field.minimum);
       Error(node.range, Quote(path) + " must be " + bounds + ", not " + node.text);
     }
   }
@@ -193,9 +208,10 @@ class ShapeChecker {
 
   void CheckEnum(const Node& node, const Field& field, const std::string& path) {
     if (!CheckString(node, path)) return;
-    if (std::find(field.choices.begin(), field.choices.end(), node.text) != field.choices.end()) return;
-    Error(node.range, Quote(path) + " must be " + JoinChoices(field.choices) + ", not " + Quote(node.text) +
-                          DidYouMean(node.text, field.choices));
+    if (std::find(field.choices.begin(), field.choices.end(), node.text) != field.choices.end())
+      return;
+    Error(node.range, Quote(path) + " must be " + JoinChoices(field.choices) + ", not " +
+                          Quote(node.text) + DidYouMean(node.text, field.choices));
   }
 
   void CheckStringList(const Node& node, const Field& field, const std::string& path) {
@@ -219,7 +235,9 @@ class ShapeChecker {
       if (!key) continue;
       const auto [it, added] = first_place.emplace(key->first, key->second);
       if (!added) {
-        diagnostics_.Error(key->second, "duplicate " + std::string(list.key) + " " + Quote(key->first) + " in " + Quote(path))
+        diagnostics_
+            .Error(key->second, "duplicate " + std::string(list.key) + " " + Quote(key->first) +
+                                    " in " + Quote(path))
             .notes.push_back({"first used at", it->second});
       }
     }
@@ -241,7 +259,8 @@ class ShapeChecker {
       return std::nullopt;
     }
     const MappingEntry* key = item.Find(list.key);
-    const std::string item_path = path + "[" + (key && key->value->is_scalar() ? key->value->text : "") + "]";
+    const std::string item_path =
+        path + "[" + (key && key->value->is_scalar() ? key->value->text : "") + "]";
     CheckMapping(item, list, item_path, role_);
     if (key == nullptr) {
       Error(item.range, "an item of " + Quote(path) + " needs " + Quote(list.key) +
@@ -264,7 +283,8 @@ class ShapeChecker {
   }
 
   void CheckExtends(const Node& node, const std::string& path) {
-    if (role_ == FileRole::kOverlay) return Error(node.range, "an overlay cannot extend another profile");
+    if (role_ == FileRole::kOverlay)
+      return Error(node.range, "an overlay cannot extend another profile");
     if (node.is_scalar()) {
       CheckString(node, path);
       return;
@@ -280,7 +300,8 @@ class ShapeChecker {
         WrongKind(*entry.value, path + "." + entry.key, "a mapping");
         continue;
       }
-      ShapeChecker(FileRole::kOverlay, diagnostics_).CheckMapping(*entry.value, ProfileSchema(), "", FileRole::kOverlay);
+      ShapeChecker(FileRole::kOverlay, diagnostics_)
+          .CheckMapping(*entry.value, ProfileSchema(), "", FileRole::kOverlay);
     }
   }
 
@@ -311,11 +332,14 @@ MemorySize ReadMemory(const Node& scalar) {
   const std::string& text = scalar.text;
   const std::string_view units = "KMGT";
   const size_t unit = text.empty() ? std::string::npos : units.find(text.back());
-  const std::string_view number = unit == std::string::npos ? "" : std::string_view(text).substr(0, text.size() - 1);
+  const std::string_view number =
+      unit == std::string::npos ? "" : std::string_view(text).substr(0, text.size() - 1);
   const std::optional<int64_t> count = ParseDecimal(number);
   if (!count || *count < 0) {
-    return {0, "must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, T: binary units), not " +
-                   (scalar.is_plain() || unit != std::string::npos ? Quote(text) : "a quoted number")};
+    return {0,
+            "must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, T: binary "
+            "units), not " +
+                (scalar.is_plain() || unit != std::string::npos ? Quote(text) : "a quoted number")};
   }
   int64_t bytes = *count;
   for (size_t i = 0; i <= unit; ++i) {

@@ -103,17 +103,24 @@ systemd:
 
   TEST_CASE("integers are plain decimal, within their range") {
     CHECK(Headlines("qemu:\n  cpus: 010\n") ==
-          "p.yaml:2:9: error: 'qemu.cpus' must be a decimal integer, not '010' (no leading zeros: YAML 1.1 reads "
+          "p.yaml:2:9: error: 'qemu.cpus' must be a decimal integer, not '010' (no leading zeros: "
+          "YAML 1.1 reads "
           "010 as octal)\n");
-    CHECK(Headlines("qemu: {cpus: 0x10}\n") == "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '0x10'\n");
+    CHECK(Headlines("qemu: {cpus: 0x10}\n") ==
+          "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '0x10'\n");
     CHECK(Headlines("qemu: {cpus: \"4\"}\n") ==
           "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not a quoted string\n");
-    CHECK(Headlines("qemu: {cpus: 1.5}\n") == "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '1.5'\n");
-    CHECK(Headlines("qemu: {cpus: 0}\n") == "p.yaml:1:14: error: 'qemu.cpus' must be at least 1, not 0\n");
-    CHECK(Headlines("qemu: {cpus: 99999999999999999999}\n") ==
-          "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '99999999999999999999'\n");
-    CHECK(Headlines("qemu: {networks: [{id: n, user: {forwards: [{guest: 22, host: 70000}]}}]}\n") ==
-          "p.yaml:1:63: error: 'qemu.networks[n].user.forwards[22].host' must be between 1 and 65535, not 70000\n");
+    CHECK(Headlines("qemu: {cpus: 1.5}\n") ==
+          "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '1.5'\n");
+    CHECK(Headlines("qemu: {cpus: 0}\n") ==
+          "p.yaml:1:14: error: 'qemu.cpus' must be at least 1, not 0\n");
+    CHECK(
+        Headlines("qemu: {cpus: 99999999999999999999}\n") ==
+        "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '99999999999999999999'\n");
+    CHECK(
+        Headlines("qemu: {networks: [{id: n, user: {forwards: [{guest: 22, host: 70000}]}}]}\n") ==
+        "p.yaml:1:63: error: 'qemu.networks[n].user.forwards[22].host' must be between 1 and "
+        "65535, not 70000\n");
   }
 
   TEST_CASE("memory is MiB or a size with a binary unit, in whole MiB") {
@@ -122,12 +129,15 @@ systemd:
     CHECK(ShapeErrors("qemu: {memory: \"1048576K\"}\n") == "");
     CHECK(Headlines("qemu: {memory: 1536K}\n") ==
           "p.yaml:1:16: error: 'qemu.memory' must be a whole number of MiB, not 1536K\n");
-    CHECK(Headlines("qemu: {memory: 0}\n") == "p.yaml:1:16: error: 'qemu.memory' must be at least 1 MiB, not 0\n");
+    CHECK(Headlines("qemu: {memory: 0}\n") ==
+          "p.yaml:1:16: error: 'qemu.memory' must be at least 1 MiB, not 0\n");
     CHECK(Headlines("qemu: {memory: 2GB}\n") ==
-          "p.yaml:1:16: error: 'qemu.memory' must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, "
+          "p.yaml:1:16: error: 'qemu.memory' must be MiB as a plain integer, or a size such as "
+          "512M or 2G (K, M, G, "
           "T: binary units), not '2GB'\n");
     CHECK(Headlines("qemu: {memory: \"2048\"}\n") ==
-          "p.yaml:1:16: error: 'qemu.memory' must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, "
+          "p.yaml:1:16: error: 'qemu.memory' must be MiB as a plain integer, or a size such as "
+          "512M or 2G (K, M, G, "
           "T: binary units), not a quoted number\n");
     CHECK(Headlines("qemu: {memory: 99999999999999999T}\n") ==
           "p.yaml:1:16: error: 'qemu.memory' is too large: 99999999999999999T\n");
@@ -135,9 +145,11 @@ systemd:
 
   TEST_CASE("enums name their choices and suggest the closest") {
     CHECK(Headlines("qemu: {target: x86-64}\n") ==
-          "p.yaml:1:16: error: 'qemu.target' must be x86_64 or aarch64, not 'x86-64' (did you mean 'x86_64'?)\n");
+          "p.yaml:1:16: error: 'qemu.target' must be x86_64 or aarch64, not 'x86-64' (did you mean "
+          "'x86_64'?)\n");
     CHECK(Headlines("systemd: {restart: sometimes}\n") ==
-          "p.yaml:1:20: error: 'systemd.restart' must be no, on-failure or always, not 'sometimes'\n");
+          "p.yaml:1:20: error: 'systemd.restart' must be no, on-failure or always, not "
+          "'sometimes'\n");
   }
 
   TEST_CASE("a value of the wrong kind names what was expected") {
@@ -164,14 +176,16 @@ systemd:
 
   TEST_CASE("merge directives stand only where they mean something") {
     CHECK(Headlines("name: !delete x\nqemu: {extra_args: [!reset a]}\n") ==
-          "p.yaml:1:15: error: '!delete' removes an item of a keyed list or cmdline; it cannot stand for 'name'\n"
+          "p.yaml:1:15: error: '!delete' removes an item of a keyed list or cmdline; it cannot "
+          "stand for 'name'\n"
           "p.yaml:2:28: error: a tag cannot stand on an item of 'qemu.extra_args'\n");
     CHECK(ShapeErrors("qemu: {kvm: !reset whatever, cpus: !override 2}\n") == "");
   }
 
   TEST_CASE("strings hold no NUL and only valid UTF-8, even through escapes") {
     CHECK(Headlines("name: \"a\\0b\"\n") == "p.yaml:1:7: error: 'name' contains a NUL character\n");
-    CHECK(Headlines("cmdline: [\"\\x00\"]\n") == "p.yaml:1:11: error: 'cmdline item' contains a NUL character\n");
+    CHECK(Headlines("cmdline: [\"\\x00\"]\n") ==
+          "p.yaml:1:11: error: 'cmdline item' contains a NUL character\n");
   }
 
   TEST_CASE("overlays are partial profiles that cannot extend or nest") {
@@ -183,8 +197,10 @@ systemd:
 
   TEST_CASE("variable names are identifiers") {
     CHECK(Headlines("vars: {1x: a, ok_1: b, bad-name: c}\n") ==
-          "p.yaml:1:8: error: variable name '1x' must be letters, digits and '_', not starting with a digit\n"
-          "p.yaml:1:24: error: variable name 'bad-name' must be letters, digits and '_', not starting with a digit\n");
+          "p.yaml:1:8: error: variable name '1x' must be letters, digits and '_', not starting "
+          "with a digit\n"
+          "p.yaml:1:24: error: variable name 'bad-name' must be letters, digits and '_', not "
+          "starting with a digit\n");
   }
 }
 

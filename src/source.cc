@@ -18,7 +18,8 @@ std::string WithoutByteOrderMark(std::string text) {
 
 }  // namespace
 
-SourceFile::SourceFile(std::string path, std::string display_path, std::string text, size_t sequence)
+SourceFile::SourceFile(std::string path, std::string display_path, std::string text,
+                       size_t sequence)
     : path_(std::move(path)),
       display_path_(std::move(display_path)),
       text_(WithoutByteOrderMark(std::move(text))),

@@ -22,7 +22,9 @@ TEST_SUITE("source") {
   }
 
   TEST_CASE("a byte order mark is dropped") {
-    const SourceFile file("/x", "x", "\xEF\xBB\xBF" "a: 1\n");
+    const SourceFile file("/x", "x",
+                          "\xEF\xBB\xBF"
+                          "a: 1\n");
     CHECK(file.text() == "a: 1\n");
   }
 }

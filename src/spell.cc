@@ -22,7 +22,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string_view ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates) {
+std::string_view ClosestMatch(std::string_view word,
+                              const std::vector<std::string_view>& candidates) {
   std::string_view best;
   size_t best_distance = kMaxSuggestionDistance + 1;
   for (const std::string_view candidate : candidates) {

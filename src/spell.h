@@ -11,7 +11,8 @@ namespace qemuc {
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` within an edit distance of 3 (ties: the first), or "".
-std::string_view ClosestMatch(std::string_view word, const std::vector<std::string_view>& candidates);
+std::string_view ClosestMatch(std::string_view word,
+                              const std::vector<std::string_view>& candidates);
 
 // " (did you mean 'cpus'?)" or "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string_view>& candidates);

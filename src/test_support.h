@@ -9,8 +9,8 @@
 
 #include "compiler.h"
 #include "diagnostic.h"
-#include "host_checks.h"
 #include "file_reader.h"
+#include "host_checks.h"
 #include "node.h"
 #include "yaml_parser.h"
 
@@ -24,7 +24,8 @@ struct ParsedText {
 
   std::string Rendered() const {
     std::string text;
-    for (const Diagnostic& diagnostic : diagnostics.all()) text += RenderDiagnostic(diagnostic, false);
+    for (const Diagnostic& diagnostic : diagnostics.all())
+      text += RenderDiagnostic(diagnostic, false);
     return text;
   }
 };
@@ -68,7 +69,8 @@ struct Pipeline {
 
   std::string Rendered() const {
     std::string text;
-    for (const Diagnostic& diagnostic : diagnostics.all()) text += RenderDiagnostic(diagnostic, false);
+    for (const Diagnostic& diagnostic : diagnostics.all())
+      text += RenderDiagnostic(diagnostic, false);
     return text;
   }
 

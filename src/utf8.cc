@@ -3,7 +3,9 @@
 namespace qemuc {
 namespace {
 
-bool IsContinuation(unsigned char byte) { return (byte & 0xC0) == 0x80; }
+bool IsContinuation(unsigned char byte) {
+  return (byte & 0xC0) == 0x80;
+}
 
 // Length of the well-formed sequence starting at text[i], or 0 (RFC 3629, table 3-7 of Unicode).
 size_t SequenceLength(std::string_view text, size_t i) {

@@ -20,8 +20,12 @@ struct StopParsing {};
 
 constexpr std::string_view kCoreSchemaTagPrefix = "tag:yaml.org,2002:";
 
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool EndsTagOrAnchor(char c) { return IsBlank(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}'; }
+bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+bool EndsTagOrAnchor(char c) {
+  return IsBlank(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
+}
 
 // What the source text says about a scalar whose mark is at `offset`: where its value starts
 // (after any tag and anchor), whether it is plain, and how long a caret under it should be.
@@ -133,7 +137,8 @@ class TreeBuilder : public YAML::EventHandler {
     if (parent.node->is_mapping()) {
       if (!parent.drop_value) {
         diagnostics_.Error(parent.pending.key_range, "'" + KeyPath() + "' has no value")
-            .notes.push_back({"null values are not allowed; '!reset' removes an inherited value", {}});
+            .notes.push_back(
+                {"null values are not allowed; '!reset' removes an inherited value", {}});
       }
       parent.has_key = false;
       parent.drop_value = false;
@@ -154,9 +159,11 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
-    const size_t offset = file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
+    const size_t offset =
+        file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
     const ScalarToken token = ScanScalar(file_.text(), offset, value);
-    if (!token.terminated) Stop(RangeAtOffset(file_, token.value_offset), "unterminated quoted string");
+    if (!token.terminated)
+      Stop(RangeAtOffset(file_, token.value_offset), "unterminated quoted string");
     SourceRange range = RangeAtOffset(file_, token.value_offset);
     range.length = static_cast<uint32_t>(token.length);
     if (ExpectingKey()) {
@@ -233,12 +240,14 @@ class TreeBuilder : public YAML::EventHandler {
   // The tag token of the node at `mark` (an anchor may stand before it: "&a !tag").
   SourceRange TagRange(const YAML::Mark& mark) const {
     const std::string_view text = file_.text();
-    size_t start = file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
+    size_t start =
+        file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
     while (start < text.size() && text[start] != '!' && text[start] != '\n') ++start;
     size_t end = start;
     while (end < text.size() && !EndsTagOrAnchor(text[end])) ++end;
     SourceRange range = RangeAtOffset(file_, start);
-    range.length = static_cast<uint32_t>(std::max<size_t>(1, CountCodePoints(text.substr(start, end - start))));
+    range.length = static_cast<uint32_t>(
+        std::max<size_t>(1, CountCodePoints(text.substr(start, end - start))));
     return range;
   }
 
@@ -271,7 +280,8 @@ class TreeBuilder : public YAML::EventHandler {
   void CountNodes(uint64_t added, const SourceRange& range) {
     node_count_ += added;
     if (node_count_ > limits_.max_expanded_nodes) {
-      Stop(range, "the document expands to more than " + std::to_string(limits_.max_expanded_nodes) +
+      Stop(range, "the document expands to more than " +
+                      std::to_string(limits_.max_expanded_nodes) +
                       " nodes (aliases count once per use)");
     }
   }
@@ -352,7 +362,8 @@ class NextDocumentProbe : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
@@ -398,7 +409,8 @@ NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseL
   bool found = false;
   if (!RunParser(parser, builder, file, diagnostics, &found)) return nullptr;
   if (!found || !builder.saw_root()) {
-    diagnostics.Error({&file, 1, 1, 1}, "the file is empty; a profile is a mapping of keys to values");
+    diagnostics.Error({&file, 1, 1, 1},
+                      "the file is empty; a profile is a mapping of keys to values");
     return nullptr;
   }
   try {

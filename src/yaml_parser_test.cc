@@ -46,7 +46,8 @@ TEST_SUITE("yaml_parser") {
 
   TEST_CASE("tags are kept as merge directives and a quoted tagged value stays quoted") {
     ParsedText parsed;
-    testing::Parse(parsed, "a: !override \"4\"\nb: !reset\nc: !override [x]\nl:\n  - !delete blk0\n");
+    testing::Parse(parsed,
+                   "a: !override \"4\"\nb: !reset\nc: !override [x]\nl:\n  - !delete blk0\n");
     REQUIRE(parsed.root.get() != nullptr);
     const Node& root = *parsed.root;
     CHECK(root.entries[0].value->tag == NodeTag::kOverride);
@@ -124,12 +125,16 @@ TEST_SUITE("yaml_parser") {
   }
 
   TEST_CASE("null and empty values are rejected at their key") {
-    const std::string note = "note: null values are not allowed; '!reset' removes an inherited value\n";
+    const std::string note =
+        "note: null values are not allowed; '!reset' removes an inherited value\n";
     CHECK(Errors("a: ~\nb: 1\n") == "p.yaml:1:1: error: 'a' has no value\na: ~\n^\n" + note);
-    CHECK(Errors("kernel:\nb: 1\n") == "p.yaml:1:1: error: 'kernel' has no value\nkernel:\n^~~~~~\n" + note);
-    CHECK(Errors("a: [x, null]\n") == "p.yaml:1:8: error: empty list item\na: [x, null]\n       ^\n");
+    CHECK(Errors("kernel:\nb: 1\n") ==
+          "p.yaml:1:1: error: 'kernel' has no value\nkernel:\n^~~~~~\n" + note);
+    CHECK(Errors("a: [x, null]\n") ==
+          "p.yaml:1:8: error: empty list item\na: [x, null]\n       ^\n");
     CHECK(Errors("qemu:\n  drives:\n    - id: a\n      file:\n") ==
-          "p.yaml:4:7: error: 'qemu.drives[0].file' has no value\n      file:\n      ^~~~\n" + note);
+          "p.yaml:4:7: error: 'qemu.drives[0].file' has no value\n      file:\n      ^~~~\n" +
+              note);
   }
 
   TEST_CASE("a value under !reset is not a null") {
@@ -156,19 +161,22 @@ TEST_SUITE("yaml_parser") {
   }
 
   TEST_CASE("exactly one document: '---' or a line such as '-c' that ends the first") {
-    CHECK(Errors("a: 1\n---\nb: 2\n") ==
-          "p.yaml:2:1: error: a second YAML document starts here; a profile is exactly one document\n"
-          "---\n"
-          "^\n");
+    CHECK(
+        Errors("a: 1\n---\nb: 2\n") ==
+        "p.yaml:2:1: error: a second YAML document starts here; a profile is exactly one document\n"
+        "---\n"
+        "^\n");
     // yaml-cpp ends the document silently at "-c" (a dash without a space): "- d" would be lost.
-    CHECK(Errors("- a\n- b\n-c\n- d\n") ==
-          "p.yaml:3:1: error: a second YAML document starts here; a profile is exactly one document\n"
-          "-c\n"
-          "^\n");
+    CHECK(
+        Errors("- a\n- b\n-c\n- d\n") ==
+        "p.yaml:3:1: error: a second YAML document starts here; a profile is exactly one document\n"
+        "-c\n"
+        "^\n");
   }
 
   TEST_CASE("the root must be a mapping, and an empty file says so") {
-    CHECK(Errors("") == "p.yaml:1:1: error: the file is empty; a profile is a mapping of keys to values\n\n^\n");
+    CHECK(Errors("") ==
+          "p.yaml:1:1: error: the file is empty; a profile is a mapping of keys to values\n\n^\n");
     CHECK(Errors("# only a comment\n") ==
           "p.yaml:1:1: error: the file is empty; a profile is a mapping of keys to values\n"
           "# only a comment\n"
@@ -177,7 +185,8 @@ TEST_SUITE("yaml_parser") {
           "p.yaml:1:1: error: a profile must be a mapping of keys to values, not a list\n"
           "[a, b]\n"
           "^\n");
-    CHECK(Errors("~\n") == "p.yaml:1:1: error: a profile must be a mapping of keys to values, not null\n~\n^\n");
+    CHECK(Errors("~\n") ==
+          "p.yaml:1:1: error: a profile must be a mapping of keys to values, not null\n~\n^\n");
   }
 
   TEST_CASE("a syntax error is reported at yaml-cpp's mark") {
@@ -207,22 +216,26 @@ TEST_SUITE("yaml_parser") {
     }
     const std::string errors = Errors(laughs);
     CHECK(errors.rfind("p.yaml:6:", 0) == 0);  // the first alias past 100000 nodes
-    CHECK(errors.find("error: the document expands to more than 100000 nodes (aliases count once per use)") !=
-          std::string::npos);
+    CHECK(
+        errors.find(
+            "error: the document expands to more than 100000 nodes (aliases count once per use)") !=
+        std::string::npos);
 
     ParseLimits small;
     small.max_expanded_nodes = 11;  // root, list and 4 items: 6; the first alias adds 5 (11)
     CHECK(Errors("a: &x [1, 2, 3, 4]\nb: *x\nc: *x\n", small) ==
-          "p.yaml:3:4: error: the document expands to more than 11 nodes (aliases count once per use)\n"
+          "p.yaml:3:4: error: the document expands to more than 11 nodes (aliases count once per "
+          "use)\n"
           "c: *x\n"
           "   ^\n");
   }
 
-  TEST_CASE("nesting is limited to 64 levels, also through aliases and far below yaml-cpp's limit") {
+  TEST_CASE(
+      "nesting is limited to 64 levels, also through aliases and far below yaml-cpp's limit") {
     std::string deep = "a: " + std::string(64, '[') + std::string(64, ']') + "\n";
-    CHECK(Errors(deep) ==
-          "p.yaml:1:67: error: nesting deeper than 64 levels\n" + deep.substr(0, deep.size() - 1) + "\n" +
-              std::string(66, ' ') + "^\n");
+    CHECK(Errors(deep) == "p.yaml:1:67: error: nesting deeper than 64 levels\n" +
+                              deep.substr(0, deep.size() - 1) + "\n" + std::string(66, ' ') +
+                              "^\n");
     ParsedText fits;
     testing::Parse(fits, "a: " + std::string(63, '[') + std::string(63, ']') + "\n");
     CHECK(fits.root.get() != nullptr);

@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
   }
   if (!WriteAll(STDOUT_FILENO, out)) {
     const int error = errno;
-    const std::string message = std::string("argv_dump: write error: ") + std::strerror(error) + "\n";
+    const std::string message =
+        std::string("argv_dump: write error: ") + std::strerror(error) + "\n";
     static_cast<void>(WriteAll(STDERR_FILENO, message));
     return 1;
   }
