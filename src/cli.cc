@@ -24,12 +24,20 @@ struct UsageError {
   std::string command;  // for the "see 'qemuc help COMMAND'" hint
 };
 
+// A command's arguments after strict parsing.
+struct CommandLine {
+  po::variables_map values;
+  std::vector<std::string> inputs;        // positionals (for validate, also those after "--")
+  std::vector<std::string> after_dashes;  // for compile: kernel arguments
+};
+
 struct Command {
   std::string_view name;
   std::string_view synopsis;
   std::string_view summary;
   std::function<po::options_description()> options;
-  std::function<int(const std::vector<std::string>&, Environment&, Console&)> run;
+  bool keeps_args_after_dashes;  // else they are more inputs ("validate -- -odd.yaml")
+  std::function<int(const CommandLine&, Environment&, Console&)> run;
 };
 
 const std::vector<Command>& Commands();
@@ -39,8 +47,8 @@ void PrintDiagnostics(const Diagnostics& diagnostics, Console& console) {
     console.err << RenderDiagnostic(diagnostic, console.colour);
 }
 
-// Parses one command's arguments strictly; positionals go to "input" (shown in the synopsis).
-po::variables_map ParseCommandLine(const Command& command, const std::vector<std::string>& args) {
+// Parses one command's options strictly; positionals go to "input" (shown in the synopsis).
+po::variables_map ParseOptions(const Command& command, const std::vector<std::string>& args) {
   po::options_description visible = command.options();
   po::options_description all;
   all.add(visible).add_options()("input", po::value<std::vector<std::string>>());
@@ -57,13 +65,28 @@ po::variables_map ParseCommandLine(const Command& command, const std::vector<std
   return values;
 }
 
-std::vector<std::string> Inputs(const po::variables_map& values) {
-  return values.count("input") ? values["input"].as<std::vector<std::string>>()
-                               : std::vector<std::string>{};
-}
-
 void PrintCommandHelp(const Command& command, std::ostream& out) {
   out << "usage: " << command.synopsis << "\n\n" << command.summary << "\n\n" << command.options();
+}
+
+// Splits off what follows the first "--" (never parsed as options), parses the rest, answers
+// --help, then runs the command.
+int RunCommand(const Command& command, const std::vector<std::string>& args,
+               Environment& environment, Console& console) {
+  const auto dashes = std::find(args.begin(), args.end(), "--");
+  CommandLine line;
+  line.values = ParseOptions(command, std::vector<std::string>(args.begin(), dashes));
+  if (line.values.count("help")) {
+    PrintCommandHelp(command, console.out);
+    return kExitOk;
+  }
+  if (line.values.count("input")) line.inputs = line.values["input"].as<std::vector<std::string>>();
+  if (dashes != args.end()) {
+    std::vector<std::string>& rest =
+        command.keeps_args_after_dashes ? line.after_dashes : line.inputs;
+    rest.insert(rest.end(), dashes + 1, args.end());
+  }
+  return command.run(line, environment, console);
 }
 
 po::options_description CompileOptions() {
@@ -78,7 +101,8 @@ po::options_description CompileOptions() {
   return options;
 }
 
-po::options_description ValidateOptions() {
+// validate and help have no options of their own.
+po::options_description HelpOnlyOptions() {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
   return options;
@@ -90,43 +114,18 @@ Emitted Emit(const std::string& format, const Invocation& invocation) {
   return EmitShell(invocation);
 }
 
-int RunCompile(const std::vector<std::string>& raw_args, Environment& environment,
-               Console& console) {
-  // Everything after the first "--" is kernel arguments, split off before option parsing.
-  const auto dashes = std::find(raw_args.begin(), raw_args.end(), "--");
-  const std::vector<std::string> args(raw_args.begin(), dashes);
-  const Command& command = Commands()[0];
-  const po::variables_map values = ParseCommandLine(command, args);
-  if (values.count("help")) {
-    PrintCommandHelp(command, console.out);
-    return kExitOk;
-  }
-  const std::vector<std::string> inputs = Inputs(values);
-  if (inputs.size() != 1) throw UsageError{"compile takes exactly one PROFILE", "compile"};
-  const std::string format = values["format"].as<std::string>();
-  if (format != "shell" && format != "json" && format != "args") {
-    throw UsageError{"unknown format '" + format + "' (choose shell, json or args)", "compile"};
-  }
-
-  CompileRequest request;
-  request.profile = inputs[0];
-  if (dashes != raw_args.end()) request.kernel_args.assign(dashes + 1, raw_args.end());
-  request.host_checks = values.count("no-host-checks") == 0;
-  Diagnostics diagnostics;
-  const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
-  PrintDiagnostics(diagnostics, console);
-  if (!invocation) return kExitProblem;
-
-  const Emitted emitted = Emit(format, *invocation);
+// Writes the output to stdout or, with -o, atomically to a file.
+int Deliver(const CommandLine& line, const std::string& profile, const std::string& format,
+            const Emitted& emitted, Console& console) {
   if (!emitted.error.empty()) {
-    console.err << "qemuc: error: " << request.profile << ": " << emitted.error << "\n";
+    console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
     return kExitProblem;
   }
-  if (!values.count("output")) {
+  if (!line.values.count("output")) {
     console.out << emitted.text;
     return kExitOk;
   }
-  const std::string output = values["output"].as<std::string>();
+  const std::string output = line.values["output"].as<std::string>();
   const std::string error = WriteFileAtomically(output, emitted.text, format == "shell");
   if (!error.empty()) {
     console.err << "qemuc: error: cannot write " << output << ": " << error << "\n";
@@ -135,17 +134,27 @@ int RunCompile(const std::vector<std::string>& raw_args, Environment& environmen
   return kExitOk;
 }
 
-int RunValidate(const std::vector<std::string>& args, Environment& environment, Console& console) {
-  const Command& command = Commands()[1];
-  const po::variables_map values = ParseCommandLine(command, args);
-  if (values.count("help")) {
-    PrintCommandHelp(command, console.out);
-    return kExitOk;
+int RunCompile(const CommandLine& line, Environment& environment, Console& console) {
+  if (line.inputs.size() != 1) throw UsageError{"compile takes exactly one PROFILE", "compile"};
+  const std::string format = line.values["format"].as<std::string>();
+  if (format != "shell" && format != "json" && format != "args") {
+    throw UsageError{"unknown format '" + format + "' (choose shell, json or args)", "compile"};
   }
-  const std::vector<std::string> inputs = Inputs(values);
-  if (inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
+  CompileRequest request;
+  request.profile = line.inputs[0];
+  request.kernel_args = line.after_dashes;
+  request.host_checks = line.values.count("no-host-checks") == 0;
   Diagnostics diagnostics;
-  for (const std::string& profile : inputs) ValidateProfile(profile, environment, diagnostics);
+  const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
+  PrintDiagnostics(diagnostics, console);
+  if (!invocation) return kExitProblem;
+  return Deliver(line, request.profile, format, Emit(format, *invocation), console);
+}
+
+int RunValidate(const CommandLine& line, Environment& environment, Console& console) {
+  if (line.inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
+  Diagnostics diagnostics;
+  for (const std::string& profile : line.inputs) ValidateProfile(profile, environment, diagnostics);
   PrintDiagnostics(diagnostics, console);
   return diagnostics.has_errors() ? kExitProblem : kExitOk;
 }
@@ -162,31 +171,31 @@ void PrintUsage(std::ostream& out) {
   out << "\nexit status: 0 success, 1 a problem with the input, host or output, 2 a usage error\n";
 }
 
-int RunHelp(const std::vector<std::string>& args, Environment&, Console& console) {
-  if (args.size() > 1) throw UsageError{"help takes at most one COMMAND", "help"};
-  if (args.empty()) {
+int RunHelp(const CommandLine& line, Environment&, Console& console) {
+  if (line.inputs.size() > 1) throw UsageError{"help takes at most one COMMAND", "help"};
+  if (line.inputs.empty()) {
     PrintUsage(console.out);
     return kExitOk;
   }
   for (const Command& command : Commands()) {
-    if (command.name == args[0]) {
+    if (command.name == line.inputs[0]) {
       PrintCommandHelp(command, console.out);
       return kExitOk;
     }
   }
-  throw UsageError{"unknown command '" + args[0] + "'", ""};
+  throw UsageError{"unknown command '" + line.inputs[0] + "'", ""};
 }
 
 const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"compile", "qemuc compile PROFILE [options] [-- KERNEL_ARG...]",
        "Compile a profile to a launch script (default), JSON or plain arguments.", CompileOptions,
-       RunCompile},
+       true, RunCompile},
       {"validate", "qemuc validate PROFILE...",
-       "Check profiles without compiling them; never looks at the host.", ValidateOptions,
+       "Check profiles without compiling them; never looks at the host.", HelpOnlyOptions, false,
        RunValidate},
-      {"help", "qemuc help [COMMAND]", "Show help for qemuc or one command.",
-       [] { return po::options_description("options"); }, RunHelp},
+      {"help", "qemuc help [COMMAND]", "Show help for qemuc or one command.", HelpOnlyOptions,
+       false, RunHelp},
   };
   return commands;
 }
@@ -215,8 +224,8 @@ int RunCli(const std::vector<std::string>& args, Environment& environment, Conso
     if (args[0].size() > 1 && args[0][0] == '-') return RunGlobal(args, console);
     for (const Command& command : Commands()) {
       if (command.name == args[0]) {
-        return command.run(std::vector<std::string>(args.begin() + 1, args.end()), environment,
-                           console);
+        return RunCommand(command, std::vector<std::string>(args.begin() + 1, args.end()),
+                          environment, console);
       }
     }
     throw UsageError{"unknown command '" + args[0] + "'", ""};

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "paths.h"
 #include "test_support.h"
 #include "version.h"
 
@@ -72,6 +73,15 @@ TEST_SUITE("cli") {
           "qemu: {cpu: 1}\n       ^~~\n"
           "/p/none.yaml: error: cannot read profile: No such file or directory\n");
     CHECK(RunOn({"validate", "/p/a.yaml"}).status == kExitOk);
+  }
+
+  TEST_CASE("after --, validate takes file names that look like options") {
+    testing::Pipeline pipeline;
+    pipeline.reader.Add(AbsolutePath("-odd.yaml"),
+                        "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    CHECK(RunWith(pipeline, {"validate", "--", "-odd.yaml"}).status == kExitOk);
+    CHECK(RunWith(pipeline, {"validate", "-odd.yaml"}).err ==
+          "qemuc: error: unrecognised option '-odd.yaml'\nTry 'qemuc help validate'.\n");
   }
 
   TEST_CASE("usage errors exit 2 and say what to try") {
