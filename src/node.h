@@ -34,8 +34,8 @@ struct Node {
   NodeKind kind = NodeKind::kScalar;
   NodeTag tag = NodeTag::kNone;
   ScalarStyle style = ScalarStyle::kPlain;
-  std::string text;                   // scalars only
-  SourceRange range;                  // the value itself, after any tag or anchor
+  std::string text;   // scalars only
+  SourceRange range;  // a scalar: its value (after any tag); a collection: where it starts
   std::vector<MappingEntry> entries;  // mappings only, in source order
   std::vector<NodePtr> items;         // sequences only
   uint64_t expanded_size = 1;         // nodes in this subtree with aliases expanded

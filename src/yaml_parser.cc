@@ -9,8 +9,10 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "utf8.h"
+#include "yaml_scan.h"
 
 namespace qemuc {
 namespace {
@@ -19,80 +21,6 @@ namespace {
 struct StopParsing {};
 
 constexpr std::string_view kCoreSchemaTagPrefix = "tag:yaml.org,2002:";
-
-bool IsBlank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-bool EndsTagOrAnchor(char c) {
-  return IsBlank(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
-}
-
-// What the source text says about a scalar whose mark is at `offset`: where its value starts
-// (after any tag and anchor), whether it is plain, and how long a caret under it should be.
-struct ScalarToken {
-  ScalarStyle style = ScalarStyle::kPlain;
-  size_t value_offset = 0;
-  bool terminated = true;  // false: a quote that the file never closes
-  size_t length = 1;       // characters to underline on the value's first line
-};
-
-size_t SkipTagsAnchorsAndComments(std::string_view text, size_t i) {
-  while (i < text.size()) {
-    if (IsBlank(text[i])) {
-      ++i;
-    } else if (text[i] == '!' || text[i] == '&') {
-      while (i < text.size() && !EndsTagOrAnchor(text[i])) ++i;
-    } else if (text[i] == '#' && i > 0 && IsBlank(text[i - 1])) {
-      while (i < text.size() && text[i] != '\n') ++i;
-    } else {
-      break;
-    }
-  }
-  return i;
-}
-
-// The offset just past the closing quote of the quoted scalar that opens at `open`, or npos.
-size_t FindClosingQuote(std::string_view text, size_t open) {
-  const char quote = text[open];
-  for (size_t i = open + 1; i < text.size(); ++i) {
-    if (quote == '"' && text[i] == '\\') {
-      ++i;  // the escaped character cannot close the string
-    } else if (text[i] == quote) {
-      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
-        ++i;  // '' is an escaped single quote
-      } else {
-        return i + 1;
-      }
-    }
-  }
-  return std::string_view::npos;
-}
-
-size_t CharsUntilLineEnd(std::string_view text, size_t from, size_t to) {
-  const size_t line_end = std::min(text.find('\n', from), text.size());
-  std::string_view span = text.substr(from, std::min(to, line_end) - from);
-  if (!span.empty() && span.back() == '\r') span.remove_suffix(1);
-  return std::max<size_t>(1, CountCodePoints(span));
-}
-
-ScalarToken ScanScalar(std::string_view text, size_t offset, const std::string& value) {
-  ScalarToken token;
-  token.value_offset = SkipTagsAnchorsAndComments(text, offset);
-  const size_t i = token.value_offset;
-  if (i >= text.size()) return token;
-  const char first = text[i];
-  if (first == '"' || first == '\'') {
-    token.style = ScalarStyle::kQuoted;
-    const size_t close = FindClosingQuote(text, i);
-    token.terminated = close != std::string_view::npos;
-    token.length = CharsUntilLineEnd(text, i, close);
-  } else if (first == '|' || first == '>') {
-    token.style = ScalarStyle::kQuoted;  // a block scalar is text, never a number or boolean
-  } else {
-    token.length = CharsUntilLineEnd(text, i, i + value.size());
-  }
-  return token;
-}
 
 std::optional<NodeTag> ToNodeTag(const std::string& tag) {
   // yaml-cpp reports "?" for untagged plain nodes and "!" for quoted or block scalars.
@@ -128,30 +56,25 @@ class TreeBuilder : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
+    if (ignored_depth_ > 0) return;
     if (ExpectingKey()) Stop(RangeAt(mark), "empty key");
     if (stack_.empty()) {
       saw_root_ = true;
       return;
     }
-    Frame& parent = stack_.back();
-    if (parent.node->is_mapping()) {
-      if (!parent.drop_value) {
-        diagnostics_.Error(parent.pending.key_range, "'" + KeyPath() + "' has no value")
-            .notes.push_back(
-                {"null values are not allowed; '!reset' removes an inherited value", {}});
-      }
-      parent.has_key = false;
-      parent.drop_value = false;
-    } else {
-      diagnostics_.Error(RangeAt(mark), "empty list item");
-    }
+    ReportMissingValue(RangeAt(mark));
   }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (ignored_depth_ > 0) return;
     const SourceRange range = RangeAt(mark);
     if (ExpectingKey()) Stop(range, "an alias cannot be a key");
     const auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) Stop(range, "an alias cannot refer to a node that contains it");
+    if (it == anchors_.end()) {
+      Stop(range,
+           "an alias must refer to a complete value (not a key, a null, or a node that "
+           "contains the alias)");
+    }
     CountNodes(it->second->expanded_size, range);
     CheckDepth(static_cast<uint32_t>(stack_.size()) + it->second->height, range);
     AddValue(it->second);
@@ -159,15 +82,20 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
-    const size_t offset =
-        file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
-    const ScalarToken token = ScanScalar(file_.text(), offset, value);
-    if (!token.terminated)
+    if (ignored_depth_ > 0) return;
+    const ScalarToken token = ScanScalar(file_.text(), MarkOffset(mark), value);
+    if (!token.terminated) {
       Stop(RangeAtOffset(file_, token.value_offset), "unterminated quoted string");
+    }
     SourceRange range = RangeAtOffset(file_, token.value_offset);
     range.length = static_cast<uint32_t>(token.length);
     if (ExpectingKey()) {
       OnKey(range, tag, token.style, value);
+      return;
+    }
+    // "key: !override" with nothing after it: only "!reset" may stand without a value.
+    if (token.empty && ToNodeTag(tag) != NodeTag::kReset && !stack_.empty()) {
+      ReportMissingValue(range);
       return;
     }
     CountNodes(1, range);
@@ -201,8 +129,24 @@ class TreeBuilder : public YAML::EventHandler {
     bool has_key = false;     // a mapping's key was read and waits for its value
     bool drop_value = false;  // that key was rejected: parse its value, then leave it out
     MappingEntry pending;
-    std::vector<std::pair<std::string, SourceRange>> keys_seen;
+    std::unordered_map<std::string, SourceRange> keys_seen;
   };
+
+  // A null or empty value: reported at its key in a mapping, at itself in a list.
+  void ReportMissingValue(const SourceRange& range) {
+    Frame& parent = stack_.back();
+    if (parent.node->is_sequence()) {
+      diagnostics_.Error(range, "empty list item");
+      return;
+    }
+    if (!parent.drop_value) {
+      diagnostics_.Error(parent.pending.key_range, "'" + KeyPath() + "' has no value")
+          .notes.push_back(
+              {"null values are not allowed; '!reset' removes an inherited value", {}});
+    }
+    parent.has_key = false;
+    parent.drop_value = false;
+  }
 
   [[noreturn]] void Stop(const SourceRange& range, std::string message) {
     diagnostics_.Error(range, std::move(message));
@@ -239,16 +183,16 @@ class TreeBuilder : public YAML::EventHandler {
 
   // The tag token of the node at `mark` (an anchor may stand before it: "&a !tag").
   SourceRange TagRange(const YAML::Mark& mark) const {
-    const std::string_view text = file_.text();
-    size_t start =
-        file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
-    while (start < text.size() && text[start] != '!' && text[start] != '\n') ++start;
-    size_t end = start;
-    while (end < text.size() && !EndsTagOrAnchor(text[end])) ++end;
-    SourceRange range = RangeAtOffset(file_, start);
-    range.length = static_cast<uint32_t>(
-        std::max<size_t>(1, CountCodePoints(text.substr(start, end - start))));
+    const TagToken tag = FindTag(file_.text(), MarkOffset(mark));
+    SourceRange range = RangeAtOffset(file_, tag.begin);
+    const std::string_view token =
+        std::string_view(file_.text()).substr(tag.begin, tag.end - tag.begin);
+    range.length = static_cast<uint32_t>(std::max<size_t>(1, CountCodePoints(token)));
     return range;
+  }
+
+  size_t MarkOffset(const YAML::Mark& mark) const {
+    return file_.Offset(static_cast<uint32_t>(mark.line), static_cast<uint32_t>(mark.column));
   }
 
   void OnKey(const SourceRange& range, const std::string& tag, ScalarStyle style,
@@ -266,14 +210,12 @@ class TreeBuilder : public YAML::EventHandler {
           .notes.push_back({"share settings with 'extends' or overlays instead", {}});
       return;
     }
-    for (const auto& [seen, seen_range] : frame.keys_seen) {
-      if (seen == key) {
-        diagnostics_.Error(range, "duplicate key '" + key + "'")
-            .notes.push_back({"first defined at", seen_range});
-        return;
-      }
+    const auto [seen, added] = frame.keys_seen.emplace(key, range);
+    if (!added) {
+      diagnostics_.Error(range, "duplicate key '" + key + "'")
+          .notes.push_back({"first defined at", seen->second});
+      return;
     }
-    frame.keys_seen.emplace_back(key, range);
     frame.drop_value = false;
   }
 
@@ -295,7 +237,12 @@ class TreeBuilder : public YAML::EventHandler {
   void StartCollection(NodeKind kind, const YAML::Mark& mark, const std::string& tag,
                        YAML::anchor_t anchor) {
     const SourceRange range = RangeAt(mark);
-    if (ExpectingKey()) Stop(range, "complex keys (a mapping or list as a key) are not supported");
+    if (ignored_depth_ > 0 || ExpectingKey()) {
+      // A complex key is reported when it ends, so that a syntax error inside it (an unclosed
+      // "[b" that yaml-cpp turns into a key) is reported as what it is.
+      if (ignored_depth_++ == 0) complex_key_range_ = range;
+      return;
+    }
     CountNodes(1, range);
     CheckDepth(static_cast<uint32_t>(stack_.size()) + 1, range);
     auto node = std::make_shared<Node>();
@@ -311,6 +258,12 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void EndCollection() {
+    if (ignored_depth_ > 0) {
+      if (--ignored_depth_ == 0) {
+        Stop(complex_key_range_, "complex keys (a mapping or list as a key) are not supported");
+      }
+      return;
+    }
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
     Register(frame.anchor, frame.node);
@@ -350,6 +303,8 @@ class TreeBuilder : public YAML::EventHandler {
   NodePtr root_;
   bool saw_root_ = false;
   uint64_t node_count_ = 0;
+  uint32_t ignored_depth_ = 0;  // inside a complex key: its events are skipped
+  SourceRange complex_key_range_;
 };
 
 // Only asks whether another document follows, and where it starts.
@@ -380,6 +335,7 @@ bool RunParser(YAML::Parser& parser, YAML::EventHandler& handler, const SourceFi
     return true;
   } catch (const StopParsing&) {
   } catch (const YAML::DeepRecursion& e) {
+    // Reached only with ParseLimits::max_depth above yaml-cpp's own 500 levels.
     diagnostics.Error(RangeOfMark(file, e.mark), "nesting too deep for the YAML parser");
   } catch (const YAML::Exception& e) {
     diagnostics.Error(RangeOfMark(file, e.mark), "invalid YAML: " + e.msg);

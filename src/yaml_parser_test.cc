@@ -99,6 +99,24 @@ TEST_SUITE("yaml_parser") {
           "^\n");
   }
 
+  TEST_CASE(
+      "an unclosed flow collection inside a key position is a syntax error, not a complex key") {
+    CHECK(Errors("vars: [a, [b\n") ==
+          "p.yaml:2:1: error: invalid YAML: end of sequence flow not found\n\n^\n");
+  }
+
+  TEST_CASE("a tag on the line after its anchor is underlined where it stands") {
+    CHECK(Errors("a: &x\n  !foo {k: 1}\n") ==
+          "p.yaml:2:3: error: unknown tag '!foo'\n  !foo {k: 1}\n  ^~~~\n"
+          "note: the tags qemuc knows are !override, !reset and !delete\n");
+  }
+
+  TEST_CASE("an alias to a null or a key has nothing to refer to") {
+    CHECK(Errors("a: &x\nb: *x\n")
+              .find("p.yaml:2:4: error: an alias must refer to a complete value") !=
+          std::string::npos);
+  }
+
   TEST_CASE("unknown tags are rejected, on values and on keys") {
     CHECK(Errors("a: !foo x\n") ==
           "p.yaml:1:4: error: unknown tag '!foo'\n"
@@ -135,6 +153,20 @@ TEST_SUITE("yaml_parser") {
     CHECK(Errors("qemu:\n  drives:\n    - id: a\n      file:\n") ==
           "p.yaml:4:7: error: 'qemu.drives[0].file' has no value\n      file:\n      ^~~~\n" +
               note);
+  }
+
+  TEST_CASE("a tag with no value after it is a missing value, except !reset") {
+    const std::string note =
+        "note: null values are not allowed; '!reset' removes an inherited value\n";
+    CHECK(Errors("qemu:\n  cpus: !override\n  kvm: true\n") ==
+          "p.yaml:2:3: error: 'qemu.cpus' has no value\n  cpus: !override\n  ^~~~\n" + note);
+    CHECK(Errors("l: [!override , x]\n") ==
+          "p.yaml:1:5: error: empty list item\nl: [!override , x]\n    ^~~~~~~~~\n");
+    ParsedText quoted;
+    testing::Parse(quoted, "a: !override \"\"\nb: !override |\n  text\n");
+    REQUIRE(quoted.root.get() != nullptr);
+    CHECK(quoted.root->entries[0].value->text == "");
+    CHECK(quoted.root->entries[1].value->text == "text\n");
   }
 
   TEST_CASE("a value under !reset is not a null") {
