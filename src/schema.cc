@@ -61,11 +61,12 @@ Field Networks() {
 
 Field Qemu() {
   return Field("qemu", T::kMapping, "The virtual machine.")
+      .Required()
       .Children({
           Field("binary", T::kPath, "QEMU binary; a bare name is looked up in PATH.")
               .Default("qemu-system-<target>"),
           Field("target", T::kEnum, "Guest architecture.").OneOf({"x86_64", "aarch64"}).Required(),
-          Field("cpus", T::kInteger, "Number of virtual CPUs.").Default("1").Min(1),
+          Field("cpus", T::kInteger, "Number of virtual CPUs.").Default("1").Min(1).Max(4096),
           Field("memory", T::kMemory, "RAM: MiB as an integer, or a string with K/M/G/T.")
               .Required(),
           Field("kvm", T::kBool, "Use KVM acceleration.").Default("false"),

@@ -7,6 +7,7 @@
 
 #include "schema.h"
 #include "spell.h"
+#include "text.h"
 #include "utf8.h"
 
 namespace qemuc {
@@ -50,10 +51,6 @@ bool IsVariableName(std::string_view name) {
   });
 }
 
-std::string Quote(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
-
 std::string JoinChoices(const std::vector<std::string_view>& choices) {
   std::string text;
   for (size_t i = 0; i < choices.size(); ++i) {
@@ -73,18 +70,17 @@ class ShapeChecker {
  public:
   ShapeChecker(FileRole role, Diagnostics& diagnostics) : role_(role), diagnostics_(diagnostics) {}
 
-  void CheckMapping(const Node& node, const Field& mapping, const std::string& path,
-                    FileRole role) {
+  void CheckMapping(const Node& node, const Field& mapping, const std::string& path) {
     for (const MappingEntry& entry : node.entries) {
       const Field* field = mapping.Find(entry.key);
       if (field == nullptr) {
-        const std::string where = path.empty() ? "" : " in " + Quote(path);
-        Error(entry.key_range, "unknown key " + Quote(entry.key) + where +
+        const std::string where = path.empty() ? "" : " in " + Quoted(path);
+        Error(entry.key_range, "unknown key " + Quoted(entry.key) + where +
                                    DidYouMean(entry.key, FieldNames(mapping)));
         continue;
       }
-      if (path.empty() && role == FileRole::kOverlay && !AllowedInOverlay(entry.key)) {
-        Error(entry.key_range, Quote(entry.key) + " cannot be set in an overlay");
+      if (path.empty() && role_ == FileRole::kOverlay && !AllowedInOverlay(entry.key)) {
+        Error(entry.key_range, Quoted(entry.key) + " cannot be set in an overlay");
         continue;
       }
       CheckValue(*entry.value, *field, path.empty() ? entry.key : path + "." + entry.key);
@@ -98,7 +94,7 @@ class ShapeChecker {
 
   void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
     Error(node.range,
-          Quote(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node));
+          Quoted(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node));
   }
 
   void CheckValue(const Node& node, const Field& field, const std::string& path) {
@@ -107,13 +103,15 @@ class ShapeChecker {
     if (node.tag == NodeTag::kDelete) {
       Error(node.range,
             "'!delete' removes an item of a keyed list or cmdline; it cannot stand for " +
-                Quote(path));
+                Quoted(path));
       return;
     }
     switch (field.type) {
       case FieldType::kString:
-      case FieldType::kPath:
         CheckString(node, path);
+        break;
+      case FieldType::kPath:
+        CheckPath(node, path);
         break;
       case FieldType::kBool:
         CheckBool(node, path);
@@ -134,7 +132,7 @@ class ShapeChecker {
         break;
       case FieldType::kMapping:
         if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
-        CheckMapping(node, field, path, role_);
+        CheckMapping(node, field, path);
         break;
       case FieldType::kKeyedList:
         CheckKeyedList(node, field, path);
@@ -157,11 +155,11 @@ class ShapeChecker {
       return false;
     }
     if (node.text.find('\0') != std::string::npos) {
-      Error(node.range, Quote(path) + " contains a NUL character");
+      Error(node.range, Quoted(path) + " contains a NUL character");
       return false;
     }
     if (FindInvalidUtf8(node.text)) {
-      Error(node.range, Quote(path) + " is not valid UTF-8 (check its escapes)");
+      Error(node.range, Quoted(path) + " is not valid UTF-8 (check its escapes)");
       return false;
     }
     return true;
@@ -171,8 +169,8 @@ class ShapeChecker {
     if (!node.is_scalar()) return WrongKind(node, path, "true or false");
     if (ReadBool(node)) return;
     Diagnostic& error = diagnostics_.Error(
-        node.range, Quote(path) + " must be true or false, not " +
-                        (node.is_plain() ? Quote(node.text) : "a quoted string"));
+        node.range, Quoted(path) + " must be true or false, not " +
+                        (node.is_plain() ? Quoted(node.text) : "a quoted string"));
     if (IsYaml11Boolean(node.text)) {
       error.notes.push_back({"booleans are the plain words true and false (YAML 1.2)", {}});
     }
@@ -182,36 +180,47 @@ class ShapeChecker {
     if (!node.is_scalar()) return WrongKind(node, path, "an integer");
     const std::optional<int64_t> value = ReadInteger(node);
     if (!value) {
-      std::string why = node.is_plain() ? Quote(node.text) : "a quoted string";
+      std::string why = node.is_plain() ? Quoted(node.text) : "a quoted string";
       const bool leading_zero =
           node.text.size() > 1 && node.text[node.text[0] == '-' ? 1 : 0] == '0';
       if (node.is_plain() && IsDecimal(node.text) && leading_zero) {
         why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
       }
-      return Error(node.range, Quote(path) + " must be a decimal integer, not " + why);
+      return Error(node.range, Quoted(path) + " must be a decimal integer, not " + why);
     }
     const bool too_small = field.minimum && *value < *field.minimum;
     const bool too_large = field.maximum && *value > *field.maximum;
     if (too_small || too_large) {
-      const std::string bounds = field.maximum ? "between " + std::to_string(*field.minimum) +
-                                                     " and " + std::to_string(*field.maximum)
-                                               : "at least " + std::to_string(*field.minimum);
-      Error(node.range, Quote(path) + " must be " + bounds + ", not " + node.text);
+      Error(node.range, Quoted(path) + " must be " + Bounds(field) + ", not " + node.text);
     }
+  }
+
+  static std::string Bounds(const Field& field) {
+    if (field.minimum && field.maximum) {
+      return "between " + std::to_string(*field.minimum) + " and " + std::to_string(*field.maximum);
+    }
+    return field.minimum ? "at least " + std::to_string(*field.minimum)
+                         : "at most " + std::to_string(*field.maximum);
+  }
+
+  void CheckPath(const Node& node, const std::string& path) {
+    if (!CheckString(node, path)) return;
+    // An empty path would resolve to the profile's own directory.
+    if (node.text.empty()) Error(node.range, Quoted(path) + " must not be empty");
   }
 
   void CheckMemory(const Node& node, const std::string& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "a size");
     const MemorySize size = ReadMemory(node);
-    if (!size.error.empty()) Error(node.range, Quote(path) + " " + size.error);
+    if (!size.error.empty()) Error(node.range, Quoted(path) + " " + size.error);
   }
 
   void CheckEnum(const Node& node, const Field& field, const std::string& path) {
     if (!CheckString(node, path)) return;
     if (std::find(field.choices.begin(), field.choices.end(), node.text) != field.choices.end())
       return;
-    Error(node.range, Quote(path) + " must be " + JoinChoices(field.choices) + ", not " +
-                          Quote(node.text) + DidYouMean(node.text, field.choices));
+    Error(node.range, Quoted(path) + " must be " + JoinChoices(field.choices) + ", not " +
+                          Quoted(node.text) + DidYouMean(node.text, field.choices));
   }
 
   void CheckStringList(const Node& node, const Field& field, const std::string& path) {
@@ -220,7 +229,7 @@ class ShapeChecker {
       if (item->tag == NodeTag::kDelete && field.type == FieldType::kCmdline) {
         CheckString(*item, path + " !delete");
       } else if (item->tag != NodeTag::kNone) {
-        Error(item->range, "a tag cannot stand on an item of " + Quote(path));
+        Error(item->range, "a tag cannot stand on an item of " + Quoted(path));
       } else {
         CheckString(*item, path + " item");
       }
@@ -231,27 +240,29 @@ class ShapeChecker {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
     std::map<std::string, SourceRange> first_place;
     for (const NodePtr& item : node.items) {
-      const std::optional<std::pair<std::string, SourceRange>> key = ItemKey(*item, list, path);
+      const std::optional<std::pair<std::string, SourceRange>> key =
+          CheckItemAndFindKey(*item, list, path);
       if (!key) continue;
       const auto [it, added] = first_place.emplace(key->first, key->second);
       if (!added) {
         diagnostics_
-            .Error(key->second, "duplicate " + std::string(list.key) + " " + Quote(key->first) +
-                                    " in " + Quote(path))
+            .Error(key->second, "duplicate " + std::string(list.key) + " " + Quoted(key->first) +
+                                    " in " + Quoted(path))
             .notes.push_back({"first used at", it->second});
       }
     }
   }
 
   // Checks one item of a keyed list and returns its key and where the key is written.
-  std::optional<std::pair<std::string, SourceRange>> ItemKey(const Node& item, const Field& list,
-                                                             const std::string& path) {
+  std::optional<std::pair<std::string, SourceRange>> CheckItemAndFindKey(const Node& item,
+                                                                         const Field& list,
+                                                                         const std::string& path) {
     if (item.tag == NodeTag::kDelete) {
       if (!CheckString(item, path + " !delete")) return std::nullopt;
       return std::make_pair(item.text, item.range);
     }
     if (item.tag != NodeTag::kNone) {
-      Error(item.range, "a tag cannot stand on an item of " + Quote(path));
+      Error(item.range, "a tag cannot stand on an item of " + Quoted(path));
       return std::nullopt;
     }
     if (!item.is_mapping()) {
@@ -261,13 +272,19 @@ class ShapeChecker {
     const MappingEntry* key = item.Find(list.key);
     const std::string item_path =
         path + "[" + (key && key->value->is_scalar() ? key->value->text : "") + "]";
-    CheckMapping(item, list, item_path, role_);
+    CheckMapping(item, list, item_path);
     if (key == nullptr) {
-      Error(item.range, "an item of " + Quote(path) + " needs " + Quote(list.key) +
+      Error(item.range, "an item of " + Quoted(path) + " needs " + Quoted(list.key) +
                             " (items are merged by it)");
       return std::nullopt;
     }
-    if (!key->value->is_scalar() || key->value->tag != NodeTag::kNone) return std::nullopt;
+    if (!key->value->is_scalar()) return std::nullopt;  // reported by CheckMapping
+    if (key->value->tag != NodeTag::kNone) {
+      // Items are merged by their key, so it must be the value itself.
+      Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " + Quoted(path) +
+                                   " cannot carry a tag");
+      return std::nullopt;
+    }
     return std::make_pair(key->value->text, key->value->range);
   }
 
@@ -275,7 +292,7 @@ class ShapeChecker {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
     for (const MappingEntry& entry : node.entries) {
       if (!IsVariableName(entry.key)) {
-        Error(entry.key_range, "variable name " + Quote(entry.key) +
+        Error(entry.key_range, "variable name " + Quoted(entry.key) +
                                    " must be letters, digits and '_', not starting with a digit");
       }
       if (entry.value->tag != NodeTag::kReset) CheckString(*entry.value, path + "." + entry.key);
@@ -301,7 +318,7 @@ class ShapeChecker {
         continue;
       }
       ShapeChecker(FileRole::kOverlay, diagnostics_)
-          .CheckMapping(*entry.value, ProfileSchema(), "", FileRole::kOverlay);
+          .CheckMapping(*entry.value, ProfileSchema(), "");
     }
   }
 
@@ -336,10 +353,11 @@ MemorySize ReadMemory(const Node& scalar) {
       unit == std::string::npos ? "" : std::string_view(text).substr(0, text.size() - 1);
   const std::optional<int64_t> count = ParseDecimal(number);
   if (!count || *count < 0) {
-    return {0,
-            "must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, T: binary "
-            "units), not " +
-                (scalar.is_plain() || unit != std::string::npos ? Quote(text) : "a quoted number")};
+    return {
+        0,
+        "must be MiB as a plain integer, or a size such as 512M or 2G (K, M, G, T: binary "
+        "units), not " +
+            (scalar.is_plain() || unit != std::string::npos ? Quoted(text) : "a quoted number")};
   }
   int64_t bytes = *count;
   for (size_t i = 0; i <= unit; ++i) {
@@ -353,7 +371,7 @@ MemorySize ReadMemory(const Node& scalar) {
 
 bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.error_count();
-  ShapeChecker(role, diagnostics).CheckMapping(root, ProfileSchema(), "", role);
+  ShapeChecker(role, diagnostics).CheckMapping(root, ProfileSchema(), "");
   return diagnostics.error_count() == errors_before;
 }
 

@@ -113,7 +113,12 @@ systemd:
     CHECK(Headlines("qemu: {cpus: 1.5}\n") ==
           "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '1.5'\n");
     CHECK(Headlines("qemu: {cpus: 0}\n") ==
-          "p.yaml:1:14: error: 'qemu.cpus' must be at least 1, not 0\n");
+          "p.yaml:1:14: error: 'qemu.cpus' must be between 1 and 4096, not 0\n");
+    // Past the range of int: rejected, never wrapped into a small -smp.
+    CHECK(Headlines("qemu: {cpus: 4294967297}\n") ==
+          "p.yaml:1:14: error: 'qemu.cpus' must be between 1 and 4096, not 4294967297\n");
+    CHECK(Headlines("systemd: {restart_sec: -1}\n") ==
+          "p.yaml:1:24: error: 'systemd.restart_sec' must be at least 0, not -1\n");
     CHECK(
         Headlines("qemu: {cpus: 99999999999999999999}\n") ==
         "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '99999999999999999999'\n");
@@ -172,6 +177,22 @@ systemd:
           "note: first used at p.yaml:3:12\n");
     CHECK(Headlines("qemu: {drives: [a.img]}\n") ==
           "p.yaml:1:17: error: 'qemu.drives item' must be a mapping, not a scalar\n");
+  }
+
+  TEST_CASE("the key of a keyed list item is a plain value: items are merged by it") {
+    CHECK(
+        Headlines("qemu:\n  drives: [{id: !override a, file: x}]\n  networks:\n    - id: n\n"
+                  "      user: {forwards: [{guest: !reset, host: 8022}]}\n") ==
+        "p.yaml:2:27: error: the key 'id' of an item of 'qemu.drives' cannot carry a tag\n"
+        "p.yaml:5:33: error: the key 'guest' of an item of 'qemu.networks[n].user.forwards' cannot "
+        "carry a tag\n");
+  }
+
+  TEST_CASE("paths are not empty") {
+    CHECK(Headlines("qemu: {binary: \"\", kernel: '', drives: [{id: d, file: \"\"}]}\n") ==
+          "p.yaml:1:16: error: 'qemu.binary' must not be empty\n"
+          "p.yaml:1:28: error: 'qemu.kernel' must not be empty\n"
+          "p.yaml:1:55: error: 'qemu.drives[d].file' must not be empty\n");
   }
 
   TEST_CASE("merge directives stand only where they mean something") {
