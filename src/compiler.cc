@@ -5,6 +5,7 @@
 #include "merge.h"
 #include "paths.h"
 #include "shape_check.h"
+#include "validate.h"
 #include "yaml_parser.h"
 
 namespace qemuc {
@@ -28,9 +29,10 @@ std::optional<LoadedProfile> LoadProfile(const std::string& profile, Environment
   return LoadedProfile{file, std::move(merged)};
 }
 
-bool IsAbstract(const Node& merged) {
+// The `abstract: true` entry of a merged profile, or nullptr.
+const MappingEntry* AbstractEntry(const Node& merged) {
   const MappingEntry* abstract = merged.Find("abstract");
-  return abstract != nullptr && ReadBool(*abstract->value) == true;
+  return abstract != nullptr && ReadBool(*abstract->value) == true ? abstract : nullptr;
 }
 
 }  // namespace
@@ -40,23 +42,28 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
   const std::optional<LoadedProfile> loaded =
       LoadProfile(request.profile, environment, diagnostics);
   if (!loaded) return std::nullopt;
-  std::optional<LoweredProfile> lowered = LowerProfile(*loaded->merged, *loaded->file, diagnostics);
-  if (!lowered) return std::nullopt;
-  if (request.host_checks && !CheckHost(*lowered, environment.host, diagnostics))
+  if (const MappingEntry* abstract = AbstractEntry(*loaded->merged)) {
+    diagnostics
+        .Error(abstract->value->range,
+               "this profile is abstract (a base or overlay) and cannot be compiled")
+        .notes.push_back({"compile a profile that extends it", {}});
     return std::nullopt;
-
-  std::vector<std::string> kernel_args = lowered->cmdline;
+  }
+  if (!ValidateMerged(*loaded->merged, true, diagnostics)) return std::nullopt;
+  LoweredProfile lowered = LowerProfile(*loaded->merged, *loaded->file);
+  if (request.host_checks && !CheckHost(lowered, environment.host, diagnostics)) {
+    return std::nullopt;
+  }
+  std::vector<std::string> kernel_args = lowered.cmdline;
   kernel_args.insert(kernel_args.end(), request.kernel_args.begin(), request.kernel_args.end());
-  return Invocation{
-      lowered->name, {request.profile}, CreateInvocation(lowered->config, kernel_args)};
+  return Invocation{lowered.name, {request.profile}, CreateInvocation(lowered.config, kernel_args)};
 }
 
 bool ValidateProfile(const std::string& profile, Environment& environment,
                      Diagnostics& diagnostics) {
   const std::optional<LoadedProfile> loaded = LoadProfile(profile, environment, diagnostics);
   if (!loaded) return false;
-  if (IsAbstract(*loaded->merged)) return true;
-  return LowerProfile(*loaded->merged, *loaded->file, diagnostics).has_value();
+  return ValidateMerged(*loaded->merged, AbstractEntry(*loaded->merged) == nullptr, diagnostics);
 }
 
 }  // namespace qemuc

@@ -2,13 +2,10 @@
 
 #include "paths.h"
 #include "shape_check.h"
+#include "text.h"
 
 namespace qemuc {
 namespace {
-
-std::string Quote(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
 
 const Node* Child(const Node* mapping, std::string_view key) {
   if (mapping == nullptr) return nullptr;
@@ -25,20 +22,14 @@ std::string ResolvedPath(const Node& value) {
   return ResolveAgainst(DirectoryOf(value.range.file->path()), value.text);
 }
 
+// Reads a profile that passed validation, so every required value is there; defaults are the
+// seed's (and the field table's documented ones).
 class Lowerer {
  public:
-  Lowerer(const Node& root, const SourceFile& profile_file, Diagnostics& diagnostics)
-      : root_(root), profile_file_(profile_file), diagnostics_(diagnostics) {}
+  Lowerer(const Node& root, const SourceFile& profile_file)
+      : root_(root), profile_file_(profile_file) {}
 
-  std::optional<LoweredProfile> Lower() {
-    const size_t errors_before = diagnostics_.error_count();
-    if (const Node* abstract = Child(&root_, "abstract"); abstract && ReadBool(*abstract) == true) {
-      diagnostics_
-          .Error(abstract->range,
-                 "this profile is abstract (a base or overlay) and cannot be compiled")
-          .notes.push_back({"compile a profile that extends it", {}});
-      return std::nullopt;
-    }
+  LoweredProfile Lower() {
     const Node* name = Child(&root_, "name");
     out_.name = name != nullptr ? name->text : Stem(profile_file_.display_path());
     out_.description = TextOf(Child(&root_, "description"));
@@ -46,50 +37,38 @@ class Lowerer {
     if (const Node* cmdline = Child(&root_, "cmdline")) {
       for (const NodePtr& item : cmdline->items) out_.cmdline.push_back(item->text);
     }
-    if (diagnostics_.error_count() != errors_before) return std::nullopt;
     return std::move(out_);
   }
 
  private:
-  // A required key that is missing: reported at the mapping that should hold it.
-  const Node* Required(const Node* mapping, std::string_view key, const std::string& path) {
-    const Node* value = Child(mapping, key);
-    if (value == nullptr) {
-      const SourceRange at = mapping != nullptr ? mapping->range : root_.range;
-      diagnostics_.Error(at, "missing required key " + Quote(path));
-    }
-    return value;
-  }
-
   void LowerQemu(const Node* qemu) {
     Config& config = out_.config;
-    const Node* target = Required(qemu, "target", "qemu.target");
-    const Node* memory = Required(qemu, "memory", "qemu.memory");
-    const Node* kernel = Required(qemu, "kernel", "qemu.kernel");
-    if (target != nullptr)
-      config.target = target->text == "aarch64" ? Target::kAArch64 : Target::kX86_64;
-    if (memory != nullptr) config.memory_mib = ReadMemory(*memory).mib;
-    if (kernel != nullptr) config.kernel = UsePath(*kernel, "kernel");
+    const Node* target = Child(qemu, "target");
+    config.target = TextOf(target) == "aarch64" ? Target::kAArch64 : Target::kX86_64;
+    if (const Node* memory = Child(qemu, "memory")) config.memory_mib = ReadMemory(*memory).mib;
+    if (const Node* kernel = Child(qemu, "kernel")) config.kernel = UsePath(*kernel, "kernel");
     LowerBinary(Child(qemu, "binary"), target);
-    if (const Node* cpus = Child(qemu, "cpus"))
-      config.cpus = static_cast<int>(ReadInteger(*cpus).value_or(1));
+    if (const Node* cpus = Child(qemu, "cpus")) {
+      config.cpus = static_cast<int>(ReadInteger(*cpus).value_or(1));  // at most 4096
+    }
     if (const Node* kvm = Child(qemu, "kvm")) config.kvm = ReadBool(*kvm).value_or(false);
     if (const Node* initrd = Child(qemu, "initrd")) config.initrd = UsePath(*initrd, "initrd");
-    if (const Node* drives = Child(qemu, "drives")) {
-      for (const NodePtr& item : drives->items) LowerDrive(*item);
+    for (const Node* drive : Items(Child(qemu, "drives"))) LowerDrive(*drive);
+    for (const Node* network : Items(Child(qemu, "networks"))) LowerNetwork(*network);
+    for (const Node* arg : Items(Child(qemu, "extra_args"))) config.extra_args.push_back(arg->text);
+  }
+
+  static std::vector<const Node*> Items(const Node* list) {
+    std::vector<const Node*> items;
+    if (list != nullptr) {
+      for (const NodePtr& item : list->items) items.push_back(item.get());
     }
-    if (const Node* networks = Child(qemu, "networks")) {
-      for (const NodePtr& item : networks->items) LowerNetwork(*item);
-    }
-    if (const Node* extra = Child(qemu, "extra_args")) {
-      for (const NodePtr& item : extra->items) config.extra_args.push_back(item->text);
-    }
+    return items;
   }
 
   void LowerBinary(const Node* binary, const Node* target) {
     if (binary == nullptr) {
-      out_.config.binary =
-          std::string("qemu-system-") + (target != nullptr ? target->text : "x86_64");
+      out_.config.binary = "qemu-system-" + (target != nullptr ? target->text : "x86_64");
       out_.binary_is_bare = true;
       out_.binary_range = target != nullptr ? target->range : root_.range;
       return;
@@ -108,9 +87,8 @@ class Lowerer {
   void LowerDrive(const Node& item) {
     Drive drive;
     drive.id = TextOf(Child(&item, "id"));
-    const std::string path = "qemu.drives[" + drive.id + "].file";
-    if (const Node* file = Required(&item, "file", path))
-      drive.file = UsePath(*file, "drive " + Quote(drive.id));
+    if (const Node* file = Child(&item, "file"))
+      drive.file = UsePath(*file, "drive " + Quoted(drive.id));
     drive.addr = TextOf(Child(&item, "addr"));
     out_.config.drives.push_back(std::move(drive));
   }
@@ -119,40 +97,30 @@ class Lowerer {
     Network network;
     network.id = TextOf(Child(&item, "id"));
     network.mac = TextOf(Child(&item, "mac"));
-    const Node* user = Child(&item, "user");
-    const Node* tap = Child(&item, "tap");
-    if ((user != nullptr) == (tap != nullptr)) {
-      diagnostics_.Error(item.range, "network " + Quote(network.id) +
-                                         (user ? " sets both 'user' and 'tap'; choose one"
-                                               : " needs 'user' or 'tap'"));
-      return;
-    }
-    if (tap != nullptr) {
-      const Node* name = Required(tap, "name", "qemu.networks[" + network.id + "].tap.name");
-      network.tap = TapNetwork{TextOf(name)};
-    } else {
-      network.user = LowerUserNetwork(*user, network.id);
+    if (const Node* tap = Child(&item, "tap")) {
+      network.tap = TapNetwork{TextOf(Child(tap, "name"))};
+    } else if (const Node* user = Child(&item, "user")) {
+      network.user = LowerUserNetwork(*user);
     }
     out_.config.networks.push_back(std::move(network));
   }
 
-  UserNetwork LowerUserNetwork(const Node& user, const std::string& id) {
+  static int PortOf(const Node* port) {
+    return port != nullptr ? static_cast<int>(ReadInteger(*port).value_or(0)) : 0;
+  }
+
+  static UserNetwork LowerUserNetwork(const Node& user) {
     UserNetwork lowered;
     lowered.network = TextOf(Child(&user, "network"));
     lowered.dhcp_start = TextOf(Child(&user, "dhcp_start"));
     lowered.dns = TextOf(Child(&user, "dns"));
     lowered.host = TextOf(Child(&user, "host"));
-    const Node* forwards = Child(&user, "forwards");
-    for (const NodePtr& item : forwards != nullptr ? forwards->items : std::vector<NodePtr>{}) {
+    for (const Node* item : Items(Child(&user, "forwards"))) {
       Forward forward;
-      forward.guest_port = static_cast<int>(ReadInteger(*Child(item.get(), "guest")).value_or(0));
-      const std::string path = "qemu.networks[" + id + "].user.forwards[" +
-                               std::to_string(forward.guest_port) + "].host";
-      if (const Node* host = Required(item.get(), "host", path)) {
-        forward.host_port = static_cast<int>(ReadInteger(*host).value_or(0));
-      }
-      if (const Node* protocol = Child(item.get(), "protocol")) forward.protocol = protocol->text;
-      forward.host_address = TextOf(Child(item.get(), "host_address"));
+      forward.guest_port = PortOf(Child(item, "guest"));
+      forward.host_port = PortOf(Child(item, "host"));
+      if (const Node* protocol = Child(item, "protocol")) forward.protocol = protocol->text;
+      forward.host_address = TextOf(Child(item, "host_address"));
       lowered.forwards.push_back(std::move(forward));
     }
     return lowered;
@@ -160,18 +128,13 @@ class Lowerer {
 
   const Node& root_;
   const SourceFile& profile_file_;
-  Diagnostics& diagnostics_;
   LoweredProfile out_;
 };
 
 }  // namespace
 
-std::optional<LoweredProfile> LowerProfile(const Node& merged, const SourceFile& profile_file,
-                                           Diagnostics& diagnostics) {
-  const size_t first = diagnostics.size();
-  std::optional<LoweredProfile> lowered = Lowerer(merged, profile_file, diagnostics).Lower();
-  diagnostics.SortSince(first);
-  return lowered;
+LoweredProfile LowerProfile(const Node& merged, const SourceFile& profile_file) {
+  return Lowerer(merged, profile_file).Lower();
 }
 
 }  // namespace qemuc

@@ -1,5 +1,6 @@
 // lower: the merged profile tree -> the core Config, with every path resolved against the
-// directory of the file that wrote it. Runs only on a tree that passed the shape check.
+// directory of the file that wrote it. Runs only on a tree that passed validation: it reports
+// nothing.
 #ifndef QEMUC_LOWER_H_
 #define QEMUC_LOWER_H_
 
@@ -7,7 +8,6 @@
 #include <vector>
 
 #include "config.h"
-#include "diagnostic.h"
 #include "node.h"
 
 namespace qemuc {
@@ -29,10 +29,8 @@ struct LoweredProfile {
   std::vector<FileUse> files;
 };
 
-// `profile_path` names the profile file (its stem is the default name). Reports missing
-// required keys (unless the profile is abstract, which cannot be compiled at all).
-std::optional<LoweredProfile> LowerProfile(const Node& merged, const SourceFile& profile_file,
-                                           Diagnostics& diagnostics);
+// `profile_file` is the profile itself: its stem is the default name.
+LoweredProfile LowerProfile(const Node& merged, const SourceFile& profile_file);
 
 }  // namespace qemuc
 
