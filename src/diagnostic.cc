@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "utf8.h"
+
 namespace qemuc {
 namespace {
 
@@ -30,8 +32,8 @@ std::string Snippet(const SourceRange& range, const Painter& paint) {
   std::string caret_line;
   uint32_t column = 1;
   for (size_t i = 0; i < line.size() && column < range.column; ++i) {
-    const auto byte = static_cast<unsigned char>(line[i]);
-    if ((byte & 0xC0) == 0x80) continue;  // a continuation byte belongs to the previous character
+    // A continuation byte belongs to the previous character.
+    if (IsUtf8Continuation(static_cast<unsigned char>(line[i]))) continue;
     caret_line += line[i] == '\t' ? '\t' : ' ';
     ++column;
   }

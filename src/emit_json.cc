@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "emit.h"
+#include "utf8.h"
 
 namespace qemuc {
 namespace {
@@ -48,14 +49,29 @@ std::string JsonString(std::string_view text) {
           std::snprintf(escape, sizeof escape, "\\u%04x", byte);
           quoted += escape;
         } else {
-          quoted += c;  // UTF-8 stays raw; the loader guarantees it is valid
+          quoted += c;  // UTF-8 stays raw; EmitJson checked that it is valid
         }
     }
   }
   return quoted + "\"";
 }
 
+// JSON strings are Unicode: a name or path taken from the command line or the file system may
+// hold bytes that are not UTF-8, and no escape can carry them.
+std::string FirstNonUtf8(const Invocation& invocation) {
+  std::vector<std::string> strings = invocation.argv;
+  strings.push_back(invocation.name);
+  strings.insert(strings.end(), invocation.sources.begin(), invocation.sources.end());
+  for (const std::string& text : strings) {
+    if (FindInvalidUtf8(text)) return text;
+  }
+  return "";
+}
+
 Emitted EmitJson(const Invocation& invocation) {
+  if (const std::string bad = FirstNonUtf8(invocation); !bad.empty()) {
+    return {"", "'" + bad + "' is not valid UTF-8, which --format json cannot represent"};
+  }
   std::string text = "{\n";
   text += "  \"format\": \"qemuc-invocation\",\n";
   text += "  \"version\": 1,\n";

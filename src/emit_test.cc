@@ -74,6 +74,18 @@ TEST_SUITE("emit") {
     CHECK(JsonString("$HOME %n") == "\"$HOME %n\"");
   }
 
+  TEST_CASE("JSON refuses what is not UTF-8 (a file name from the command line, say)") {
+    Invocation invocation = Sample();
+    invocation.argv.push_back("/img/bad\xff.img");
+    const Emitted json = EmitJson(invocation);
+    CHECK(json.text == "");
+    CHECK(json.error ==
+          "'/img/bad\xff.img' is not valid UTF-8, which --format json cannot represent");
+    invocation = Sample();
+    invocation.sources = {"b\xc3.yaml"};
+    CHECK(EmitJson(invocation).error != "");
+  }
+
   TEST_CASE("the JSON document") {
     const Emitted json = EmitJson(Sample());
     CHECK(json.error == "");

@@ -44,38 +44,36 @@ std::string TooLarge(size_t bytes) {
 ReadResult DiskFileReader::Read(const std::string& path) const {
   // O_NONBLOCK: opening a FIFO with no writer must not hang; fstat then refuses it.
   const FileDescriptor fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
-  if (fd.get() < 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
+  if (fd.get() < 0) return ReadResult::Error(std::strerror(errno));
   struct stat info {};
-  if (fstat(fd.get(), &info) != 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
+  if (fstat(fd.get(), &info) != 0) return ReadResult::Error(std::strerror(errno));
   if (!S_ISREG(info.st_mode)) {
-    return ReadResult(std::in_place_index<1>,
-                      "not a regular file (" + FileTypeName(info.st_mode) + ")");
+    return ReadResult::Error("not a regular file (" + FileTypeName(info.st_mode) + ")");
   }
   if (static_cast<size_t>(info.st_size) > kMaxProfileBytes) {
-    return ReadResult(std::in_place_index<1>, TooLarge(static_cast<size_t>(info.st_size)));
+    return ReadResult::Error(TooLarge(static_cast<size_t>(info.st_size)));
   }
   std::string text;
   char buffer[65536];
   for (;;) {
     const ssize_t n = read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ReadResult(std::in_place_index<1>, std::strerror(errno));
+    if (n < 0) return ReadResult::Error(std::strerror(errno));
     if (n == 0) break;
     text.append(buffer, static_cast<size_t>(n));
     // The file may have grown since fstat.
-    if (text.size() > kMaxProfileBytes)
-      return ReadResult(std::in_place_index<1>, TooLarge(text.size()));
+    if (text.size() > kMaxProfileBytes) return ReadResult::Error(TooLarge(text.size()));
   }
-  return ReadResult(std::in_place_index<0>, std::move(text));
+  return ReadResult::Text(std::move(text));
 }
 
 ReadResult MemoryFileReader::Read(const std::string& path) const {
   const auto it = files_.find(path);
-  if (it == files_.end()) return ReadResult(std::in_place_index<1>, std::strerror(ENOENT));
+  if (it == files_.end()) return ReadResult::Error(std::strerror(ENOENT));
   if (it->second.size() > kMaxProfileBytes) {
-    return ReadResult(std::in_place_index<1>, TooLarge(it->second.size()));
+    return ReadResult::Error(TooLarge(it->second.size()));
   }
-  return ReadResult(std::in_place_index<0>, it->second);
+  return ReadResult::Text(it->second);
 }
 
 const SourceFile* SourceSet::Add(std::string path, std::string display_path, std::string text) {
@@ -88,12 +86,12 @@ const SourceFile* SourceSet::Add(std::string path, std::string display_path, std
 const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
                              const std::string& display_path, Diagnostics& diagnostics) {
   ReadResult result = reader.Read(path);
-  if (!ReadOk(result)) {
+  if (!result.text) {
     const SourceFile* named = sources.Add(path, display_path, "");
-    diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + std::get<1>(result));
+    diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + result.error);
     return nullptr;
   }
-  const SourceFile* file = sources.Add(path, display_path, std::move(std::get<0>(result)));
+  const SourceFile* file = sources.Add(path, display_path, std::move(*result.text));
   if (const auto bad = FindInvalidUtf8(file->text())) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(file->text()[*bad]));

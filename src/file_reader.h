@@ -8,8 +8,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <variant>
 
 #include "diagnostic.h"
 #include "source.h"
@@ -18,11 +18,14 @@ namespace qemuc {
 
 constexpr size_t kMaxProfileBytes = 1024 * 1024;
 
-// Either the file's bytes or why they could not be read ("No such file or directory").
-using ReadResult = std::variant<std::string, std::string>;
-inline bool ReadOk(const ReadResult& result) {
-  return result.index() == 0;
-}
+// The file's bytes, or why they could not be read ("No such file or directory").
+struct ReadResult {
+  std::optional<std::string> text;
+  std::string error;
+
+  static ReadResult Text(std::string bytes) { return {std::move(bytes), ""}; }
+  static ReadResult Error(std::string why) { return {std::nullopt, std::move(why)}; }
+};
 
 class FileReader {
  public:
@@ -56,8 +59,7 @@ class SourceSet {
 };
 
 // Reads a profile file and checks its bytes (valid UTF-8, no NUL). On failure reports an error
-// at the file (or at the offending byte) and returns nullptr. `at` is where the file was named
-// (an extends entry), if anywhere.
+// at the file (or at the offending byte) and returns nullptr.
 const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
                              const std::string& display_path, Diagnostics& diagnostics);
 

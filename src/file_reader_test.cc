@@ -32,7 +32,7 @@ class TemporaryDirectory {
 };
 
 std::string ReadError(const ReadResult& result) {
-  return ReadOk(result) ? "<ok>" : std::get<1>(result);
+  return result.text ? "<ok>" : result.error;
 }
 
 std::string LoadErrors(const std::string& text) {
@@ -52,8 +52,8 @@ TEST_SUITE("file_reader") {
     TemporaryDirectory directory;
     const std::string file = directory.Write("a.yaml", "name: x\n");
     const ReadResult ok = DiskFileReader().Read(file);
-    REQUIRE(ReadOk(ok));
-    CHECK(std::get<0>(ok) == "name: x\n");
+    REQUIRE(ok.text.has_value());
+    CHECK(*ok.text == "name: x\n");
     CHECK(ReadError(DiskFileReader().Read(directory.path() + "/missing.yaml")) ==
           "No such file or directory");
     CHECK(ReadError(DiskFileReader().Read(directory.path())) == "not a regular file (a directory)");
@@ -66,7 +66,7 @@ TEST_SUITE("file_reader") {
   TEST_CASE("files over 1 MiB are refused") {
     TemporaryDirectory directory;
     const std::string exactly = directory.Write("max.yaml", std::string(kMaxProfileBytes, '#'));
-    CHECK(ReadOk(DiskFileReader().Read(exactly)));
+    CHECK(DiskFileReader().Read(exactly).text.has_value());
     const std::string over = directory.Write("big.yaml", std::string(kMaxProfileBytes + 1, '#'));
     CHECK(ReadError(DiskFileReader().Read(over)) == "file is larger than 1 MiB (1048577 bytes)");
     MemoryFileReader memory;

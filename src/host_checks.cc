@@ -8,13 +8,10 @@
 #include <cstring>
 
 #include "paths.h"
+#include "text.h"
 
 namespace qemuc {
 namespace {
-
-std::string Quote(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
 
 std::optional<std::string> FindInSearchPath(const std::string& name, const Host& host) {
   const std::string search_path = host.SearchPath();
@@ -24,7 +21,7 @@ std::optional<std::string> FindInSearchPath(const std::string& name, const Host&
     // An empty PATH entry means the current directory, as for execvp.
     const std::string directory = end == start ? "." : search_path.substr(start, end - start);
     const std::string candidate = directory + "/" + name;
-    if (!host.RegularFileProblem(candidate) && host.IsExecutable(candidate))
+    if (!host.FileProblem(candidate) && host.IsExecutable(candidate))
       return AbsolutePath(candidate);
     if (end == search_path.size()) return std::nullopt;
     start = end + 1;
@@ -37,13 +34,14 @@ void CheckBinary(LoweredProfile& profile, const Host& host, Diagnostics& diagnos
     if (const std::optional<std::string> found = FindInSearchPath(binary, host)) {
       binary = *found;
     } else {
-      diagnostics.Error(profile.binary_range, "QEMU binary " + Quote(binary) + " not found in PATH")
+      diagnostics
+          .Error(profile.binary_range, "QEMU binary " + Quoted(binary) + " not found in PATH")
           .notes.push_back(
               {"install QEMU, set qemu.binary to its path, or pass --no-host-checks", {}});
     }
     return;
   }
-  if (const std::optional<std::string> problem = host.RegularFileProblem(binary)) {
+  if (const std::optional<std::string> problem = host.FileProblem(binary)) {
     diagnostics.Error(profile.binary_range, "QEMU binary " + binary + ": " + *problem);
   } else if (!host.IsExecutable(binary)) {
     diagnostics.Error(profile.binary_range, "QEMU binary " + binary + " is not executable");
@@ -52,7 +50,7 @@ void CheckBinary(LoweredProfile& profile, const Host& host, Diagnostics& diagnos
 
 }  // namespace
 
-std::optional<std::string> RealHost::RegularFileProblem(const std::string& path) const {
+std::optional<std::string> RealHost::FileProblem(const std::string& path) const {
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) return std::string(std::strerror(errno));
   if (S_ISDIR(info.st_mode)) return std::string("is a directory");
@@ -74,7 +72,7 @@ bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnosti
   const size_t first = diagnostics.size();
   CheckBinary(profile, host, diagnostics);
   for (const FileUse& use : profile.files) {
-    if (const std::optional<std::string> problem = host.RegularFileProblem(use.path)) {
+    if (const std::optional<std::string> problem = host.FileProblem(use.path)) {
       diagnostics.Error(use.range, use.role + " " + use.path + ": " + *problem);
     }
   }

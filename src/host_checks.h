@@ -15,15 +15,16 @@ namespace qemuc {
 class Host {
  public:
   virtual ~Host() = default;
-  // Why `path` is not an existing regular file, or nullopt when it is one.
-  virtual std::optional<std::string> RegularFileProblem(const std::string& path) const = 0;
+  // Why QEMU could not open `path` as a file (missing, a directory, ...), or nullopt when it is
+  // a regular file or a block device (a drive may be a disk).
+  virtual std::optional<std::string> FileProblem(const std::string& path) const = 0;
   virtual bool IsExecutable(const std::string& path) const = 0;
   virtual std::string SearchPath() const = 0;  // $PATH
 };
 
 class RealHost : public Host {
  public:
-  std::optional<std::string> RegularFileProblem(const std::string& path) const override;
+  std::optional<std::string> FileProblem(const std::string& path) const override;
   bool IsExecutable(const std::string& path) const override;
   std::string SearchPath() const override;
 };

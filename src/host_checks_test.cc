@@ -67,10 +67,10 @@ TEST_SUITE("host_checks") {
 
   TEST_CASE("the real host: stat and access") {
     const RealHost host;
-    CHECK_FALSE(host.RegularFileProblem("/bin/sh").has_value());
+    CHECK_FALSE(host.FileProblem("/bin/sh").has_value());
     CHECK(host.IsExecutable("/bin/sh"));
-    CHECK(host.RegularFileProblem("/") == std::optional<std::string>("is a directory"));
-    CHECK(host.RegularFileProblem("/nonexistent/x") ==
+    CHECK(host.FileProblem("/") == std::optional<std::string>("is a directory"));
+    CHECK(host.FileProblem("/nonexistent/x") ==
           std::optional<std::string>("No such file or directory"));
   }
 }

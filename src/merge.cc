@@ -1,16 +1,15 @@
 #include "merge.h"
 
 #include <algorithm>
-#include <map>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "schema.h"
+#include "text.h"
 
 namespace qemuc {
 namespace {
-
-std::string Quote(std::string_view text) {
-  return "'" + std::string(text) + "'";
-}
 
 const Field& StringField() {
   static const Field field("", FieldType::kString, "");
@@ -35,8 +34,46 @@ bool IsKeyedSequence(const Field& field) {
   return field.type == FieldType::kKeyedList || field.type == FieldType::kCmdline;
 }
 
+// An ordered collection with lookup by key, so that merging a layer is linear in its size:
+// Put replaces in place or appends, Erase leaves a hole that Take skips.
+template <typename T>
+class OrderedIndex {
+ public:
+  T* Find(const std::string& key) {
+    const auto it = index_.find(key);
+    return it != index_.end() ? &*slots_[it->second] : nullptr;
+  }
+  void Put(const std::string& key, T value) {
+    const auto [it, added] = index_.emplace(key, slots_.size());
+    if (added) {
+      slots_.emplace_back(std::move(value));
+    } else {
+      slots_[it->second] = std::move(value);
+    }
+  }
+  bool Erase(const std::string& key) {
+    const auto it = index_.find(key);
+    if (it == index_.end()) return false;
+    slots_[it->second].reset();
+    index_.erase(it);
+    return true;
+  }
+  std::vector<T> Take() && {
+    std::vector<T> values;
+    values.reserve(index_.size());
+    for (std::optional<T>& slot : slots_) {
+      if (slot) values.push_back(std::move(*slot));
+    }
+    return values;
+  }
+
+ private:
+  std::vector<std::optional<T>> slots_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
 // The key that identifies an item of a keyed list or cmdline (SPEC §2.3).
-std::string ItemKey(const Node& item, const Field& list) {
+std::string MergeKey(const Node& item, const Field& list) {
   if (item.tag == NodeTag::kDelete) return item.text;
   if (list.type == FieldType::kCmdline) return item.text.substr(0, item.text.find('='));
   const MappingEntry* key = item.Find(list.key);
@@ -55,7 +92,7 @@ class Merger {
       return MergeContents(nullptr, *layer, field, path);
     if (base->kind != layer->kind) {
       diagnostics_
-          .Error(layer->range, Quote(path) + " is " + DescribeKind(*layer) + " here but " +
+          .Error(layer->range, Quoted(path) + " is " + DescribeKind(*layer) + " here but " +
                                    DescribeKind(*base) + " in an earlier layer")
           .notes.push_back({"the earlier value is at", base->range});
       return base;
@@ -78,64 +115,63 @@ class Merger {
 
   std::vector<MappingEntry> MergeEntries(const Node* base, const Node& layer, const Field& field,
                                          const std::string& path) {
-    std::vector<MappingEntry> entries =
-        base != nullptr ? base->entries : std::vector<MappingEntry>{};
+    OrderedIndex<MappingEntry> entries;
+    if (base != nullptr) {
+      for (const MappingEntry& entry : base->entries) entries.Put(entry.key, entry);
+    }
     for (const MappingEntry& entry : layer.entries) {
       const std::string child_path = path.empty() ? entry.key : path + "." + entry.key;
-      auto it = std::find_if(entries.begin(), entries.end(),
-                             [&](const MappingEntry& e) { return e.key == entry.key; });
-      const NodePtr inherited = it != entries.end() ? it->value : nullptr;
-      NodePtr value = Merge(inherited, entry.value, ChildField(field, entry.key), child_path);
+      const MappingEntry* inherited = entries.Find(entry.key);
+      NodePtr value = Merge(inherited != nullptr ? inherited->value : nullptr, entry.value,
+                            ChildField(field, entry.key), child_path);
       if (value == nullptr) {
-        if (it != entries.end()) entries.erase(it);
-      } else if (it != entries.end()) {
-        *it = MappingEntry{entry.key, entry.key_range, std::move(value)};
+        entries.Erase(entry.key);
       } else {
-        entries.push_back(MappingEntry{entry.key, entry.key_range, std::move(value)});
+        entries.Put(entry.key, MappingEntry{entry.key, entry.key_range, std::move(value)});
       }
     }
-    return entries;
+    return std::move(entries).Take();
   }
 
   std::vector<NodePtr> MergeItems(const Node* base, const Node& layer, const Field& field,
                                   const std::string& path) {
+    if (IsKeyedSequence(field)) return MergeKeyedItems(base, layer, field, path);
     std::vector<NodePtr> items = base != nullptr ? base->items : std::vector<NodePtr>{};
-    if (IsKeyedSequence(field)) return MergeKeyedItems(std::move(items), layer, field, path);
+    // extra_args keep repeats (-device may occur many times); other string lists do not.
+    const bool unique = field.type == FieldType::kStringList;
+    std::unordered_set<std::string> seen;
+    if (unique) {
+      for (const NodePtr& item : items) seen.insert(item->text);
+    }
     for (const NodePtr& item : layer.items) {
-      const bool repeat = field.type == FieldType::kStringList &&
-                          std::any_of(items.begin(), items.end(),
-                                      [&](const NodePtr& i) { return i->text == item->text; });
-      // extra_args keep repeats (-device may occur many times); other string lists do not.
-      if (!repeat) items.push_back(MergeContents(nullptr, *item, ChildField(field, ""), path));
+      if (unique && !seen.insert(item->text).second) continue;
+      items.push_back(MergeContents(nullptr, *item, ChildField(field, ""), path));
     }
     return items;
   }
 
-  std::vector<NodePtr> MergeKeyedItems(std::vector<NodePtr> items, const Node& layer,
-                                       const Field& field, const std::string& path) {
+  std::vector<NodePtr> MergeKeyedItems(const Node* base, const Node& layer, const Field& field,
+                                       const std::string& path) {
+    OrderedIndex<NodePtr> items;
+    if (base != nullptr) {
+      for (const NodePtr& item : base->items) items.Put(MergeKey(*item, field), item);
+    }
+    const Field& item_field = field.type == FieldType::kKeyedList ? field : StringField();
     for (const NodePtr& item : layer.items) {
-      const std::string key = ItemKey(*item, field);
-      const auto it = std::find_if(items.begin(), items.end(),
-                                   [&](const NodePtr& i) { return ItemKey(*i, field) == key; });
+      const std::string key = MergeKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
-        if (it == items.end()) {
-          diagnostics_.Error(item->range, "'!delete " + key + "': " + Quote(path) +
-                                              " has no inherited item " + Quote(key));
-        } else {
-          items.erase(it);
+        if (!items.Erase(key)) {
+          diagnostics_.Error(item->range, "'!delete " + key + "': " + Quoted(path) +
+                                              " has no inherited item " + Quoted(key));
         }
         continue;
       }
-      const std::string item_path = path + "[" + key + "]";
-      const Field& item_field = field.type == FieldType::kKeyedList ? field : StringField();
-      NodePtr merged = Merge(it != items.end() ? *it : nullptr, item, item_field, item_path);
-      if (it != items.end()) {
-        *it = std::move(merged);  // in place: the order of the base is kept
-      } else {
-        items.push_back(std::move(merged));
-      }
+      const NodePtr* inherited = items.Find(key);
+      // In place when the key is there, so the order of the base is kept.
+      items.Put(key, Merge(inherited != nullptr ? *inherited : nullptr, item, item_field,
+                           path + "[" + key + "]"));
     }
-    return items;
+    return std::move(items).Take();
   }
 
   Diagnostics& diagnostics_;

@@ -24,12 +24,6 @@ std::string WriteAll(int fd, const std::string& contents) {
   return "";
 }
 
-mode_t CurrentUmask() {
-  const mode_t mask = umask(0);
-  umask(mask);
-  return mask;
-}
-
 }  // namespace
 
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
@@ -47,7 +41,8 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
   const int fd = mkstemp(temporary.data());
   if (fd < 0) return std::strerror(errno);
   const std::string temporary_path(temporary.data());
-  const mode_t mode = static_cast<mode_t>((executable ? 0777 : 0666) & ~CurrentUmask());
+  // SPEC §4: a launch script is mode 0755 whatever the umask, so that it runs for its users.
+  const mode_t mode = executable ? 0755 : 0644;
   std::string error = WriteAll(fd, contents);
   if (error.empty() && fchmod(fd, mode) != 0) error = std::strerror(errno);
   if (error.empty() && fsync(fd) != 0) error = std::strerror(errno);

@@ -8,7 +8,8 @@
 namespace qemuc {
 
 // Returns "" on success, else why the file could not be written ("Permission denied"). An
-// existing `path` must be a regular file.
+// existing `path` must be a regular file (a symbolic link is replaced, not followed). The mode
+// is 0755 when `executable`, else 0644.
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
                                 bool executable);
 

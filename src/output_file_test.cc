@@ -29,22 +29,31 @@ size_t EntriesIn(const std::string& directory) {
 }
 
 TEST_SUITE("output_file") {
-  TEST_CASE("writes through a temporary file and a rename, with the mode asked for") {
+  TEST_CASE("writes through a temporary file and a rename: 0755 for scripts, 0644 else") {
     std::string pattern = "/tmp/qemuc-out-XXXXXX";
     const std::string directory = mkdtemp(pattern.data());
     const std::string path = directory + "/launch.sh";
+    const mode_t saved_mask = umask(077);  // a strict umask must not make the script private
     CHECK(WriteFileAtomically(path, "#!/bin/sh\n", true) == "");
     CHECK(Slurp(path) == "#!/bin/sh\n");
     struct stat info {};
     REQUIRE(stat(path.c_str(), &info) == 0);
-    const mode_t mask = umask(0);
-    umask(mask);
-    CHECK((info.st_mode & 0777) == (0777 & ~mask));
+    CHECK((info.st_mode & 07777) == 0755);
     CHECK(WriteFileAtomically(path, "{}\n", false) == "");  // replaces the old file
     REQUIRE(stat(path.c_str(), &info) == 0);
-    CHECK((info.st_mode & 0777) == (0666 & ~mask));
+    CHECK((info.st_mode & 07777) == 0644);
+    umask(saved_mask);
     CHECK(Slurp(path) == "{}\n");
     CHECK(EntriesIn(directory) == 1);  // no temporary file left behind
+
+    // A symbolic link is replaced by the file; its target is left alone.
+    const std::string target = directory + "/target";
+    CHECK(WriteFileAtomically(target, "old\n", false) == "");
+    REQUIRE(symlink(target.c_str(), (directory + "/link").c_str()) == 0);
+    CHECK(WriteFileAtomically(directory + "/link", "new\n", false) == "");
+    CHECK(Slurp(target) == "old\n");
+    REQUIRE(lstat((directory + "/link").c_str(), &info) == 0);
+    CHECK(S_ISREG(info.st_mode));
     std::system(("rm -rf '" + directory + "'").c_str());
   }
 

@@ -46,7 +46,7 @@ class FakeHost : public Host {
   }
   void SetSearchPath(std::string path) { search_path_ = std::move(path); }
 
-  std::optional<std::string> RegularFileProblem(const std::string& path) const override {
+  std::optional<std::string> FileProblem(const std::string& path) const override {
     if (files_.count(path) == 0) return std::string("No such file or directory");
     return std::nullopt;
   }

@@ -3,10 +3,6 @@
 namespace qemuc {
 namespace {
 
-bool IsContinuation(unsigned char byte) {
-  return (byte & 0xC0) == 0x80;
-}
-
 // Length of the well-formed sequence starting at text[i], or 0 (RFC 3629, table 3-7 of Unicode).
 size_t SequenceLength(std::string_view text, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
@@ -30,7 +26,7 @@ size_t SequenceLength(std::string_view text, size_t i) {
   if (i + length > text.size()) return 0;
   if (byte(1) < low || byte(1) > high) return 0;
   for (size_t k = 2; k < length; ++k) {
-    if (!IsContinuation(byte(k))) return 0;
+    if (!IsUtf8Continuation(byte(k))) return 0;
   }
   return length;
 }
@@ -49,7 +45,7 @@ std::optional<size_t> FindInvalidUtf8(std::string_view text) {
 size_t CountCodePoints(std::string_view text) {
   size_t count = 0;
   for (const char c : text) {
-    if (!IsContinuation(static_cast<unsigned char>(c))) ++count;
+    if (!IsUtf8Continuation(static_cast<unsigned char>(c))) ++count;
   }
   return count;
 }

@@ -8,6 +8,11 @@
 
 namespace qemuc {
 
+// True for the bytes 10xxxxxx that continue a multi-byte character.
+inline bool IsUtf8Continuation(unsigned char byte) {
+  return (byte & 0xC0) == 0x80;
+}
+
 // The byte offset of the first byte that does not start a well-formed UTF-8 sequence
 // (overlong forms, surrogates and code points past U+10FFFF included), or nullopt.
 std::optional<size_t> FindInvalidUtf8(std::string_view text);
