@@ -7,6 +7,9 @@
 #include <iostream>
 #include <map>
 
+#include "emit_profile.h"
+#include "interpolate.h"
+#include "lower.h"
 #include "output_file.h"
 #include "version.h"
 
@@ -89,6 +92,19 @@ int RunCommand(const Command& command, const std::vector<std::string>& args,
   return command.run(line, environment, console);
 }
 
+// The options that add layers to a profile: -O and -D everywhere, --set where one profile is
+// built (compile, resolve).
+void AddLayerOptions(po::options_description& options, bool with_set) {
+  options.add_options()("overlay,O", po::value<std::vector<std::string>>()->value_name("OVERLAY"),
+                        "apply an overlay: a name from the profile's overlays, or a file")(
+      "define,D", po::value<std::vector<std::string>>()->value_name("NAME=VALUE"),
+      "set the variable NAME (wins over vars)");
+  if (with_set) {
+    options.add_options()("set", po::value<std::vector<std::string>>()->value_name("PATH=VALUE"),
+                          "set a value, e.g. qemu.cpus=8 or qemu.drives[blk0].file=/x.img");
+  }
+}
+
 po::options_description CompileOptions() {
   po::options_description options("options");
   options.add_options()("format,f",
@@ -96,16 +112,63 @@ po::options_description CompileOptions() {
                         "output format: shell, json or args")(
       "output,o", po::value<std::string>()->value_name("FILE"),
       "write to FILE (atomically) instead of standard output")(
-      "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
-      "help,h", "show this help");
+      "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks");
+  AddLayerOptions(options, true);
+  options.add_options()("help,h", "show this help");
   return options;
 }
 
-// validate and help have no options of their own.
+po::options_description ValidateOptions() {
+  po::options_description options("options");
+  AddLayerOptions(options, false);
+  options.add_options()("help,h", "show this help");
+  return options;
+}
+
+po::options_description ResolveOptions() {
+  po::options_description options("options");
+  options.add_options()("output-format",
+                        po::value<std::string>()->value_name("FORMAT")->default_value("yaml"),
+                        "yaml or json")("show-origin", "show where each value was set");
+  AddLayerOptions(options, true);
+  options.add_options()("help,h", "show this help");
+  return options;
+}
+
+// help has no options of its own.
 po::options_description HelpOnlyOptions() {
   po::options_description options("options");
   options.add_options()("help,h", "show this help");
   return options;
+}
+
+std::vector<std::string> Values(const CommandLine& line, const char* option) {
+  return line.values.count(option) ? line.values[option].as<std::vector<std::string>>()
+                                   : std::vector<std::string>{};
+}
+
+// -O, --set and -D for `profile`; a bad --set path or -D name is a usage error.
+ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& profile,
+                                  const std::string& command) {
+  ProfileRequest request;
+  request.profile = profile;
+  request.overlays = Values(line, "overlay");
+  for (const std::string& argument : Values(line, "set")) {
+    auto assignment = ParseAssignment(argument);
+    if (const auto* error = std::get_if<std::string>(&assignment)) {
+      throw UsageError{"--set '" + argument + "': " + *error, command};
+    }
+    request.sets.push_back(std::get<Assignment>(std::move(assignment)));
+  }
+  for (const std::string& define : Values(line, "define")) {
+    const size_t equals = define.find('=');
+    if (equals == std::string::npos || !IsVariableName(define.substr(0, equals))) {
+      throw UsageError{
+          "-D '" + define + "': expected NAME=VALUE with NAME of letters, digits and '_'", command};
+    }
+    request.defines.push_back(define);
+  }
+  return request;
 }
 
 Emitted Emit(const std::string& format, const Invocation& invocation) {
@@ -141,22 +204,42 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
     throw UsageError{"unknown format '" + format + "' (choose shell, json or args)", "compile"};
   }
   CompileRequest request;
-  request.profile = line.inputs[0];
+  request.profile = ReadProfileRequest(line, line.inputs[0], "compile");
   request.kernel_args = line.after_dashes;
   request.host_checks = line.values.count("no-host-checks") == 0;
   Diagnostics diagnostics;
   const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
   PrintDiagnostics(diagnostics, console);
   if (!invocation) return kExitProblem;
-  return Deliver(line, request.profile, format, Emit(format, *invocation), console);
+  return Deliver(line, request.profile.profile, format, Emit(format, *invocation), console);
 }
 
 int RunValidate(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
   Diagnostics diagnostics;
-  for (const std::string& profile : line.inputs) ValidateProfile(profile, environment, diagnostics);
+  for (const std::string& profile : line.inputs) {
+    ValidateProfile(ReadProfileRequest(line, profile, "validate"), environment, diagnostics);
+  }
   PrintDiagnostics(diagnostics, console);
   return diagnostics.has_errors() ? kExitProblem : kExitOk;
+}
+
+int RunResolve(const CommandLine& line, Environment& environment, Console& console) {
+  if (line.inputs.size() != 1) throw UsageError{"resolve takes exactly one PROFILE", "resolve"};
+  const std::string format = line.values["output-format"].as<std::string>();
+  if (format != "yaml" && format != "json") {
+    throw UsageError{"unknown output format '" + format + "' (choose yaml or json)", "resolve"};
+  }
+  Diagnostics diagnostics;
+  const std::optional<ResolvedProfile> resolved =
+      ResolveProfile(ReadProfileRequest(line, line.inputs[0], "resolve"), environment, diagnostics);
+  PrintDiagnostics(diagnostics, console);
+  if (!resolved) return kExitProblem;
+  console.out << EmitProfile(*resolved->merged,
+                             ProfileName(*resolved->merged, *resolved->stack.profile),
+                             format == "json" ? ProfileFormat::kJson : ProfileFormat::kYaml,
+                             line.values.count("show-origin") > 0);
+  return kExitOk;
 }
 
 void PrintUsage(std::ostream& out) {
@@ -191,9 +274,12 @@ const std::vector<Command>& Commands() {
       {"compile", "qemuc compile PROFILE [options] [-- KERNEL_ARG...]",
        "Compile a profile to a launch script (default), JSON or plain arguments.", CompileOptions,
        true, RunCompile},
-      {"validate", "qemuc validate PROFILE...",
-       "Check profiles without compiling them; never looks at the host.", HelpOnlyOptions, false,
+      {"validate", "qemuc validate PROFILE... [options]",
+       "Check profiles without compiling them; never looks at the host.", ValidateOptions, false,
        RunValidate},
+      {"resolve", "qemuc resolve PROFILE [options]",
+       "Print the merged profile, with every layer applied and every path resolved.",
+       ResolveOptions, false, RunResolve},
       {"help", "qemuc help [COMMAND]", "Show help for qemuc or one command.", HelpOnlyOptions,
        false, RunHelp},
   };

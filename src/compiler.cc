@@ -1,33 +1,15 @@
 #include "compiler.h"
 
+#include "interpolate.h"
 #include "invocation.h"
 #include "lower.h"
 #include "merge.h"
 #include "paths.h"
 #include "shape_check.h"
 #include "validate.h"
-#include "yaml_parser.h"
 
 namespace qemuc {
 namespace {
-
-struct LoadedProfile {
-  const SourceFile* file = nullptr;
-  NodePtr merged;
-};
-
-// read, parse, check and merge: everything that does not depend on what the profile is for.
-std::optional<LoadedProfile> LoadProfile(const std::string& profile, Environment& environment,
-                                         Diagnostics& diagnostics) {
-  const SourceFile* file = LoadSource(environment.reader, environment.sources,
-                                      AbsolutePath(profile), profile, diagnostics);
-  if (file == nullptr) return std::nullopt;
-  const NodePtr root = ParseYaml(*file, diagnostics);
-  if (root == nullptr || !CheckShape(*root, FileRole::kProfile, diagnostics)) return std::nullopt;
-  NodePtr merged = MergeLayers({root}, diagnostics);
-  if (merged == nullptr) return std::nullopt;
-  return LoadedProfile{file, std::move(merged)};
-}
 
 // The `abstract: true` entry of a merged profile, or nullptr.
 const MappingEntry* AbstractEntry(const Node& merged) {
@@ -35,35 +17,106 @@ const MappingEntry* AbstractEntry(const Node& merged) {
   return abstract != nullptr && ReadBool(*abstract->value) == true ? abstract : nullptr;
 }
 
+// A command-line argument as a source of its own, so that places can point into it. Relative
+// paths in it resolve against the current directory.
+const SourceFile* CommandLineSource(Environment& environment, const std::string& option,
+                                    const std::string& argument) {
+  return environment.sources.Add(AbsolutePath(option), option, argument);
+}
+
+bool AddOverlays(const ProfileRequest& request, LayerStack& stack, Environment& environment,
+                 Diagnostics& diagnostics) {
+  if (request.overlays.empty()) return true;
+  const NodePtr base = MergeLayers(stack.layers, diagnostics);
+  if (base == nullptr) return false;
+  bool ok = true;
+  for (const std::string& overlay : request.overlays) {
+    ok = AddOverlayLayer(overlay, *base, stack, environment, diagnostics) && ok;
+  }
+  return ok;
+}
+
+bool AddAssignments(const ProfileRequest& request, LayerStack& stack, Environment& environment,
+                    Diagnostics& diagnostics) {
+  bool ok = true;
+  for (const Assignment& assignment : request.sets) {
+    const SourceFile* file = CommandLineSource(environment, "--set", assignment.argument);
+    const NodePtr layer = AssignmentLayer(assignment, *file, diagnostics);
+    if (layer == nullptr || !CheckShape(*layer, FileRole::kOverlay, diagnostics)) {
+      ok = false;
+      continue;
+    }
+    stack.layers.push_back(layer);
+  }
+  return ok;
+}
+
+std::vector<Define> Defines(const ProfileRequest& request, Environment& environment) {
+  std::vector<Define> defines;
+  for (const std::string& define : request.defines) {
+    const SourceFile* file = CommandLineSource(environment, "-D", define);
+    const size_t equals = define.find('=');
+    SourceRange range = RangeAtOffset(*file, equals + 1);
+    range.length = static_cast<uint32_t>(std::max<size_t>(1, define.size() - equals - 1));
+    defines.push_back({define.substr(0, equals), define.substr(equals + 1), range});
+  }
+  return defines;
+}
+
+// The merged profile, or nullptr after reporting problems; `stack` is filled either way.
+NodePtr Resolve(const ProfileRequest& request, Environment& environment, Diagnostics& diagnostics,
+                LayerStack& stack) {
+  if (!LoadProfileLayers(request.profile, environment, diagnostics, stack)) return nullptr;
+  if (!AddOverlays(request, stack, environment, diagnostics)) return nullptr;
+  if (!AddAssignments(request, stack, environment, diagnostics)) return nullptr;
+  NodePtr merged = MergeLayers(stack.layers, diagnostics);
+  if (merged != nullptr) merged = Interpolate(merged, Defines(request, environment), diagnostics);
+  if (merged == nullptr ||
+      !ValidateMerged(*merged, AbstractEntry(*merged) == nullptr, diagnostics)) {
+    return nullptr;
+  }
+  return merged;
+}
+
 }  // namespace
+
+std::optional<ResolvedProfile> ResolveProfile(const ProfileRequest& request,
+                                              Environment& environment, Diagnostics& diagnostics) {
+  const size_t first = diagnostics.size();
+  ResolvedProfile resolved;
+  resolved.merged = Resolve(request, environment, diagnostics, resolved.stack);
+  AddInclusionNotes(resolved.stack, diagnostics, first);
+  if (resolved.merged == nullptr) return std::nullopt;
+  return resolved;
+}
 
 std::optional<Invocation> CompileProfile(const CompileRequest& request, Environment& environment,
                                          Diagnostics& diagnostics) {
-  const std::optional<LoadedProfile> loaded =
-      LoadProfile(request.profile, environment, diagnostics);
-  if (!loaded) return std::nullopt;
-  if (const MappingEntry* abstract = AbstractEntry(*loaded->merged)) {
+  const std::optional<ResolvedProfile> resolved =
+      ResolveProfile(request.profile, environment, diagnostics);
+  if (!resolved) return std::nullopt;
+  if (const MappingEntry* abstract = AbstractEntry(*resolved->merged)) {
     diagnostics
         .Error(abstract->value->range,
                "this profile is abstract (a base or overlay) and cannot be compiled")
         .notes.push_back({"compile a profile that extends it", {}});
     return std::nullopt;
   }
-  if (!ValidateMerged(*loaded->merged, true, diagnostics)) return std::nullopt;
-  LoweredProfile lowered = LowerProfile(*loaded->merged, *loaded->file);
+  LoweredProfile lowered = LowerProfile(*resolved->merged, *resolved->stack.profile);
+  const size_t first = diagnostics.size();
   if (request.host_checks && !CheckHost(lowered, environment.host, diagnostics)) {
+    AddInclusionNotes(resolved->stack, diagnostics, first);
     return std::nullopt;
   }
   std::vector<std::string> kernel_args = lowered.cmdline;
   kernel_args.insert(kernel_args.end(), request.kernel_args.begin(), request.kernel_args.end());
-  return Invocation{lowered.name, {request.profile}, CreateInvocation(lowered.config, kernel_args)};
+  return Invocation{lowered.name, resolved->stack.sources,
+                    CreateInvocation(lowered.config, kernel_args)};
 }
 
-bool ValidateProfile(const std::string& profile, Environment& environment,
+bool ValidateProfile(const ProfileRequest& request, Environment& environment,
                      Diagnostics& diagnostics) {
-  const std::optional<LoadedProfile> loaded = LoadProfile(profile, environment, diagnostics);
-  if (!loaded) return false;
-  return ValidateMerged(*loaded->merged, AbstractEntry(*loaded->merged) == nullptr, diagnostics);
+  return ResolveProfile(request, environment, diagnostics).has_value();
 }
 
 }  // namespace qemuc

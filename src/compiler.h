@@ -1,5 +1,6 @@
 // The pipeline of STYLE.md, stage by stage, stopping between stages when there are errors:
-// read -> parse -> check -> merge -> lower -> host checks -> invocation.
+// read -> parse -> check -> layers (extends, overlays, --set) -> merge -> interpolate ->
+// validate -> lower -> host checks -> invocation.
 #ifndef QEMUC_COMPILER_H_
 #define QEMUC_COMPILER_H_
 
@@ -9,30 +10,42 @@
 
 #include "diagnostic.h"
 #include "emit.h"
-#include "file_reader.h"
-#include "host_checks.h"
+#include "environment.h"
+#include "layers.h"
+#include "set_assignment.h"
 
 namespace qemuc {
 
-// Where the pipeline reads files and looks at the machine; tests pass in-memory ones.
-struct Environment {
-  const FileReader& reader;
-  const Host& host;
-  SourceSet& sources;
+// What makes up one profile: the file and what the command line adds to it.
+struct ProfileRequest {
+  std::string profile;                // the path as the user gave it
+  std::vector<std::string> overlays;  // -O, in order
+  std::vector<Assignment> sets;       // --set, in order, paths already checked
+  std::vector<std::string> defines;   // -D NAME=VALUE, names already checked
 };
 
 struct CompileRequest {
-  std::string profile;                   // the path as the user gave it
+  ProfileRequest profile;
   std::vector<std::string> kernel_args;  // after "--", appended to the profile's cmdline
   bool host_checks = true;
 };
+
+// The merged, interpolated profile and the layers it came from.
+struct ResolvedProfile {
+  LayerStack stack;
+  NodePtr merged;
+};
+
+// Layers, merge and interpolation, then validation (completeness unless the profile is abstract).
+std::optional<ResolvedProfile> ResolveProfile(const ProfileRequest& request,
+                                              Environment& environment, Diagnostics& diagnostics);
 
 // The argv of a profile, or nullopt after reporting why not.
 std::optional<Invocation> CompileProfile(const CompileRequest& request, Environment& environment,
                                          Diagnostics& diagnostics);
 
-// Everything compile checks except the host; an abstract profile is not checked for completeness.
-bool ValidateProfile(const std::string& profile, Environment& environment,
+// Everything compile checks except the host.
+bool ValidateProfile(const ProfileRequest& request, Environment& environment,
                      Diagnostics& diagnostics);
 
 }  // namespace qemuc

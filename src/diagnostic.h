@@ -37,6 +37,7 @@ class Diagnostics {
   bool has_errors() const { return error_count_ > 0; }
   size_t error_count() const { return error_count_; }
   size_t size() const { return all_.size(); }
+  Diagnostic& at(size_t index) { return all_[index]; }
   const std::vector<Diagnostic>& all() const { return all_; }
 
  private:

@@ -84,11 +84,16 @@ const SourceFile* SourceSet::Add(std::string path, std::string display_path, std
 }
 
 const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
-                             const std::string& display_path, Diagnostics& diagnostics) {
+                             const std::string& display_path, Diagnostics& diagnostics,
+                             const SourceRange* named_at) {
   ReadResult result = reader.Read(path);
   if (!result.text) {
-    const SourceFile* named = sources.Add(path, display_path, "");
-    diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + result.error);
+    if (named_at != nullptr) {
+      diagnostics.Error(*named_at, "cannot read " + display_path + ": " + result.error);
+    } else {
+      const SourceFile* named = sources.Add(path, display_path, "");
+      diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + result.error);
+    }
     return nullptr;
   }
   const SourceFile* file = sources.Add(path, display_path, std::move(*result.text));

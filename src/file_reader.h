@@ -60,8 +60,11 @@ class SourceSet {
 
 // Reads a profile file and checks its bytes (valid UTF-8, no NUL). On failure reports an error
 // at the file (or at the offending byte) and returns nullptr.
+// A file named by another (a parent in `extends`) that cannot be read is reported at
+// `named_at`, the place that named it; otherwise at the file.
 const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
-                             const std::string& display_path, Diagnostics& diagnostics);
+                             const std::string& display_path, Diagnostics& diagnostics,
+                             const SourceRange* named_at = nullptr);
 
 }  // namespace qemuc
 

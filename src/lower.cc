@@ -30,8 +30,7 @@ class Lowerer {
       : root_(root), profile_file_(profile_file) {}
 
   LoweredProfile Lower() {
-    const Node* name = Child(&root_, "name");
-    out_.name = name != nullptr ? name->text : Stem(profile_file_.display_path());
+    out_.name = ProfileName(root_, profile_file_);
     out_.description = TextOf(Child(&root_, "description"));
     LowerQemu(Child(&root_, "qemu"));
     if (const Node* cmdline = Child(&root_, "cmdline")) {
@@ -132,6 +131,11 @@ class Lowerer {
 };
 
 }  // namespace
+
+std::string ProfileName(const Node& merged, const SourceFile& profile_file) {
+  const Node* name = Child(&merged, "name");
+  return name != nullptr ? name->text : Stem(profile_file.display_path());
+}
 
 LoweredProfile LowerProfile(const Node& merged, const SourceFile& profile_file) {
   return Lowerer(merged, profile_file).Lower();

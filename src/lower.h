@@ -29,6 +29,9 @@ struct LoweredProfile {
   std::vector<FileUse> files;
 };
 
+// The profile's `name`, or by default its file name without extension.
+std::string ProfileName(const Node& merged, const SourceFile& profile_file);
+
 // `profile_file` is the profile itself: its stem is the default name.
 LoweredProfile LowerProfile(const Node& merged, const SourceFile& profile_file);
 

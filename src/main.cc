@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   qemuc::DiskFileReader reader;
   qemuc::RealHost host;
   qemuc::SourceSet sources;
-  qemuc::Environment environment{reader, host, sources};
+  qemuc::ParsedFileCache cache;
+  qemuc::Environment environment{reader, host, sources, cache};
   const int status =
       qemuc::RunCli(std::vector<std::string>(argv + 1, argv + argc), environment, console);
   std::cout.flush();

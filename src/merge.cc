@@ -105,12 +105,25 @@ class Merger {
                         const std::string& path) {
     auto merged = std::make_shared<Node>(layer);
     merged->tag = NodeTag::kNone;
-    if (layer.is_mapping()) {
+    if (field.type == FieldType::kOverlays) {
+      merged->entries = MergeOverlayDefinitions(base, layer);
+    } else if (layer.is_mapping()) {
       merged->entries = MergeEntries(base, layer, field, path);
     } else if (layer.is_sequence()) {
       merged->items = MergeItems(base, layer, field, path);
     }
     return merged;
+  }
+
+  // Overlays are merged by name, but each body stays as written, its directives included,
+  // until it is applied as a layer of its own; a later definition of a name replaces it.
+  static std::vector<MappingEntry> MergeOverlayDefinitions(const Node* base, const Node& layer) {
+    OrderedIndex<MappingEntry> overlays;
+    if (base != nullptr) {
+      for (const MappingEntry& entry : base->entries) overlays.Put(entry.key, entry);
+    }
+    for (const MappingEntry& entry : layer.entries) overlays.Put(entry.key, entry);
+    return std::move(overlays).Take();
   }
 
   std::vector<MappingEntry> MergeEntries(const Node* base, const Node& layer, const Field& field,

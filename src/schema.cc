@@ -133,8 +133,9 @@ const Field& ProfileSchema() {
   return root;
 }
 
-bool AllowedInOverlay(std::string_view root_key) {
-  return root_key != "extends" && root_key != "overlays" && root_key != "abstract";
+bool AllowedInOverlay(std::string_view root_key, bool overlay_file) {
+  if (root_key == "abstract") return overlay_file;
+  return root_key != "extends" && root_key != "overlays";
 }
 
 }  // namespace qemuc

@@ -80,8 +80,9 @@ struct Field {
 // The root mapping of a profile file.
 const Field& ProfileSchema();
 
-// Keys of the root that an overlay may not set (it is applied to a profile, not extended).
-bool AllowedInOverlay(std::string_view root_key);
+// Keys of the root that an overlay may not set: it is applied to a profile, not extended, and
+// only an overlay file says `abstract: true` (it is not a profile of its own).
+bool AllowedInOverlay(std::string_view root_key, bool overlay_file);
 
 }  // namespace qemuc
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <map>
 
+#include "interpolate.h"
 #include "schema.h"
 #include "spell.h"
 #include "text.h"
@@ -44,13 +45,6 @@ bool IsYaml11Boolean(std::string_view text) {
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
 
-bool IsVariableName(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
 std::string JoinChoices(const std::vector<std::string_view>& choices) {
   std::string text;
   for (size_t i = 0; i < choices.size(); ++i) {
@@ -79,7 +73,8 @@ class ShapeChecker {
                                    DidYouMean(entry.key, FieldNames(mapping)));
         continue;
       }
-      if (path.empty() && role_ == FileRole::kOverlay && !AllowedInOverlay(entry.key)) {
+      if (path.empty() && role_ != FileRole::kProfile &&
+          !AllowedInOverlay(entry.key, role_ == FileRole::kOverlayFile)) {
         Error(entry.key_range, Quoted(entry.key) + " cannot be set in an overlay");
         continue;
       }
@@ -300,14 +295,12 @@ class ShapeChecker {
   }
 
   void CheckExtends(const Node& node, const std::string& path) {
-    if (role_ == FileRole::kOverlay)
-      return Error(node.range, "an overlay cannot extend another profile");
     if (node.is_scalar()) {
-      CheckString(node, path);
+      CheckPath(node, path);
       return;
     }
     if (!node.is_sequence()) return WrongKind(node, path, "a path or a list of paths");
-    for (const NodePtr& item : node.items) CheckString(*item, path + " item");
+    for (const NodePtr& item : node.items) CheckPath(*item, path + " item");
   }
 
   void CheckOverlays(const Node& node, const std::string& path) {

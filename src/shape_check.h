@@ -14,8 +14,9 @@
 namespace qemuc {
 
 enum class FileRole {
-  kProfile,  // a profile or a parent named by extends
-  kOverlay,  // an overlay file (-O path.yaml) or an entry of overlays:
+  kProfile,      // a profile or a parent named by extends
+  kOverlayFile,  // an overlay file (-O path.yaml): no extends or overlays; abstract: true
+  kOverlay,      // an entry of overlays: or a --set value: no extends, overlays or abstract
 };
 
 // Returns false when it reported any problem.

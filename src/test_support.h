@@ -64,7 +64,8 @@ struct Pipeline {
   MemoryFileReader reader;
   FakeHost host;
   SourceSet sources;
-  Environment environment{reader, host, sources};
+  ParsedFileCache cache;
+  Environment environment{reader, host, sources, cache};
   Diagnostics diagnostics;
 
   std::string Rendered() const {
@@ -78,7 +79,7 @@ struct Pipeline {
   std::optional<Invocation> Compile(const std::string& path, bool host_checks = false,
                                     std::vector<std::string> kernel_args = {}) {
     CompileRequest request;
-    request.profile = path;
+    request.profile.profile = path;
     request.host_checks = host_checks;
     request.kernel_args = std::move(kernel_args);
     return CompileProfile(request, environment, diagnostics);

@@ -60,7 +60,8 @@ TEST_SUITE("validate") {
           "compiled\n"
           "abstract: true\n          ^~~~\nnote: compile a profile that extends it\n");
     Diagnostics diagnostics;
-    CHECK(ValidateProfile("/p/base.yaml", pipeline.environment, diagnostics));
+    CHECK(ValidateProfile(ProfileRequest{"/p/base.yaml", {}, {}, {}}, pipeline.environment,
+                          diagnostics));
     CHECK(diagnostics.all().empty());
   }
   TEST_CASE("a profile without qemu misses each of its required keys") {
@@ -79,7 +80,8 @@ TEST_SUITE("validate") {
         "/p/base.yaml",
         "abstract: true\nqemu:\n  networks: [{id: a}, {id: b, user: {}, tap: {name: t}}]\n");
     Diagnostics diagnostics;
-    CHECK_FALSE(ValidateProfile("/p/base.yaml", pipeline.environment, diagnostics));
+    CHECK_FALSE(ValidateProfile(ProfileRequest{"/p/base.yaml", {}, {}, {}}, pipeline.environment,
+                                diagnostics));
     REQUIRE(diagnostics.all().size() == 1);
     CHECK(diagnostics.all()[0].message == "network 'b' sets both 'user' and 'tap'; choose one");
   }

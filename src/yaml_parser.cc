@@ -357,8 +357,12 @@ const char* DescribeKind(const Node& node) {
   return node.style == ScalarStyle::kQuoted ? "a quoted string" : "a scalar";
 }
 
-NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits) {
-  std::istringstream input(file.text());
+namespace {
+
+// Parses `text`, which lines up with file.text() byte for byte, as exactly one document.
+NodePtr ParseDocument(const SourceFile& file, std::string_view text, DocumentKind kind,
+                      Diagnostics& diagnostics, const ParseLimits& limits) {
+  std::istringstream input{std::string(text)};
   YAML::Parser parser(input);
   const size_t errors_before = diagnostics.error_count();
   TreeBuilder builder(file, diagnostics, limits);
@@ -366,7 +370,9 @@ NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseL
   if (!RunParser(parser, builder, file, diagnostics, &found)) return nullptr;
   if (!found || !builder.saw_root()) {
     diagnostics.Error({&file, 1, 1, 1},
-                      "the file is empty; a profile is a mapping of keys to values");
+                      kind == DocumentKind::kProfile
+                          ? "the file is empty; a profile is a mapping of keys to values"
+                          : "the value is empty");
     return nullptr;
   }
   try {
@@ -381,13 +387,30 @@ NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseL
   }
   if (diagnostics.error_count() != errors_before) return nullptr;
   const NodePtr root = builder.root();
-  if (root == nullptr || !root->is_mapping()) {
-    const SourceRange at = root != nullptr ? root->range : SourceRange{&file, 1, 1, 1};
-    diagnostics.Error(at, std::string("a profile must be a mapping of keys to values, not ") +
-                              (root != nullptr ? DescribeKind(*root) : "null"));
+  if (root == nullptr) {
+    diagnostics.Error({&file, 1, 1, 1},
+                      kind == DocumentKind::kProfile
+                          ? "a profile must be a mapping of keys to values, not null"
+                          : "null is not a value; '!reset' removes one");
+    return nullptr;
+  }
+  if (kind == DocumentKind::kProfile && !root->is_mapping()) {
+    diagnostics.Error(
+        root->range,
+        std::string("a profile must be a mapping of keys to values, not ") + DescribeKind(*root));
     return nullptr;
   }
   return root;
+}
+
+}  // namespace
+
+NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits) {
+  return ParseDocument(file, file.text(), DocumentKind::kProfile, diagnostics, limits);
+}
+
+NodePtr ParseYamlValue(const SourceFile& file, std::string_view text, Diagnostics& diagnostics) {
+  return ParseDocument(file, text, DocumentKind::kValue, diagnostics, ParseLimits{});
 }
 
 }  // namespace qemuc

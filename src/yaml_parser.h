@@ -16,10 +16,18 @@ struct ParseLimits {
   uint32_t max_depth = 64;               // nesting levels, the root mapping being level 1
 };
 
+// What the document may be: a profile (a mapping), or one value given on the command line.
+enum class DocumentKind { kProfile, kValue };
+
 // The root mapping of the single document in `file`, or nullptr after reporting why not.
 // Rejects: a second document, duplicate keys, "<<", complex or empty keys, unknown tags, null
 // values (a "!reset" value is not null), unterminated quotes, and the limits above.
 NodePtr ParseYaml(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits = {});
+
+// One scalar or flow collection (the VALUE of --set PATH=VALUE). `text` is what is parsed; it
+// lines up with file.text() byte for byte (the PATH= part blanked), so places point into the
+// whole argument.
+NodePtr ParseYamlValue(const SourceFile& file, std::string_view text, Diagnostics& diagnostics);
 
 }  // namespace qemuc
 

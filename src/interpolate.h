@@ -1,0 +1,33 @@
+// interpolate: ${name} in the strings of the merged profile (SPEC §2.2). Names come from the
+// merged `vars` and from -D NAME=VALUE, which wins; a value may refer to other variables;
+// "$${" is a literal "${". An undefined or malformed reference is an error at its use, a cycle
+// an error at the variable that closes it.
+#ifndef QEMUC_INTERPOLATE_H_
+#define QEMUC_INTERPOLATE_H_
+
+#include <string>
+#include <vector>
+
+#include "diagnostic.h"
+#include "node.h"
+
+namespace qemuc {
+
+// -D NAME=VALUE; `range` covers VALUE in the command-line source.
+struct Define {
+  std::string name;
+  std::string value;
+  SourceRange range;
+};
+
+// The merged tree with every reference replaced, or nullptr after reporting problems. `vars`,
+// `overlays` and `extends` are left as they are: they are not strings of the VM.
+NodePtr Interpolate(const NodePtr& merged, const std::vector<Define>& defines,
+                    Diagnostics& diagnostics);
+
+// True for a variable name: letters, digits and '_', not starting with a digit.
+bool IsVariableName(std::string_view name);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_INTERPOLATE_H_

@@ -1,0 +1,190 @@
+#include "layers.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "paths.h"
+#include "shape_check.h"
+#include "spell.h"
+#include "text.h"
+
+namespace qemuc {
+namespace {
+
+// A parent as the user would name it: relative to how they named the file that extends it.
+std::string DisplayPathOf(const std::string& extender_display, const std::string& entry) {
+  namespace fs = std::filesystem;
+  if (fs::path(entry).is_absolute()) return fs::path(entry).lexically_normal().string();
+  return (fs::path(extender_display).parent_path() / entry).lexically_normal().string();
+}
+
+// Keys that describe a file rather than the VM: a parent's `abstract` is not inherited, and
+// `extends` has done its work once the graph is loaded.
+NodePtr WithoutFileKeys(const NodePtr& root, bool keep_abstract) {
+  auto copy = std::make_shared<Node>(*root);
+  copy->entries.erase(std::remove_if(copy->entries.begin(), copy->entries.end(),
+                                     [&](const MappingEntry& entry) {
+                                       return entry.key == "extends" ||
+                                              (entry.key == "abstract" && !keep_abstract);
+                                     }),
+                      copy->entries.end());
+  return copy;
+}
+
+std::vector<const Node*> ExtendsEntries(const Node& root) {
+  const MappingEntry* extends = root.Find("extends");
+  if (extends == nullptr || extends->value->tag == NodeTag::kReset) return {};
+  if (extends->value->is_scalar()) return {extends->value.get()};
+  std::vector<const Node*> entries;
+  for (const NodePtr& item : extends->value->items) entries.push_back(item.get());
+  return entries;
+}
+
+// Depth-first post-order over the extends graph.
+class GraphLoader {
+ public:
+  GraphLoader(Environment& environment, Diagnostics& diagnostics, LayerStack& stack)
+      : environment_(environment), diagnostics_(diagnostics), stack_(stack) {}
+
+  // Returns false when the file or one of its parents could not be used.
+  bool Visit(const std::string& path, const std::string& display, const Node* named_by) {
+    if (const auto cycle = std::find(path_.begin(), path_.end(), path); cycle != path_.end()) {
+      ReportCycle(cycle, named_by);
+      return false;
+    }
+    if (done_.count(path) > 0) return true;  // a diamond: each file is applied once
+    const SourceRange* named_at = named_by != nullptr ? &named_by->range : nullptr;
+    const ParsedFileCache::Entry entry =
+        environment_.cache.Get(environment_.reader, environment_.sources, path, display,
+                               FileRole::kProfile, named_at, diagnostics_);
+    if (named_by != nullptr && entry.file != nullptr) {
+      stack_.included.emplace(entry.file, Inclusion{named_by->range, "is extended by"});
+    }
+    if (entry.root == nullptr) return false;
+    path_.push_back(path);
+    links_.push_back(nullptr);
+    bool ok = true;
+    for (const Node* parent : ExtendsEntries(*entry.root)) {
+      links_.back() = parent;
+      const std::string parent_path = ResolveAgainst(DirectoryOf(path), parent->text);
+      ok = Visit(parent_path, DisplayPathOf(display, parent->text), parent) && ok;
+    }
+    path_.pop_back();
+    links_.pop_back();
+    done_.insert(path);
+    const bool is_profile = path_.empty();
+    stack_.layers.push_back(WithoutFileKeys(entry.root, is_profile));
+    stack_.sources.push_back(entry.file->display_path());
+    if (is_profile) stack_.profile = entry.file;
+    return ok;
+  }
+
+ private:
+  // "extends cycle: a.yaml -> b.yaml -> a.yaml", at the entry that closes it, with a note for
+  // each link.
+  void ReportCycle(std::vector<std::string>::const_iterator start, const Node* closing) {
+    std::string chain;
+    std::vector<Note> notes;
+    for (auto it = start; it != path_.end(); ++it) {
+      const Node* link = links_[static_cast<size_t>(it - path_.begin())];
+      chain += link->range.file->display_path() + " -> ";
+      notes.push_back(
+          {link->range.file->display_path() + " extends " + link->text + " at", link->range});
+    }
+    chain += closing->range.file != nullptr
+                 ? DisplayPathOf(closing->range.file->display_path(), closing->text)
+                 : "";
+    Diagnostic& error = diagnostics_.Error(closing->range, "extends cycle: " + chain);
+    error.notes = std::move(notes);
+  }
+
+  Environment& environment_;
+  Diagnostics& diagnostics_;
+  LayerStack& stack_;
+  std::vector<std::string> path_;   // files being visited, outermost first
+  std::vector<const Node*> links_;  // for each, the extends entry being followed
+  std::set<std::string> done_;
+};
+
+bool IsOverlayFile(const std::string& value) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return value.size() >= suffix.size() &&
+           value.compare(value.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return value.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
+}
+
+bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& environment,
+                    Diagnostics& diagnostics) {
+  const ParsedFileCache::Entry entry =
+      environment.cache.Get(environment.reader, environment.sources, AbsolutePath(value), value,
+                            FileRole::kOverlayFile, nullptr, diagnostics);
+  if (entry.root == nullptr) return false;
+  const MappingEntry* abstract = entry.root->Find("abstract");
+  if (abstract == nullptr || ReadBool(*abstract->value) != true) {
+    diagnostics
+        .Error(abstract != nullptr ? abstract->value->range : entry.root->range,
+               "an overlay file must say 'abstract: true'")
+        .notes.push_back(
+            {"it is a partial profile, applied with -O; it cannot be compiled alone", {}});
+    return false;
+  }
+  stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
+  stack.layers.push_back(WithoutFileKeys(entry.root, false));
+  stack.sources.push_back(entry.file->display_path());
+  return true;
+}
+
+bool AddNamedOverlay(const std::string& name, const Node& merged, LayerStack& stack,
+                     Diagnostics& diagnostics) {
+  const MappingEntry* overlays = merged.Find("overlays");
+  const MappingEntry* overlay = overlays != nullptr ? overlays->value->Find(name) : nullptr;
+  if (overlay != nullptr) {
+    stack.layers.push_back(overlay->value);
+    return true;
+  }
+  std::vector<std::string_view> names;
+  if (overlays != nullptr) {
+    for (const MappingEntry& entry : overlays->value->entries) names.push_back(entry.key);
+  }
+  std::string defined;
+  for (const std::string_view defined_name : names)
+    defined += (defined.empty() ? "" : ", ") + std::string(defined_name);
+  Diagnostic& error =
+      diagnostics.Error({}, "unknown overlay " + Quoted(name) + " for " +
+                                stack.profile->display_path() + DidYouMean(name, names));
+  error.notes.push_back(
+      {names.empty() ? "the profile defines no overlays" : "the profile defines: " + defined, {}});
+  return false;
+}
+
+}  // namespace
+
+bool LoadProfileLayers(const std::string& profile, Environment& environment,
+                       Diagnostics& diagnostics, LayerStack& stack) {
+  return GraphLoader(environment, diagnostics, stack)
+      .Visit(AbsolutePath(profile), profile, nullptr);
+}
+
+bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& stack,
+                     Environment& environment, Diagnostics& diagnostics) {
+  if (IsOverlayFile(value)) return AddOverlayFile(value, stack, environment, diagnostics);
+  return AddNamedOverlay(value, merged, stack, diagnostics);
+}
+
+void AddInclusionNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first) {
+  for (size_t i = first; i < diagnostics.size(); ++i) {
+    Diagnostic& diagnostic = diagnostics.at(i);
+    // Each file is brought in once, so the walk up ends at the profile or an -O file.
+    for (const SourceFile* file = diagnostic.range.file; file != nullptr;) {
+      const auto it = stack.included.find(file);
+      if (it == stack.included.end()) break;
+      const Inclusion& inclusion = it->second;
+      diagnostic.notes.push_back({file->display_path() + " " + inclusion.how, inclusion.at});
+      file = inclusion.at.file;
+    }
+  }
+}
+
+}  // namespace qemuc

@@ -1,0 +1,51 @@
+// resolve: which files and values make up a profile, lowest layer first (SPEC §2.3):
+//   1. the extends graph: each parent before the file that extends it, the parents of one file
+//      in the order listed, every file once (depth-first post-order); a cycle is an error;
+//   2. the profile itself;
+//   3. overlays in command-line order: a file (a value with '/' or ending in .yaml/.yml) or an
+//      entry of the merged `overlays:`;
+//   4. --set assignments (set_assignment.h) in order.
+#ifndef QEMUC_LAYERS_H_
+#define QEMUC_LAYERS_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diagnostic.h"
+#include "environment.h"
+#include "node.h"
+
+namespace qemuc {
+
+// How a file came into a profile, for the notes that follow a diagnostic about it.
+struct Inclusion {
+  SourceRange at;   // the extends entry; no file: given on the command line
+  std::string how;  // "is extended by", "is applied with -O"
+};
+
+struct LayerStack {
+  const SourceFile* profile = nullptr;
+  std::vector<NodePtr> layers;       // lowest first; each passed the shape check
+  std::vector<std::string> sources;  // the files, as the user would name them, lowest first
+  std::map<const SourceFile*, Inclusion> included;
+};
+
+// Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.
+// Returns false after reporting a problem; `stack` still says how each file came in, for notes.
+bool LoadProfileLayers(const std::string& profile, Environment& environment,
+                       Diagnostics& diagnostics, LayerStack& stack);
+
+// Layer 3: appends the overlay named by `value` (-O VALUE). `merged` is what the layers so far
+// merge to, where named overlays are looked up.
+bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& stack,
+                     Environment& environment, Diagnostics& diagnostics);
+
+// "note: base/x86_64.yaml is extended by boards/x64-dev.yaml:1:10", up to the profile, for every
+// diagnostic reported since `first` about a file of `stack`.
+void AddInclusionNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_LAYERS_H_
