@@ -120,6 +120,8 @@ bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& en
   const ParsedFileCache::Entry entry =
       environment.cache.Get(environment.reader, environment.sources, AbsolutePath(value), value,
                             FileRole::kOverlayFile, nullptr, diagnostics);
+  if (entry.file != nullptr)
+    stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
   if (entry.root == nullptr) return false;
   const MappingEntry* abstract = entry.root->Find("abstract");
   if (abstract == nullptr || ReadBool(*abstract->value) != true) {
@@ -130,7 +132,6 @@ bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& en
             {"it is a partial profile, applied with -O; it cannot be compiled alone", {}});
     return false;
   }
-  stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
   stack.layers.push_back(WithoutFileKeys(entry.root, false));
   stack.sources.push_back(entry.file->display_path());
   return true;

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
+#include "set_assignment.h"
 #include "test_support.h"
 
 namespace qemuc {
@@ -9,35 +12,168 @@ namespace {
 
 using testing::Pipeline;
 
-std::string ArgAfter(const std::vector<std::string>& argv, const std::string& option) {
+constexpr const char* kBase = R"(abstract: true
+qemu:
+  target: x86_64
+  memory: 512
+  kernel: k
+  initrd: rd
+  drives:
+    - {id: a, file: a.img}
+    - {id: b, file: b.img, addr: "05.0"}
+  networks:
+    - {id: n0, user: {forwards: [{guest: 22, host: 8022}, {guest: 80, host: 8080}]}}
+    - {id: n1, tap: {name: t1}}
+  extra_args: [-device, x]
+cmdline: [console=ttyS0, quiet, loglevel=3]
+systemd: {after: [a.target, b.target]}
+)";
+
+// A board at /p/boards/b.yaml extending /p/base.yaml, compiled to its argv.
+std::vector<std::string> BoardArgv(const std::string& board, const std::string& base = kBase) {
+  Pipeline pipeline;
+  pipeline.reader.Add("/p/base.yaml", base);
+  pipeline.reader.Add("/p/boards/b.yaml", "extends: ../base.yaml\n" + board);
+  return pipeline.Argv({"/p/boards/b.yaml", {}, {}, {}});
+}
+
+std::string BoardErrors(const std::string& board, const std::string& base = kBase) {
+  Pipeline pipeline;
+  pipeline.reader.Add("/p/base.yaml", base);
+  pipeline.reader.Add("/p/boards/b.yaml", "extends: ../base.yaml\n" + board);
+  CHECK_FALSE(pipeline.CompileWith(ProfileRequest{"/p/boards/b.yaml", {}, {}, {}}).has_value());
+  return pipeline.Rendered();
+}
+
+// The arguments of every occurrence of `option`.
+std::vector<std::string> ArgsOf(const std::vector<std::string>& argv, const std::string& option) {
+  std::vector<std::string> values;
   for (size_t i = 0; i + 1 < argv.size(); ++i) {
-    if (argv[i] == option) return argv[i + 1];
+    if (argv[i] == option) values.push_back(argv[i + 1]);
   }
-  return "<missing>";
+  return values;
+}
+
+using Strings = std::vector<std::string>;
+
+// The value at a path of keys, which must be there.
+const Node& At(const Node& root, std::initializer_list<const char*> keys) {
+  const Node* node = &root;
+  for (const char* key : keys) {
+    const MappingEntry* entry = node->Find(key);
+    REQUIRE_MESSAGE(entry != nullptr, key);
+    node = entry->value.get();
+  }
+  return *node;
 }
 
 TEST_SUITE("merge") {
-  TEST_CASE("in a single file, !reset removes a value and !override is the value itself") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml",
-                        "qemu: {target: x86_64, memory: 512, kernel: k, initrd: !reset r, "
-                        "cpus: !override 2}\n");
-    const std::optional<Invocation> invocation = pipeline.Compile("/p/a.yaml");
-    REQUIRE_MESSAGE(invocation.has_value(), pipeline.Rendered());
-    const std::vector<std::string>& argv = invocation->argv;
-    CHECK(ArgAfter(argv, "-initrd") == "<missing>");
-    CHECK(ArgAfter(argv, "-smp") == "2");
+  TEST_CASE("the base alone, for the tests below to differ from") {
+    const Strings argv = BoardArgv("");
+    CHECK(ArgsOf(argv, "-smp") == Strings{"1"});
+    CHECK(ArgsOf(argv, "-drive") ==
+          Strings{"id=a,file=/p/a.img,format=raw,if=none,cache=unsafe,aio=threads",
+                  "id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads"});
+    CHECK(ArgsOf(argv, "-append") == Strings{"console=ttyS0 quiet loglevel=3"});
+    CHECK(ArgsOf(argv, "-initrd") == Strings{"/p/rd"});
   }
 
-  TEST_CASE("in a single file, !delete has nothing inherited to delete") {
+  TEST_CASE("scalars replace; mappings merge key by key") {
+    const Strings argv = BoardArgv("qemu: {cpus: 4, memory: 1G}\n");
+    CHECK(ArgsOf(argv, "-smp") == Strings{"4"});
+    CHECK(ArgsOf(argv, "-m") == Strings{"1024"});
+    CHECK(ArgsOf(argv, "-kernel") == Strings{"/p/k"});  // kept from the base
+  }
+
+  TEST_CASE("keyed lists merge an item in place by its key and append new ones") {
+    const Strings argv =
+        BoardArgv("qemu:\n  drives: [{id: a, addr: \"06.0\"}, {id: c, file: c.img}]\n");
+    CHECK(ArgsOf(argv, "-device")[1] == "virtio-blk-pci,drive=a,iothread=iothread0,addr=06.0");
+    CHECK(ArgsOf(argv, "-drive") ==
+          Strings{"id=a,file=/p/a.img,format=raw,if=none,cache=unsafe,aio=threads",
+                  "id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads",
+                  "id=c,file=/p/boards/c.img,format=raw,if=none,cache=unsafe,aio=threads"});
+  }
+
+  TEST_CASE("forwards merge by guest port, inside a network merged by id") {
+    const Strings argv =
+        BoardArgv("qemu:\n  networks: [{id: n0, user: {forwards: [{guest: 22, host: 2222}]}}]\n");
+    CHECK(ArgsOf(argv, "-netdev")[0] == "user,id=n0,hostfwd=tcp::2222-:22,hostfwd=tcp::8080-:80");
+  }
+
+  TEST_CASE("cmdline is keyed by the text before '=': replaced in place, new keys appended") {
+    CHECK(ArgsOf(BoardArgv("cmdline: [loglevel=7, console=ttyS1, debug]\n"), "-append") ==
+          Strings{"console=ttyS1 quiet loglevel=7 debug"});
+  }
+
+  TEST_CASE("extra_args are appended as written, repeats kept; other string lists drop repeats") {
+    const Strings devices = ArgsOf(BoardArgv("qemu: {extra_args: [-device, x]}\n"), "-device");
+    CHECK(std::count(devices.begin(), devices.end(), "x") == 2);
     Pipeline pipeline;
-    pipeline.reader.Add(
-        "/p/a.yaml",
-        "qemu: {target: x86_64, memory: 512, kernel: k.bin}\ncmdline: [!delete quiet]\n");
-    CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
-    CHECK(pipeline.Rendered() ==
-          "/p/a.yaml:2:19: error: '!delete quiet': 'cmdline' has no inherited item 'quiet'\n"
-          "cmdline: [!delete quiet]\n                  ^~~~~\n");
+    pipeline.reader.Add("/p/base.yaml", kBase);
+    pipeline.reader.Add("/p/b.yaml",
+                        "extends: base.yaml\nsystemd: {after: [b.target, c.target]}\n");
+    const std::optional<ResolvedProfile> resolved =
+        ResolveProfile({"/p/b.yaml", {}, {}, {}}, pipeline.environment, pipeline.diagnostics);
+    REQUIRE(resolved.has_value());
+    const Node& after = At(*resolved->merged, {"systemd", "after"});
+    REQUIRE(after.items.size() == 3);
+    CHECK(after.items[2]->text == "c.target");
+  }
+
+  TEST_CASE("!delete removes an inherited drive, network and cmdline entry") {
+    const Strings argv = BoardArgv(
+        "qemu:\n  drives: [!delete a]\n  networks: [!delete n1]\ncmdline: [!delete quiet]\n");
+    CHECK(ArgsOf(argv, "-drive") ==
+          Strings{"id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads"});
+    CHECK(ArgsOf(argv, "-netdev").size() == 1);
+    CHECK(ArgsOf(argv, "-append") == Strings{"console=ttyS0 loglevel=3"});
+  }
+
+  TEST_CASE("!delete of an item that is not inherited is an error at it") {
+    CHECK(BoardErrors("qemu: {drives: [!delete zz]}\n") ==
+          "/p/boards/b.yaml:2:25: error: '!delete zz': 'qemu.drives' has no inherited item 'zz'\n"
+          "qemu: {drives: [!delete zz]}\n                        ^~\n");
+  }
+
+  TEST_CASE("!override replaces a list without merging; !reset removes initrd") {
+    const Strings argv =
+        BoardArgv("qemu:\n  drives: !override [{id: z, file: z.img}]\n  initrd: !reset\n");
+    CHECK(ArgsOf(argv, "-drive") ==
+          Strings{"id=z,file=/p/boards/z.img,format=raw,if=none,cache=unsafe,aio=threads"});
+    CHECK(ArgsOf(argv, "-initrd").empty());
+  }
+
+  // The field table gives every key one kind, so a later layer of another kind is refused by
+  // the shape check of its own file, at the later value.
+  TEST_CASE("a type change is an error at the later value") {
+    CHECK(BoardErrors("qemu: {drives: {id: a}}\n") ==
+          "/p/boards/b.yaml:2:16: error: 'qemu.drives' must be a list, not a mapping\n"
+          "qemu: {drives: {id: a}}\n               ^\n");
+    CHECK(BoardErrors("cmdline: !override {a: b}\n").find("'cmdline' must be a list") !=
+          std::string::npos);
+  }
+
+  TEST_CASE("!override of a mapping replaces it: the inherited forwards are gone") {
+    const Strings merged = BoardArgv("qemu: {networks: [{id: n0, user: {dns: 10.0.2.3}}]}\n");
+    CHECK(ArgsOf(merged, "-netdev")[0] ==
+          "user,id=n0,dns=10.0.2.3,hostfwd=tcp::8022-:22,hostfwd=tcp::8080-:80");
+    const Strings replaced =
+        BoardArgv("qemu: {networks: [{id: n0, user: !override {dns: 10.0.2.3}}]}\n");
+    CHECK(ArgsOf(replaced, "-netdev")[0] == "user,id=n0,dns=10.0.2.3");
+  }
+
+  TEST_CASE("the merged result carries no tags") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml", kBase);
+    pipeline.reader.Add("/p/b.yaml",
+                        "extends: base.yaml\nqemu: {cpus: !override 2, drives: !override []}\n");
+    const std::optional<ResolvedProfile> resolved =
+        ResolveProfile({"/p/b.yaml", {}, {}, {}}, pipeline.environment, pipeline.diagnostics);
+    REQUIRE(resolved.has_value());
+    CHECK(At(*resolved->merged, {"qemu", "cpus"}).tag == NodeTag::kNone);
+    CHECK(At(*resolved->merged, {"qemu", "drives"}).tag == NodeTag::kNone);
+    CHECK(resolved->merged->Find("abstract") == nullptr);  // not inherited
   }
 }
 

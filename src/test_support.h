@@ -75,6 +75,21 @@ struct Pipeline {
     return text;
   }
 
+  // Compiles a profile with its overlays, --set and -D, host checks off.
+  std::optional<Invocation> CompileWith(const ProfileRequest& profile) {
+    CompileRequest request;
+    request.profile = profile;
+    request.host_checks = false;
+    return CompileProfile(request, environment, diagnostics);
+  }
+
+  // The argv of a profile that must compile; a failure shows the diagnostics.
+  std::vector<std::string> Argv(const ProfileRequest& profile) {
+    const std::optional<Invocation> invocation = CompileWith(profile);
+    if (!invocation) return {"<failed>", Rendered()};
+    return invocation->argv;
+  }
+
   // Compiles the profile at `path` (absolute) with host checks off unless asked.
   std::optional<Invocation> Compile(const std::string& path, bool host_checks = false,
                                     std::vector<std::string> kernel_args = {}) {

@@ -1,0 +1,153 @@
+#include "layers.h"
+
+#include <doctest/doctest.h>
+
+#include "paths.h"
+#include "test_support.h"
+
+namespace qemuc {
+namespace {
+
+using testing::Pipeline;
+using Strings = std::vector<std::string>;
+
+constexpr const char* kComplete =
+    "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k}\n";
+
+std::string ArgAfter(const Strings& argv, const std::string& option) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == option) return argv[i + 1];
+  }
+  return "<missing>";
+}
+
+std::string Errors(Pipeline& pipeline, const ProfileRequest& request) {
+  CHECK_FALSE(pipeline.CompileWith(request).has_value());
+  return pipeline.Rendered();
+}
+
+TEST_SUITE("layers") {
+  TEST_CASE("a diamond applies the shared base once, so it cannot undo what a sibling set") {
+    Pipeline pipeline;
+    pipeline.reader.Add(
+        "/p/base.yaml",
+        "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k, cpus: 1}\n");
+    pipeline.reader.Add("/p/left.yaml", "abstract: true\nextends: base.yaml\nqemu: {cpus: 2}\n");
+    pipeline.reader.Add("/p/right.yaml", "abstract: true\nextends: base.yaml\ncmdline: [quiet]\n");
+    pipeline.reader.Add("/p/top.yaml", "extends: [left.yaml, right.yaml]\n");
+    const std::optional<Invocation> invocation = pipeline.CompileWith({"/p/top.yaml", {}, {}, {}});
+    REQUIRE_MESSAGE(invocation.has_value(), pipeline.Rendered());
+    CHECK(ArgAfter(invocation->argv, "-smp") == "2");  // base again after right would give 1
+    CHECK(invocation->sources ==
+          Strings{"/p/base.yaml", "/p/left.yaml", "/p/right.yaml", "/p/top.yaml"});
+  }
+
+  TEST_CASE("a three-level chain, and a later parent in a list overriding an earlier one") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml",
+                        "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k, cpus: 1}\n"
+                        "cmdline: [a=1]\n");
+    pipeline.reader.Add("/p/b.yaml", "abstract: true\nextends: a.yaml\ncmdline: [b=2]\n");
+    pipeline.reader.Add("/p/x.yaml", "abstract: true\nqemu: {cpus: 8}\n");
+    pipeline.reader.Add("/p/c.yaml", "extends: [b.yaml, x.yaml]\ncmdline: [a=3]\n");
+    const Strings argv = pipeline.Argv({"/p/c.yaml", {}, {}, {}});
+    CHECK(ArgAfter(argv, "-smp") == "8");
+    CHECK(ArgAfter(argv, "-append") == "a=3 b=2");
+  }
+
+  TEST_CASE("a relative path is resolved against the directory of the file that wrote it") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base/x86.yaml",
+                        "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: ../out/k}\n");
+    pipeline.reader.Add("/p/boards/dev/b.yaml",
+                        "extends: ../../base/x86.yaml\nqemu: {initrd: rd}\n");
+    const Strings argv = pipeline.Argv({"/p/boards/dev/b.yaml", {}, {}, {}});
+    CHECK(ArgAfter(argv, "-kernel") == "/p/out/k");
+    CHECK(ArgAfter(argv, "-initrd") == "/p/boards/dev/rd");
+  }
+
+  TEST_CASE("a missing parent is an error at its extends entry") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", "extends: [gone.yaml]\n");
+    CHECK(Errors(pipeline, {"/p/b.yaml", {}, {}, {}}) ==
+          "/p/b.yaml:1:11: error: cannot read /p/gone.yaml: No such file or directory\n"
+          "extends: [gone.yaml]\n          ^~~~~~~~~\n");
+  }
+
+  TEST_CASE("a cycle prints its chain, with the place of each link") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", "extends: b.yaml\n");
+    pipeline.reader.Add("/p/b.yaml", "abstract: true\nextends: a.yaml\n");
+    CHECK(Errors(pipeline, {"/p/a.yaml", {}, {}, {}}) ==
+          "/p/b.yaml:2:10: error: extends cycle: /p/a.yaml -> /p/b.yaml -> /p/a.yaml\n"
+          "extends: a.yaml\n         ^~~~~~\n"
+          "note: /p/a.yaml extends b.yaml at /p/a.yaml:1:10\n"
+          "note: /p/b.yaml extends a.yaml at /p/b.yaml:2:10\n"
+          "note: /p/b.yaml is extended by /p/a.yaml:1:10\n");
+  }
+
+  TEST_CASE("a problem in a parent carries the chain of files that brought it in") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", "abstract: true\nqemu: {cpus: 0}\n");
+    pipeline.reader.Add("/p/b.yaml", "abstract: true\nextends: a.yaml\n");
+    pipeline.reader.Add("/p/c.yaml", "extends: b.yaml\n");
+    CHECK(Errors(pipeline, {"/p/c.yaml", {}, {}, {}}) ==
+          "/p/a.yaml:2:14: error: 'qemu.cpus' must be between 1 and 4096, not 0\n"
+          "qemu: {cpus: 0}\n             ^\n"
+          "note: /p/a.yaml is extended by /p/b.yaml:2:10\n"
+          "note: /p/b.yaml is extended by /p/c.yaml:1:10\n");
+  }
+
+  TEST_CASE("overlays apply in command-line order") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml",
+                        std::string(kComplete).substr(15) +
+                            "overlays:\n  two: {qemu: {cpus: 2}}\n  four: {qemu: {cpus: 4}}\n");
+    CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {"two", "four"}, {}, {}}), "-smp") == "4");
+    CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {"four", "two"}, {}, {}}), "-smp") == "2");
+  }
+
+  TEST_CASE("an overlay's directives apply when it is applied, not where it is defined") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml", std::string(kComplete) +
+                                            "cmdline: [quiet, console=ttyS0]\noverlays: {debug: "
+                                            "{cmdline: [!delete quiet, debug]}}\n");
+    pipeline.reader.Add("/p/b.yaml", "extends: base.yaml\n");
+    CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {}, {}, {}}), "-append") == "quiet console=ttyS0");
+    CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {"debug"}, {}, {}}), "-append") ==
+          "console=ttyS0 debug");
+  }
+
+  TEST_CASE("an unknown overlay name lists the names defined") {
+    Pipeline pipeline;
+    pipeline.reader.Add(
+        "/p/b.yaml", std::string(kComplete).substr(15) + "overlays: {kvm: {qemu: {kvm: true}}}\n");
+    CHECK(Errors(pipeline, {"/p/b.yaml", {"kvn"}, {}, {}}) ==
+          "qemuc: error: unknown overlay 'kvn' for /p/b.yaml (did you mean 'kvm'?)\n"
+          "note: the profile defines: kvm\n");
+  }
+
+  TEST_CASE("overlay files: abstract, without extends, applied after the profile") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", std::string(kComplete).substr(15));
+    pipeline.reader.Add(AbsolutePath("ov/kvm.yaml"), "abstract: true\nqemu: {kvm: true}\n");
+    pipeline.reader.Add(AbsolutePath("ov/plain.yaml"), "qemu: {kvm: true}\n");
+    pipeline.reader.Add(AbsolutePath("ov/ext.yaml"), "abstract: true\nextends: b.yaml\n");
+    CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {"ov/kvm.yaml"}, {}, {}}), "-cpu") == "host");
+    CHECK(Errors(pipeline, {"/p/b.yaml", {"ov/plain.yaml"}, {}, {}}) ==
+          "ov/plain.yaml:1:1: error: an overlay file must say 'abstract: true'\n"
+          "qemu: {kvm: true}\n^\n"
+          "note: it is a partial profile, applied with -O; it cannot be compiled alone\n"
+          "note: ov/plain.yaml is applied with -O\n");
+    Pipeline other;
+    other.reader.Add("/p/b.yaml", std::string(kComplete).substr(15));
+    other.reader.Add(AbsolutePath("ov/ext.yaml"), "abstract: true\nextends: b.yaml\n");
+    CHECK(
+        Errors(other, {"/p/b.yaml", {"ov/ext.yaml"}, {}, {}}) ==
+        "ov/ext.yaml:2:1: error: 'extends' cannot be set in an overlay\nextends: b.yaml\n^~~~~~~\n"
+        "note: ov/ext.yaml is applied with -O\n");
+  }
+}
+
+}  // namespace
+}  // namespace qemuc
