@@ -10,11 +10,9 @@ Each generated profile is valid and just under 1 MiB: ~90k cmdline entries, ~30k
 
 import argparse
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
+
+from timing import median_seconds
 
 HEAD = "qemu: {target: x86_64, memory: 512, kernel: /k}\n"
 LIMIT = 1024 * 1024 - 64
@@ -39,15 +37,6 @@ PROFILES = {
 }
 
 
-def median_seconds(command, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            sys.exit(f"bench: {command} failed: {result.stderr.decode()[:500]}")
-    return statistics.median(times)
 
 
 def main():

@@ -13,11 +13,9 @@ Medians, because these machines are shared and noisy.
 
 import argparse
 import os
-import statistics
-import subprocess
-import sys
 import tempfile
-import time
+
+from timing import median_seconds
 
 PROFILE = """name: board-{i}
 description: Generated board {i}
@@ -48,15 +46,6 @@ cmdline:
 """
 
 
-def median_seconds(command, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            sys.exit(f"bench: {command[:3]} failed: {result.stderr.decode()[:500]}")
-    return statistics.median(times)
 
 
 def main():

@@ -7,15 +7,9 @@
 namespace qemuc {
 namespace {
 
+using testing::ArgAfter;
 using testing::Pipeline;
 using Strings = std::vector<std::string>;
-
-std::string ArgAfter(const Strings& argv, const std::string& option) {
-  for (size_t i = 0; i + 1 < argv.size(); ++i) {
-    if (argv[i] == option) return argv[i + 1];
-  }
-  return "<missing>";
-}
 
 std::string Profile(const std::string& vars, const std::string& cmdline) {
   return "vars: " + vars +

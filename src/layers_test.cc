@@ -8,18 +8,12 @@
 namespace qemuc {
 namespace {
 
+using testing::ArgAfter;
 using testing::Pipeline;
 using Strings = std::vector<std::string>;
 
 constexpr const char* kComplete =
     "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k}\n";
-
-std::string ArgAfter(const Strings& argv, const std::string& option) {
-  for (size_t i = 0; i + 1 < argv.size(); ++i) {
-    if (argv[i] == option) return argv[i + 1];
-  }
-  return "<missing>";
-}
 
 std::string Errors(Pipeline& pipeline, const ProfileRequest& request) {
   CHECK_FALSE(pipeline.CompileWith(request).has_value());

@@ -7,6 +7,7 @@
 namespace qemuc {
 namespace {
 
+using testing::ArgAfter;
 using testing::Pipeline;
 
 constexpr const char* kMinimal = "qemu: {target: x86_64, memory: 512, kernel: k.bin}\n";
@@ -15,14 +16,6 @@ std::vector<std::string> Argv(Pipeline& pipeline, const std::string& path) {
   const std::optional<Invocation> invocation = pipeline.Compile(path);
   REQUIRE_MESSAGE(invocation.has_value(), pipeline.Rendered());
   return invocation->argv;
-}
-
-std::string ArgAfter(const std::vector<std::string>& argv, const std::string& option,
-                     size_t nth = 0) {
-  for (size_t i = 0; i + 1 < argv.size(); ++i) {
-    if (argv[i] == option && nth-- == 0) return argv[i + 1];
-  }
-  return "<missing>";
 }
 
 TEST_SUITE("lower") {

@@ -8,6 +8,7 @@
 namespace qemuc {
 namespace {
 
+using testing::ArgAfter;
 using testing::Pipeline;
 using Strings = std::vector<std::string>;
 
@@ -15,13 +16,6 @@ std::string PathError(const std::string& argument) {
   const auto parsed = ParseAssignment(argument);
   const auto* error = std::get_if<std::string>(&parsed);
   return error != nullptr ? *error : "<parsed>";
-}
-
-std::string ArgAfter(const Strings& argv, const std::string& option) {
-  for (size_t i = 0; i + 1 < argv.size(); ++i) {
-    if (argv[i] == option) return argv[i + 1];
-  }
-  return "<missing>";
 }
 
 Assignment Parsed(const std::string& argument) {

@@ -36,6 +36,15 @@ inline void Parse(ParsedText& parsed, const std::string& text, const ParseLimits
   parsed.root = ParseYaml(*file, parsed.diagnostics, limits);
 }
 
+// The argument after the first (or nth) occurrence of `option`, or "<missing>".
+inline std::string ArgAfter(const std::vector<std::string>& argv, const std::string& option,
+                            size_t nth = 0) {
+  for (size_t i = 0; i + 1 < argv.size(); ++i) {
+    if (argv[i] == option && nth-- == 0) return argv[i + 1];
+  }
+  return "<missing>";
+}
+
 // A machine with exactly the files and executables a test names.
 class FakeHost : public Host {
  public:
