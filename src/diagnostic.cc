@@ -63,6 +63,13 @@ void Diagnostics::SortSince(size_t first) {
                    [&](const Diagnostic& a, const Diagnostic& b) { return place(a) < place(b); });
 }
 
+void Diagnostics::DropSince(size_t first) {
+  for (size_t i = first; i < all_.size(); ++i) {
+    if (all_[i].severity == Severity::kError) --error_count_;
+  }
+  if (first < all_.size()) all_.resize(first);
+}
+
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {
   const Painter paint(colour);
   const std::string where =

@@ -34,6 +34,9 @@ class Diagnostics {
   // keeping the order of those at the same place: a stage may find problems out of order.
   void SortSince(size_t first);
 
+  // Forgets everything reported since `first`: a later, surer diagnosis replaces it.
+  void DropSince(size_t first);
+
   bool has_errors() const { return error_count_ > 0; }
   size_t error_count() const { return error_count_; }
   size_t size() const { return all_.size(); }

@@ -5,6 +5,7 @@
 #include "emit.h"
 #include "paths.h"
 #include "schema.h"
+#include "shape_check.h"
 
 namespace qemuc {
 namespace {
@@ -32,6 +33,8 @@ OutValue Scalar(const Node& node, const Field& field) {
   OutValue out;
   out.kind = IsPlainType(field.type) ? OutValue::Kind::kPlain : OutValue::Kind::kString;
   out.text = field.type == FieldType::kPath ? PathValue(node, field) : node.text;
+  // "2G" is a plain YAML scalar but not a JSON value: sizes are written in MiB.
+  if (field.type == FieldType::kMemory) out.text = std::to_string(ReadMemory(node).mib);
   out.origin = node.range;
   return out;
 }

@@ -1,5 +1,7 @@
 #include "validate.h"
 
+#include <map>
+
 #include "schema.h"
 #include "text.h"
 
@@ -46,7 +48,22 @@ class Validator {
       const MappingEntry* key = item->Find(field.key);
       const std::string item_key = key != nullptr ? key->value->text : "";
       if (field.name == "networks") CheckBackend(*item, item_key);
+      if (field.name == "drives") CheckUnique(*item, "addr", "PCI address", pci_addresses_);
+      if (field.name == "forwards") CheckUnique(*item, "host", "host port", host_ports_);
       CheckMapping(*item, field, path + "[" + item_key + "]");
+    }
+  }
+
+  // SPEC §3: PCI addresses and host ports are unique across the whole profile, whichever
+  // layers they come from; the later one is the error, with a note at the first.
+  void CheckUnique(const Node& item, const char* key, const std::string& what,
+                   std::map<std::string, SourceRange>& seen) {
+    const MappingEntry* entry = item.Find(key);
+    if (entry == nullptr) return;
+    const auto [first, added] = seen.emplace(entry->value->text, entry->value->range);
+    if (!added) {
+      diagnostics_.Error(entry->value->range, "duplicate " + what + " " + entry->value->text)
+          .notes.push_back({"first used at", first->second});
     }
   }
 
@@ -64,6 +81,8 @@ class Validator {
 
   bool check_completeness_;
   Diagnostics& diagnostics_;
+  std::map<std::string, SourceRange> pci_addresses_;
+  std::map<std::string, SourceRange> host_ports_;
 };
 
 }  // namespace

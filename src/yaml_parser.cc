@@ -328,8 +328,25 @@ class NextDocumentProbe : public YAML::EventHandler {
 };
 
 // Runs yaml-cpp over the file and reports its exceptions at their marks.
+// Where a yaml-cpp exception points. In a --set value the PATH= part is blanked; an error that
+// yaml-cpp places there (at the start, for an unclosed "[1") belongs at the end of the value.
+SourceRange SyntaxErrorRange(const SourceFile& file, std::string_view text,
+                             const YAML::Mark& mark) {
+  const SourceRange range = RangeOfMark(file, mark);
+  const size_t value_start = std::min(text.find_first_not_of(' '), text.size());
+  if (mark.is_null() || file.Offset(static_cast<uint32_t>(mark.line),
+                                    static_cast<uint32_t>(mark.column)) < value_start) {
+    return RangeAtOffset(file, text.size());
+  }
+  return range;
+}
+
+// Runs yaml-cpp over `text` and reports its exceptions at their marks. A syntax error replaces
+// what the handler reported since `first`: that was read from a document yaml-cpp had
+// misunderstood ("cpus: [1" takes the next lines into the list).
 bool RunParser(YAML::Parser& parser, YAML::EventHandler& handler, const SourceFile& file,
-               Diagnostics& diagnostics, bool* found_document) {
+               std::string_view text, Diagnostics& diagnostics, size_t first,
+               bool* found_document) {
   try {
     *found_document = parser.HandleNextDocument(handler);
     return true;
@@ -338,7 +355,8 @@ bool RunParser(YAML::Parser& parser, YAML::EventHandler& handler, const SourceFi
     // Reached only with ParseLimits::max_depth above yaml-cpp's own 500 levels.
     diagnostics.Error(RangeOfMark(file, e.mark), "nesting too deep for the YAML parser");
   } catch (const YAML::Exception& e) {
-    diagnostics.Error(RangeOfMark(file, e.mark), "invalid YAML: " + e.msg);
+    diagnostics.DropSince(first);
+    diagnostics.Error(SyntaxErrorRange(file, text, e.mark), "invalid YAML: " + e.msg);
   }
   return false;
 }
@@ -365,9 +383,10 @@ NodePtr ParseDocument(const SourceFile& file, std::string_view text, DocumentKin
   std::istringstream input{std::string(text)};
   YAML::Parser parser(input);
   const size_t errors_before = diagnostics.error_count();
+  const size_t first = diagnostics.size();
   TreeBuilder builder(file, diagnostics, limits);
   bool found = false;
-  if (!RunParser(parser, builder, file, diagnostics, &found)) return nullptr;
+  if (!RunParser(parser, builder, file, text, diagnostics, first, &found)) return nullptr;
   if (!found || !builder.saw_root()) {
     diagnostics.Error({&file, 1, 1, 1},
                       kind == DocumentKind::kProfile
@@ -378,7 +397,7 @@ NodePtr ParseDocument(const SourceFile& file, std::string_view text, DocumentKin
   try {
     NextDocumentProbe probe;
     bool another = false;
-    if (!RunParser(parser, probe, file, diagnostics, &another)) return nullptr;
+    if (!RunParser(parser, probe, file, text, diagnostics, first, &another)) return nullptr;
   } catch (const NextDocumentProbe::Found& next) {
     // yaml-cpp also ends a document silently at a line such as "-c" (a dash without a space).
     diagnostics.Error(RangeOfMark(file, next.mark),
