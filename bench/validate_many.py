@@ -3,7 +3,7 @@
 
 usage: bench/validate_many.py [QEMUC] [--files N] [--runs R]
 
-Generates N profiles (default 1000) like examples/x86_64-dev.yaml with varied values in a
+Generates N profiles (default 1000) like examples/boards/x64-dev.yaml, merged into one file, with varied values in a
 temporary directory, then reports the median wall time of R runs (default 7) of
   - `qemuc validate` on all N files (one process), and per file;
   - `qemuc compile --no-host-checks` of one profile (process start-up dominates);

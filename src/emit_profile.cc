@@ -29,10 +29,21 @@ std::string PathValue(const Node& node, const Field& field) {
   return ResolveAgainst(DirectoryOf(node.range.file->path()), node.text);
 }
 
+// The output is a profile again, so a "${" that interpolation left in a value (it was written
+// "$${") must be written "$${" once more.
+std::string EscapeReferences(const std::string& text) {
+  std::string escaped;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "${") == 0) escaped += '$';
+    escaped += text[i];
+  }
+  return escaped;
+}
+
 OutValue Scalar(const Node& node, const Field& field) {
   OutValue out;
   out.kind = IsPlainType(field.type) ? OutValue::Kind::kPlain : OutValue::Kind::kString;
-  out.text = field.type == FieldType::kPath ? PathValue(node, field) : node.text;
+  out.text = EscapeReferences(field.type == FieldType::kPath ? PathValue(node, field) : node.text);
   // "2G" is a plain YAML scalar but not a JSON value: sizes are written in MiB.
   if (field.type == FieldType::kMemory) out.text = std::to_string(ReadMemory(node).mib);
   out.origin = node.range;
