@@ -85,6 +85,7 @@ std::optional<ResolvedProfile> ResolveProfile(const ProfileRequest& request,
   const size_t first = diagnostics.size();
   ResolvedProfile resolved;
   resolved.merged = Resolve(request, environment, diagnostics, resolved.stack);
+  AddEarlierValueNotes(resolved.stack, diagnostics, first);
   AddInclusionNotes(resolved.stack, diagnostics, first);
   if (resolved.merged == nullptr) return std::nullopt;
   return resolved;

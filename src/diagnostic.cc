@@ -50,7 +50,10 @@ std::string SeverityLabel(Severity severity, const Painter& paint) {
 
 Diagnostic& Diagnostics::Error(const SourceRange& range, std::string message) {
   ++error_count_;
-  return all_.emplace_back(Diagnostic{Severity::kError, range, std::move(message), {}});
+  Diagnostic& diagnostic = all_.emplace_back();
+  diagnostic.range = range;
+  diagnostic.message = std::move(message);
+  return diagnostic;
 }
 
 void Diagnostics::SortSince(size_t first) {

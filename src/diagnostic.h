@@ -22,6 +22,9 @@ struct Diagnostic {
   SourceRange range;  // no file: the problem is with the command line or the whole run
   std::string message;
   std::vector<Note> notes;
+  // For a value of the wrong kind, the key it is under ("qemu.drives", "qemu.drives[blk0]"), so
+  // that the layering stage can name the inherited value it would have changed.
+  std::string key_path;
 };
 
 // Stages append here and keep going where they can, so one run reports every problem.

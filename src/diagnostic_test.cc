@@ -5,11 +5,19 @@
 namespace qemuc {
 namespace {
 
+Diagnostic Make(const SourceRange& range, std::string message, std::vector<Note> notes = {}) {
+  Diagnostic diagnostic;
+  diagnostic.range = range;
+  diagnostic.message = std::move(message);
+  diagnostic.notes = std::move(notes);
+  return diagnostic;
+}
+
 TEST_SUITE("diagnostic") {
   TEST_CASE("the gcc form: place, message, source line, caret over the range, notes") {
     const SourceFile file("/b/x.yaml", "boards/x.yaml", "qemu:\n  cpu: 4\n");
     const SourceFile other("/f/net.yaml", "fragments/net.yaml", "");
-    Diagnostic diagnostic{Severity::kError, {&file, 2, 3, 3}, "unknown key 'cpu' in 'qemu'", {}};
+    Diagnostic diagnostic = Make({&file, 2, 3, 3}, "unknown key 'cpu' in 'qemu'");
     diagnostic.notes.push_back({"first used at", {&other, 4, 7, 1}});
     diagnostic.notes.push_back({"a note without a place", {}});
     CHECK(RenderDiagnostic(diagnostic, false) ==
@@ -22,20 +30,20 @@ TEST_SUITE("diagnostic") {
 
   TEST_CASE("the caret lines up under tabs and non-ASCII characters") {
     const SourceFile file("/x.yaml", "x.yaml", "a:\t\"é\", b\n");
-    const Diagnostic diagnostic{Severity::kError, {&file, 1, 8, 1}, "m", {}};
+    const Diagnostic diagnostic = Make({&file, 1, 8, 1}, "m");
     CHECK(RenderDiagnostic(diagnostic, false) == "x.yaml:1:8: error: m\na:\t\"é\", b\n  \t    ^\n");
   }
 
   TEST_CASE("without a line, only the file; without a file, the program") {
     const SourceFile file("/x.yaml", "x.yaml", "");
-    CHECK(RenderDiagnostic({Severity::kError, {&file, 0, 0, 1}, "cannot read", {}}, false) ==
+    CHECK(RenderDiagnostic(Make({&file, 0, 0, 1}, "cannot read"), false) ==
           "x.yaml: error: cannot read\n");
-    CHECK(RenderDiagnostic({Severity::kError, {}, "bad", {}}, false) == "qemuc: error: bad\n");
+    CHECK(RenderDiagnostic(Make({}, "bad"), false) == "qemuc: error: bad\n");
   }
 
   TEST_CASE("colour wraps the parts in ANSI escapes, and only when asked") {
     const SourceFile file("/x.yaml", "x.yaml", "a: 1\n");
-    const Diagnostic diagnostic{Severity::kError, {&file, 1, 4, 1}, "m", {{"n", {}}}};
+    const Diagnostic diagnostic = Make({&file, 1, 4, 1}, "m", {{"n", {}}});
     CHECK(RenderDiagnostic(diagnostic, true) ==
           "\033[1mx.yaml:1:4:\033[0m \033[1;31merror:\033[0m \033[1mm\033[0m\na: 1\n   "
           "\033[1;32m^\033[0m\n"

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "paths.h"
+#include "schema.h"
 #include "shape_check.h"
 #include "spell.h"
 #include "text.h"
@@ -62,9 +63,11 @@ class GraphLoader {
       stack_.included.emplace(entry.file, Inclusion{named_by->range, "is extended by"});
     }
     if (entry.root == nullptr) return false;
+    // A file with problems still has its parents loaded: all problems at once, and an earlier
+    // value to name for a value of the wrong kind.
+    bool ok = entry.ok;
     path_.push_back(path);
     links_.push_back(nullptr);
-    bool ok = true;
     for (const Node* parent : ExtendsEntries(*entry.root)) {
       links_.back() = parent;
       const std::string parent_path = ResolveAgainst(DirectoryOf(path), parent->text);
@@ -107,6 +110,34 @@ class GraphLoader {
   std::set<std::string> done_;
 };
 
+// The value at "qemu.drives[blk0].file" in a layer, or nullptr. Keyed items are found by the key
+// field the table names for their list.
+const Node* FindAtPath(const Node& root, const std::string& path) {
+  const Node* node = &root;
+  const Field* field = &ProfileSchema();
+  for (size_t i = 0; i < path.size() && node != nullptr;) {
+    const size_t end = std::min(path.find_first_of(".[", i), path.size());
+    const std::string key = path.substr(i, end - i);
+    const MappingEntry* entry = node->is_mapping() ? node->Find(key) : nullptr;
+    field = field != nullptr ? field->Find(key) : nullptr;
+    node = entry != nullptr ? entry->value.get() : nullptr;
+    i = end + 1;
+    if (end < path.size() && path[end] == '[' && node != nullptr && field != nullptr) {
+      const size_t close = std::min(path.find(']', end), path.size());
+      const std::string item_key = path.substr(end + 1, close - end - 1);
+      const auto item =
+          std::find_if(node->items.begin(), node->items.end(), [&](const NodePtr& candidate) {
+            const MappingEntry* found =
+                candidate->is_mapping() ? candidate->Find(field->key) : nullptr;
+            return found != nullptr && found->value->text == item_key;
+          });
+      node = item != node->items.end() ? item->get() : nullptr;
+      i = close + 2;
+    }
+  }
+  return node;
+}
+
 bool IsOverlayFile(const std::string& value) {
   const auto ends_with = [&](std::string_view suffix) {
     return value.size() >= suffix.size() &&
@@ -123,6 +154,10 @@ bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& en
   if (entry.file != nullptr)
     stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
   if (entry.root == nullptr) return false;
+  if (!entry.ok) {
+    stack.layers.push_back(entry.root);  // not merged; there for AddEarlierValueNotes
+    return false;
+  }
   const MappingEntry* abstract = entry.root->Find("abstract");
   if (abstract == nullptr || ReadBool(*abstract->value) != true) {
     diagnostics
@@ -172,6 +207,24 @@ bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& s
                      Environment& environment, Diagnostics& diagnostics) {
   if (IsOverlayFile(value)) return AddOverlayFile(value, stack, environment, diagnostics);
   return AddNamedOverlay(value, merged, stack, diagnostics);
+}
+
+void AddEarlierValueNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first) {
+  for (size_t i = first; i < diagnostics.size(); ++i) {
+    Diagnostic& diagnostic = diagnostics.at(i);
+    if (diagnostic.key_path.empty()) continue;
+    const auto later = std::find_if(
+        stack.layers.begin(), stack.layers.end(),
+        [&](const NodePtr& layer) { return layer->range.file == diagnostic.range.file; });
+    for (auto earlier = std::make_reverse_iterator(later); earlier != stack.layers.rend();
+         ++earlier) {
+      if (const Node* value = FindAtPath(**earlier, diagnostic.key_path)) {
+        diagnostic.notes.push_back(
+            {"the earlier value is " + std::string(DescribeKind(*value)) + " at", value->range});
+        break;
+      }
+    }
+  }
 }
 
 void AddInclusionNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first) {

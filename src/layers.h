@@ -42,6 +42,11 @@ bool LoadProfileLayers(const std::string& profile, Environment& environment,
 bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& stack,
                      Environment& environment, Diagnostics& diagnostics);
 
+// For every diagnostic since `first` about a value of the wrong kind in a layer, a note at the
+// value of the same key in an earlier layer, the one it would have changed: the field table
+// gives every key one kind, so a type change is refused in the later file, naming the earlier.
+void AddEarlierValueNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first);
+
 // "note: base/x86_64.yaml is extended by boards/x64-dev.yaml:1:10", up to the profile, for every
 // diagnostic reported since `first` about a file of `stack`.
 void AddInclusionNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first);

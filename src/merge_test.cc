@@ -145,13 +145,24 @@ TEST_SUITE("merge") {
   }
 
   // The field table gives every key one kind, so a later layer of another kind is refused by
-  // the shape check of its own file, at the later value.
-  TEST_CASE("a type change is an error at the later value") {
+  // the shape check of its own file, at the later value; the note names the earlier one.
+  TEST_CASE("a type change is an error at the later value, naming the earlier one") {
     CHECK(BoardErrors("qemu: {drives: {id: a}}\n") ==
           "/p/boards/b.yaml:2:16: error: 'qemu.drives' must be a list, not a mapping\n"
-          "qemu: {drives: {id: a}}\n               ^\n");
-    CHECK(BoardErrors("cmdline: !override {a: b}\n").find("'cmdline' must be a list") !=
+          "qemu: {drives: {id: a}}\n               ^\n"
+          "note: the earlier value is a list at /p/base.yaml:8:5\n");
+    CHECK(BoardErrors("qemu: {networks: [{id: n1, tap: [t]}]}\n")
+              .find("note: the earlier value is a mapping at /p/base.yaml:12:21\n") !=
           std::string::npos);
+  }
+
+  TEST_CASE("problems in a board do not hide those of its parent") {
+    CHECK(BoardErrors("qemu: {cpus: 0}\n", "abstract: true\nqemu: {kvm: maybe}\n") ==
+          "/p/boards/b.yaml:2:14: error: 'qemu.cpus' must be between 1 and 4096, not 0\n"
+          "qemu: {cpus: 0}\n             ^\n"
+          "/p/base.yaml:2:13: error: 'qemu.kvm' must be true or false, not 'maybe'\n"
+          "qemu: {kvm: maybe}\n            ^~~~~\n"
+          "note: /p/base.yaml is extended by /p/boards/b.yaml:1:10\n");
   }
 
   TEST_CASE("!override of a mapping replaces it: the inherited forwards are gone") {

@@ -15,8 +15,8 @@ ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet&
   entry.file = LoadSource(reader, sources, path, display_path, diagnostics, named_at);
   // Not cached: the next place that names a missing file gets its own error.
   if (entry.file == nullptr) return entry;
-  const NodePtr root = ParseYaml(*entry.file, diagnostics);
-  if (root != nullptr && CheckShape(*root, role, diagnostics)) entry.root = root;
+  entry.root = ParseYaml(*entry.file, diagnostics);
+  entry.ok = entry.root != nullptr && CheckShape(*entry.root, role, diagnostics);
   entries_.emplace(key, entry);
   return entry;
 }

@@ -19,7 +19,8 @@ class ParsedFileCache {
  public:
   struct Entry {
     const SourceFile* file = nullptr;
-    NodePtr root;  // nullptr: the file had problems, already reported
+    NodePtr root;     // nullptr: the file could not be read or parsed
+    bool ok = false;  // false: problems were reported (root may still be there, for notes)
   };
 
   // `path` is absolute. `named_at` is the place that names the file (an extends entry), or

@@ -88,8 +88,10 @@ class ShapeChecker {
   }
 
   void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
-    Error(node.range,
-          Quoted(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node));
+    diagnostics_
+        .Error(node.range,
+               Quoted(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node))
+        .key_path = path;
   }
 
   void CheckValue(const Node& node, const Field& field, const std::string& path) {
