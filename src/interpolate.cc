@@ -19,12 +19,27 @@ struct Variable {
   std::string value;
 };
 
-// The place of the reference at `offset` bytes into a single-line scalar; the value itself when
-// the scalar's text does not map onto its line (escapes, several lines).
+// True when the source spells `node`'s text as it is right after its start (plain, or quoted
+// without escapes): only then do offsets into the text map onto columns.
+bool SpelledAsIs(const Node& node) {
+  const std::string_view line = node.range.file->Line(node.range.line);
+  size_t byte = 0;
+  for (uint32_t column = 1; column < node.range.column && byte < line.size(); ++column) {
+    do ++byte;
+    while (byte < line.size() && IsUtf8Continuation(static_cast<unsigned char>(line[byte])));
+  }
+  if (node.style == ScalarStyle::kQuoted) {
+    if (byte >= line.size() || (line[byte] != '"' && line[byte] != '\'')) return false;  // a block
+    ++byte;
+  }
+  return line.substr(byte).compare(0, node.text.size(), node.text) == 0;
+}
+
+// The place of the reference at `offset` bytes into a scalar's text; the whole value when the
+// text does not map onto the source (escapes, folded lines, block scalars).
 SourceRange PlaceIn(const Node* node, const SourceRange& fallback, const std::string& text,
                     size_t offset, size_t length) {
-  if (node == nullptr || node->range.file == nullptr || text.find('\n') != std::string::npos)
-    return fallback;
+  if (node == nullptr || node->range.file == nullptr || !SpelledAsIs(*node)) return fallback;
   SourceRange range = node->range;
   const uint32_t quote = node->style == ScalarStyle::kQuoted ? 1 : 0;
   range.column +=
@@ -184,6 +199,13 @@ class TreeInterpolator {
 };
 
 }  // namespace
+
+bool HasVariableReference(std::string_view text) {
+  for (size_t at = text.find("${"); at != std::string_view::npos; at = text.find("${", at + 2)) {
+    if (at == 0 || text[at - 1] != '$') return true;
+  }
+  return false;
+}
 
 bool IsVariableName(std::string_view name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;

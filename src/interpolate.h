@@ -25,6 +25,9 @@ struct Define {
 NodePtr Interpolate(const NodePtr& merged, const std::vector<Define>& defines,
                     Diagnostics& diagnostics);
 
+// True when `text` holds a reference (a "${" that is not the literal "$${").
+bool HasVariableReference(std::string_view text);
+
 // True for a variable name: letters, digits and '_', not starting with a digit.
 bool IsVariableName(std::string_view name);
 

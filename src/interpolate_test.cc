@@ -54,6 +54,22 @@ TEST_SUITE("interpolate") {
           "cmdline: [\"x=${1x}\", \"y=${open\"]\n                        ^~~~~~\n");
   }
 
+  TEST_CASE("with escapes the caret covers the whole value") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml",
+                        "vars: {dir: /o}\n"
+                        "qemu: {target: x86_64, memory: 64, kernel: \"${dir}/k\",\n"
+                        "  extra_args: [\"\\t\\u00e9/${nope}\", 'it''s ${no}']}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    CHECK(pipeline.Rendered() ==
+          "/p/b.yaml:3:16: error: undefined variable 'nope'\n"
+          "  extra_args: [\"\\t\\u00e9/${nope}\", 'it''s ${no}']}\n               "
+          "^~~~~~~~~~~~~~~~~~\n"
+          "/p/b.yaml:3:36: error: undefined variable 'no'\n"
+          "  extra_args: [\"\\t\\u00e9/${nope}\", 'it''s ${no}']}\n                                "
+          "   ^~~~~~~~~~~~~\n");
+  }
+
   TEST_CASE("a cycle is an error at the variable that closes it, even when nothing uses it") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/b.yaml",

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <set>
 
+#include "interpolate.h"
 #include "paths.h"
 #include "schema.h"
 #include "shape_check.h"
@@ -36,9 +37,16 @@ NodePtr WithoutFileKeys(const NodePtr& root, bool keep_abstract) {
 std::vector<const Node*> ExtendsEntries(const Node& root) {
   const MappingEntry* extends = root.Find("extends");
   if (extends == nullptr || extends->value->tag == NodeTag::kReset) return {};
-  if (extends->value->is_scalar()) return {extends->value.get()};
   std::vector<const Node*> entries;
+  if (extends->value->is_scalar()) entries.push_back(extends->value.get());
   for (const NodePtr& item : extends->value->items) entries.push_back(item.get());
+  // What the shape check refused (a mapping, an empty path) is not followed: it was reported.
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [](const Node* entry) {
+                                 return !entry->is_scalar() || entry->text.empty() ||
+                                        HasVariableReference(entry->text);
+                               }),
+                entries.end());
   return entries;
 }
 

@@ -12,8 +12,8 @@ using testing::ArgAfter;
 using testing::Pipeline;
 using Strings = std::vector<std::string>;
 
-constexpr const char* kComplete =
-    "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k}\n";
+constexpr const char* kVm = "qemu: {target: x86_64, memory: 64, kernel: /k}\n";
+const std::string kComplete = std::string("abstract: true\n") + kVm;
 
 std::string Errors(Pipeline& pipeline, const ProfileRequest& request) {
   CHECK_FALSE(pipeline.CompileWith(request).has_value());
@@ -41,11 +41,12 @@ TEST_SUITE("layers") {
     pipeline.reader.Add("/p/a.yaml",
                         "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k, cpus: 1}\n"
                         "cmdline: [a=1]\n");
-    pipeline.reader.Add("/p/b.yaml", "abstract: true\nextends: a.yaml\ncmdline: [b=2]\n");
+    pipeline.reader.Add("/p/b.yaml",
+                        "abstract: true\nextends: a.yaml\nqemu: {cpus: 2}\ncmdline: [b=2]\n");
     pipeline.reader.Add("/p/x.yaml", "abstract: true\nqemu: {cpus: 8}\n");
     pipeline.reader.Add("/p/c.yaml", "extends: [b.yaml, x.yaml]\ncmdline: [a=3]\n");
     const Strings argv = pipeline.Argv({"/p/c.yaml", {}, {}, {}});
-    CHECK(ArgAfter(argv, "-smp") == "8");
+    CHECK(ArgAfter(argv, "-smp") == "8");  // x, the later parent, over b (2) and a (1)
     CHECK(ArgAfter(argv, "-append") == "a=3 b=2");
   }
 
@@ -94,16 +95,16 @@ TEST_SUITE("layers") {
 
   TEST_CASE("overlays apply in command-line order") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml",
-                        std::string(kComplete).substr(15) +
-                            "overlays:\n  two: {qemu: {cpus: 2}}\n  four: {qemu: {cpus: 4}}\n");
+    pipeline.reader.Add(
+        "/p/b.yaml",
+        std::string(kVm) + "overlays:\n  two: {qemu: {cpus: 2}}\n  four: {qemu: {cpus: 4}}\n");
     CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {"two", "four"}, {}, {}}), "-smp") == "4");
     CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {"four", "two"}, {}, {}}), "-smp") == "2");
   }
 
   TEST_CASE("an overlay's directives apply when it is applied, not where it is defined") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/base.yaml", std::string(kComplete) +
+    pipeline.reader.Add("/p/base.yaml", kComplete +
                                             "cmdline: [quiet, console=ttyS0]\noverlays: {debug: "
                                             "{cmdline: [!delete quiet, debug]}}\n");
     pipeline.reader.Add("/p/b.yaml", "extends: base.yaml\n");
@@ -112,10 +113,51 @@ TEST_SUITE("layers") {
           "console=ttyS0 debug");
   }
 
-  TEST_CASE("an unknown overlay name lists the names defined") {
+  TEST_CASE("!reset of an inherited overlay removes it; no directive on a whole profile") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml", kComplete + "overlays: {kvm: {qemu: {kvm: true}}}\n");
+    pipeline.reader.Add("/p/b.yaml", "extends: base.yaml\noverlays: {kvm: !reset}\n");
+    CHECK(Errors(pipeline, {"/p/b.yaml", {"kvm"}, {}, {}}) ==
+          "qemuc: error: unknown overlay 'kvm' for /p/b.yaml\nnote: the profile defines no "
+          "overlays\n");
+    Pipeline root;
+    root.reader.Add("/p/r.yaml", "!reset\nqemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    CHECK(Errors(root, {"/p/r.yaml", {}, {}, {}}) ==
+          "/p/r.yaml:1:1: error: a merge directive cannot stand on a whole profile\n!reset\n^\n");
+  }
+
+  TEST_CASE("variables cannot stand where merging or loading needs the text first") {
     Pipeline pipeline;
     pipeline.reader.Add(
-        "/p/b.yaml", std::string(kComplete).substr(15) + "overlays: {kvm: {qemu: {kvm: true}}}\n");
+        "/p/b.yaml",
+        "extends: \"${x}/a.yaml\"\nvars: {d: blk0, x: y}\n"
+        "qemu: {drives: [{id: \"${d}\", file: /b}]}\ncmdline: [\"${c}=hvc0\", \"a=${d}\"]\n");
+    CHECK(
+        Errors(pipeline, {"/p/b.yaml", {}, {}, {}}) ==
+        "/p/b.yaml:1:10: error: 'extends' cannot use variables: parents are read before variables "
+        "are known\nextends: \"${x}/a.yaml\"\n         ^~~~~~~~~~~~~\n"
+        "/p/b.yaml:3:22: error: the key 'id' of an item of 'qemu.drives' cannot use a variable: "
+        "items "
+        "are merged by it before variables are replaced\n"
+        "qemu: {drives: [{id: \"${d}\", file: /b}]}\n                     ^~~~~~\n"
+        "/p/b.yaml:4:11: error: a variable cannot stand before '=' in a cmdline entry: entries are "
+        "merged by that text before variables are replaced\n"
+        "cmdline: [\"${c}=hvc0\", \"a=${d}\"]\n          ^~~~~~~~~~~\n");
+  }
+
+  TEST_CASE("a malformed extends entry is reported once, and not followed") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", "extends: [\"\", {a: 1}]\n");
+    CHECK(Errors(pipeline, {"/p/b.yaml", {}, {}, {}}) ==
+          "/p/b.yaml:1:11: error: 'extends' must not be empty\nextends: [\"\", {a: 1}]\n          "
+          "^~\n"
+          "/p/b.yaml:1:15: error: 'extends' must be a string, not a mapping\n"
+          "extends: [\"\", {a: 1}]\n              ^\n");
+  }
+
+  TEST_CASE("an unknown overlay name lists the names defined") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", std::string(kVm) + "overlays: {kvm: {qemu: {kvm: true}}}\n");
     CHECK(Errors(pipeline, {"/p/b.yaml", {"kvn"}, {}, {}}) ==
           "qemuc: error: unknown overlay 'kvn' for /p/b.yaml (did you mean 'kvm'?)\n"
           "note: the profile defines: kvm\n");
@@ -123,7 +165,7 @@ TEST_SUITE("layers") {
 
   TEST_CASE("overlay files: abstract, without extends, applied after the profile") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml", std::string(kComplete).substr(15));
+    pipeline.reader.Add("/p/b.yaml", std::string(kVm));
     pipeline.reader.Add(AbsolutePath("ov/kvm.yaml"), "abstract: true\nqemu: {kvm: true}\n");
     pipeline.reader.Add(AbsolutePath("ov/plain.yaml"), "qemu: {kvm: true}\n");
     pipeline.reader.Add(AbsolutePath("ov/ext.yaml"), "abstract: true\nextends: b.yaml\n");
@@ -134,7 +176,7 @@ TEST_SUITE("layers") {
           "note: it is a partial profile, applied with -O; it cannot be compiled alone\n"
           "note: ov/plain.yaml is applied with -O\n");
     Pipeline other;
-    other.reader.Add("/p/b.yaml", std::string(kComplete).substr(15));
+    other.reader.Add("/p/b.yaml", std::string(kVm));
     other.reader.Add(AbsolutePath("ov/ext.yaml"), "abstract: true\nextends: b.yaml\n");
     CHECK(
         Errors(other, {"/p/b.yaml", {"ov/ext.yaml"}, {}, {}}) ==

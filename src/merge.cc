@@ -122,7 +122,13 @@ class Merger {
     if (base != nullptr) {
       for (const MappingEntry& entry : base->entries) overlays.Put(entry.key, entry);
     }
-    for (const MappingEntry& entry : layer.entries) overlays.Put(entry.key, entry);
+    for (const MappingEntry& entry : layer.entries) {
+      if (entry.value->tag == NodeTag::kReset) {
+        overlays.Erase(entry.key);
+      } else {
+        overlays.Put(entry.key, entry);
+      }
+    }
     return std::move(overlays).Take();
   }
 

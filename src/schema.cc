@@ -128,6 +128,12 @@ const Field* Field::Find(std::string_view child) const {
   return nullptr;
 }
 
+std::vector<std::string_view> Field::Names() const {
+  std::vector<std::string_view> names;
+  for (const Field& field : fields) names.push_back(field.name);
+  return names;
+}
+
 const Field& ProfileSchema() {
   static const Field root = Root();
   return root;

@@ -75,6 +75,8 @@ struct Field {
   std::optional<int64_t> maximum;         // kInteger
 
   const Field* Find(std::string_view child) const;
+  // The names of `fields`, for "did you mean".
+  std::vector<std::string_view> Names() const;
 };
 
 // The root mapping of a profile file.

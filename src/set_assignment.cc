@@ -11,12 +11,6 @@ namespace {
 
 using Step = Assignment::Step;
 
-std::vector<std::string_view> FieldNames(const Field& mapping) {
-  std::vector<std::string_view> names;
-  for (const Field& field : mapping.fields) names.push_back(field.name);
-  return names;
-}
-
 bool IsMappingLike(const Field& field) {
   return field.type == FieldType::kMapping || field.type == FieldType::kStringMap;
 }
@@ -32,7 +26,7 @@ std::variant<const Field*, std::string> ChildOf(const Field& parent, const std::
   const Field* child = parent.Find(key);
   if (child == nullptr) {
     const std::string in = where.empty() ? "" : " in " + Quoted(where);
-    return "unknown key " + Quoted(key) + in + DidYouMean(key, FieldNames(parent));
+    return "unknown key " + Quoted(key) + in + DidYouMean(key, parent.Names());
   }
   if (where.empty() && !AllowedInOverlay(key, false))
     return Quoted(key) + " cannot be set with --set";
@@ -67,6 +61,9 @@ std::string ParsePath(const std::string& path, Assignment& assignment) {
     const auto child = ChildOf(*parent, step.key, where);
     if (const auto* error = std::get_if<std::string>(&child)) return *error;
     step.field = std::get<const Field*>(child);
+    if (!assignment.path.empty() && assignment.path.back().item && parent->key == step.key) {
+      return Quoted(where + "." + step.key) + " cannot be set: the item is identified by it";
+    }
     where = where.empty() ? step.key : where + "." + step.key;
     if (step.item && step.field->type != FieldType::kKeyedList) {
       return Quoted(where) + " is not a keyed list; '[" + *step.item + "]' cannot follow it";
@@ -103,11 +100,13 @@ NodePtr KeyedItem(const Step& step, const NodePtr& inner, SourceRange item_range
   key->text = *step.item;
   key->range = item_range;
   key->range.length = static_cast<uint32_t>(step.item->size());
+  if (const MappingEntry* own = inner->Find(step.field->key)) {
+    diagnostics.Error(own->key_range, "the item " + Quoted(step.key + "[" + *step.item + "]") +
+                                          " is identified by its " + Quoted(step.field->key) +
+                                          "; it cannot be set here");
+    return nullptr;
+  }
   auto item = std::make_shared<Node>(*inner);
-  item->entries.erase(
-      std::remove_if(item->entries.begin(), item->entries.end(),
-                     [&](const MappingEntry& e) { return e.key == step.field->key; }),
-      item->entries.end());
   item->entries.insert(item->entries.begin(),
                        MappingEntry{std::string(step.field->key), key->range, key});
   auto list = std::make_shared<Node>();
@@ -115,6 +114,21 @@ NodePtr KeyedItem(const Step& step, const NodePtr& inner, SourceRange item_range
   list->range = item_range;
   list->items.push_back(item);
   return list;
+}
+
+// "--set qemu.initrd=!reset": yaml-cpp reads a lone tag as a null and drops the tag, so the
+// directive is recognised here.
+NodePtr ResetValue(const Assignment& assignment, const SourceFile& file) {
+  const std::string value = assignment.argument.substr(assignment.value_offset);
+  const size_t start = value.find_first_not_of(' ');
+  const size_t end = value.find_last_not_of(' ');
+  if (start == std::string::npos || value.substr(start, end - start + 1) != "!reset")
+    return nullptr;
+  auto reset = std::make_shared<Node>();
+  reset->tag = NodeTag::kReset;
+  reset->range = RangeAtOffset(file, assignment.value_offset + start);
+  reset->range.length = 6;
+  return reset;
 }
 
 }  // namespace
@@ -137,7 +151,8 @@ NodePtr AssignmentLayer(const Assignment& assignment, const SourceFile& file,
   // start of the whole argument.
   const std::string text = std::string(assignment.value_offset, ' ') +
                            assignment.argument.substr(assignment.value_offset);
-  NodePtr inner = ParseYamlValue(file, text, diagnostics);
+  NodePtr inner = ResetValue(assignment, file);
+  if (inner == nullptr) inner = ParseYamlValue(file, text, diagnostics);
   if (inner == nullptr) return nullptr;
   const auto at = [&](size_t offset) { return RangeAtOffset(file, offset); };
   for (auto step = assignment.path.rbegin(); step != assignment.path.rend(); ++step) {

@@ -65,6 +65,14 @@ TEST_SUITE("set_assignment") {
     CHECK(PathError("qemu.cpus.x=1") == "'qemu.cpus' has no keys");
     CHECK(PathError("extends=a.yaml") == "'extends' cannot be set with --set");
     CHECK(PathError("overlays.kvm={}") == "'overlays' cannot be set with --set");
+    CHECK(PathError("qemu.drives[blk0].id=x") ==
+          "'qemu.drives[blk0].id' cannot be set: the item is identified by it");
+    CHECK(PathError("qemu.networks[n].user.forwards[22].guest=23") ==
+          "'qemu.networks[n].user.forwards[22].guest' cannot be set: the item is identified by it");
+    CHECK(PathError("qemu.drives[blk0].id=x") ==
+          "'qemu.drives[blk0].id' cannot be set: the item is identified by it");
+    CHECK(PathError("qemu.networks[n].user.forwards[22].guest=23") ==
+          "'qemu.networks[n].user.forwards[22].guest' cannot be set: the item is identified by it");
   }
 
   TEST_CASE("values are YAML, set after everything else, items addressed by key") {
@@ -80,6 +88,16 @@ TEST_SUITE("set_assignment") {
         ArgAfter(ArgvWith({"qemu.drives[new]={file: n.img}"}), "-drive") ==
         "id=blk0,file=/a.img,format=raw,if=none,cache=unsafe,aio=threads");  // appended after blk0
     CHECK(ArgAfter(ArgvWith({"qemu.cpus=2", "qemu.cpus=3"}), "-smp") == "3");  // in order
+  }
+
+  TEST_CASE("!reset as a value removes what the profile set") {
+    CHECK(ArgAfter(ArgvWith({"qemu.drives=!reset"}), "-drive") == "<missing>");
+    CHECK(ArgAfter(ArgvWith({"qemu.cpus=4", "qemu.cpus= !reset "}), "-smp") == "1");
+  }
+
+  TEST_CASE("!reset as a value removes what the profile set") {
+    CHECK(ArgAfter(ArgvWith({"qemu.drives=!reset"}), "-drive") == "<missing>");
+    CHECK(ArgAfter(ArgvWith({"qemu.cpus=4", "qemu.cpus= !reset "}), "-smp") == "1");
   }
 
   TEST_CASE("a relative path in a value is relative to the current directory") {
@@ -102,6 +120,15 @@ TEST_SUITE("set_assignment") {
         item.Rendered() ==
         "--set:1:19: error: the value of 'drives[blk0]' must be a mapping, such as {file: /x.img}\n"
         "qemu.drives[blk0]=x\n                  ^\n");
+    Pipeline keyed;
+    keyed.reader.Add("/p/b.yaml", kProfile);
+    CHECK_FALSE(
+        keyed.CompileWith({"/p/b.yaml", {}, {Parsed("qemu.drives[blk0]={id: x, file: q}")}, {}})
+            .has_value());
+    CHECK(keyed.Rendered() ==
+          "--set:1:20: error: the item 'drives[blk0]' is identified by its 'id'; it cannot be set "
+          "here\n"
+          "qemu.drives[blk0]={id: x, file: q}\n                   ^~\n");
   }
 }
 

@@ -54,12 +54,6 @@ std::string JoinChoices(const std::vector<std::string_view>& choices) {
   return text;
 }
 
-std::vector<std::string_view> FieldNames(const Field& mapping) {
-  std::vector<std::string_view> names;
-  for (const Field& field : mapping.fields) names.push_back(field.name);
-  return names;
-}
-
 class ShapeChecker {
  public:
   ShapeChecker(FileRole role, Diagnostics& diagnostics) : role_(role), diagnostics_(diagnostics) {}
@@ -69,8 +63,8 @@ class ShapeChecker {
       const Field* field = mapping.Find(entry.key);
       if (field == nullptr) {
         const std::string where = path.empty() ? "" : " in " + Quoted(path);
-        Error(entry.key_range, "unknown key " + Quoted(entry.key) + where +
-                                   DidYouMean(entry.key, FieldNames(mapping)));
+        Error(entry.key_range,
+              "unknown key " + Quoted(entry.key) + where + DidYouMean(entry.key, mapping.Names()));
         continue;
       }
       if (path.empty() && role_ != FileRole::kProfile &&
@@ -200,10 +194,18 @@ class ShapeChecker {
                          : "at most " + std::to_string(*field.maximum);
   }
 
-  void CheckPath(const Node& node, const std::string& path) {
-    if (!CheckString(node, path)) return;
+  bool CheckPath(const Node& node, const std::string& path) {
+    if (!CheckString(node, path)) return false;
     // An empty path would resolve to the profile's own directory.
-    if (node.text.empty()) Error(node.range, Quoted(path) + " must not be empty");
+    if (!node.text.empty()) return true;
+    Error(node.range, Quoted(path) + " must not be empty");
+    return false;
+  }
+
+  static std::vector<const Node*> Items(const Node& list) {
+    std::vector<const Node*> items;
+    for (const NodePtr& item : list.items) items.push_back(item.get());
+    return items;
   }
 
   void CheckMemory(const Node& node, const std::string& path) {
@@ -227,8 +229,11 @@ class ShapeChecker {
         CheckString(*item, path + " !delete");
       } else if (item->tag != NodeTag::kNone) {
         Error(item->range, "a tag cannot stand on an item of " + Quoted(path));
-      } else {
-        CheckString(*item, path + " item");
+      } else if (CheckString(*item, path + " item") && field.type == FieldType::kCmdline &&
+                 HasVariableReference(item->text.substr(0, item->text.find('=')))) {
+        Error(item->range,
+              "a variable cannot stand before '=' in a cmdline entry: entries are "
+              "merged by that text before variables are replaced");
       }
     }
   }
@@ -276,6 +281,12 @@ class ShapeChecker {
       return std::nullopt;
     }
     if (!key->value->is_scalar()) return std::nullopt;  // reported by CheckMapping
+    if (HasVariableReference(key->value->text)) {
+      Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " + Quoted(path) +
+                                   " cannot use a variable: items are merged by it before "
+                                   "variables are replaced");
+      return std::nullopt;
+    }
     if (key->value->tag != NodeTag::kNone) {
       // Items are merged by their key, so it must be the value itself.
       Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " + Quoted(path) +
@@ -297,17 +308,28 @@ class ShapeChecker {
   }
 
   void CheckExtends(const Node& node, const std::string& path) {
-    if (node.is_scalar()) {
-      CheckPath(node, path);
-      return;
+    if (!node.is_scalar() && !node.is_sequence()) {
+      return WrongKind(node, path, "a path or a list of paths");
     }
-    if (!node.is_sequence()) return WrongKind(node, path, "a path or a list of paths");
-    for (const NodePtr& item : node.items) CheckPath(*item, path + " item");
+    for (const Node* parent : node.is_scalar() ? std::vector<const Node*>{&node} : Items(node)) {
+      if (!CheckPath(*parent, path)) continue;
+      if (HasVariableReference(parent->text)) {
+        Error(parent->range,
+              "'extends' cannot use variables: parents are read before variables are known");
+      }
+    }
   }
 
   void CheckOverlays(const Node& node, const std::string& path) {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping of overlay names to settings");
     for (const MappingEntry& entry : node.entries) {
+      if (entry.value->tag == NodeTag::kReset) continue;  // removes an inherited overlay
+      if (entry.value->tag != NodeTag::kNone) {
+        // Applied, an overlay is a layer of its own: a directive on it would stand on the profile.
+        Error(entry.value->range,
+              "an overlay can only be removed with '!reset', not tagged otherwise");
+        continue;
+      }
       if (!entry.value->is_mapping()) {
         WrongKind(*entry.value, path + "." + entry.key, "a mapping");
         continue;
@@ -366,6 +388,11 @@ MemorySize ReadMemory(const Node& scalar) {
 
 bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.error_count();
+  if (root.tag != NodeTag::kNone) {
+    // A layer is merged key by key; there is nothing above it to reset or override.
+    diagnostics.Error(root.range, "a merge directive cannot stand on a whole profile");
+    return false;
+  }
   ShapeChecker(role, diagnostics).CheckMapping(root, ProfileSchema(), "");
   return diagnostics.error_count() == errors_before;
 }
