@@ -6,6 +6,8 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <set>
+#include <tuple>
 
 #include "emit_profile.h"
 #include "interpolate.h"
@@ -45,9 +47,32 @@ struct Command {
 
 const std::vector<Command>& Commands();
 
-void PrintDiagnostics(const Diagnostics& diagnostics, Console& console) {
-  for (const Diagnostic& diagnostic : diagnostics.all())
-    console.err << RenderDiagnostic(diagnostic, console.colour);
+// Prints diagnostics in the format asked for, each problem once: a problem of a parent that
+// several profiles share is reported to each of them and printed for the first.
+class DiagnosticPrinter {
+ public:
+  DiagnosticPrinter(const CommandLine& line, Console& console)
+      : console_(console), json_(line.values["error-format"].as<std::string>() == "json") {}
+
+  void Print(const Diagnostics& diagnostics) {
+    for (const Diagnostic& diagnostic : diagnostics.all()) {
+      const SourceRange& at = diagnostic.range;
+      const auto key = std::make_tuple(at.file != nullptr ? at.file->path() : "", at.line,
+                                       at.column, diagnostic.message);
+      if (!printed_.insert(key).second) continue;
+      console_.err << (json_ ? RenderDiagnosticJson(diagnostic)
+                             : RenderDiagnostic(diagnostic, console_.colour));
+    }
+  }
+
+ private:
+  Console& console_;
+  bool json_;
+  std::set<std::tuple<std::string, uint32_t, uint32_t, std::string>> printed_;
+};
+
+void PrintDiagnostics(const Diagnostics& diagnostics, const CommandLine& line, Console& console) {
+  DiagnosticPrinter(line, console).Print(diagnostics);
 }
 
 // Parses one command's options strictly; positionals go to "input" (shown in the synopsis).
@@ -84,6 +109,13 @@ int RunCommand(const Command& command, const std::vector<std::string>& args,
     return kExitOk;
   }
   if (line.values.count("input")) line.inputs = line.values["input"].as<std::vector<std::string>>();
+  if (line.values.count("error-format")) {
+    const std::string format = line.values["error-format"].as<std::string>();
+    if (format != "gcc" && format != "json") {
+      throw UsageError{"unknown error format '" + format + "' (choose gcc or json)",
+                       std::string(command.name)};
+    }
+  }
   if (dashes != args.end()) {
     std::vector<std::string>& rest =
         command.keeps_args_after_dashes ? line.after_dashes : line.inputs;
@@ -95,8 +127,11 @@ int RunCommand(const Command& command, const std::vector<std::string>& args,
 // The options that add layers to a profile: -O and -D everywhere, --set where one profile is
 // built (compile, resolve).
 void AddLayerOptions(po::options_description& options, bool with_set) {
-  options.add_options()("overlay,O", po::value<std::vector<std::string>>()->value_name("OVERLAY"),
-                        "apply an overlay: a name from the profile's overlays, or a file")(
+  options.add_options()("error-format",
+                        po::value<std::string>()->value_name("FORMAT")->default_value("gcc"),
+                        "diagnostics as gcc (file:line:col: text) or json (one object a line)")(
+      "overlay,O", po::value<std::vector<std::string>>()->value_name("OVERLAY"),
+      "apply an overlay: a name from the profile's overlays, or a file")(
       "define,D", po::value<std::vector<std::string>>()->value_name("NAME=VALUE"),
       "set the variable NAME (wins over vars)");
   if (with_set) {
@@ -120,6 +155,8 @@ po::options_description CompileOptions() {
 
 po::options_description ValidateOptions() {
   po::options_description options("options");
+  options.add_options()("jobs,j", po::value<unsigned>()->value_name("N")->default_value(1),
+                        "check N profiles at once (the output does not change)");
   AddLayerOptions(options, false);
   options.add_options()("help,h", "show this help");
   return options;
@@ -209,19 +246,26 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
   request.host_checks = line.values.count("no-host-checks") == 0;
   Diagnostics diagnostics;
   const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
-  PrintDiagnostics(diagnostics, console);
+  PrintDiagnostics(diagnostics, line, console);
   if (!invocation) return kExitProblem;
   return Deliver(line, request.profile.profile, format, Emit(format, *invocation), console);
 }
 
 int RunValidate(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
-  Diagnostics diagnostics;
+  const unsigned jobs = line.values["jobs"].as<unsigned>();
+  if (jobs == 0) throw UsageError{"--jobs must be at least 1", "validate"};
+  std::vector<ProfileRequest> requests;
   for (const std::string& profile : line.inputs) {
-    ValidateProfile(ReadProfileRequest(line, profile, "validate"), environment, diagnostics);
+    requests.push_back(ReadProfileRequest(line, profile, "validate"));
   }
-  PrintDiagnostics(diagnostics, console);
-  return diagnostics.has_errors() ? kExitProblem : kExitOk;
+  DiagnosticPrinter printer(line, console);
+  bool problems = false;
+  for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {
+    printer.Print(found);
+    problems = problems || found.has_errors();
+  }
+  return problems ? kExitProblem : kExitOk;
 }
 
 int RunResolve(const CommandLine& line, Environment& environment, Console& console) {
@@ -233,7 +277,7 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
   Diagnostics diagnostics;
   const std::optional<ResolvedProfile> resolved =
       ResolveProfile(ReadProfileRequest(line, line.inputs[0], "resolve"), environment, diagnostics);
-  PrintDiagnostics(diagnostics, console);
+  PrintDiagnostics(diagnostics, line, console);
   if (!resolved) return kExitProblem;
   console.out << EmitProfile(*resolved->merged,
                              ProfileName(*resolved->merged, *resolved->stack.profile),

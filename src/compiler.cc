@@ -1,5 +1,9 @@
 #include "compiler.h"
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
 #include "interpolate.h"
 #include "invocation.h"
 #include "lower.h"
@@ -118,6 +122,22 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,
                      Diagnostics& diagnostics) {
   return ResolveProfile(request, environment, diagnostics).has_value();
+}
+
+std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,
+                                          Environment& environment, unsigned jobs) {
+  std::vector<Diagnostics> found(requests.size());
+  std::atomic<size_t> next{0};
+  const auto work = [&] {
+    for (size_t i = next++; i < requests.size(); i = next++) {
+      ValidateProfile(requests[i], environment, found[i]);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < std::min<size_t>(jobs, requests.size()); ++i) threads.emplace_back(work);
+  work();
+  for (std::thread& thread : threads) thread.join();
+  return found;
 }
 
 }  // namespace qemuc

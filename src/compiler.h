@@ -48,6 +48,11 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,
                      Diagnostics& diagnostics);
 
+// ValidateProfile for each request, `jobs` at a time; what each found, in the order given.
+// Shared parents are read once; the result does not depend on `jobs`.
+std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,
+                                          Environment& environment, unsigned jobs);
+
 }  // namespace qemuc
 
 #endif  // QEMUC_COMPILER_H_

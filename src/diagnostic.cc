@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "json_string.h"
 #include "utf8.h"
 
 namespace qemuc {
@@ -56,9 +57,18 @@ Diagnostic& Diagnostics::Error(const SourceRange& range, std::string message) {
   return diagnostic;
 }
 
+void Diagnostics::Add(const Diagnostic& diagnostic) {
+  if (diagnostic.severity == Severity::kError) ++error_count_;
+  all_.push_back(diagnostic);
+}
+
 void Diagnostics::SortSince(size_t first) {
+  // By file name, not by the order files were loaded in: that depends on which thread of
+  // `validate -j` loaded a shared parent first, and the output must not.
   const auto place = [](const Diagnostic& d) {
-    const size_t file = d.range.file != nullptr ? d.range.file->sequence() + 1 : 0;
+    const std::string_view file = d.range.file != nullptr
+                                      ? std::string_view(d.range.file->display_path())
+                                      : std::string_view();
     return std::make_tuple(file, d.range.line, d.range.column);
   };
   std::stable_sort(all_.begin() + static_cast<std::ptrdiff_t>(std::min(first, all_.size())),
@@ -71,6 +81,30 @@ void Diagnostics::DropSince(size_t first) {
     if (all_[i].severity == Severity::kError) --error_count_;
   }
   if (first < all_.size()) all_.resize(first);
+}
+
+namespace {
+
+// "file":...,"line":...,"column":... of a place, null where a part is missing.
+std::string JsonPlace(const SourceRange& range) {
+  const bool has_line = range.file != nullptr && range.line > 0;
+  return "\"file\":" + (range.file != nullptr ? JsonString(range.file->display_path()) : "null") +
+         ",\"line\":" + (has_line ? std::to_string(range.line) : "null") +
+         ",\"column\":" + (has_line ? std::to_string(range.column) : "null");
+}
+
+}  // namespace
+
+std::string RenderDiagnosticJson(const Diagnostic& diagnostic) {
+  std::string json = "{" + JsonPlace(diagnostic.range) + ",\"severity\":" +
+                     (diagnostic.severity == Severity::kError ? "\"error\"" : "\"warning\"") +
+                     ",\"message\":" + JsonString(diagnostic.message) + ",\"notes\":[";
+  for (size_t i = 0; i < diagnostic.notes.size(); ++i) {
+    const Note& note = diagnostic.notes[i];
+    json += (i > 0 ? ",{" : "{") + JsonPlace(note.range) +
+            ",\"message\":" + JsonString(note.message) + "}";
+  }
+  return json + "]}\n";
 }
 
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {

@@ -32,9 +32,12 @@ class Diagnostics {
  public:
   // Returns the new diagnostic so that a caller can attach notes.
   Diagnostic& Error(const SourceRange& range, std::string message);
+  // Reports a diagnostic made elsewhere (one found once and reported to several profiles).
+  void Add(const Diagnostic& diagnostic);
 
-  // Puts the diagnostics reported since the first `first` in source order (file, line, column),
-  // keeping the order of those at the same place: a stage may find problems out of order.
+  // Puts the diagnostics reported since the first `first` in source order (file name, line,
+  // column), keeping the order of those at the same place: a stage may find problems out of
+  // order.
   void SortSince(size_t first);
 
   // Forgets everything reported since `first`: a later, surer diagnosis replaces it.
@@ -54,6 +57,11 @@ class Diagnostics {
 // The gcc/clang form: "file:line:col: error: message", the source line, a caret under the range,
 // then "note: ..." lines. With colour, ANSI escapes as clang uses them.
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour);
+
+// One JSON object on one line (SPEC §4, --error-format json):
+// {"file","line","column","severity","message","notes":[{"file","line","column","message"}]}
+// with null for a place that is not there.
+std::string RenderDiagnosticJson(const Diagnostic& diagnostic);
 
 }  // namespace qemuc
 

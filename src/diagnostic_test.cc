@@ -50,6 +50,21 @@ TEST_SUITE("diagnostic") {
           "\033[1;36mnote:\033[0m n\n");
   }
 
+  TEST_CASE("--error-format json: one object a line, null where there is no place") {
+    const SourceFile file("/b/x.yaml", "boards/x.yaml", "a: 1\n");
+    const Diagnostic diagnostic = Make({&file, 1, 4, 1}, "bad \"value\"",
+                                       {{"first used at", {&file, 1, 1, 1}}, {"no place", {}}});
+    CHECK(
+        RenderDiagnosticJson(diagnostic) ==
+        "{\"file\":\"boards/x.yaml\",\"line\":1,\"column\":4,\"severity\":\"error\","
+        "\"message\":\"bad \\\"value\\\"\",\"notes\":[{\"file\":\"boards/x.yaml\",\"line\":1,"
+        "\"column\":1,\"message\":\"first used at\"},{\"file\":null,\"line\":null,\"column\":null,"
+        "\"message\":\"no place\"}]}\n");
+    CHECK(RenderDiagnosticJson(Make({&file, 0, 0, 1}, "m")) ==
+          "{\"file\":\"boards/x.yaml\",\"line\":null,\"column\":null,\"severity\":\"error\","
+          "\"message\":\"m\",\"notes\":[]}\n");
+  }
+
   TEST_CASE("the sink counts errors and sorts a stage's reports into source order") {
     const SourceFile first("/a", "a", "", 0);
     const SourceFile second("/b", "b", "", 1);

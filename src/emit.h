@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "json_string.h"
+
 namespace qemuc {
 
 struct Invocation {
@@ -27,8 +29,6 @@ Emitted EmitArgs(const Invocation& invocation);
 // One shell word that the shell reads back as exactly `word` (bare or single-quoted).
 std::string ShellQuote(std::string_view word);
 
-// A JSON string literal (RFC 8259) for valid UTF-8 text.
-std::string JsonString(std::string_view text);
 
 }  // namespace qemuc
 

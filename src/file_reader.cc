@@ -96,7 +96,13 @@ const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const
     }
     return nullptr;
   }
-  const SourceFile* file = sources.Add(path, display_path, std::move(*result.text));
+  return AddSourceText(sources, path, display_path, std::move(*result.text), diagnostics);
+}
+
+const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,
+                                const std::string& display_path, std::string text,
+                                Diagnostics& diagnostics) {
+  const SourceFile* file = sources.Add(path, display_path, std::move(text));
   if (const auto bad = FindInvalidUtf8(file->text())) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(file->text()[*bad]));

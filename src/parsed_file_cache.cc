@@ -4,21 +4,47 @@
 
 namespace qemuc {
 
+std::shared_ptr<ParsedFileCache::Slot> ParsedFileCache::SlotFor(const std::string& path,
+                                                                FileRole role) {
+  const std::lock_guard<std::mutex> lock(mutex_);
+  std::shared_ptr<Slot>& slot = slots_[std::make_pair(path, role)];
+  if (slot == nullptr) slot = std::make_shared<Slot>();
+  return slot;
+}
+
+void ParsedFileCache::Load(Slot& slot, const FileReader& reader, SourceSet& sources,
+                           const std::string& path, const std::string& display_path,
+                           FileRole role) {
+  ReadResult read = reader.Read(path);
+  if (!read.text) {
+    slot.read_error = read.error;
+    return;
+  }
+  Diagnostics problems;
+  Entry& entry = slot.entry;
+  entry.file = AddSourceText(sources, path, display_path, std::move(*read.text), problems);
+  if (entry.file != nullptr) entry.root = ParseYaml(*entry.file, problems);
+  entry.ok = entry.root != nullptr && CheckShape(*entry.root, role, problems);
+  slot.problems = problems.all();
+}
+
 ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet& sources,
                                             const std::string& path,
                                             const std::string& display_path, FileRole role,
                                             const SourceRange* named_at, Diagnostics& diagnostics) {
-  const std::lock_guard<std::mutex> lock(mutex_);
-  const auto key = std::make_pair(path, role);
-  if (const auto it = entries_.find(key); it != entries_.end()) return it->second;
-  Entry entry;
-  entry.file = LoadSource(reader, sources, path, display_path, diagnostics, named_at);
-  // Not cached: the next place that names a missing file gets its own error.
-  if (entry.file == nullptr) return entry;
-  entry.root = ParseYaml(*entry.file, diagnostics);
-  entry.ok = entry.root != nullptr && CheckShape(*entry.root, role, diagnostics);
-  entries_.emplace(key, entry);
-  return entry;
+  const std::shared_ptr<Slot> slot = SlotFor(path, role);
+  std::call_once(slot->loaded, [&] { Load(*slot, reader, sources, path, display_path, role); });
+  if (!slot->read_error.empty()) {
+    if (named_at != nullptr) {
+      diagnostics.Error(*named_at, "cannot read " + display_path + ": " + slot->read_error);
+    } else {
+      const SourceFile* named = sources.Add(path, display_path, "");
+      diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + slot->read_error);
+    }
+    return {};
+  }
+  for (const Diagnostic& problem : slot->problems) diagnostics.Add(problem);
+  return slot->entry;
 }
 
 }  // namespace qemuc

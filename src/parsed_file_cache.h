@@ -1,12 +1,15 @@
 // Every profile file read, parsed and shape-checked at most once per run, so that `validate`
-// of many boards reads a shared base once and reports its problems once.
+// of many boards reads a shared base once. Safe to use from several threads (validate -j):
+// each file is loaded by the first thread that asks for it, the others wait for it.
 #ifndef QEMUC_PARSED_FILE_CACHE_H_
 #define QEMUC_PARSED_FILE_CACHE_H_
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "diagnostic.h"
 #include "file_reader.h"
@@ -24,15 +27,27 @@ class ParsedFileCache {
   };
 
   // `path` is absolute. `named_at` is the place that names the file (an extends entry), or
-  // nullptr for the command line. A file that cannot be read is reported at every place that
-  // names it; problems inside a file only the first time.
+  // nullptr for the command line; a file that cannot be read is reported there. The problems
+  // found inside the file are reported to every caller, so that each profile's report is whole
+  // whichever thread loaded the file first; the CLI prints a repeated diagnostic once.
   Entry Get(const FileReader& reader, SourceSet& sources, const std::string& path,
             const std::string& display_path, FileRole role, const SourceRange* named_at,
             Diagnostics& diagnostics);
 
  private:
+  struct Slot {
+    std::once_flag loaded;
+    Entry entry;
+    std::string read_error;            // not empty: the file could not be read
+    std::vector<Diagnostic> problems;  // found while checking, parsing and shape-checking it
+  };
+
+  std::shared_ptr<Slot> SlotFor(const std::string& path, FileRole role);
+  static void Load(Slot& slot, const FileReader& reader, SourceSet& sources,
+                   const std::string& path, const std::string& display_path, FileRole role);
+
   std::mutex mutex_;
-  std::map<std::pair<std::string, FileRole>, Entry> entries_;
+  std::map<std::pair<std::string, FileRole>, std::shared_ptr<Slot>> slots_;
 };
 
 }  // namespace qemuc
