@@ -3,6 +3,8 @@
 #include <boost/program_options.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -13,6 +15,8 @@
 #include "interpolate.h"
 #include "lower.h"
 #include "output_file.h"
+#include "paths.h"
+#include "unified_diff.h"
 #include "version.h"
 
 namespace qemuc {
@@ -147,7 +151,8 @@ po::options_description CompileOptions() {
                         "output format: shell, json or args")(
       "output,o", po::value<std::string>()->value_name("FILE"),
       "write to FILE (atomically) instead of standard output")(
-      "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks");
+      "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
+      "check", "with -o: write nothing; exit 1 with a diff when FILE is not what would be written");
   AddLayerOptions(options, true);
   options.add_options()("help,h", "show this help");
   return options;
@@ -215,11 +220,33 @@ Emitted Emit(const std::string& format, const Invocation& invocation) {
 }
 
 // Writes the output to stdout or, with -o, atomically to a file.
+// --check: FILE is fresh when it holds exactly what would be written; otherwise a unified diff
+// from FILE to the new text goes to stdout and the status is 1 (for pre-commit hooks).
+int CheckFresh(const std::string& output, const std::string& text, const Environment& environment,
+               Console& console) {
+  const ReadResult current = environment.reader.Read(AbsolutePath(output));
+  const bool missing = !current.text && current.error == std::strerror(ENOENT);
+  if (!current.text && !missing) {
+    console.err << "qemuc: error: cannot read " << output << ": " << current.error << "\n";
+    return kExitProblem;
+  }
+  const std::string old_text = current.text.value_or("");
+  if (!missing && old_text == text) return kExitOk;
+  console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output,
+                             output + " (generated)");
+  console.err << "qemuc: error: " << output << (missing ? " does not exist" : " is stale")
+              << ": run the same command without --check to write it\n";
+  return kExitProblem;
+}
+
 int Deliver(const CommandLine& line, const std::string& profile, const std::string& format,
-            const Emitted& emitted, Console& console) {
+            const Emitted& emitted, Environment& environment, Console& console) {
   if (!emitted.error.empty()) {
     console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
     return kExitProblem;
+  }
+  if (line.values.count("check")) {
+    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, environment, console);
   }
   if (!line.values.count("output")) {
     console.out << emitted.text;
@@ -240,6 +267,9 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
   if (format != "shell" && format != "json" && format != "args") {
     throw UsageError{"unknown format '" + format + "' (choose shell, json or args)", "compile"};
   }
+  if (line.values.count("check") && !line.values.count("output")) {
+    throw UsageError{"--check needs -o FILE: the generated file to compare", "compile"};
+  }
   CompileRequest request;
   request.profile = ReadProfileRequest(line, line.inputs[0], "compile");
   request.kernel_args = line.after_dashes;
@@ -248,7 +278,8 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
   const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
   PrintDiagnostics(diagnostics, line, console);
   if (!invocation) return kExitProblem;
-  return Deliver(line, request.profile.profile, format, Emit(format, *invocation), console);
+  return Deliver(line, request.profile.profile, format, Emit(format, *invocation), environment,
+                 console);
 }
 
 int RunValidate(const CommandLine& line, Environment& environment, Console& console) {

@@ -118,6 +118,58 @@ TEST_SUITE("cli") {
           "qemuc: error: unexpected argument 'extra' after --version\nTry 'qemuc --help'.\n");
   }
 
+  TEST_CASE(
+      "--check: quiet when the file is fresh, a diff and status 1 when it is stale or missing") {
+    testing::Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    const std::vector<std::string> args = {"compile", "--no-host-checks", "-f", "args", "/p/a.yaml",
+                                           "-o",      "/p/out.args"};
+    const Run fresh_output =
+        RunWith(pipeline, {"compile", "--no-host-checks", "-f", "args", "/p/a.yaml"});
+    pipeline.reader.Add("/p/out.args", fresh_output.out);
+    std::vector<std::string> check = args;
+    check.push_back("--check");
+    const Run fresh = RunWith(pipeline, check);
+    CHECK(fresh.status == kExitOk);
+    CHECK(fresh.out == "");
+    CHECK(fresh.err == "");
+
+    std::string stale_text = fresh_output.out;
+    stale_text.replace(stale_text.find("\n64\n"), 4, "\n32\n");
+    pipeline.reader.Add("/p/out.args", stale_text);
+    const Run stale = RunWith(pipeline, check);
+    CHECK(stale.status == kExitProblem);
+    CHECK(stale.out.find("--- /p/out.args\n+++ /p/out.args (generated)\n@@ ") == 0);
+    CHECK(stale.out.find("\n-32\n+64\n") != std::string::npos);
+    CHECK(stale.err ==
+          "qemuc: error: /p/out.args is stale: run the same command without --check to write it\n");
+
+    testing::Pipeline missing;
+    missing.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    const Run absent = RunWith(missing, check);
+    CHECK(absent.status == kExitProblem);
+    CHECK(absent.out.find("--- /dev/null\n") == 0);
+    CHECK(absent.err.find("/p/out.args does not exist") != std::string::npos);
+
+    CHECK(RunWith(missing, {"compile", "/p/a.yaml", "--check"}).err ==
+          "qemuc: error: --check needs -o FILE: the generated file to compare\nTry 'qemuc help "
+          "compile'.\n");
+  }
+
+  TEST_CASE("--error-format json and validate -j") {
+    const Run json =
+        RunOn({"validate", "--error-format", "json", "-j", "2", "/p/bad.yaml", "/p/a.yaml"});
+    CHECK(json.status == kExitProblem);
+    CHECK(json.err ==
+          "{\"file\":\"/p/"
+          "bad.yaml\",\"line\":1,\"column\":8,\"severity\":\"error\",\"message\":\"unknown "
+          "key 'cpu' in 'qemu' (did you mean 'cpus'?)\",\"notes\":[]}\n");
+    CHECK(RunOn({"validate", "--error-format", "xml", "/p/a.yaml"}).err ==
+          "qemuc: error: unknown error format 'xml' (choose gcc or json)\nTry 'qemuc help "
+          "validate'.\n");
+    CHECK(RunOn({"validate", "-j", "0", "/p/a.yaml"}).status == kExitUsage);
+  }
+
   TEST_CASE("help and version") {
     const Run help = RunOn({"--help"});
     CHECK(help.status == kExitOk);
