@@ -7,9 +7,32 @@
 namespace qemuc {
 namespace {
 
+using testing::ArgAfter;
 using testing::Pipeline;
 
 constexpr const char* kMinimal = "qemu: {target: x86_64, memory: 512, kernel: k.bin}\n";
+// A complete profile's qemu mapping, lines 1-4, so that a test's own lines start at line 5.
+constexpr const char* kQemu = "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n";
+
+// What `qemuc validate` reports for the profile /p/a.yaml (or `path`), rendered.
+std::string Validated(const std::string& text, const std::string& path = "/p/a.yaml") {
+  Pipeline pipeline;
+  pipeline.reader.Add(path, text);
+  const bool ok =
+      ValidateProfile(ProfileRequest{path, {}, {}, {}}, pipeline.environment, pipeline.diagnostics);
+  CHECK(ok == pipeline.diagnostics.all().empty());
+  return pipeline.Rendered();
+}
+
+// The one message reported for a profile: for tables of values that a rule refuses alike.
+std::string OnlyMessage(const std::string& text, const std::string& path = "/p/a.yaml") {
+  Pipeline pipeline;
+  pipeline.reader.Add(path, text);
+  CHECK_FALSE(ValidateProfile(ProfileRequest{path, {}, {}, {}}, pipeline.environment,
+                              pipeline.diagnostics));
+  REQUIRE_MESSAGE(pipeline.diagnostics.all().size() == 1, pipeline.Rendered());
+  return pipeline.diagnostics.all()[0].message;
+}
 
 TEST_SUITE("validate") {
   TEST_CASE("required keys are reported at the mapping that lacks them") {
@@ -84,6 +107,505 @@ TEST_SUITE("validate") {
                                 diagnostics));
     REQUIRE(diagnostics.all().size() == 1);
     CHECK(diagnostics.all()[0].message == "network 'b' sets both 'user' and 'tap'; choose one");
+  }
+
+  TEST_CASE("drive and network ids are QEMU ids: a letter, then letters, digits, '.', '_', '-'") {
+    CHECK(
+        Validated(std::string(kQemu) +
+                  "  drives:\n    - {id: 1blk, file: /d}\n    - {id: a-b.c_d9, file: /d}\n"
+                  "    - {id: b\xc3\xa9, file: /d}\n"
+                  "  networks:\n    - {id: \"n 0\", tap: {name: t0}}\n"
+                  "    - {id: _n, tap: {name: t1}}\n    - {id: N.1-x_y, tap: {name: t2}}\n") ==
+        "/p/a.yaml:6:12: error: drive id '1blk' must start with a letter and hold only letters, "
+        "digits, '.', '_' and '-' (a QEMU id)\n"
+        "    - {id: 1blk, file: /d}\n"
+        "           ^~~~\n"
+        "/p/a.yaml:8:12: error: drive id 'b\xc3\xa9' must start with a letter and hold only "
+        "letters, digits, '.', '_' and '-' (a QEMU id)\n"
+        "    - {id: b\xc3\xa9, file: /d}\n"
+        "           ^~\n"
+        "/p/a.yaml:10:12: error: network id 'n 0' must start with a letter and hold only letters, "
+        "digits, '.', '_' and '-' (a QEMU id)\n"
+        "    - {id: \"n 0\", tap: {name: t0}}\n"
+        "           ^~~~~\n"
+        "/p/a.yaml:11:12: error: network id '_n' must start with a letter and hold only letters, "
+        "digits, '.', '_' and '-' (a QEMU id)\n"
+        "    - {id: _n, tap: {name: t1}}\n"
+        "           ^~\n");
+  }
+
+  TEST_CASE("a drive and a network may share an id: QEMU keeps -drive and -netdev ids apart") {
+    // Within one list ids are unique by construction: items with the same id are merged.
+    CHECK(Validated(std::string(kQemu) +
+                    "  drives: [{id: net0, file: /d}]\n  networks: [{id: net0, tap: {name: t0}}]\n")
+              .empty());
+  }
+
+  TEST_CASE("a MAC address is six hex octets separated by ':', unicast and not all zeros") {
+    CHECK(
+        Validated(std::string(kQemu) +
+                  "  networks:\n"
+                  "    - {id: n0, mac: \"52:54:00:12:34\", tap: {name: t0}}\n"
+                  "    - {id: n1, mac: \"52-54-00-12-34-56\", tap: {name: t1}}\n"
+                  "    - {id: n2, mac: \"01:00:5e:00:00:01\", tap: {name: t2}}\n"
+                  "    - {id: n3, mac: \"ff:ff:ff:ff:ff:ff\", tap: {name: t3}}\n"
+                  "    - {id: n4, mac: \"00:00:00:00:00:00\", tap: {name: t4}}\n"
+                  "    - {id: n5, mac: \"02:00:00:00:00:01\", tap: {name: t5}}\n"
+                  "    - {id: n6, mac: \"52:54:00:AB:cd:EF\", tap: {name: t6}}\n"
+                  "    - {id: n7, mac: \"52:54:00:12:34:5g\", tap: {name: t7}}\n") ==
+        "/p/a.yaml:6:21: error: 'qemu.networks[n0].mac' must be six hexadecimal octets separated "
+        "by ':', such as 52:54:00:12:34:56, not '52:54:00:12:34'\n"
+        "    - {id: n0, mac: \"52:54:00:12:34\", tap: {name: t0}}\n"
+        "                    ^~~~~~~~~~~~~~~~\n"
+        "/p/a.yaml:7:21: error: 'qemu.networks[n1].mac' must be six hexadecimal octets separated "
+        "by ':', such as 52:54:00:12:34:56, not '52-54-00-12-34-56'\n"
+        "    - {id: n1, mac: \"52-54-00-12-34-56\", tap: {name: t1}}\n"
+        "                    ^~~~~~~~~~~~~~~~~~~\n"
+        "/p/a.yaml:8:21: error: 'qemu.networks[n2].mac' must be a unicast address, not the "
+        "multicast 01:00:5e:00:00:01 (its first octet is odd)\n"
+        "    - {id: n2, mac: \"01:00:5e:00:00:01\", tap: {name: t2}}\n"
+        "                    ^~~~~~~~~~~~~~~~~~~\n"
+        "/p/a.yaml:9:21: error: 'qemu.networks[n3].mac' must be a unicast address, not the "
+        "multicast ff:ff:ff:ff:ff:ff (its first octet is odd)\n"
+        "    - {id: n3, mac: \"ff:ff:ff:ff:ff:ff\", tap: {name: t3}}\n"
+        "                    ^~~~~~~~~~~~~~~~~~~\n"
+        "/p/a.yaml:10:21: error: 'qemu.networks[n4].mac' must not be 00:00:00:00:00:00, which is "
+        "no device's address\n"
+        "    - {id: n4, mac: \"00:00:00:00:00:00\", tap: {name: t4}}\n"
+        "                    ^~~~~~~~~~~~~~~~~~~\n"
+        "/p/a.yaml:13:21: error: 'qemu.networks[n7].mac' must be six hexadecimal octets separated "
+        "by ':', such as 52:54:00:12:34:56, not '52:54:00:12:34:5g'\n"
+        "    - {id: n7, mac: \"52:54:00:12:34:5g\", tap: {name: t7}}\n"
+        "                    ^~~~~~~~~~~~~~~~~~~\n");
+  }
+
+  TEST_CASE("host, dns, dhcp_start and host_address are IPv4 addresses in four decimal octets") {
+    CHECK(Validated(std::string(kQemu) +
+                    "  networks:\n    - id: n0\n      user:\n        host: 10.0.2\n"
+                    "        dns: 10.0.2.256\n        dhcp_start: 10.0.2.015\n        forwards:\n"
+                    "          - {guest: 22, host: 8022, host_address: localhost}\n"
+                    "          - {guest: 23, host: 8023, host_address: 0.0.0.0}\n"
+                    "          - {guest: 24, host: 8024, host_address: \" 127.0.0.1\"}\n") ==
+          "/p/a.yaml:8:15: error: 'qemu.networks[n0].user.host' must be an IPv4 address such as "
+          "10.0.2.2, not '10.0.2'\n"
+          "        host: 10.0.2\n"
+          "              ^~~~~~\n"
+          "/p/a.yaml:9:14: error: 'qemu.networks[n0].user.dns' must be an IPv4 address such as "
+          "10.0.2.3, not '10.0.2.256'\n"
+          "        dns: 10.0.2.256\n"
+          "             ^~~~~~~~~~\n"
+          "/p/a.yaml:10:21: error: 'qemu.networks[n0].user.dhcp_start' must be an IPv4 address "
+          "such as 10.0.2.15, not '10.0.2.015' (no leading zeros: QEMU reads 010 as octal 8)\n"
+          "        dhcp_start: 10.0.2.015\n"
+          "                    ^~~~~~~~~~\n"
+          "/p/a.yaml:12:51: error: 'qemu.networks[n0].user.forwards[22].host_address' must be an "
+          "IPv4 address such as 127.0.0.1, not 'localhost'\n"
+          "          - {guest: 22, host: 8022, host_address: localhost}\n"
+          "                                                  ^~~~~~~~~\n"
+          "/p/a.yaml:14:51: error: 'qemu.networks[n0].user.forwards[24].host_address' must be an "
+          "IPv4 address such as 127.0.0.1, not ' 127.0.0.1'\n"
+          "          - {guest: 24, host: 8024, host_address: \" 127.0.0.1\"}\n"
+          "                                                  ^~~~~~~~~~~~\n");
+    for (const char* refused :
+         {"1.2.3.4.5", "1..2.3", "1.2.3.", "+1.2.3.4", "1.2.3.4 ", "", "0x7f.0.0.1"}) {
+      CAPTURE(refused);
+      CHECK(OnlyMessage(std::string(kQemu) +
+                        "  networks: [{id: n0, user: {forwards: [{guest: 1, host: 2, "
+                        "host_address: \"" +
+                        refused + "\"}]}}]\n") ==
+            "'qemu.networks[n0].user.forwards[1].host_address' must be an IPv4 address such as "
+            "127.0.0.1, not '" +
+                std::string(refused) + "'");
+    }
+  }
+
+  TEST_CASE("a user network is IPv4 in CIDR form, prefix 4 to 29, without host bits") {
+    CHECK(
+        Validated(std::string(kQemu) + "  networks:\n    - {id: n0, user: {network: 10.0.2.0}}\n"
+                                       "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
+                                       "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
+                                       "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
+                                       "    - {id: n4, user: {network: 10.0.2.15/24}}\n"
+                                       "    - {id: n5, user: {network: 16.0.0.0/4}}\n"
+                                       "    - {id: n6, user: {network: 10.0.2.0/29}}\n"
+                                       "    - {id: n7, user: {network: 10.0.0.0/8}}\n") ==
+        "/p/a.yaml:6:32: error: 'qemu.networks[n0].user.network' must be an IPv4 network in CIDR "
+        "form such as 10.0.2.0/24, not '10.0.2.0'\n"
+        "    - {id: n0, user: {network: 10.0.2.0}}\n"
+        "                               ^~~~~~~~\n"
+        "/p/a.yaml:7:32: error: 'qemu.networks[n1].user.network' must be an IPv4 network in CIDR "
+        "form such as 10.0.2.0/24, not '010.0.2.0/24' (no leading zeros: QEMU reads 010 as octal "
+        "8)\n"
+        "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
+        "                               ^~~~~~~~~~~~\n"
+        "/p/a.yaml:8:32: error: 'qemu.networks[n2].user.network' must have a prefix length "
+        "between 4 and 29, not 3\n"
+        "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
+        "                               ^~~~~~~~~\n"
+        "note: QEMU refuses a prefix below 4, and in a network smaller than /29 its default host, "
+        "DNS and DHCP addresses collide\n"
+        "/p/a.yaml:9:32: error: 'qemu.networks[n3].user.network' must have a prefix length "
+        "between 4 and 29, not 30\n"
+        "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
+        "                               ^~~~~~~~~~~\n"
+        "note: QEMU refuses a prefix below 4, and in a network smaller than /29 its default host, "
+        "DNS and DHCP addresses collide\n"
+        "/p/a.yaml:10:32: error: 'qemu.networks[n4].user.network' must not have host bits set: "
+        "write 10.0.2.0/24, not 10.0.2.15/24\n"
+        "    - {id: n4, user: {network: 10.0.2.15/24}}\n"
+        "                               ^~~~~~~~~~~~\n");
+    for (const char* refused : {"10.0.2.0/24/1", "10.0.2.0/024", "10.0.2.0/33", "10.0.2.0/", "/24",
+                                "10.0.2/24", "10.0.2.0/255.255.255.0"}) {
+      CAPTURE(refused);
+      CHECK(OnlyMessage(std::string(kQemu) + "  networks: [{id: n0, user: {network: \"" + refused +
+                        "\"}}]\n") ==
+            "'qemu.networks[n0].user.network' must be an IPv4 network in CIDR form such as "
+            "10.0.2.0/24, not '" +
+                std::string(refused) + "'");
+    }
+  }
+
+  TEST_CASE("host, dns and dhcp_start lie inside the network, with a note at the network") {
+    CHECK(Validated(std::string(kQemu) +
+                    "  networks:\n    - id: n0\n      user:\n        network: 192.168.7.0/24\n"
+                    "        host: 192.168.8.2\n        dns: 10.0.2.3\n"
+                    "        dhcp_start: 192.168.7.255\n") ==
+          "/p/a.yaml:9:15: error: 'qemu.networks[n0].user.host' must be inside the network "
+          "192.168.7.0/24, not 192.168.8.2\n"
+          "        host: 192.168.8.2\n"
+          "              ^~~~~~~~~~~\n"
+          "note: the network is set at /p/a.yaml:8:18\n"
+          "/p/a.yaml:10:14: error: 'qemu.networks[n0].user.dns' must be inside the network "
+          "192.168.7.0/24, not 10.0.2.3\n"
+          "        dns: 10.0.2.3\n"
+          "             ^~~~~~~~\n"
+          "note: the network is set at /p/a.yaml:8:18\n");
+  }
+
+  TEST_CASE("without a network, they lie inside QEMU's default 10.0.2.0/24, and a note says so") {
+    CHECK(Validated(std::string(kQemu) +
+                    "  networks:\n    - id: n0\n      user:\n        host: 192.168.7.2\n"
+                    "        dns: 10.0.3.3\n        dhcp_start: 10.0.2.100\n") ==
+          "/p/a.yaml:8:15: error: 'qemu.networks[n0].user.host' must be inside QEMU's default "
+          "network 10.0.2.0/24, not 192.168.7.2\n"
+          "        host: 192.168.7.2\n"
+          "              ^~~~~~~~~~~\n"
+          "note: 'qemu.networks[n0].user.network' is not set, so QEMU uses 10.0.2.0/24\n"
+          "/p/a.yaml:9:14: error: 'qemu.networks[n0].user.dns' must be inside QEMU's default "
+          "network 10.0.2.0/24, not 10.0.3.3\n"
+          "        dns: 10.0.3.3\n"
+          "             ^~~~~~~~\n"
+          "note: 'qemu.networks[n0].user.network' is not set, so QEMU uses 10.0.2.0/24\n");
+  }
+
+  TEST_CASE("host, dns and dhcp_start differ from each other, QEMU's defaults included") {
+    CHECK(Validated(
+              std::string(kQemu) +
+              "  networks:\n    - {id: n0, user: {dns: 10.0.2.2}}\n"
+              "    - {id: n1, user: {host: 10.0.2.15}}\n"
+              "    - {id: n2, user: {host: 10.0.2.9, dns: 10.0.2.9, dhcp_start: 10.0.2.9}}\n"
+              "    - {id: n3, user: {network: 192.168.0.0/16, dhcp_start: 192.168.2.3}}\n"
+              "    - {id: n4, user: {network: 10.0.0.0/29, dhcp_start: 10.0.0.3}}\n"
+              "    - {id: n5, user: {host: 10.0.2.3, dns: 10.0.2.2, dhcp_start: 10.0.2.4}}\n") ==
+          "/p/a.yaml:6:28: error: 'qemu.networks[n0].user.dns' must differ from the host address "
+          "10.0.2.2\n"
+          "    - {id: n0, user: {dns: 10.0.2.2}}\n"
+          "                           ^~~~~~~~\n"
+          "note: 'host' is not set, and QEMU's default host address in 10.0.2.0/24 is 10.0.2.2\n"
+          "/p/a.yaml:7:29: error: 'qemu.networks[n1].user.host' must differ from the DHCP start "
+          "address 10.0.2.15\n"
+          "    - {id: n1, user: {host: 10.0.2.15}}\n"
+          "                            ^~~~~~~~~\n"
+          "note: 'dhcp_start' is not set, and QEMU's default DHCP start address in 10.0.2.0/24 is "
+          "10.0.2.15\n"
+          "/p/a.yaml:8:44: error: 'qemu.networks[n2].user.dns' must differ from the host address "
+          "10.0.2.9\n"
+          "    - {id: n2, user: {host: 10.0.2.9, dns: 10.0.2.9, dhcp_start: 10.0.2.9}}\n"
+          "                                           ^~~~~~~~\n"
+          "note: the host address is set at /p/a.yaml:8:29\n"
+          "/p/a.yaml:8:66: error: 'qemu.networks[n2].user.dhcp_start' must differ from the host "
+          "address 10.0.2.9\n"
+          "    - {id: n2, user: {host: 10.0.2.9, dns: 10.0.2.9, dhcp_start: 10.0.2.9}}\n"
+          "                                                                 ^~~~~~~~\n"
+          "note: the host address is set at /p/a.yaml:8:29\n"
+          "/p/a.yaml:9:60: error: 'qemu.networks[n3].user.dhcp_start' must differ from the DNS "
+          "address 192.168.2.3\n"
+          "    - {id: n3, user: {network: 192.168.0.0/16, dhcp_start: 192.168.2.3}}\n"
+          "                                                           ^~~~~~~~~~~\n"
+          "note: 'dns' is not set, and QEMU's default DNS address in 192.168.0.0/16 is "
+          "192.168.2.3\n"
+          "/p/a.yaml:10:57: error: 'qemu.networks[n4].user.dhcp_start' must differ from the DNS "
+          "address 10.0.0.3\n"
+          "    - {id: n4, user: {network: 10.0.0.0/29, dhcp_start: 10.0.0.3}}\n"
+          "                                                        ^~~~~~~~\n"
+          "note: 'dns' is not set, and QEMU's default DNS address in 10.0.0.0/29 is 10.0.0.3\n");
+  }
+
+  TEST_CASE("a tap name is 1 to 15 bytes without '/', ':', ',' or whitespace") {
+    CHECK(Validated(std::string(kQemu) +
+                    "  networks:\n    - {id: n0, tap: {name: \"\"}}\n"
+                    "    - {id: n1, tap: {name: qemu-tap-device0}}\n"
+                    "    - {id: n2, tap: {name: qemu-tap-devic0}}\n"
+                    "    - {id: n3, tap: {name: tap/0}}\n"
+                    "    - {id: n4, tap: {name: \"tap\\t0\"}}\n"
+                    "    - {id: n5, tap: {name: \"..\"}}\n"
+                    "    - {id: n6, tap: {name: \"tap%d\"}}\n"
+                    "    - {id: n7, tap: {name: \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+                    "\xc3\xa9\xc3\xa9\"}}\n") ==
+          "/p/a.yaml:6:28: error: 'qemu.networks[n0].tap.name' must not be empty\n"
+          "    - {id: n0, tap: {name: \"\"}}\n"
+          "                           ^~\n"
+          "/p/a.yaml:7:28: error: 'qemu.networks[n1].tap.name' must be at most 15 bytes (a Linux "
+          "interface name), not 16\n"
+          "    - {id: n1, tap: {name: qemu-tap-device0}}\n"
+          "                           ^~~~~~~~~~~~~~~~\n"
+          "/p/a.yaml:9:28: error: 'qemu.networks[n3].tap.name' must not contain '/' (a Linux "
+          "interface name has no '/', ':' or whitespace, and QEMU's ifname= no ',')\n"
+          "    - {id: n3, tap: {name: tap/0}}\n"
+          "                           ^~~~~\n"
+          "/p/a.yaml:10:28: error: 'qemu.networks[n4].tap.name' must not contain a tab (a Linux "
+          "interface name has no '/', ':' or whitespace, and QEMU's ifname= no ',')\n"
+          "    - {id: n4, tap: {name: \"tap\\t0\"}}\n"
+          "                           ^~~~~~~~\n"
+          "/p/a.yaml:11:28: error: 'qemu.networks[n5].tap.name' must not be '..' (Linux refuses "
+          "it)\n"
+          "    - {id: n5, tap: {name: \"..\"}}\n"
+          "                           ^~~~\n"
+          "/p/a.yaml:13:28: error: 'qemu.networks[n7].tap.name' must be at most 15 bytes (a Linux "
+          "interface name), not 16\n"
+          "    - {id: n7, tap: {name: \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+          "\xc3\xa9\"}}\n"
+          "                           ^~~~~~~~~~\n");
+    const std::string kWhy =
+        " (a Linux interface name has no '/', ':' or whitespace, and QEMU's ifname= no ',')";
+    for (const auto& [name, what] :
+         std::vector<std::pair<std::string, std::string>>{{"tap,0", "','"},
+                                                          {"tap:0", "':'"},
+                                                          {"tap 0", "a space"},
+                                                          {"tap\\n0", "a newline"},
+                                                          {"tap\\v", "the control character \\x0b"},
+                                                          {".", ""}}) {
+      CAPTURE(name);
+      const std::string expected =
+          what.empty() ? "'qemu.networks[n0].tap.name' must not be '.' (Linux refuses it)"
+                       : "'qemu.networks[n0].tap.name' must not contain " + what + kWhy;
+      CHECK(OnlyMessage(std::string(kQemu) + "  networks: [{id: n0, tap: {name: \"" + name +
+                        "\"}}]\n") == expected);
+    }
+  }
+
+  TEST_CASE("name is a letter or digit, then letters, digits, '.', '_' and '-'") {
+    CHECK(Validated("name: \"my board\"\n" + std::string(kQemu)) ==
+          "/p/a.yaml:1:7: error: 'name' must start with a letter or digit and hold only letters, "
+          "digits, '.', '_' and '-', not 'my board'\n"
+          "name: \"my board\"\n"
+          "      ^~~~~~~~~~\n");
+    CHECK(OnlyMessage("name: -board\n" + std::string(kQemu)) ==
+          "'name' must start with a letter or digit and hold only letters, digits, '.', '_' and "
+          "'-', not '-board'");
+    CHECK(OnlyMessage("name: b/c\n" + std::string(kQemu)) ==
+          "'name' must start with a letter or digit and hold only letters, digits, '.', '_' and "
+          "'-', not 'b/c'");
+    CHECK(Validated("name: 9board.v2_1-x\n" + std::string(kQemu)).empty());
+  }
+
+  TEST_CASE("initrd holds no ',', nor does the directory a relative initrd resolves against") {
+    CHECK(Validated(std::string(kQemu) +
+                    "  initrd: a,b.zbi\n  drives: [{id: d, file: \"a,b.img\"}]\n") ==
+          "/p/a.yaml:5:11: error: 'qemu.initrd' must not contain ',' (QEMU's multiboot loader "
+          "splits the initrd at commas)\n"
+          "  initrd: a,b.zbi\n"
+          "          ^~~~~~~\n");
+    CHECK(Validated(std::string(kQemu) + "  initrd: rd.zbi\n  drives: [{id: d, file: d.img}]\n",
+                    "/p,q/a.yaml") ==
+          "/p,q/a.yaml:5:11: error: 'qemu.initrd' is relative, and the directory it resolves "
+          "against contains ',' (QEMU's multiboot loader splits the initrd at commas)\n"
+          "  initrd: rd.zbi\n"
+          "          ^~~~~~\n"
+          "note: write an absolute path, or move the file that sets it\n");
+    // Absolute, or leaving the directory with "..", the path does not hold the comma.
+    CHECK(Validated(std::string(kQemu) + "  initrd: ../rd.zbi\n", "/p,q/a.yaml").empty());
+  }
+
+  TEST_CASE("no path holds a newline or another control character") {
+    CHECK(Validated("qemu:\n  target: x86_64\n  memory: 64\n  kernel: \"/out/kernel\\n.bin\"\n"
+                    "  initrd: \"/out/rd\\r\"\n  binary: \"qemu\\n\"\n  drives:\n"
+                    "    - {id: d0, file: \"/d\\t0\"}\n    - {id: d1, file: \"/d\\x1b[31m\"}\n"
+                    "    - {id: d2, file: \"/d\\x7f\"}\n") ==
+          "/p/a.yaml:4:11: error: 'qemu.kernel' must not contain a newline\n"
+          "  kernel: \"/out/kernel\\n.bin\"\n"
+          "          ^~~~~~~~~~~~~~~~~~~\n"
+          "/p/a.yaml:5:11: error: 'qemu.initrd' must not contain a carriage return\n"
+          "  initrd: \"/out/rd\\r\"\n"
+          "          ^~~~~~~~~~~\n"
+          "/p/a.yaml:6:11: error: 'qemu.binary' must not contain a newline\n"
+          "  binary: \"qemu\\n\"\n"
+          "          ^~~~~~~~\n"
+          "/p/a.yaml:8:22: error: 'qemu.drives[d0].file' must not contain a tab\n"
+          "    - {id: d0, file: \"/d\\t0\"}\n"
+          "                     ^~~~~~~\n"
+          "/p/a.yaml:9:22: error: 'qemu.drives[d1].file' must not contain the control character "
+          "\\x1b\n"
+          "    - {id: d1, file: \"/d\\x1b[31m\"}\n"
+          "                     ^~~~~~~~~~~~\n"
+          "/p/a.yaml:10:22: error: 'qemu.drives[d2].file' must not contain the control character "
+          "\\x7f\n"
+          "    - {id: d2, file: \"/d\\x7f\"}\n"
+          "                     ^~~~~~~~\n");
+    CHECK(Validated(std::string(kQemu) + "  binary: qemu\n", "/p\nq/a.yaml").empty());  // bare
+    CHECK(OnlyMessage(std::string(kQemu) + "  binary: ./qemu\n", "/p\nq/a.yaml") ==
+          "'qemu.binary' is relative, and the directory it resolves against contains a newline");
+  }
+
+  TEST_CASE("a PCI address is slot[.function] in hex; one address is one however written") {
+    CHECK(Validated(std::string(kQemu) + "  drives:\n    - {id: d0, file: /d, addr: \"20.0\"}\n"
+                                         "    - {id: d1, file: /d, addr: \"1f.8\"}\n"
+                                         "    - {id: d2, file: /d, addr: \"1f.7\"}\n"
+                                         "    - {id: d3, file: /d, addr: \"1\"}\n"
+                                         "    - {id: d4, file: /d, addr: \"1F.6\"}\n"
+                                         "    - {id: d5, file: /d, addr: \"05.0\"}\n"
+                                         "    - {id: d6, file: /d, addr: \"5\"}\n"
+                                         "    - {id: d7, file: /d, addr: \"05.0\"}\n") ==
+          "/p/a.yaml:6:32: error: 'qemu.drives[d0].addr' must be a PCI address slot[.function] in "
+          "hex, slot 00 to 1f and function 0 to 7 (such as 05.0), not '20.0'\n"
+          "    - {id: d0, file: /d, addr: \"20.0\"}\n"
+          "                               ^~~~~~\n"
+          "/p/a.yaml:7:32: error: 'qemu.drives[d1].addr' must be a PCI address slot[.function] in "
+          "hex, slot 00 to 1f and function 0 to 7 (such as 05.0), not '1f.8'\n"
+          "    - {id: d1, file: /d, addr: \"1f.8\"}\n"
+          "                               ^~~~~~\n"
+          "/p/a.yaml:12:32: error: duplicate PCI address 5 (the same as 05.0)\n"
+          "    - {id: d6, file: /d, addr: \"5\"}\n"
+          "                               ^~~\n"
+          "note: first used at /p/a.yaml:11:32\n"
+          "/p/a.yaml:13:32: error: duplicate PCI address 05.0\n"
+          "    - {id: d7, file: /d, addr: \"05.0\"}\n"
+          "                               ^~~~~~\n"
+          "note: first used at /p/a.yaml:11:32\n");
+    for (const char* slot_zero : {"0", "00.0", "0.7"}) {
+      CAPTURE(slot_zero);
+      CHECK(OnlyMessage(std::string(kQemu) + "  drives: [{id: d0, file: /d, addr: \"" + slot_zero +
+                        "\"}]\n") ==
+            "'qemu.drives[d0].addr' must not be in slot 00, which holds the PCI host bridge");
+    }
+    for (const char* refused : {"05.", ".0", "005.0", "0x5", "5.0.0", "g.0", "05.00", "", " 5"}) {
+      CAPTURE(refused);
+      CHECK(OnlyMessage(std::string(kQemu) + "  drives: [{id: d0, file: /d, addr: \"" + refused +
+                        "\"}]\n") ==
+            "'qemu.drives[d0].addr' must be a PCI address slot[.function] in hex, slot 00 to 1f "
+            "and function 0 to 7 (such as 05.0), not '" +
+                std::string(refused) + "'");
+    }
+  }
+
+  TEST_CASE("host ports and PCI addresses are unique across networks, drives and layers") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml",
+                        "abstract: true\nqemu:\n  drives: [{id: d0, file: /d, addr: \"05.0\"}]\n"
+                        "  networks: [{id: n0, user: {forwards: [{guest: 22, host: 8022}]}}]\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "extends: base.yaml\n" + std::string(kQemu) +
+                            "  drives: [{id: d1, file: /d, addr: \"05\"}]\n"
+                            "  networks:\n"
+                            "    - {id: n1, user: {forwards: [{guest: 22, host: 8022}]}}\n"
+                            "    - {id: n2, user: {forwards: [{guest: 80, host: 8022}]}}\n");
+    CHECK_FALSE(ValidateProfile(ProfileRequest{"/p/a.yaml", {}, {}, {}}, pipeline.environment,
+                                pipeline.diagnostics));
+    CHECK(pipeline.Rendered() ==
+          "/p/a.yaml:6:37: error: duplicate PCI address 05 (the same as 05.0)\n"
+          "  drives: [{id: d1, file: /d, addr: \"05\"}]\n"
+          "                                    ^~~~\n"
+          "note: first used at /p/base.yaml:3:37\n"
+          "/p/a.yaml:8:52: error: duplicate host port 8022\n"
+          "    - {id: n1, user: {forwards: [{guest: 22, host: 8022}]}}\n"
+          "                                                   ^~~~\n"
+          "note: first used at /p/base.yaml:4:59\n"
+          "/p/a.yaml:9:52: error: duplicate host port 8022\n"
+          "    - {id: n2, user: {forwards: [{guest: 80, host: 8022}]}}\n"
+          "                                                   ^~~~\n"
+          "note: first used at /p/base.yaml:4:59\n");
+  }
+
+  TEST_CASE("an abstract profile gets every rule but completeness and QEMU's defaults") {
+    // A profile that extends it may still set the network, host, DNS or DHCP start, so values
+    // are checked against what the abstract profile itself sets, never against a default.
+    CHECK(Validated("abstract: true\nqemu:\n  networks:\n"
+                    "    - {id: 0n, mac: \"03:00:00:00:00:01\", user: {dns: 192.168.1.3}}\n"
+                    "    - {id: n1, user: {network: 10.0.2.0/24, host: 10.0.3.2}}\n"
+                    "    - {id: n2, user: {host: 10.0.2.9, dns: 10.0.2.9}}\n"
+                    "    - {id: n3, user: {dns: 10.0.2.2, dhcp_start: 10.0.2.3}}\n"
+                    "  drives: [{id: d0, addr: \"40\"}]\n") ==
+          "/p/a.yaml:4:12: error: network id '0n' must start with a letter and hold only letters, "
+          "digits, '.', '_' and '-' (a QEMU id)\n"
+          "    - {id: 0n, mac: \"03:00:00:00:00:01\", user: {dns: 192.168.1.3}}\n"
+          "           ^~\n"
+          "/p/a.yaml:4:21: error: 'qemu.networks[0n].mac' must be a unicast address, not the "
+          "multicast 03:00:00:00:00:01 (its first octet is odd)\n"
+          "    - {id: 0n, mac: \"03:00:00:00:00:01\", user: {dns: 192.168.1.3}}\n"
+          "                    ^~~~~~~~~~~~~~~~~~~\n"
+          "/p/a.yaml:5:51: error: 'qemu.networks[n1].user.host' must be inside the network "
+          "10.0.2.0/24, not 10.0.3.2\n"
+          "    - {id: n1, user: {network: 10.0.2.0/24, host: 10.0.3.2}}\n"
+          "                                                  ^~~~~~~~\n"
+          "note: the network is set at /p/a.yaml:5:32\n"
+          "/p/a.yaml:6:44: error: 'qemu.networks[n2].user.dns' must differ from the host address "
+          "10.0.2.9\n"
+          "    - {id: n2, user: {host: 10.0.2.9, dns: 10.0.2.9}}\n"
+          "                                           ^~~~~~~~\n"
+          "note: the host address is set at /p/a.yaml:6:29\n"
+          "/p/a.yaml:8:27: error: 'qemu.drives[d0].addr' must be a PCI address slot[.function] in "
+          "hex, slot 00 to 1f and function 0 to 7 (such as 05.0), not '40'\n"
+          "  drives: [{id: d0, addr: \"40\"}]\n"
+          "                          ^~~~\n");
+  }
+
+  TEST_CASE("an error stands where a layer or variable set the value, with the layer chain") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml",
+                        "abstract: true\nqemu:\n  networks: [{id: n0, tap: {name: \"t 0\"}}]\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "extends: base.yaml\nqemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n"
+                        "  networks: [{id: n0, mac: \"${mac}\"}]\n");
+    CHECK_FALSE(ValidateProfile(ProfileRequest{"/p/a.yaml", {}, {}, {"mac=01:02:03:04:05:06"}},
+                                pipeline.environment, pipeline.diagnostics));
+    // In the order the files were read: the profile, then its parent (SPEC §3).
+    CHECK(pipeline.Rendered() ==
+          "/p/a.yaml:6:28: error: 'qemu.networks[n0].mac' must be a unicast address, not the "
+          "multicast 01:02:03:04:05:06 (its first octet is odd)\n"
+          "  networks: [{id: n0, mac: \"${mac}\"}]\n"
+          "                           ^~~~~~~~\n"
+          "/p/base.yaml:3:35: error: 'qemu.networks[n0].tap.name' must not contain a space (a "
+          "Linux interface name has no '/', ':' or whitespace, and QEMU's ifname= no ',')\n"
+          "  networks: [{id: n0, tap: {name: \"t 0\"}}]\n"
+          "                                  ^~~~~\n"
+          "note: /p/base.yaml is extended by /p/a.yaml:1:10\n");
+  }
+
+  TEST_CASE("boundary values that every rule accepts compile into the argv as written") {
+    Pipeline pipeline;
+    pipeline.reader.Add(
+        "/p/a.yaml",
+        "name: x64.dev_2-b\nqemu:\n  target: x86_64\n  memory: 1\n  kernel: /k\n"
+        "  initrd: /rd.zbi\n  binary: /usr/bin/qemu-system-x86_64\n"
+        "  drives: [{id: a-b.c_d9, file: \"/d,x\", addr: \"1f.7\"}, {id: Z, file: /e, addr: "
+        "\"3\"}]\n"
+        "  networks:\n"
+        "    - {id: n.0_a-b, mac: \"02:00:00:00:00:01\", tap: {name: abcdefghijklmno}}\n"
+        "    - id: n1\n      mac: \"FE:FF:FF:FF:FF:FF\"\n"
+        "      user:\n        network: 10.0.0.0/8\n        host: 10.255.255.254\n"
+        "        dns: 10.0.0.1\n        dhcp_start: 10.0.0.0\n"
+        "        forwards: [{guest: 1, host: 65535, host_address: 0.0.0.0}]\n"
+        "    - {id: n2, user: {network: 16.0.0.0/4}}\n"
+        "    - {id: n3, user: {network: 192.168.9.248/29, dns: 192.168.9.254}}\n");
+    const std::vector<std::string> argv = pipeline.Argv({"/p/a.yaml", {}, {}, {}});
+    CHECK(ArgAfter(argv, "-device", 1) ==
+          "virtio-blk-pci,drive=a-b.c_d9,iothread=iothread0,addr=1f.7");
+    CHECK(ArgAfter(argv, "-netdev") ==
+          "tap,id=n.0_a-b,ifname=abcdefghijklmno,script=no,downscript=no");
+    CHECK(ArgAfter(argv, "-netdev", 1) ==
+          "user,id=n1,net=10.0.0.0/8,dhcpstart=10.0.0.0,dns=10.0.0.1,host=10.255.255.254,"
+          "hostfwd=tcp:0.0.0.0:65535-:1");
+    CHECK(ArgAfter(argv, "-netdev", 3) == "user,id=n3,net=192.168.9.248/29,dns=192.168.9.254");
   }
 }
 

@@ -1,0 +1,136 @@
+#include "qemu_values.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "text.h"
+
+namespace qemuc {
+
+bool IsLetter(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool IsLetterOrDigit(char c) {
+  return IsLetter(c) || IsDigit(c);
+}
+int HexValue(char c) {
+  if (IsDigit(c)) return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+bool IsControl(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+// Linux isspace(), which dev_valid_name() refuses in an interface name.
+bool IsSpace(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+// A first character that `first` accepts, then [A-Za-z0-9._-]*: QEMU ids and profile names.
+bool IsWord(std::string_view text, bool (*first)(char)) {
+  if (text.empty() || !first(text[0])) return false;
+  return std::all_of(text.begin() + 1, text.end(),
+                     [](char c) { return IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-'; });
+}
+
+// How a message names one character, so that an invisible one shows.
+std::string DescribeCharacter(char c) {
+  switch (c) {
+    case '\n':
+      return "a newline";
+    case '\r':
+      return "a carriage return";
+    case '\t':
+      return "a tab";
+    case ' ':
+      return "a space";
+    default:
+      break;
+  }
+  if (!IsControl(c)) return Quoted(std::string(1, c));
+  char hex[8];
+  std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
+  return std::string("the control character ") + hex;
+}
+
+// Four decimal octets. QEMU's inet_aton() also takes "10.2", hex and octal; octal is the trap
+// (010 is 8), so an octet with a leading zero is refused with a hint.
+Ipv4 ParseIpv4(std::string_view text) {
+  Ipv4 result;
+  uint32_t address = 0;
+  size_t start = 0;
+  for (int octet = 0; octet < 4; ++octet) {
+    const size_t end = octet < 3 ? text.find('.', start) : text.size();
+    if (end == std::string_view::npos) return {};
+    const std::string_view digits = text.substr(start, end - start);
+    if (digits.empty() || digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), IsDigit))
+      return {};
+    result.leading_zero = result.leading_zero || (digits.size() > 1 && digits[0] == '0');
+    const uint32_t value = static_cast<uint32_t>(std::stoi(std::string(digits)));
+    if (value > 255) return {};
+    address = address << 8 | value;
+    start = end + 1;
+  }
+  if (!result.leading_zero) result.address = address;
+  return result;
+}
+
+std::string FormatIpv4(uint32_t address) {
+  return std::to_string(address >> 24) + "." + std::to_string(address >> 16 & 0xff) + "." +
+         std::to_string(address >> 8 & 0xff) + "." + std::to_string(address & 0xff);
+}
+
+std::string LeadingZeroHint(const Ipv4& parsed) {
+  return parsed.leading_zero ? " (no leading zeros: QEMU reads 010 as octal 8)" : "";
+}
+
+// A prefix length: decimal without leading zeros, at most 32.
+std::optional<int> ParsePrefix(std::string_view text) {
+  if (text.empty() || text.size() > 2 || !std::all_of(text.begin(), text.end(), IsDigit) ||
+      (text.size() > 1 && text[0] == '0')) {
+    return std::nullopt;
+  }
+  const int prefix = std::stoi(std::string(text));
+  return prefix <= 32 ? std::optional<int>(prefix) : std::nullopt;
+}
+
+// Six hex octets separated by ':' (QEMU also takes '-'; one spelling is enough).
+std::optional<std::array<uint8_t, 6>> ParseMac(std::string_view text) {
+  if (text.size() != 17) return std::nullopt;
+  std::array<uint8_t, 6> mac{};
+  for (size_t i = 0; i < mac.size(); ++i) {
+    const int high = HexValue(text[3 * i]);
+    const int low = HexValue(text[3 * i + 1]);
+    if (high < 0 || low < 0 || (i + 1 < mac.size() && text[3 * i + 2] != ':')) return std::nullopt;
+    mac[i] = static_cast<uint8_t>(high << 4 | low);
+  }
+  return mac;
+}
+
+// QEMU's PCI "addr" property: SLOT[.FUNCTION] in hex, slot 00..1f, function 0..7. QEMU's strtoul
+// would also take "0x5" or " 5"; one spelling is enough. Returns slot << 3 | function.
+std::optional<int> ParsePciAddress(std::string_view text) {
+  const size_t dot = text.find('.');
+  const std::string_view slot = text.substr(0, dot);
+  if (slot.empty() || slot.size() > 2 ||
+      !std::all_of(slot.begin(), slot.end(), [](char c) { return HexValue(c) >= 0; })) {
+    return std::nullopt;
+  }
+  const int slot_number =
+      slot.size() == 1 ? HexValue(slot[0]) : HexValue(slot[0]) * 16 + HexValue(slot[1]);
+  int function = 0;
+  if (dot != std::string_view::npos) {
+    const std::string_view digits = text.substr(dot + 1);
+    if (digits.size() != 1 || digits[0] < '0' || digits[0] > '7') return std::nullopt;
+    function = digits[0] - '0';
+  }
+  if (slot_number > 0x1f) return std::nullopt;
+  return slot_number << 3 | function;
+}
+
+}  // namespace qemuc

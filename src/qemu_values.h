@@ -1,0 +1,65 @@
+// The formats of QEMU option values that profiles spell (SPEC §3): ids, IPv4 addresses and
+// prefixes, MAC and PCI addresses, and the characters that interface names and paths refuse.
+// Parsers only; validate decides what is an error and says so.
+#ifndef QEMUC_QEMU_VALUES_H_
+#define QEMUC_QEMU_VALUES_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace qemuc {
+
+struct Ipv4 {
+  std::optional<uint32_t> address;
+  bool leading_zero = false;  // well formed but for an octet like 010
+};
+
+// QEMU refuses a prefix outside 4..32 ("Invalid netmask"). Its default host, DNS and DHCP
+// addresses are the network's .2, .3 and .15 masked into the host part; from /30 on two of them
+// collide, so /29 is the smallest network that works without setting all three.
+constexpr int kMinPrefix = 4;
+constexpr int kMaxPrefix = 29;
+
+bool IsLetter(char c);
+
+bool IsDigit(char c);
+
+bool IsLetterOrDigit(char c);
+
+int HexValue(char c);
+
+bool IsControl(char c);
+
+// Linux isspace(), which dev_valid_name() refuses in an interface name.
+bool IsSpace(char c);
+
+// A first character that `first` accepts, then [A-Za-z0-9._-]*: QEMU ids and profile names.
+bool IsWord(std::string_view text, bool (*first)(char));
+
+// How a message names one character, so that an invisible one shows.
+std::string DescribeCharacter(char c);
+
+// Four decimal octets. QEMU's inet_aton() also takes "10.2", hex and octal; octal is the trap
+// (010 is 8), so an octet with a leading zero is refused with a hint.
+Ipv4 ParseIpv4(std::string_view text);
+
+std::string FormatIpv4(uint32_t address);
+
+std::string LeadingZeroHint(const Ipv4& parsed);
+
+// A prefix length: decimal without leading zeros, at most 32.
+std::optional<int> ParsePrefix(std::string_view text);
+
+// Six hex octets separated by ':' (QEMU also takes '-'; one spelling is enough).
+std::optional<std::array<uint8_t, 6>> ParseMac(std::string_view text);
+
+// QEMU's PCI "addr" property: SLOT[.FUNCTION] in hex, slot 00..1f, function 0..7. QEMU's strtoul
+// would also take "0x5" or " 5"; one spelling is enough. Returns slot << 3 | function.
+std::optional<int> ParsePciAddress(std::string_view text);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_QEMU_VALUES_H_
