@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "emit_profile.h"
+#include "emit_schema.h"
 #include "interpolate.h"
 #include "lower.h"
 #include "output_file.h"
@@ -317,6 +318,12 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
   return kExitOk;
 }
 
+int RunSchema(const CommandLine& line, Environment&, Console& console) {
+  if (!line.inputs.empty()) throw UsageError{"schema takes no arguments", "schema"};
+  console.out << EmitJsonSchema();
+  return kExitOk;
+}
+
 void PrintUsage(std::ostream& out) {
   out << "usage: qemuc COMMAND [options] [arguments]\n"
          "       qemuc --help | --version | help COMMAND\n\n"
@@ -355,6 +362,9 @@ const std::vector<Command>& Commands() {
       {"resolve", "qemuc resolve PROFILE [options]",
        "Print the merged profile, with every layer applied and every path resolved.",
        ResolveOptions, false, RunResolve},
+      {"schema", "qemuc schema",
+       "Print the JSON Schema (draft-07) of the profile format, for editors.", HelpOnlyOptions,
+       false, RunSchema},
       {"help", "qemuc help [COMMAND]", "Show help for qemuc or one command.", HelpOnlyOptions,
        false, RunHelp},
   };

@@ -1,0 +1,405 @@
+#include "emit_schema.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "json_string.h"
+#include "schema.h"
+
+namespace qemuc {
+namespace {
+
+// A JSON value that keeps keys in the order they were set: the schema reads in the order of
+// the field table, and the text is the same on every run.
+class Json {
+ public:
+  static Json Object() { return Json(Kind::kObject, ""); }
+  static Json Array() { return Json(Kind::kArray, ""); }
+  static Json Bool(bool value) { return Json(Kind::kLiteral, value ? "true" : "false"); }
+  static Json Int(int64_t value) { return Json(Kind::kLiteral, std::to_string(value)); }
+  static Json String(std::string_view value) { return Json(Kind::kLiteral, JsonString(value)); }
+
+  Json& Set(std::string_view key, Json value) {
+    keys_.emplace_back(key);
+    values_.push_back(std::move(value));
+    return *this;
+  }
+  Json& Add(Json value) {
+    values_.push_back(std::move(value));
+    return *this;
+  }
+  // The keys of `object` after those of this object.
+  Json& Extend(Json object) {
+    for (size_t i = 0; i < object.values_.size(); ++i) {
+      Set(object.keys_[i], std::move(object.values_[i]));
+    }
+    return *this;
+  }
+  bool empty() const { return values_.empty(); }
+
+  // The layout of Python's json.dumps(indent=2), so either can reproduce the file.
+  void RenderTo(std::string& out, const std::string& indent) const {
+    if (kind_ == Kind::kLiteral) {
+      out += literal_;
+      return;
+    }
+    const bool object = kind_ == Kind::kObject;
+    out += object ? '{' : '[';
+    const std::string inner = indent + "  ";
+    for (size_t i = 0; i < values_.size(); ++i) {
+      out += (i == 0 ? "\n" : ",\n") + inner;
+      if (object) out += JsonString(keys_[i]) + ": ";
+      values_[i].RenderTo(out, inner);
+    }
+    if (!values_.empty()) out += "\n" + indent;
+    out += object ? '}' : ']';
+  }
+
+ private:
+  enum class Kind { kLiteral, kArray, kObject };
+  Json(Kind kind, std::string literal) : kind_(kind), literal_(std::move(literal)) {}
+
+  Kind kind_;
+  std::string literal_;            // kLiteral: the value as JSON text
+  std::vector<std::string> keys_;  // kObject: parallel to values_
+  std::vector<Json> values_;
+};
+
+using T = FieldType;
+
+// Definitions that are not keys of the profile. Profile keys are snake_case, so a hyphen keeps
+// these names apart from the root keys, which are definitions too.
+constexpr std::string_view kResetTag = "reset-tag";
+constexpr std::string_view kOverlayEntry = "overlay-entry";
+
+Json Ref(std::string_view definition) {
+  return Json::Object().Set("$ref", Json::String("#/definitions/" + std::string(definition)));
+}
+
+Json Strings(const std::vector<std::string_view>& values) {
+  Json array = Json::Array();
+  for (std::string_view value : values) array.Add(Json::String(value));
+  return array;
+}
+
+// qemuc reads any scalar as text where a key wants a string (`extra_args: [-smp, 4]`), so
+// numbers are text here too. Booleans are left out: an editor would offer true and false for
+// every string, and a profile has no reason to write them where text is wanted.
+Json TextType() {
+  return Strings({"string", "number"});
+}
+
+// A ${name} reference, as interpolate's HasVariableReference sees it ("$${" is a literal).
+constexpr std::string_view kVariableReference = "(?:^|[^$])\\$\\{";
+
+std::string Ipv4() {
+  const std::string octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  return octet + "(?:\\." + octet + "){3}";
+}
+
+// The formats of SPEC §3 that a pattern can say, by field path ("[]" is an item of a keyed
+// list). qemuc checks most of them on the merged profile, after interpolation: a value holding
+// a ${name} reference is let through here (`interpolated`). Item keys are never interpolated.
+struct Format {
+  std::string_view path;
+  std::string pattern;  // without anchors
+  bool interpolated;
+};
+
+const std::vector<Format>& Formats() {
+  static const std::vector<Format> formats = {
+      {"name", "[A-Za-z0-9][A-Za-z0-9._-]*", true},
+      // The multiboot loader splits initrd on ','; a ',' written here stays after interpolation.
+      {"qemu.initrd", "[^,\\x00-\\x1f\\x7f]*", false},
+      {"qemu.drives[].id", "[A-Za-z][A-Za-z0-9._-]*", false},
+      // Slot 01-1f (00 holds the host bridge), function 0-7, in hex.
+      {"qemu.drives[].addr", "(?:0?[1-9A-Fa-f]|1[0-9A-Fa-f])(?:\\.[0-7])?", true},
+      {"qemu.networks[].id", "[A-Za-z][A-Za-z0-9._-]*", false},
+      // Unicast (the low bit of the first octet clear), and not all zeros.
+      {"qemu.networks[].mac", "(?!(?:00:){5}00$)[0-9A-Fa-f][02468ACEace](?::[0-9A-Fa-f]{2}){5}",
+       true},
+      // QEMU takes prefixes 4..32; from /30 on its default addresses collide.
+      {"qemu.networks[].user.network", Ipv4() + "/(?:[4-9]|1[0-9]|2[0-9])", true},
+      {"qemu.networks[].user.dhcp_start", Ipv4(), true},
+      {"qemu.networks[].user.dns", Ipv4(), true},
+      {"qemu.networks[].user.host", Ipv4(), true},
+      {"qemu.networks[].user.forwards[].host_address", Ipv4(), true},
+      // At most 15 bytes (for ASCII names, 15 characters); no '/', ':' or whitespace (Linux),
+      // no ',' (it would end QEMU's ifname= value).
+      {"qemu.networks[].tap.name", "[^/:,\\x00-\\x20\\x7f]{1,15}", true},
+  };
+  return formats;
+}
+
+// No newline in any path (SPEC §3); qemuc refuses every control character.
+constexpr std::string_view kPathFormat = "[^\\x00-\\x1f\\x7f]*";
+
+std::optional<std::string> PatternFor(const std::string& path, bool is_path) {
+  for (const Format& format : Formats()) {
+    if (format.path != path) continue;
+    const std::string anchored = "^" + format.pattern + "$";
+    return format.interpolated ? anchored + "|" + std::string(kVariableReference) : anchored;
+  }
+  if (is_path) return "^" + std::string(kPathFormat) + "$";
+  return std::nullopt;
+}
+
+std::string Join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+// Prose defaults ("the file name without extension") go to the description only.
+std::optional<Json> LiteralDefault(const Field& field) {
+  const std::string_view value = field.default_value;
+  if (value.empty()) return std::nullopt;
+  if (field.type == T::kBool && (value == "true" || value == "false")) {
+    return Json::Bool(value == "true");
+  }
+  if (field.type == T::kInteger) {
+    int64_t number = 0;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error == std::errc() && end == value.data() + value.size()) return Json::Int(number);
+  }
+  if (field.type == T::kEnum) {
+    for (std::string_view choice : field.choices) {
+      if (choice == value) return Json::String(value);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Describe(const Field& field) {
+  std::string text(field.description);
+  if (!field.default_value.empty()) text += " Default: " + std::string(field.default_value) + ".";
+  return text;
+}
+
+Json Text(const std::string& path, bool is_path) {
+  Json text = Json::Object().Set("type", TextType());
+  if (is_path) text.Set("minLength", Json::Int(1));
+  if (const std::optional<std::string> pattern = PatternFor(path, is_path)) {
+    text.Set("pattern", Json::String(*pattern));
+  }
+  return text;
+}
+
+Json TextList() {
+  return Json::Object()
+      .Set("type", Json::String("array"))
+      .Set("items", Json::Object().Set("type", TextType()));
+}
+
+Json Property(const Field& field, const std::string& path, bool resettable = true);
+
+// `item_key`: the key of a keyed list's item, which is required and cannot carry a tag.
+Json MappingOf(const Field& mapping, const std::string& path, std::string_view item_key = "") {
+  Json properties = Json::Object();
+  for (const Field& child : mapping.fields) {
+    properties.Set(child.name, Property(child, Join(path, child.name), child.name != item_key));
+  }
+  Json object = Json::Object()
+                    .Set("type", Json::String("object"))
+                    .Set("additionalProperties", Json::Bool(false));
+  if (!item_key.empty()) object.Set("required", Strings({item_key}));
+  return object.Set("properties", std::move(properties));
+}
+
+// `- !delete KEY`: an editor sees the string KEY.
+Json DeleteDirective(const Field& list, const std::string& item_path) {
+  std::string placeholder(list.key);
+  for (char& c : placeholder) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  Json directive = Json::Object()
+                       .Set("description", Json::String("`!delete " + placeholder +
+                                                        "`: removes the inherited item with this " +
+                                                        std::string(list.key) + "."))
+                       .Set("type", Json::String("string"));
+  const Field* key = list.Find(list.key);
+  std::optional<std::string> pattern = PatternFor(Join(item_path, list.key), false);
+  if (!pattern && key != nullptr && key->type == T::kInteger) pattern = "^-?(?:0|[1-9][0-9]*)$";
+  if (pattern) directive.Set("pattern", Json::String(*pattern));
+  return directive;
+}
+
+// Every item names its key, which merging matches items by (shape_check); the other required
+// keys may come from an inherited item of the same key, so only a complete profile needs them.
+Json KeyedListOf(const Field& list, const std::string& path) {
+  const std::string item_path = path + "[]";
+  Json item = MappingOf(list, item_path, list.key);
+  return Json::Object()
+      .Set("type", Json::String("array"))
+      .Set("items",
+           Json::Object().Set(
+               "anyOf", Json::Array().Add(std::move(item)).Add(DeleteDirective(list, item_path))));
+}
+
+Json ExtendsPath() {
+  return Json::Object()
+      .Set("type", TextType())
+      .Set("minLength", Json::Int(1))
+      .Set("pattern", Json::String("^" + std::string(kPathFormat) + "$"))
+      // Parents are read before variables are known.
+      .Set("not", Json::Object().Set("pattern", Json::String(kVariableReference)));
+}
+
+// What a value of the field may be, without the `!reset` that every value may be.
+std::vector<Json> Alternatives(const Field& field, const std::string& path) {
+  switch (field.type) {
+    case T::kString:
+    case T::kPath:
+      return {Text(path, field.type == T::kPath)};
+    case T::kBool:
+      return {Json::Object().Set("type", Json::String("boolean"))};
+    case T::kInteger: {
+      Json integer = Json::Object().Set("type", Json::String("integer"));
+      if (field.minimum) integer.Set("minimum", Json::Int(*field.minimum));
+      if (field.maximum) integer.Set("maximum", Json::Int(*field.maximum));
+      return {std::move(integer)};
+    }
+    case T::kMemory:  // as shape_check's ReadMemory reads it; whole MiB is left to qemuc
+      return {Json::Object().Set("type", Json::String("integer")).Set("minimum", Json::Int(1)),
+              Json::Object()
+                  .Set("type", Json::String("string"))
+                  .Set("pattern", Json::String("^[1-9][0-9]*[KMGT]$"))};
+    case T::kEnum:
+      return {
+          Json::Object().Set("type", Json::String("string")).Set("enum", Strings(field.choices))};
+    case T::kStringList:
+    case T::kArgs:
+    case T::kCmdline:  // `- !delete KEY` is a string item too
+      return {TextList()};
+    case T::kMapping:
+      return {MappingOf(field, path)};
+    case T::kKeyedList:
+      return {KeyedListOf(field, path)};
+    case T::kStringMap:
+      return {Json::Object()
+                  .Set("type", Json::String("object"))
+                  .Set("propertyNames",
+                       Json::Object().Set("pattern", Json::String("^[A-Za-z_][A-Za-z0-9_]*$")))
+                  .Set("additionalProperties", Json::Object().Set("type", TextType()))};
+    case T::kExtends:
+      return {ExtendsPath(),
+              Json::Object().Set("type", Json::String("array")).Set("items", ExtendsPath())};
+    case T::kOverlays:
+      return {Json::Object()
+                  .Set("type", Json::String("object"))
+                  .Set("additionalProperties",
+                       Json::Object().Set(
+                           "anyOf", Json::Array().Add(Ref(kOverlayEntry)).Add(Ref(kResetTag))))};
+  }
+  return {};
+}
+
+// A key's schema: what the field holds or, when `resettable`, a `!reset`. The description and
+// default stand outside the alternatives, where an editor's hover and completion find them.
+Json Property(const Field& field, const std::string& path, bool resettable) {
+  Json property = Json::Object().Set("description", Json::String(Describe(field)));
+  if (std::optional<Json> value = LiteralDefault(field)) property.Set("default", std::move(*value));
+  std::vector<Json> alternatives = Alternatives(field, path);
+  if (resettable) alternatives.push_back(Ref(kResetTag));
+  if (alternatives.size() == 1) return property.Extend(std::move(alternatives.front()));
+  Json any_of = Json::Array();
+  for (Json& alternative : alternatives) any_of.Add(std::move(alternative));
+  return property.Set("anyOf", std::move(any_of));
+}
+
+Json ResetTag() {
+  return Json::Object()
+      .Set("description",
+           Json::String("`!reset`: removes the inherited value, back to the default or unset; "
+                        "the value it holds is ignored, so write it bare. An editor sees a bare "
+                        "`!reset` as an empty string."))
+      .Set("type", Json::String("string"))
+      .Set("maxLength", Json::Int(0));
+}
+
+// The keys a complete profile must set, as nested `required` lists; nullopt when none below.
+std::optional<Json> Completeness(const Field& mapping) {
+  std::vector<std::string_view> required;
+  Json properties = Json::Object();
+  for (const Field& child : mapping.fields) {
+    if (child.required) required.push_back(child.name);
+    if (child.type != T::kMapping && child.type != T::kKeyedList) continue;
+    std::optional<Json> inner = Completeness(child);
+    if (!inner) continue;
+    if (child.type == T::kKeyedList) inner = Json::Object().Set("items", std::move(*inner));
+    properties.Set(child.name, std::move(*inner));
+  }
+  if (required.empty() && properties.empty()) return std::nullopt;
+  Json result = Json::Object();
+  if (!required.empty()) result.Set("required", Strings(required));
+  if (!properties.empty()) result.Set("properties", std::move(properties));
+  return result;
+}
+
+// SPEC §3 requires keys "unless abstract: true", of the merged profile. A file that extends
+// others gets them from its parents, so the schema, which sees one file, can only ask them of
+// a file that is neither abstract nor extends another: `if` this, nothing, `else` them.
+Json AbstractOrExtending() {
+  const Json abstract =
+      Json::Object()
+          .Set("required", Strings({"abstract"}))
+          .Set("properties",
+               Json::Object().Set("abstract", Json::Object().Set("const", Json::Bool(true))));
+  return Json::Object().Set("anyOf", Json::Array().Add(abstract).Add(
+                                         Json::Object().Set("required", Strings({"extends"}))));
+}
+
+Json OverlayEntry(const Field& root) {
+  Json properties = Json::Object();
+  for (const Field& field : root.fields) {
+    if (AllowedInOverlay(field.name, false)) properties.Set(field.name, Ref(field.name));
+  }
+  return Json::Object()
+      .Set("description",
+           Json::String("A named overlay: a partial profile applied over the profile, without "
+                        "extends, overlays or abstract."))
+      .Set("type", Json::String("object"))
+      .Set("additionalProperties", Json::Bool(false))
+      .Set("properties", std::move(properties));
+}
+
+constexpr std::string_view kDescription =
+    "A qemuc profile file: a board, a base, a fragment or an overlay file. The merge directives "
+    "are YAML tags, which JSON Schema does not see; declare them to yaml-language-server with "
+    "\"yaml.customTags\": [\"!reset scalar\", \"!reset mapping\", \"!reset sequence\", "
+    "\"!override mapping\", \"!override sequence\", \"!delete scalar\"]. The keys a profile "
+    "must set are required here only of a file that is neither abstract nor extends another: "
+    "qemuc checks them on the merged profile.";
+
+}  // namespace
+
+std::string EmitJsonSchema() {
+  const Field& root = ProfileSchema();
+  Json properties = Json::Object();
+  Json definitions =
+      Json::Object().Set(kResetTag, ResetTag()).Set(kOverlayEntry, OverlayEntry(root));
+  for (const Field& field : root.fields) {
+    properties.Set(field.name, Ref(field.name));
+    definitions.Set(field.name, Property(field, std::string(field.name)));
+  }
+  Json schema = Json::Object()
+                    .Set("$schema", Json::String("http://json-schema.org/draft-07/schema#"))
+                    .Set("$id", Json::String("urn:qemuc:profile.schema.json"))
+                    .Set("$comment", Json::String("Generated by `qemuc schema` from the field "
+                                                  "table in src/schema.cc; do not edit."))
+                    .Set("title", Json::String("qemuc profile"))
+                    .Set("description", Json::String(kDescription))
+                    .Set("type", Json::String("object"))
+                    .Set("additionalProperties", Json::Bool(false))
+                    .Set("properties", std::move(properties));
+  if (std::optional<Json> complete = Completeness(root)) {
+    schema.Set("if", AbstractOrExtending()).Set("else", std::move(*complete));
+  }
+  schema.Set("definitions", std::move(definitions));
+  std::string text;
+  schema.RenderTo(text, "");
+  return text + "\n";
+}
+
+}  // namespace qemuc

@@ -1,0 +1,160 @@
+#include "emit_schema.h"
+
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+
+#include "json_string.h"
+#include "schema.h"
+
+namespace qemuc {
+namespace {
+
+// The member `"key": {...}` that starts at exactly `indent` spaces, through its closing brace;
+// the first one after `after`. Empty when there is none.
+std::string Member(const std::string& text, const std::string& key, size_t indent,
+                   const std::string& after = "") {
+  const std::string margin(indent, ' ');
+  const size_t from = text.find(after);
+  if (from == std::string::npos) return "";
+  const size_t start = text.find("\n" + margin + "\"" + key + "\": {\n", from);
+  if (start == std::string::npos) return "";
+  const size_t end = text.find("\n" + margin + "}", start + 1);
+  return end == std::string::npos ? "" : text.substr(start + 1, end + 2 + indent - start - 1);
+}
+
+void ForEachField(const Field& field, const std::function<void(const Field&)>& visit) {
+  for (const Field& child : field.fields) {
+    visit(child);
+    ForEachField(child, visit);
+  }
+}
+
+TEST_SUITE("emit_schema") {
+  TEST_CASE("a draft-07 schema whose root mapping is closed and refers to one definition a key") {
+    const std::string schema = EmitJsonSchema();
+    CHECK(schema.rfind("{\n"
+                       "  \"$schema\": \"http://json-schema.org/draft-07/schema#\",\n"
+                       "  \"$id\": \"urn:qemuc:profile.schema.json\",\n",
+                       0) == 0);
+    CHECK(schema.find("\n"
+                      "  \"type\": \"object\",\n"
+                      "  \"additionalProperties\": false,\n"
+                      "  \"properties\": {\n"
+                      "    \"extends\": {\n"
+                      "      \"$ref\": \"#/definitions/extends\"\n"
+                      "    },\n") != std::string::npos);
+    CHECK(schema.size() > 2);
+    CHECK(schema.substr(schema.size() - 2) == "}\n");
+  }
+
+  TEST_CASE("qemu.cpus: an integer in the table's range, its literal default, or a !reset") {
+    CHECK(Member(EmitJsonSchema(), "cpus", 12, "\"qemu\": {") ==
+          "            \"cpus\": {\n"
+          "              \"description\": \"Number of virtual CPUs. Default: 1.\",\n"
+          "              \"default\": 1,\n"
+          "              \"anyOf\": [\n"
+          "                {\n"
+          "                  \"type\": \"integer\",\n"
+          "                  \"minimum\": 1,\n"
+          "                  \"maximum\": 4096\n"
+          "                },\n"
+          "                {\n"
+          "                  \"$ref\": \"#/definitions/reset-tag\"\n"
+          "                }\n"
+          "              ]\n"
+          "            }");
+  }
+
+  TEST_CASE("memory: MiB as an integer or a size with a unit, as shape_check reads it") {
+    const std::string memory = Member(EmitJsonSchema(), "memory", 12, "\"qemu\": {");
+    CHECK(memory.find("\"type\": \"integer\",\n                  \"minimum\": 1\n") !=
+          std::string::npos);
+    CHECK(memory.find("\"pattern\": \"^[1-9][0-9]*[KMGT]$\"") != std::string::npos);
+  }
+
+  TEST_CASE("a drives item is a mapping that names its id, or the string of `!delete ID`") {
+    const std::string drives = Member(EmitJsonSchema(), "drives", 12, "\"qemu\": {");
+    REQUIRE(!drives.empty());
+    CHECK(drives.find("                  \"items\": {\n"
+                      "                    \"anyOf\": [\n"
+                      "                      {\n"
+                      "                        \"type\": \"object\",\n"
+                      "                        \"additionalProperties\": false,\n"
+                      "                        \"required\": [\n"
+                      "                          \"id\"\n"
+                      "                        ],\n") != std::string::npos);
+    CHECK(drives.find("                      {\n"
+                      "                        \"description\": \"`!delete ID`: removes the "
+                      "inherited item with this id.\",\n"
+                      "                        \"type\": \"string\",\n"
+                      "                        \"pattern\": \"^[A-Za-z][A-Za-z0-9._-]*$\"\n"
+                      "                      }\n"
+                      "                    ]\n") != std::string::npos);
+    // The key merges items, so it cannot carry a !reset; the file can.
+    const std::string id = Member(drives, "id", 26);
+    CHECK(id.find("\"$ref\": \"#/definitions/reset-tag\"") == std::string::npos);
+    CHECK(id.find("\"pattern\": \"^[A-Za-z][A-Za-z0-9._-]*$\"") != std::string::npos);
+    CHECK(Member(drives, "file", 26).find("reset-tag") != std::string::npos);
+  }
+
+  TEST_CASE("qemu and its required keys, only of a file neither abstract nor extending") {
+    const std::string schema = EmitJsonSchema();
+    CHECK(schema.find("  \"if\": {\n"
+                      "    \"anyOf\": [\n"
+                      "      {\n"
+                      "        \"required\": [\n"
+                      "          \"abstract\"\n"
+                      "        ],\n"
+                      "        \"properties\": {\n"
+                      "          \"abstract\": {\n"
+                      "            \"const\": true\n") != std::string::npos);
+    CHECK(schema.find("  \"else\": {\n"
+                      "    \"required\": [\n"
+                      "      \"qemu\"\n"
+                      "    ],\n"
+                      "    \"properties\": {\n"
+                      "      \"qemu\": {\n"
+                      "        \"required\": [\n"
+                      "          \"target\",\n"
+                      "          \"memory\",\n"
+                      "          \"kernel\"\n"
+                      "        ],\n") != std::string::npos);
+  }
+
+  TEST_CASE("defaults: literal ones as `default`, prose ones in the description only") {
+    const std::string schema = EmitJsonSchema();
+    const std::string name = Member(schema, "name", 4, "\"definitions\": {");
+    REQUIRE(!name.empty());
+    CHECK(name.find("Profile name. Default: the file name without extension.") !=
+          std::string::npos);
+    CHECK(name.find("\"default\"") == std::string::npos);
+    const std::string systemd = Member(schema, "systemd", 4, "\"definitions\": {");
+    CHECK(Member(systemd, "restart", 12).find("\"default\": \"on-failure\",") != std::string::npos);
+    CHECK(Member(systemd, "hardening", 12).find("\"default\": true,") != std::string::npos);
+  }
+
+  TEST_CASE("every key of the field table is described as the table describes it") {
+    const std::string schema = EmitJsonSchema();
+    size_t fields = 0;
+    ForEachField(ProfileSchema(), [&](const Field& field) {
+      ++fields;
+      REQUIRE(!field.description.empty());
+      const std::string described = JsonString(field.description);
+      CHECK_MESSAGE(schema.find("\"description\": " + described.substr(0, described.size() - 1)) !=
+                        std::string::npos,
+                    field.name);
+    });
+    CHECK(fields > 40);
+  }
+
+  TEST_CASE("the same text on every run") {
+    const std::string first = EmitJsonSchema();
+    CHECK(!first.empty());
+    CHECK(EmitJsonSchema() == first);
+  }
+}
+
+}  // namespace
+}  // namespace qemuc
