@@ -389,6 +389,10 @@ int RunGlobal(const std::vector<std::string>& args, Console& console) {
 
 }  // namespace
 
+bool UseColour(bool stderr_is_terminal, const char* no_color) {
+  return stderr_is_terminal && (no_color == nullptr || *no_color == '\0');
+}
+
 int RunCli(const std::vector<std::string>& args, Environment& environment, Console& console) {
   try {
     if (args.empty()) throw UsageError{"no command given", ""};

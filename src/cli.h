@@ -20,6 +20,9 @@ struct Console {
   bool colour = false;  // diagnostics in colour (a terminal, and no NO_COLOR)
 };
 
+// Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org).
+bool UseColour(bool stderr_is_terminal, const char* no_color);
+
 // args excludes the program name.
 int RunCli(const std::vector<std::string>& args, Environment& environment, Console& console);
 

@@ -170,6 +170,13 @@ TEST_SUITE("cli") {
     CHECK(RunOn({"validate", "-j", "0", "/p/a.yaml"}).status == kExitUsage);
   }
 
+  TEST_CASE("colour only on a terminal, and not when NO_COLOR is set") {
+    CHECK(UseColour(true, nullptr));
+    CHECK(UseColour(true, ""));  // set but empty counts as unset (no-color.org)
+    CHECK_FALSE(UseColour(true, "1"));
+    CHECK_FALSE(UseColour(false, nullptr));
+  }
+
   TEST_CASE("help and version") {
     const Run help = RunOn({"--help"});
     CHECK(help.status == kExitOk);

@@ -27,6 +27,27 @@ class Painter {
   bool colour_;
 };
 
+// The source line as a terminal can show it: a byte that is not UTF-8 or a control character
+// (a tab aside) becomes '?', one character for one, so that the caret still lines up.
+std::string Printable(std::string_view line) {
+  std::string shown;
+  for (size_t i = 0; i < line.size();) {
+    const auto byte = static_cast<unsigned char>(line[i]);
+    const size_t rest = line.size() - i;
+    const std::optional<size_t> bad = FindInvalidUtf8(line.substr(i, std::min<size_t>(rest, 4)));
+    const size_t length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
+    if ((byte < 0x20 && byte != '\t') || byte == 0x7F ||
+        (byte >= 0x80 && (bad == size_t{0} || length > rest))) {
+      shown += '?';
+      ++i;
+    } else {
+      shown.append(line.substr(i, length));
+      i += length;
+    }
+  }
+  return shown;
+}
+
 // The source line, then spaces (tabs kept, so that the caret lines up) and "^~~~".
 std::string Snippet(const SourceRange& range, const Painter& paint) {
   const std::string_view line = range.file->Line(range.line);
@@ -40,7 +61,7 @@ std::string Snippet(const SourceRange& range, const Painter& paint) {
   }
   caret_line.append(range.column > column ? range.column - column : 0, ' ');
   const std::string caret = "^" + std::string(std::max<uint32_t>(range.length, 1) - 1, '~');
-  return std::string(line) + "\n" + caret_line + paint(kGreen, caret) + "\n";
+  return Printable(line) + "\n" + caret_line + paint(kGreen, caret) + "\n";
 }
 
 std::string SeverityLabel(Severity severity, const Painter& paint) {

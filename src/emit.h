@@ -29,7 +29,6 @@ Emitted EmitArgs(const Invocation& invocation);
 // One shell word that the shell reads back as exactly `word` (bare or single-quoted).
 std::string ShellQuote(std::string_view word);
 
-
 }  // namespace qemuc
 
 #endif  // QEMUC_EMIT_H_

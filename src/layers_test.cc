@@ -20,7 +20,47 @@ std::string Errors(Pipeline& pipeline, const ProfileRequest& request) {
   return pipeline.Rendered();
 }
 
+// Counts how often each file is read (from several threads).
+class CountingReader : public FileReader {
+ public:
+  explicit CountingReader(const FileReader& inner) : inner_(inner) {}
+  ReadResult Read(const std::string& path) const override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    ++reads_[path];
+    return inner_.Read(path);
+  }
+  int reads(const std::string& path) const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return reads_.count(path) > 0 ? reads_.at(path) : 0;
+  }
+
+ private:
+  const FileReader& inner_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, int> reads_;
+};
+
 TEST_SUITE("layers") {
+  TEST_CASE("validate reads and parses a shared parent once, whatever -j is") {
+    for (const unsigned jobs : {1u, 2u}) {
+      Pipeline pipeline;
+      pipeline.reader.Add(
+          "/p/base.yaml",
+          "abstract: true\nqemu: {target: x86_64, memory: 64, kernel: /k, cpus: 0}\n");
+      const CountingReader counting(pipeline.reader);
+      Environment environment{counting, pipeline.host, pipeline.sources, pipeline.cache};
+      std::vector<ProfileRequest> requests;
+      for (const char* board : {"/p/a.yaml", "/p/b.yaml", "/p/c.yaml"}) {
+        pipeline.reader.Add(board, "extends: base.yaml\n");
+        requests.push_back({board, {}, {}, {}});
+      }
+      const std::vector<Diagnostics> found = ValidateProfiles(requests, environment, jobs);
+      CHECK(counting.reads("/p/base.yaml") == 1);
+      REQUIRE(found.size() == 3);
+      for (const Diagnostics& each : found) CHECK(each.has_errors());  // each board has the problem
+    }
+  }
+
   TEST_CASE("a diamond applies the shared base once, so it cannot undo what a sibling set") {
     Pipeline pipeline;
     pipeline.reader.Add(

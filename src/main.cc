@@ -7,10 +7,8 @@
 #include "cli.h"
 
 int main(int argc, char** argv) {
-  const char* no_colour = std::getenv("NO_COLOR");
-  qemuc::Console console{
-      std::cout, std::cerr,
-      isatty(STDERR_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0')};
+  qemuc::Console console{std::cout, std::cerr,
+                         qemuc::UseColour(isatty(STDERR_FILENO) == 1, std::getenv("NO_COLOR"))};
   qemuc::DiskFileReader reader;
   qemuc::RealHost host;
   qemuc::SourceSet sources;
