@@ -5,7 +5,7 @@ usage: bench/validate_many.py [QEMUC] [--files N] [--runs R]
 
 Generates N profiles (default 1000) like examples/boards/x64-dev.yaml, merged into one file, with varied values in a
 temporary directory, then reports the median wall time of R runs (default 7) of
-  - `qemuc validate` on all N files (one process), and per file;
+  - `qemuc validate` on all N files (one process), and per file, with -j 1 and -j 2;
   - `qemuc compile --no-host-checks` of one profile (process start-up dominates);
   - `/bin/true`, the cost of starting any process on this machine, for scale.
 Medians, because these machines are shared and noisy.
@@ -68,10 +68,13 @@ def main():
             paths.append(path)
         size = sum(os.path.getsize(p) for p in paths)
         validate = median_seconds([qemuc, "validate", *paths], args.runs)
+        validate_j2 = median_seconds([qemuc, "validate", "-j", "2", *paths], args.runs)
         compile_one = median_seconds([qemuc, "compile", "--no-host-checks", paths[0]], args.runs * 3)
         true = median_seconds(["/bin/true"], args.runs * 3)
     print(f"validate {args.files} files ({size / 1024:.0f} KiB), one process: median {validate * 1000:.1f} ms "
           f"({validate / args.files * 1e6:.0f} us per file) over {args.runs} runs")
+    print(f"validate -j 2, same files: median {validate_j2 * 1000:.1f} ms "
+          f"({validate / validate_j2:.2f}x the speed of -j 1)")
     print(f"compile one profile (--no-host-checks): median {compile_one * 1000:.2f} ms over {args.runs * 3} runs")
     print(f"/bin/true (process start-up): median {true * 1000:.2f} ms")
 
