@@ -123,8 +123,8 @@ const std::vector<Format>& Formats() {
       // Unicast (the low bit of the first octet clear), and not all zeros.
       {"qemu.networks[].mac", "(?!(?:00:){5}00$)[0-9A-Fa-f][02468ACEace](?::[0-9A-Fa-f]{2}){5}",
        true},
-      // QEMU takes prefixes 4..32; from /30 on its default addresses collide.
-      {"qemu.networks[].user.network", Ipv4() + "/(?:[4-9]|1[0-9]|2[0-9])", true},
+      // QEMU takes prefixes 4..32 (qemu_values.h: kMinPrefix, kMaxPrefix) and masks host bits.
+      {"qemu.networks[].user.network", Ipv4() + "/(?:[4-9]|[12][0-9]|3[0-2])", true},
       {"qemu.networks[].user.dhcp_start", Ipv4(), true},
       {"qemu.networks[].user.dns", Ipv4(), true},
       {"qemu.networks[].user.host", Ipv4(), true},

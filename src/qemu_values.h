@@ -17,11 +17,11 @@ struct Ipv4 {
   bool leading_zero = false;  // well formed but for an octet like 010
 };
 
-// QEMU refuses a prefix outside 4..32 ("Invalid netmask"). Its default host, DNS and DHCP
-// addresses are the network's .2, .3 and .15 masked into the host part; from /30 on two of them
-// collide, so /29 is the smallest network that works without setting all three.
+// QEMU refuses a prefix outside 4..32 ("Invalid netmask"). In small networks its default host,
+// DNS and DHCP addresses (.2, .3 and .15 masked into the host part) collide: validate reports
+// that as addresses that must differ, so a /30 with all three set is fine.
 constexpr int kMinPrefix = 4;
-constexpr int kMaxPrefix = 29;
+constexpr int kMaxPrefix = 32;
 
 bool IsLetter(char c);
 

@@ -141,17 +141,26 @@ class Validator {
     }
   }
 
-  // SPEC §3: host ports are unique across the whole profile, whichever layers they come from;
-  // the later one is the error, with a note at the first.
+  // SPEC §3: a host port is used once across the whole profile, whichever layers set it; the
+  // later use is the error, with a note at the first. As QEMU's slirp opens one socket per
+  // protocol and address, tcp and udp may share a port, and so may two distinct host addresses;
+  // no address (all interfaces) overlaps every address.
   void CheckUniqueHostPort(const Node& forward) {
     const MappingEntry* entry = forward.Find("host");
     if (entry == nullptr) return;
     const Node& port = *entry->value;
-    const auto [first, added] = host_ports_.emplace(port.text, port.range);
-    if (!added) {
-      Error(port.range, "duplicate host port " + port.text)
-          .notes.push_back({"first used at", first->second});
+    const MappingEntry* protocol = forward.Find("protocol");
+    const MappingEntry* address = forward.Find("host_address");
+    const std::string key = (protocol != nullptr ? protocol->value->text : "tcp") + ":" + port.text;
+    const std::string where = address != nullptr ? address->value->text : "";
+    std::vector<std::pair<std::string, SourceRange>>& uses = host_ports_[key];
+    for (const auto& [other, first] : uses) {
+      if (other.empty() || where.empty() || other == where) {
+        Error(port.range, "duplicate host port " + port.text).notes.push_back({"first used at", first});
+        return;
+      }
     }
+    uses.emplace_back(where, port.range);
   }
 
   // Drive and netdev ids live in separate QEMU namespaces, and each list is keyed by its id, so
@@ -309,18 +318,12 @@ class Validator {
       Error(value.range, Quoted(key) + " must have a prefix length between " +
                              std::to_string(kMinPrefix) + " and " + std::to_string(kMaxPrefix) +
                              ", not " + std::to_string(*prefix))
-          .notes.push_back({"QEMU refuses a prefix below 4, and in a network smaller than /29 its "
-                            "default host, DNS and DHCP addresses collide",
-                            {}});
+          .notes.push_back({"QEMU refuses any other netmask", {}});
       return std::nullopt;
     }
+    // Host bits are allowed: QEMU masks them away (net.s_addr &= mask), and so does Contains.
     Subnet subnet{0, *prefix, &value};
     subnet.address = *address.address & subnet.mask();
-    if (subnet.address != *address.address) {
-      Error(value.range, Quoted(key) + " must not have host bits set: write " + subnet.Text() +
-                             ", not " + value.text);
-      return std::nullopt;
-    }
     return subnet;
   }
 
@@ -359,6 +362,20 @@ class Validator {
       const UserAddress& a = addresses[later];
       const UserAddress& b = addresses[earlier];
       if (!a.value || !b.value || *a.value != *b.value) continue;
+      if (a.node == nullptr && b.node == nullptr) {
+        // Both are QEMU's defaults: the network is too small for them.
+        if (network && network->node != nullptr && !reported[later]) {
+          reported[later] = true;
+          Error(network->node->range,
+                Quoted(Join(path, "network")) + " is too small for QEMU's default " +
+                    kAddressRoles[earlier].what + " and " + kAddressRoles[later].what +
+                    ", which would both be " + FormatIpv4(*a.value))
+              .notes.push_back({"set " + Quoted(kAddressRoles[earlier].key) + " and " +
+                                    Quoted(kAddressRoles[later].key) + " to distinct addresses",
+                                {}});
+        }
+        continue;
+      }
       const size_t here = a.node != nullptr ? later : earlier;
       const size_t other = here == later ? earlier : later;
       if (addresses[here].node == nullptr || reported[here]) continue;
@@ -382,7 +399,7 @@ class Validator {
   bool check_completeness_;
   Diagnostics& diagnostics_;
   std::map<int, FirstUse> pci_addresses_;  // by slot << 3 | function
-  std::map<std::string, SourceRange> host_ports_;
+  std::map<std::string, std::vector<std::pair<std::string, SourceRange>>> host_ports_;
 };
 
 }  // namespace

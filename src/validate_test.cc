@@ -219,7 +219,20 @@ TEST_SUITE("validate") {
     }
   }
 
-  TEST_CASE("a user network is IPv4 in CIDR form, prefix 4 to 29, without host bits") {
+  TEST_CASE("a host port may be shared by tcp and udp, or by two distinct addresses") {
+    CHECK(Validated(std::string(kQemu) +
+                    "  networks:\n    - id: n\n      user:\n        forwards:\n"
+                    "          - {host: 5353, guest: 53}\n"
+                    "          - {host: 5353, guest: 5353, protocol: udp}\n"
+                    "          - {host: 8022, guest: 22, host_address: 127.0.0.1}\n"
+                    "          - {host: 8022, guest: 23, host_address: 127.0.0.2}\n"
+                    "          - {host: 8022, guest: 24}\n") ==
+          "/p/a.yaml:13:20: error: duplicate host port 8022\n"
+          "          - {host: 8022, guest: 24}\n                   ^~~~\n"
+          "note: first used at /p/a.yaml:11:20\n");
+  }
+
+  TEST_CASE("a user network is IPv4 in CIDR form with a prefix QEMU takes (4 to 32)") {
     CHECK(
         Validated(std::string(kQemu) + "  networks:\n    - {id: n0, user: {network: 10.0.2.0}}\n"
                                        "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
@@ -228,7 +241,9 @@ TEST_SUITE("validate") {
                                        "    - {id: n4, user: {network: 10.0.2.15/24}}\n"
                                        "    - {id: n5, user: {network: 16.0.0.0/4}}\n"
                                        "    - {id: n6, user: {network: 10.0.2.0/29}}\n"
-                                       "    - {id: n7, user: {network: 10.0.0.0/8}}\n") ==
+                                       "    - {id: n7, user: {network: 10.0.0.0/8}}\n"
+                                       "    - {id: n8, user: {network: 10.9.0.0/30, host: 10.9.0.1, "
+                                       "dns: 10.9.0.2, dhcp_start: 10.9.0.3}}\n") ==
         "/p/a.yaml:6:32: error: 'qemu.networks[n0].user.network' must be an IPv4 network in CIDR "
         "form such as 10.0.2.0/24, not '10.0.2.0'\n"
         "    - {id: n0, user: {network: 10.0.2.0}}\n"
@@ -239,21 +254,16 @@ TEST_SUITE("validate") {
         "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
         "                               ^~~~~~~~~~~~\n"
         "/p/a.yaml:8:32: error: 'qemu.networks[n2].user.network' must have a prefix length "
-        "between 4 and 29, not 3\n"
+        "between 4 and 32, not 3\n"
         "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
         "                               ^~~~~~~~~\n"
-        "note: QEMU refuses a prefix below 4, and in a network smaller than /29 its default host, "
-        "DNS and DHCP addresses collide\n"
-        "/p/a.yaml:9:32: error: 'qemu.networks[n3].user.network' must have a prefix length "
-        "between 4 and 29, not 30\n"
+        "note: QEMU refuses any other netmask\n"
+        // Host bits are masked away, as QEMU does (n4); a /30 works once the addresses are set (n8).
+        "/p/a.yaml:9:32: error: 'qemu.networks[n3].user.network' is too small for QEMU's default "
+        "DNS address and DHCP start address, which would both be 10.0.2.3\n"
         "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
         "                               ^~~~~~~~~~~\n"
-        "note: QEMU refuses a prefix below 4, and in a network smaller than /29 its default host, "
-        "DNS and DHCP addresses collide\n"
-        "/p/a.yaml:10:32: error: 'qemu.networks[n4].user.network' must not have host bits set: "
-        "write 10.0.2.0/24, not 10.0.2.15/24\n"
-        "    - {id: n4, user: {network: 10.0.2.15/24}}\n"
-        "                               ^~~~~~~~~~~~\n");
+        "note: set 'dns' and 'dhcp_start' to distinct addresses\n");
     for (const char* refused : {"10.0.2.0/24/1", "10.0.2.0/024", "10.0.2.0/33", "10.0.2.0/", "/24",
                                 "10.0.2/24", "10.0.2.0/255.255.255.0"}) {
       CAPTURE(refused);
