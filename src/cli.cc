@@ -18,6 +18,7 @@
 #include "output_file.h"
 #include "paths.h"
 #include "unified_diff.h"
+#include "utf8.h"
 #include "version.h"
 
 namespace qemuc {
@@ -52,8 +53,9 @@ struct Command {
 
 const std::vector<Command>& Commands();
 
-// Prints diagnostics in the format asked for, each problem once: a problem of a parent that
-// several profiles share is reported to each of them and printed for the first.
+// Prints diagnostics in the format asked for. A problem inside a file that several profiles
+// share is reported to each of them and printed once, for the first; a problem of a merged
+// profile (a missing key, say) is printed for every profile it affects.
 class DiagnosticPrinter {
  public:
   DiagnosticPrinter(const CommandLine& line, Console& console)
@@ -64,7 +66,7 @@ class DiagnosticPrinter {
       const SourceRange& at = diagnostic.range;
       const auto key = std::make_tuple(at.file != nullptr ? at.file->path() : "", at.line,
                                        at.column, diagnostic.message);
-      if (!printed_.insert(key).second) continue;
+      if (diagnostic.shared && !printed_.insert(key).second) continue;
       console_.err << (json_ ? RenderDiagnosticJson(diagnostic)
                              : RenderDiagnostic(diagnostic, console_.colour));
     }
@@ -205,6 +207,9 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   }
   for (const std::string& define : Values(line, "define")) {
     const size_t equals = define.find('=');
+    if (FindInvalidUtf8(define)) {
+      throw UsageError{"-D '" + define + "': the value is not valid UTF-8", command};
+    }
     if (equals == std::string::npos || !IsVariableName(define.substr(0, equals))) {
       throw UsageError{
           "-D '" + define + "': expected NAME=VALUE with NAME of letters, digits and '_'", command};
@@ -233,8 +238,9 @@ int CheckFresh(const std::string& output, const std::string& text, const Environ
   }
   const std::string old_text = current.text.value_or("");
   if (!missing && old_text == text) return kExitOk;
-  console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output,
-                             output + " (generated)");
+  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
+  console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output + "\t(current)",
+                             output + "\t(generated)");
   console.err << "qemuc: error: " << output << (missing ? " does not exist" : " is stale")
               << ": run the same command without --check to write it\n";
   return kExitProblem;

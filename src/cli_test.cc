@@ -139,7 +139,7 @@ TEST_SUITE("cli") {
     pipeline.reader.Add("/p/out.args", stale_text);
     const Run stale = RunWith(pipeline, check);
     CHECK(stale.status == kExitProblem);
-    CHECK(stale.out.find("--- /p/out.args\n+++ /p/out.args (generated)\n@@ ") == 0);
+    CHECK(stale.out.find("--- /p/out.args\t(current)\n+++ /p/out.args\t(generated)\n@@ ") == 0);
     CHECK(stale.out.find("\n-32\n+64\n") != std::string::npos);
     CHECK(stale.err ==
           "qemuc: error: /p/out.args is stale: run the same command without --check to write it\n");

@@ -106,10 +106,23 @@ void Diagnostics::DropSince(size_t first) {
 
 namespace {
 
+// A JSON string for any bytes: a file name from the command line or the disk need not be
+// UTF-8, and JSON cannot carry such bytes, so each becomes U+FFFD (lossy, but valid JSON).
+std::string JsonText(std::string_view text) {
+  std::string valid;
+  while (const std::optional<size_t> bad = FindInvalidUtf8(text)) {
+    valid.append(text.substr(0, *bad));
+    valid += "\xEF\xBF\xBD";
+    text.remove_prefix(*bad + 1);
+  }
+  valid.append(text);
+  return JsonString(valid);
+}
+
 // "file":...,"line":...,"column":... of a place, null where a part is missing.
 std::string JsonPlace(const SourceRange& range) {
   const bool has_line = range.file != nullptr && range.line > 0;
-  return "\"file\":" + (range.file != nullptr ? JsonString(range.file->display_path()) : "null") +
+  return "\"file\":" + (range.file != nullptr ? JsonText(range.file->display_path()) : "null") +
          ",\"line\":" + (has_line ? std::to_string(range.line) : "null") +
          ",\"column\":" + (has_line ? std::to_string(range.column) : "null");
 }
@@ -119,11 +132,11 @@ std::string JsonPlace(const SourceRange& range) {
 std::string RenderDiagnosticJson(const Diagnostic& diagnostic) {
   std::string json = "{" + JsonPlace(diagnostic.range) + ",\"severity\":" +
                      (diagnostic.severity == Severity::kError ? "\"error\"" : "\"warning\"") +
-                     ",\"message\":" + JsonString(diagnostic.message) + ",\"notes\":[";
+                     ",\"message\":" + JsonText(diagnostic.message) + ",\"notes\":[";
   for (size_t i = 0; i < diagnostic.notes.size(); ++i) {
     const Note& note = diagnostic.notes[i];
     json += (i > 0 ? ",{" : "{") + JsonPlace(note.range) +
-            ",\"message\":" + JsonString(note.message) + "}";
+            ",\"message\":" + JsonText(note.message) + "}";
   }
   return json + "]}\n";
 }

@@ -25,6 +25,9 @@ struct Diagnostic {
   // For a value of the wrong kind, the key it is under ("qemu.drives", "qemu.drives[blk0]"), so
   // that the layering stage can name the inherited value it would have changed.
   std::string key_path;
+  // Found inside a file that several profiles may share (its own parse and shape problems):
+  // reported to each of them, printed once.
+  bool shared = false;
 };
 
 // Stages append here and keep going where they can, so one run reports every problem.

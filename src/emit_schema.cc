@@ -368,7 +368,8 @@ constexpr std::string_view kDescription =
     "A qemuc profile file: a board, a base, a fragment or an overlay file. The merge directives "
     "are YAML tags, which JSON Schema does not see; declare them to yaml-language-server with "
     "\"yaml.customTags\": [\"!reset scalar\", \"!reset mapping\", \"!reset sequence\", "
-    "\"!override mapping\", \"!override sequence\", \"!delete scalar\"]. The keys a profile "
+    "\"!override scalar\", \"!override mapping\", \"!override sequence\", \"!delete scalar\"]. The "
+    "keys a profile "
     "must set are required here only of a file that is neither abstract nor extends another: "
     "qemuc checks them on the merged profile.";
 

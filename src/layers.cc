@@ -14,11 +14,15 @@
 namespace qemuc {
 namespace {
 
-// A parent as the user would name it: relative to how they named the file that extends it.
-std::string DisplayPathOf(const std::string& extender_display, const std::string& entry) {
+// How diagnostics name a parent: relative to the current directory when it is below it, else
+// absolute. It depends only on the file, not on which profile reached it first: with
+// validate -j, threads race to load a shared parent, and the output must not change.
+std::string DisplayPathOf(const std::string& absolute) {
   namespace fs = std::filesystem;
-  if (fs::path(entry).is_absolute()) return fs::path(entry).lexically_normal().string();
-  return (fs::path(extender_display).parent_path() / entry).lexically_normal().string();
+  const fs::path relative = fs::path(absolute).lexically_relative(AbsolutePath("."));
+  const std::string text = relative.string();
+  if (text.empty() || text == ".." || text.rfind("../", 0) == 0) return absolute;
+  return text;
 }
 
 // Keys that describe a file rather than the VM: a parent's `abstract` is not inherited, and
@@ -79,7 +83,7 @@ class GraphLoader {
     for (const Node* parent : ExtendsEntries(*entry.root)) {
       links_.back() = parent;
       const std::string parent_path = ResolveAgainst(DirectoryOf(path), parent->text);
-      ok = Visit(parent_path, DisplayPathOf(display, parent->text), parent) && ok;
+      ok = Visit(parent_path, DisplayPathOf(parent_path), parent) && ok;
     }
     path_.pop_back();
     links_.pop_back();
@@ -103,9 +107,8 @@ class GraphLoader {
       notes.push_back(
           {link->range.file->display_path() + " extends " + link->text + " at", link->range});
     }
-    chain += closing->range.file != nullptr
-                 ? DisplayPathOf(closing->range.file->display_path(), closing->text)
-                 : "";
+    // The cycle closes on the file where it started.
+    chain += links_[static_cast<size_t>(start - path_.begin())]->range.file->display_path();
     Diagnostic& error = diagnostics_.Error(closing->range, "extends cycle: " + chain);
     error.notes = std::move(notes);
   }

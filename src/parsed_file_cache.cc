@@ -43,7 +43,10 @@ ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet&
     }
     return {};
   }
-  for (const Diagnostic& problem : slot->problems) diagnostics.Add(problem);
+  for (Diagnostic problem : slot->problems) {
+    problem.shared = true;
+    diagnostics.Add(problem);
+  }
   return slot->entry;
 }
 
