@@ -2,8 +2,11 @@
 
 #include <boost/program_options.hpp>
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <iostream>
@@ -228,8 +231,8 @@ Emitted Emit(const std::string& format, const Invocation& invocation) {
 // Writes the output to stdout or, with -o, atomically to a file.
 // --check: FILE is fresh when it holds exactly what would be written; otherwise a unified diff
 // from FILE to the new text goes to stdout and the status is 1 (for pre-commit hooks).
-int CheckFresh(const std::string& output, const std::string& text, const Environment& environment,
-               Console& console) {
+int CheckFresh(const std::string& output, const std::string& text, bool executable,
+               const Environment& environment, Console& console) {
   const ReadResult current = environment.reader.Read(AbsolutePath(output));
   const bool missing = !current.text && current.error == std::strerror(ENOENT);
   if (!current.text && !missing) {
@@ -237,7 +240,17 @@ int CheckFresh(const std::string& output, const std::string& text, const Environ
     return kExitProblem;
   }
   const std::string old_text = current.text.value_or("");
-  if (!missing && old_text == text) return kExitOk;
+  if (!missing && old_text == text) {
+    // -o gives a launch script mode 0755; one that lost it is stale too.
+    struct stat info {};
+    if (!executable || stat(output.c_str(), &info) != 0 || (info.st_mode & 07777) == 0755)
+      return kExitOk;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", info.st_mode & 07777);
+    console.err << "qemuc: error: " << output << " is stale: its mode is " << mode
+                << ", not 0755; run the same command without --check to write it\n";
+    return kExitProblem;
+  }
   // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
   console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output + "\t(current)",
                              output + "\t(generated)");
@@ -253,7 +266,8 @@ int Deliver(const CommandLine& line, const std::string& profile, const std::stri
     return kExitProblem;
   }
   if (line.values.count("check")) {
-    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, environment, console);
+    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, format == "shell",
+                      environment, console);
   }
   if (!line.values.count("output")) {
     console.out << emitted.text;

@@ -58,15 +58,15 @@ class SourceSet {
   std::deque<std::unique_ptr<SourceFile>> files_;
 };
 
-// Reads a profile file and checks its bytes (valid UTF-8, no NUL). On failure reports an error
-// at the file (or at the offending byte) and returns nullptr.
 // Registers `text` as the file at `path` and checks its bytes (valid UTF-8, no NUL), reporting
 // at the offending byte. Returns nullptr when they are not text.
 const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,
                                 const std::string& display_path, std::string text,
                                 Diagnostics& diagnostics);
 
-// A file named by another (a parent in `extends`) that cannot be read is reported at
+// Reads a profile file and checks its bytes (valid UTF-8, no NUL); on failure reports an error
+// at the file (or at the offending byte) and returns nullptr. A file named by another (a parent
+// in `extends`) that cannot be read is reported at
 // `named_at`, the place that named it; otherwise at the file.
 const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
                              const std::string& display_path, Diagnostics& diagnostics,

@@ -1,6 +1,7 @@
 // The formats of QEMU option values that profiles spell (SPEC §3): ids, IPv4 addresses and
 // prefixes, MAC and PCI addresses, and the characters that interface names and paths refuse.
-// Parsers only; validate decides what is an error and says so.
+// Parsers, character classes and the wording shared by messages about them; validate decides
+// what is an error.
 #ifndef QEMUC_QEMU_VALUES_H_
 #define QEMUC_QEMU_VALUES_H_
 

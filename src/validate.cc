@@ -156,7 +156,8 @@ class Validator {
     std::vector<std::pair<std::string, SourceRange>>& uses = host_ports_[key];
     for (const auto& [other, first] : uses) {
       if (other.empty() || where.empty() || other == where) {
-        Error(port.range, "duplicate host port " + port.text).notes.push_back({"first used at", first});
+        Error(port.range, "duplicate host port " + port.text)
+            .notes.push_back({"first used at", first});
         return;
       }
     }

@@ -233,37 +233,38 @@ TEST_SUITE("validate") {
   }
 
   TEST_CASE("a user network is IPv4 in CIDR form with a prefix QEMU takes (4 to 32)") {
-    CHECK(
-        Validated(std::string(kQemu) + "  networks:\n    - {id: n0, user: {network: 10.0.2.0}}\n"
-                                       "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
-                                       "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
-                                       "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
-                                       "    - {id: n4, user: {network: 10.0.2.15/24}}\n"
-                                       "    - {id: n5, user: {network: 16.0.0.0/4}}\n"
-                                       "    - {id: n6, user: {network: 10.0.2.0/29}}\n"
-                                       "    - {id: n7, user: {network: 10.0.0.0/8}}\n"
-                                       "    - {id: n8, user: {network: 10.9.0.0/30, host: 10.9.0.1, "
-                                       "dns: 10.9.0.2, dhcp_start: 10.9.0.3}}\n") ==
-        "/p/a.yaml:6:32: error: 'qemu.networks[n0].user.network' must be an IPv4 network in CIDR "
-        "form such as 10.0.2.0/24, not '10.0.2.0'\n"
-        "    - {id: n0, user: {network: 10.0.2.0}}\n"
-        "                               ^~~~~~~~\n"
-        "/p/a.yaml:7:32: error: 'qemu.networks[n1].user.network' must be an IPv4 network in CIDR "
-        "form such as 10.0.2.0/24, not '010.0.2.0/24' (no leading zeros: QEMU reads 010 as octal "
-        "8)\n"
-        "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
-        "                               ^~~~~~~~~~~~\n"
-        "/p/a.yaml:8:32: error: 'qemu.networks[n2].user.network' must have a prefix length "
-        "between 4 and 32, not 3\n"
-        "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
-        "                               ^~~~~~~~~\n"
-        "note: QEMU refuses any other netmask\n"
-        // Host bits are masked away, as QEMU does (n4); a /30 works once the addresses are set (n8).
-        "/p/a.yaml:9:32: error: 'qemu.networks[n3].user.network' is too small for QEMU's default "
-        "DNS address and DHCP start address, which would both be 10.0.2.3\n"
-        "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
-        "                               ^~~~~~~~~~~\n"
-        "note: set 'dns' and 'dhcp_start' to distinct addresses\n");
+    CHECK(Validated(std::string(kQemu) +
+                    "  networks:\n    - {id: n0, user: {network: 10.0.2.0}}\n"
+                    "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
+                    "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
+                    "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
+                    "    - {id: n4, user: {network: 10.0.2.15/24}}\n"
+                    "    - {id: n5, user: {network: 16.0.0.0/4}}\n"
+                    "    - {id: n6, user: {network: 10.0.2.0/29}}\n"
+                    "    - {id: n7, user: {network: 10.0.0.0/8}}\n"
+                    "    - {id: n8, user: {network: 10.9.0.0/30, host: 10.9.0.1, "
+                    "dns: 10.9.0.2, dhcp_start: 10.9.0.3}}\n") ==
+          "/p/a.yaml:6:32: error: 'qemu.networks[n0].user.network' must be an IPv4 network in CIDR "
+          "form such as 10.0.2.0/24, not '10.0.2.0'\n"
+          "    - {id: n0, user: {network: 10.0.2.0}}\n"
+          "                               ^~~~~~~~\n"
+          "/p/a.yaml:7:32: error: 'qemu.networks[n1].user.network' must be an IPv4 network in CIDR "
+          "form such as 10.0.2.0/24, not '010.0.2.0/24' (no leading zeros: QEMU reads 010 as octal "
+          "8)\n"
+          "    - {id: n1, user: {network: 010.0.2.0/24}}\n"
+          "                               ^~~~~~~~~~~~\n"
+          "/p/a.yaml:8:32: error: 'qemu.networks[n2].user.network' must have a prefix length "
+          "between 4 and 32, not 3\n"
+          "    - {id: n2, user: {network: 0.0.0.0/3}}\n"
+          "                               ^~~~~~~~~\n"
+          "note: QEMU refuses any other netmask\n"
+          // Host bits are masked away, as QEMU does (n4); a /30 works once the addresses are set
+          // (n8).
+          "/p/a.yaml:9:32: error: 'qemu.networks[n3].user.network' is too small for QEMU's default "
+          "DNS address and DHCP start address, which would both be 10.0.2.3\n"
+          "    - {id: n3, user: {network: 10.0.2.0/30}}\n"
+          "                               ^~~~~~~~~~~\n"
+          "note: set 'dns' and 'dhcp_start' to distinct addresses\n");
     for (const char* refused : {"10.0.2.0/24/1", "10.0.2.0/024", "10.0.2.0/33", "10.0.2.0/", "/24",
                                 "10.0.2/24", "10.0.2.0/255.255.255.0"}) {
       CAPTURE(refused);

@@ -15,6 +15,16 @@ case $out in *"/dev/full: not a regular file"*) ;; *) fail "-o /dev/full said: $
 [ -c /dev/full ] || fail "/dev/full is no longer a character device"
 echo "ok: -o /dev/full is refused and /dev/full is untouched"
 
+# --check: a launch script that lost its mode 0755 is stale even with the right text.
+scratch=$(mktemp -d)
+"$qemuc" compile --no-host-checks -o "$scratch/launch.sh" "$profile" || fail "could not write $scratch/launch.sh"
+"$qemuc" compile --no-host-checks -o "$scratch/launch.sh" --check "$profile" || fail "--check: a fresh file is stale"
+chmod 644 "$scratch/launch.sh"
+out=$("$qemuc" compile --no-host-checks -o "$scratch/launch.sh" --check "$profile" 2>&1) && fail "--check missed mode 0644"
+case $out in *"its mode is 0644, not 0755"*) ;; *) fail "--check on mode 0644 said: $out" ;; esac
+rm -r "$scratch"
+echo "ok: --check finds a launch script without mode 0755 stale"
+
 if ! unshare -m true 2>/dev/null; then
   echo "SKIP: the read-only and full-disk cases need unshare -m (a private mount namespace)"
   exit 77
