@@ -66,8 +66,8 @@ TEST_SUITE("diagnostic") {
   }
 
   TEST_CASE("the sink counts errors and sorts a stage's reports into source order") {
-    const SourceFile first("/a", "a", "", 0);
-    const SourceFile second("/b", "b", "", 1);
+    const SourceFile first("/a", "a", "");
+    const SourceFile second("/b", "b", "");
     Diagnostics diagnostics;
     diagnostics.Error({&first, 1, 1, 1}, "kept first: reported before the stage");
     const size_t stage = diagnostics.size();

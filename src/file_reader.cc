@@ -78,8 +78,8 @@ ReadResult MemoryFileReader::Read(const std::string& path) const {
 
 const SourceFile* SourceSet::Add(std::string path, std::string display_path, std::string text) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  auto file = std::make_unique<SourceFile>(std::move(path), std::move(display_path),
-                                           std::move(text), files_.size());
+  auto file =
+      std::make_unique<SourceFile>(std::move(path), std::move(display_path), std::move(text));
   return files_.emplace_back(std::move(file)).get();
 }
 

@@ -18,12 +18,10 @@ std::string WithoutByteOrderMark(std::string text) {
 
 }  // namespace
 
-SourceFile::SourceFile(std::string path, std::string display_path, std::string text,
-                       size_t sequence)
+SourceFile::SourceFile(std::string path, std::string display_path, std::string text)
     : path_(std::move(path)),
       display_path_(std::move(display_path)),
-      text_(WithoutByteOrderMark(std::move(text))),
-      sequence_(sequence) {
+      text_(WithoutByteOrderMark(std::move(text))) {
   line_starts_.push_back(0);
   for (size_t i = 0; i < text_.size(); ++i) {
     // yaml-cpp counts "\r\n" and "\n" as one break; a lone "\r" is not a break for it either.

@@ -16,13 +16,11 @@ class SourceFile {
   // display_path is how diagnostics name the file (the path as the user gave it, or derived from
   // it); path is what the file system was asked for. A UTF-8 byte order mark is dropped, as
   // yaml-cpp does, so that byte columns agree with its marks.
-  SourceFile(std::string path, std::string display_path, std::string text, size_t sequence = 0);
+  SourceFile(std::string path, std::string display_path, std::string text);
 
   const std::string& path() const { return path_; }
   const std::string& display_path() const { return display_path_; }
   const std::string& text() const { return text_; }
-  // The order in which files were loaded: diagnostics of one stage are sorted by it.
-  size_t sequence() const { return sequence_; }
 
   // 1-based line; the line's text without its line break (empty past the end).
   std::string_view Line(uint32_t line) const;
@@ -39,7 +37,6 @@ class SourceFile {
   std::string display_path_;
   std::string text_;
   std::vector<size_t> line_starts_;
-  size_t sequence_;
 };
 
 // A place in a source file: 1-based line and character column, and the length in characters
