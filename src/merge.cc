@@ -91,6 +91,7 @@ class Merger {
     if (base == nullptr || layer->tag == NodeTag::kOverride)
       return MergeContents(nullptr, *layer, field, path);
     if (base->kind != layer->kind) {
+      // A guard only: the shape check refuses a value of another kind before merging.
       diagnostics_
           .Error(layer->range, Quoted(path) + " is " + DescribeKind(*layer) + " here but " +
                                    DescribeKind(*base) + " in an earlier layer")

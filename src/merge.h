@@ -11,7 +11,8 @@
 namespace qemuc {
 
 // Each layer is a profile root that passed the shape check. Returns nullptr after reporting a
-// problem (a type change without !override, !delete of an item that is not there).
+// problem (!delete of an item that is not there). A type change never gets here: the field table
+// gives each key one kind, and the shape check of the later file refuses another.
 NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics);
 
 }  // namespace qemuc
