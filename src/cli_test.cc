@@ -78,7 +78,7 @@ TEST_SUITE("cli") {
   TEST_CASE("after --, validate takes file names that look like options") {
     testing::Pipeline pipeline;
     pipeline.reader.Add(AbsolutePath("-odd.yaml"),
-                        "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+                        "name: odd\nqemu: {target: x86_64, memory: 64, kernel: /k}\n");
     CHECK(RunWith(pipeline, {"validate", "--", "-odd.yaml"}).status == kExitOk);
     CHECK(RunWith(pipeline, {"validate", "-odd.yaml"}).err ==
           "qemuc: error: unrecognised option '-odd.yaml'\nTry 'qemuc help validate'.\n");

@@ -9,7 +9,9 @@
 #include "lower.h"
 #include "merge.h"
 #include "paths.h"
+#include "qemu_values.h"
 #include "shape_check.h"
+#include "text.h"
 #include "validate.h"
 
 namespace qemuc {
@@ -67,6 +69,21 @@ std::vector<Define> Defines(const ProfileRequest& request, Environment& environm
   return defines;
 }
 
+// SPEC §3's name rule also holds for the default name, the profile's file name: it names the
+// VM in launch scripts and units. Checked only for profiles that can be compiled.
+bool CheckDefaultName(const Node& merged, const SourceFile& profile, Diagnostics& diagnostics) {
+  if (merged.Find("name") != nullptr || AbstractEntry(merged) != nullptr) return true;
+  const std::string name = Stem(profile.display_path());
+  if (IsWord(name, IsLetterOrDigit)) return true;
+  diagnostics
+      .Error({&profile, 0, 0, 1},
+             "the profile is named " + Quoted(name) +
+                 " after its file, which is not a valid name (letters, digits, '.', '_' "
+                 "and '-', not starting with a punctuation mark)")
+      .notes.push_back({"set 'name:' in the profile, or rename the file", {}});
+  return false;
+}
+
 // The merged profile, or nullptr after reporting problems; `stack` is filled either way.
 NodePtr Resolve(const ProfileRequest& request, Environment& environment, Diagnostics& diagnostics,
                 LayerStack& stack) {
@@ -76,7 +93,8 @@ NodePtr Resolve(const ProfileRequest& request, Environment& environment, Diagnos
   NodePtr merged = MergeLayers(stack.layers, diagnostics);
   if (merged != nullptr) merged = Interpolate(merged, Defines(request, environment), diagnostics);
   if (merged == nullptr ||
-      !ValidateMerged(*merged, AbstractEntry(*merged) == nullptr, diagnostics)) {
+      !ValidateMerged(*merged, AbstractEntry(*merged) == nullptr, diagnostics) ||
+      !CheckDefaultName(*merged, *stack.profile, diagnostics)) {
     return nullptr;
   }
   return merged;

@@ -219,6 +219,18 @@ TEST_SUITE("validate") {
     }
   }
 
+  TEST_CASE("a name taken from the file name follows the name rule too") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/my board.yaml", kQemu);
+    CHECK_FALSE(pipeline.Compile("/p/my board.yaml").has_value());
+    CHECK(pipeline.Rendered() ==
+          "/p/my board.yaml: error: the profile is named 'my board' after its file, which is not a "
+          "valid name (letters, digits, '.', '_' and '-', not starting with a punctuation mark)\n"
+          "note: set 'name:' in the profile, or rename the file\n");
+    pipeline.reader.Add("/p/named.yaml", std::string("name: my-vm\n") + kQemu);
+    CHECK(pipeline.Compile("/p/named.yaml").has_value());
+  }
+
   TEST_CASE("a host port may be shared by tcp and udp, or by two distinct addresses") {
     CHECK(Validated(std::string(kQemu) +
                     "  networks:\n    - id: n\n      user:\n        forwards:\n"
