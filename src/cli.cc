@@ -154,7 +154,7 @@ po::options_description CompileOptions() {
   po::options_description options("options");
   options.add_options()("format,f",
                         po::value<std::string>()->value_name("FORMAT")->default_value("shell"),
-                        "output format: shell, json or args")(
+                        "output format: shell, json, args or systemd")(
       "output,o", po::value<std::string>()->value_name("FILE"),
       "write to FILE (atomically) instead of standard output")(
       "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
@@ -225,6 +225,7 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
 Emitted Emit(const std::string& format, const Invocation& invocation) {
   if (format == "json") return EmitJson(invocation);
   if (format == "args") return EmitArgs(invocation);
+  if (format == "systemd") return EmitSystemd(invocation, invocation.unit);
   return EmitShell(invocation);
 }
 
@@ -285,8 +286,9 @@ int Deliver(const CommandLine& line, const std::string& profile, const std::stri
 int RunCompile(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.size() != 1) throw UsageError{"compile takes exactly one PROFILE", "compile"};
   const std::string format = line.values["format"].as<std::string>();
-  if (format != "shell" && format != "json" && format != "args") {
-    throw UsageError{"unknown format '" + format + "' (choose shell, json or args)", "compile"};
+  if (format != "shell" && format != "json" && format != "args" && format != "systemd") {
+    throw UsageError{"unknown format '" + format + "' (choose shell, json, args or systemd)",
+                     "compile"};
   }
   if (line.values.count("check") && !line.values.count("output")) {
     throw UsageError{"--check needs -o FILE: the generated file to compare", "compile"};

@@ -104,7 +104,7 @@ TEST_SUITE("cli") {
     usage({"compile", "/p/a.yaml", "/p/b.yaml"},
           "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
     usage({"compile", "-f", "xml", "/p/a.yaml"},
-          "qemuc: error: unknown format 'xml' (choose shell, json or args)\nTry 'qemuc help "
+          "qemuc: error: unknown format 'xml' (choose shell, json, args or systemd)\nTry 'qemuc help "
           "compile'.\n");
     usage({"compile", "/p/a.yaml", "-f"},
           "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help "

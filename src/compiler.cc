@@ -134,7 +134,7 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
   std::vector<std::string> kernel_args = lowered.cmdline;
   kernel_args.insert(kernel_args.end(), request.kernel_args.begin(), request.kernel_args.end());
   return Invocation{lowered.name, resolved->stack.sources,
-                    CreateInvocation(lowered.config, kernel_args)};
+                    CreateInvocation(lowered.config, kernel_args), lowered.unit};
 }
 
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,

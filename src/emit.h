@@ -11,10 +11,29 @@
 
 namespace qemuc {
 
+// What a systemd unit says beyond the argv (the profile's `systemd:` keys, SPEC §6).
+struct UnitSettings {
+  std::string description;  // the profile's own; empty: from its name and description
+  std::string user;
+  std::string group;
+  std::string restart = "on-failure";
+  int64_t restart_sec = 5;
+  std::vector<std::string> after;
+  std::vector<std::string> wants;
+  std::string wanted_by = "multi-user.target";
+  int64_t stop_timeout = 90;
+  bool hardening = true;
+  bool graceful_stop = false;
+  bool kvm = false;                               // DeviceAllow=/dev/kvm
+  bool tap = false;                               // /dev/net/tun, and after network-online.target
+  std::vector<std::string> writable_directories;  // of the drive files
+};
+
 struct Invocation {
   std::string name;                  // the profile's name
   std::vector<std::string> sources;  // the files it was built from, as the user named them
   std::vector<std::string> argv;     // argv[0] is the QEMU binary
+  UnitSettings unit;                 // for --format systemd
 };
 
 struct Emitted {
@@ -23,6 +42,9 @@ struct Emitted {
 };
 
 Emitted EmitShell(const Invocation& invocation);
+// A service unit that runs QEMU (SPEC §6); every argument double-quoted and escaped so that
+// systemd hands QEMU exactly these bytes.
+Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit);
 Emitted EmitJson(const Invocation& invocation);
 Emitted EmitArgs(const Invocation& invocation);
 

@@ -9,7 +9,8 @@ Invocation Sample() {
   return {"dev",
           {"boards/dev.yaml"},
           {"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-nographic", "-serial", "stdio",
-           "-append", "console=ttyS0 x='a b'"}};
+           "-append", "console=ttyS0 x='a b'"},
+          {}};
 }
 
 TEST_SUITE("emit") {
@@ -84,6 +85,39 @@ TEST_SUITE("emit") {
     invocation = Sample();
     invocation.sources = {"b\xc3.yaml"};
     CHECK(EmitJson(invocation).error != "");
+  }
+
+  TEST_CASE("systemd: every argument double-quoted; \\ \" % $ and control bytes escaped") {
+    Invocation invocation = Sample();
+    invocation.argv = {"/usr/bin/qemu", "",    "a b", "100%",
+                       "$HOME",         "a\\", "\"",  "\n\t\r",
+                       "\x01\x7f",      ";",   "é",   std::string("\xff", 1)};
+    const Emitted unit = EmitSystemd(invocation, UnitSettings{});
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find(
+              "ExecStart=/usr/bin/qemu \\\n  \"\" \\\n  \"a b\" \\\n  \"100%%\" \\\n  \"$$HOME\" "
+              "\\\n  \"a\\\\\" \\\n  \"\\\"\" \\\n  \"\\n\\t\\r\" \\\n  \"\\x01\\x7f\" \\\n  \";\" "
+              "\\\n  \"é\" \\\n  \"\\xff\"\n") != std::string::npos);
+    CHECK(unit.text.find("[Service]\nType=exec\n") != std::string::npos);
+    CHECK(unit.text.find("KillMode=mixed\n") != std::string::npos);
+    CHECK(unit.text.find("MemoryDenyWriteExecute") == std::string::npos);  // it breaks TCG
+    CHECK(unit.text.find("PrivateDevices") == std::string::npos);          // it hides /dev/kvm
+  }
+
+  TEST_CASE("systemd: what a unit cannot carry is an error, not a unit systemd refuses") {
+    Invocation invocation = Sample();
+    invocation.argv[0] = "qemu-system-x86_64";
+    CHECK(EmitSystemd(invocation, {}).error ==
+          "the QEMU binary must be an absolute path in a systemd unit, not 'qemu-system-x86_64' "
+          "(leave out --no-host-checks, or set qemu.binary)");
+    invocation = Sample();
+    invocation.argv.push_back(std::string(131072, 'x'));
+    CHECK(EmitSystemd(invocation, {}).error ==
+          "argument 8 is 131072 bytes; the kernel takes at most 131071 in one argument");
+    UnitSettings graceful;
+    graceful.graceful_stop = true;
+    CHECK(EmitSystemd(Sample(), graceful).error ==
+          "systemd.graceful_stop needs 'qemuc qmp-powerdown', which this qemuc does not have yet");
   }
 
   TEST_CASE("the JSON document") {

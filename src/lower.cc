@@ -1,5 +1,7 @@
 #include "lower.h"
 
+#include <algorithm>
+
 #include "paths.h"
 #include "shape_check.h"
 #include "text.h"
@@ -36,6 +38,7 @@ class Lowerer {
     if (const Node* cmdline = Child(&root_, "cmdline")) {
       for (const NodePtr& item : cmdline->items) out_.cmdline.push_back(item->text);
     }
+    LowerUnit(Child(&root_, "systemd"));
     return std::move(out_);
   }
 
@@ -55,6 +58,38 @@ class Lowerer {
     for (const Node* drive : Items(Child(qemu, "drives"))) LowerDrive(*drive);
     for (const Node* network : Items(Child(qemu, "networks"))) LowerNetwork(*network);
     for (const Node* arg : Items(Child(qemu, "extra_args"))) config.extra_args.push_back(arg->text);
+  }
+
+  void LowerUnit(const Node* systemd) {
+    UnitSettings& unit = out_.unit;
+    const std::string description = out_.description.empty() ? "" : ": " + out_.description;
+    unit.description = systemd != nullptr && Child(systemd, "description") != nullptr
+                           ? Child(systemd, "description")->text
+                           : "QEMU VM " + out_.name + description;
+    unit.user = TextOf(Child(systemd, "user"));
+    unit.group = TextOf(Child(systemd, "group"));
+    if (const Node* restart = Child(systemd, "restart")) unit.restart = restart->text;
+    if (const Node* seconds = Child(systemd, "restart_sec"))
+      unit.restart_sec = ReadInteger(*seconds).value_or(5);
+    if (const Node* seconds = Child(systemd, "stop_timeout"))
+      unit.stop_timeout = ReadInteger(*seconds).value_or(90);
+    for (const Node* item : Items(Child(systemd, "after"))) unit.after.push_back(item->text);
+    for (const Node* item : Items(Child(systemd, "wants"))) unit.wants.push_back(item->text);
+    if (const Node* target = Child(systemd, "wanted_by")) unit.wanted_by = target->text;
+    if (const Node* hardening = Child(systemd, "hardening"))
+      unit.hardening = ReadBool(*hardening).value_or(true);
+    if (const Node* graceful = Child(systemd, "graceful_stop"))
+      unit.graceful_stop = ReadBool(*graceful).value_or(false);
+    unit.kvm = out_.config.kvm;
+    for (const Network& network : out_.config.networks)
+      unit.tap = unit.tap || network.tap.has_value();
+    for (const Drive& drive : out_.config.drives) {
+      const std::string directory = DirectoryOf(drive.file);
+      if (std::find(unit.writable_directories.begin(), unit.writable_directories.end(),
+                    directory) == unit.writable_directories.end()) {
+        unit.writable_directories.push_back(directory);
+      }
+    }
   }
 
   static std::vector<const Node*> Items(const Node* list) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config.h"
+#include "emit.h"
 #include "node.h"
 
 namespace qemuc {
@@ -27,6 +28,7 @@ struct LoweredProfile {
   bool binary_is_bare = false;       // no '/': looked up in PATH by the host checks
   SourceRange binary_range;          // qemu.binary, or qemu.target when the binary is the default
   std::vector<FileUse> files;
+  UnitSettings unit;  // the systemd section, for --format systemd
 };
 
 // The profile's `name`, or by default its file name without extension.
