@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -20,6 +22,7 @@
 #include "lower.h"
 #include "output_file.h"
 #include "paths.h"
+#include "qmp_powerdown.h"
 #include "unified_diff.h"
 #include "utf8.h"
 #include "version.h"
@@ -225,7 +228,13 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
 Emitted Emit(const std::string& format, const Invocation& invocation) {
   if (format == "json") return EmitJson(invocation);
   if (format == "args") return EmitArgs(invocation);
-  if (format == "systemd") return EmitSystemd(invocation, invocation.unit);
+  if (format == "systemd") {
+    // ExecStop= runs this qemuc's qmp-powerdown, so the unit names it by its absolute path.
+    UnitSettings unit = invocation.unit;
+    std::error_code ignored;
+    unit.qemuc_path = std::filesystem::read_symlink("/proc/self/exe", ignored).string();
+    return EmitSystemd(invocation, unit);
+  }
   return EmitShell(invocation);
 }
 
@@ -340,6 +349,31 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
   return kExitOk;
 }
 
+po::options_description PowerdownOptions() {
+  po::options_description options("options");
+  options.add_options()("timeout", po::value<double>()->value_name("S")->default_value(60),
+                        "seconds to wait for QEMU to end after the power button")("help,h",
+                                                                                  "show this help");
+  return options;
+}
+
+int RunQmpPowerdown(const CommandLine& line, Environment&, Console& console) {
+  if (line.inputs.size() != 2)
+    throw UsageError{"qmp-powerdown takes SOCKET and PID", "qmp-powerdown"};
+  long pid = 0;
+  const std::string& pid_text = line.inputs[1];
+  const auto [end, error] =
+      std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
+  if (error != std::errc() || end != pid_text.data() + pid_text.size() || pid <= 0) {
+    throw UsageError{"PID must be a process id, not '" + pid_text + "'", "qmp-powerdown"};
+  }
+  const double timeout = line.values["timeout"].as<double>();
+  if (!(timeout > 0)) throw UsageError{"--timeout must be more than 0 seconds", "qmp-powerdown"};
+  const PowerdownResult result = QmpPowerdown(line.inputs[0], pid, timeout);
+  if (!result.message.empty()) console.err << "qemuc: qmp-powerdown: " << result.message << "\n";
+  return result.status;
+}
+
 int RunSchema(const CommandLine& line, Environment&, Console& console) {
   if (!line.inputs.empty()) throw UsageError{"schema takes no arguments", "schema"};
   console.out << EmitJsonSchema();
@@ -349,11 +383,13 @@ int RunSchema(const CommandLine& line, Environment&, Console& console) {
 void PrintUsage(std::ostream& out) {
   out << "usage: qemuc COMMAND [options] [arguments]\n"
          "       qemuc --help | --version | help COMMAND\n\n"
-         "qemuc compiles QEMU launch profiles (YAML) into a launch script, JSON or arguments.\n\n"
+         "qemuc compiles QEMU launch profiles (YAML) into a launch script, JSON, arguments or a\n"
+         "systemd unit.\n\n"
          "commands:\n";
   for (const Command& command : Commands()) {
-    out << "  " << command.name << std::string(11 - command.name.size(), ' ') << command.summary
-        << "\n";
+    out << "  " << command.name
+        << std::string(command.name.size() < 15 ? 15 - command.name.size() : 1, ' ')
+        << command.summary << "\n";
   }
   out << "\nexit status: 0 success, 1 a problem with the input, host or output, 2 a usage error\n";
 }
@@ -384,6 +420,12 @@ const std::vector<Command>& Commands() {
       {"resolve", "qemuc resolve PROFILE [options]",
        "Print the merged profile, with every layer applied and every path resolved.",
        ResolveOptions, false, RunResolve},
+      {"qmp-powerdown",
+       "qemuc qmp-powerdown SOCKET PID [--timeout S]\n\n"
+       "exit status: 0 PID ended; 1 QEMU could not be asked (no socket, no process, a QMP error);\n"
+       "3 PID still runs after S seconds (the guest ignored the power button)",
+       "Stop a VM gracefully: press its power button over QMP, then wait for QEMU to end.",
+       PowerdownOptions, false, RunQmpPowerdown},
       {"schema", "qemuc schema",
        "Print the JSON Schema (draft-07) of the profile format, for editors.", HelpOnlyOptions,
        false, RunSchema},

@@ -103,9 +103,10 @@ TEST_SUITE("cli") {
           "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
     usage({"compile", "/p/a.yaml", "/p/b.yaml"},
           "qemuc: error: compile takes exactly one PROFILE\nTry 'qemuc help compile'.\n");
-    usage({"compile", "-f", "xml", "/p/a.yaml"},
-          "qemuc: error: unknown format 'xml' (choose shell, json, args or systemd)\nTry 'qemuc help "
-          "compile'.\n");
+    usage(
+        {"compile", "-f", "xml", "/p/a.yaml"},
+        "qemuc: error: unknown format 'xml' (choose shell, json, args or systemd)\nTry 'qemuc help "
+        "compile'.\n");
     usage({"compile", "/p/a.yaml", "-f"},
           "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help "
           "compile'.\n");
@@ -181,7 +182,7 @@ TEST_SUITE("cli") {
     const Run help = RunOn({"--help"});
     CHECK(help.status == kExitOk);
     CHECK(help.out.find("usage: qemuc COMMAND") == 0);
-    CHECK(help.out.find("  compile    Compile a profile") != std::string::npos);
+    CHECK(help.out.find("  compile        Compile a profile") != std::string::npos);
     const Run compile_help = RunOn({"compile", "--help"});
     CHECK(compile_help.status == kExitOk);
     CHECK(compile_help.out.find("usage: qemuc compile PROFILE [options] [-- KERNEL_ARG...]") == 0);

@@ -27,6 +27,7 @@ struct UnitSettings {
   bool kvm = false;                               // DeviceAllow=/dev/kvm
   bool tap = false;                               // /dev/net/tun, and after network-online.target
   std::vector<std::string> writable_directories;  // of the drive files
+  std::string qemuc_path;  // this qemuc, absolute: ExecStop= runs its qmp-powerdown
 };
 
 struct Invocation {

@@ -159,12 +159,13 @@ std::string Comment(const Invocation& invocation) {
 }  // namespace
 
 Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
-  if (unit.graceful_stop) {
-    return {
-        "",
-        "systemd.graceful_stop needs 'qemuc qmp-powerdown', which this qemuc does not have yet"};
-  }
   const std::vector<std::string>& argv = invocation.argv;
+  const std::string socket = "%t/qemuc-" + invocation.name + ".qmp";  // %t: the runtime directory
+  if (unit.graceful_stop) {
+    if (const std::string problem = CheckExecutable(unit.qemuc_path); !problem.empty()) {
+      return {"", "cannot run qmp-powerdown from the unit: " + problem};
+    }
+  }
   if (const std::string problem = CheckExecutable(argv.empty() ? "" : argv[0]); !problem.empty()) {
     return {"", problem};
   }
@@ -173,6 +174,10 @@ Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
     if (argv[i].size() > kMaxArgumentBytes) {
       return {"", "argument " + std::to_string(i) + " is " + std::to_string(argv[i].size()) +
                       " bytes; the kernel takes at most 131071 in one argument"};
+    }
+    // The QMP socket goes just before -append; its %t is live, the only tool-made specifier.
+    if (unit.graceful_stop && i + 2 == argv.size()) {
+      exec += " \\\n  \"-qmp\" \\\n  \"unix:" + socket + ",server=on,wait=off\"";
     }
     exec += " \\\n  " + ExecArgument(argv[i]);
   }
@@ -185,6 +190,11 @@ Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
   text += "Restart=" + unit.restart + "\nRestartSec=" + std::to_string(unit.restart_sec) + "\n";
   if (!unit.user.empty()) text += "User=" + SettingValue(unit.user) + "\n";
   if (!unit.group.empty()) text += "Group=" + SettingValue(unit.group) + "\n";
+  if (unit.graceful_stop) {
+    // Press the power button over QMP, then wait for QEMU; systemd kills what is left after.
+    text += "ExecStop=" + unit.qemuc_path + " qmp-powerdown " + socket + " $MAINPID --timeout " +
+            std::to_string(unit.stop_timeout) + "\n";
+  }
   text += "TimeoutStopSec=" + std::to_string(unit.stop_timeout) + "\nKillMode=mixed\n";
   text += "SyslogIdentifier=qemuc-" + SettingValue(invocation.name) + "\n";
   if (unit.hardening) text += Hardening(unit);

@@ -116,8 +116,24 @@ TEST_SUITE("emit") {
           "argument 8 is 131072 bytes; the kernel takes at most 131071 in one argument");
     UnitSettings graceful;
     graceful.graceful_stop = true;
-    CHECK(EmitSystemd(Sample(), graceful).error ==
-          "systemd.graceful_stop needs 'qemuc qmp-powerdown', which this qemuc does not have yet");
+    CHECK(EmitSystemd(Sample(), graceful).error.find("cannot run qmp-powerdown from the unit") ==
+          0);
+  }
+
+  TEST_CASE(
+      "systemd: graceful stop adds the QMP socket and ExecStop=, their %t and $MAINPID live") {
+    UnitSettings graceful;
+    graceful.graceful_stop = true;
+    graceful.stop_timeout = 30;
+    graceful.qemuc_path = "/usr/bin/qemuc";
+    const Emitted unit = EmitSystemd(Sample(), graceful);
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find(
+              "  \"-qmp\" \\\n  \"unix:%t/qemuc-dev.qmp,server=on,wait=off\" \\\n  \"-append\"") !=
+          std::string::npos);
+    CHECK(unit.text.find(
+              "ExecStop=/usr/bin/qemuc qmp-powerdown %t/qemuc-dev.qmp $MAINPID --timeout 30\n"
+              "TimeoutStopSec=30\n") != std::string::npos);
   }
 
   TEST_CASE("the JSON document") {

@@ -37,7 +37,7 @@ def main():
             f.write("  drives: [{id: d, file: %s}]\n" % json.dumps(os.path.join(disks, "a.img")))
             f.write("  networks: [{id: n, tap: {name: qemu0}}]\n")
             f.write("  extra_args: [%s]\n" % ", ".join(json.dumps(v, ensure_ascii=False) for v in values))
-            f.write("systemd: {user: qemu, after: [local-fs.target], restart: always}\n")
+            f.write("systemd: {user: qemu, after: [local-fs.target], restart: always, graceful_stop: true}\n")
         unit = os.path.join(top, "qemuc-dev.service")
         compiled = subprocess.run([qemuc, "compile", "--no-host-checks", "-f", "systemd", "-o", unit, profile],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)

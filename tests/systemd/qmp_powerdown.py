@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""qemuc qmp-powerdown against a fake QMP peer and a real QEMU (issue 5).
+
+usage: qmp_powerdown.py QEMUC
+- a fake QMP server that, on system_powerdown, ends the process it stands for: status 0;
+- a fake server that answers system_powerdown with an error: status 1, the error shown;
+- a real qemu-system-x86_64 -S (a guest that never handles the power button): the handshake and
+  system_powerdown succeed, and the timeout gives status 3 (skipped without QEMU);
+- a missing socket, and a PID that is not running: status 1 with a clear message.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+def fake_qmp(path, child, answer_error=False):
+    """Serves one QMP session on `path`; on system_powerdown ends `child` (or answers an error)."""
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def serve():
+        connection, _ = server.accept()
+        reader = connection.makefile("rb")
+        connection.sendall(b'{"QMP": {"version": {}, "capabilities": []}}\n')
+        for line in reader:
+            if b"qmp_capabilities" in line:
+                connection.sendall(b'{"event": "NOISE", "data": {}}\n{"return": {}}\n')
+            elif b"system_powerdown" in line:
+                if answer_error:
+                    connection.sendall(b'{"error": {"class": "GenericError", "desc": "no"}}\n')
+                else:
+                    connection.sendall(b'{"return": {}}\n')
+                    child.terminate()
+                    child.wait()
+                break
+        connection.close()
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def run(qemuc, *args):
+    return subprocess.run([qemuc, "qmp-powerdown", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def check(what, result, status, text):
+    stderr = result.stderr.decode(errors="replace")
+    if result.returncode != status or text not in stderr:
+        print("FAIL: %s: status %d (want %d), stderr %r (want %r)" % (what, result.returncode, status, stderr, text))
+        return False
+    print("ok: %s: status %d" % (what, status))
+    return True
+
+
+def main():
+    qemuc = os.path.abspath(sys.argv[1])
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="qemuc-qmp-") as top:
+        child = subprocess.Popen(["sleep", "30"])
+        thread = fake_qmp(os.path.join(top, "a.qmp"), child)
+        ok &= check("powered off", run(qemuc, os.path.join(top, "a.qmp"), str(child.pid), "--timeout", "5"), 0, "")
+        thread.join(5)
+
+        child = subprocess.Popen(["sleep", "30"])
+        thread = fake_qmp(os.path.join(top, "b.qmp"), child, answer_error=True)
+        ok &= check("QEMU refuses", run(qemuc, os.path.join(top, "b.qmp"), str(child.pid), "--timeout", "5"), 1,
+                    "system_powerdown failed")
+        child.kill()
+        child.wait()
+
+        ok &= check("no socket", run(qemuc, os.path.join(top, "none.qmp"), str(os.getpid())), 1,
+                    "cannot connect to")
+        gone = subprocess.Popen(["true"])
+        gone.wait()
+        ok &= check("dead PID", run(qemuc, os.path.join(top, "a.qmp"), str(gone.pid)), 1, "is not running")
+
+        qemu = shutil.which("qemu-system-x86_64")
+        if qemu is None:
+            print("SKIP (part): qemu-system-x86_64 not installed (scripts/setup --test installs it)")
+        else:
+            sock = os.path.join(top, "q.qmp")
+            vm = subprocess.Popen([qemu, "-S", "-display", "none", "-nodefaults", "-machine", "q35",
+                                   "-qmp", "unix:%s,server=on,wait=off" % sock],
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                for _ in range(100):
+                    if os.path.exists(sock):
+                        break
+                    time.sleep(0.05)
+                started = time.monotonic()
+                ok &= check("a real QEMU whose guest ignores the button",
+                            run(qemuc, sock, str(vm.pid), "--timeout", "1"), 3, "still runs after 1 s")
+                ok &= time.monotonic() - started < 5
+                ok &= vm.poll() is None  # the handshake did not disturb QEMU
+            finally:
+                vm.send_signal(signal.SIGKILL)
+                vm.wait()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
