@@ -49,6 +49,10 @@ Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit);
 Emitted EmitJson(const Invocation& invocation);
 Emitted EmitArgs(const Invocation& invocation);
 
+// One ExecStart= argument that systemd hands the program as exactly `argument`: double-quoted,
+// with \\ \" %% $$ \n \t \r, and \xHH for other control bytes and bytes that are not UTF-8.
+std::string SystemdArgument(std::string_view argument);
+
 // One shell word that the shell reads back as exactly `word` (bare or single-quoted).
 std::string ShellQuote(std::string_view word);
 

@@ -18,7 +18,9 @@ std::string Hex(unsigned char byte) {
 // One ExecStart= argument, double-quoted (notes §2): systemd unquotes and C-unescapes a word,
 // then expands specifiers (%) and, at exec time, variables ($); so both are doubled, and every
 // control byte or byte that is not UTF-8 is written \xHH. An empty argument stays "".
-std::string ExecArgument(std::string_view argument) {
+}  // namespace
+
+std::string SystemdArgument(std::string_view argument) {
   std::string quoted = "\"";
   for (size_t i = 0; i < argument.size();) {
     const auto byte = static_cast<unsigned char>(argument[i]);
@@ -68,6 +70,8 @@ std::string ExecArgument(std::string_view argument) {
   }
   return quoted + "\"";
 }
+
+namespace {
 
 // A value that is not a command line (Description=, User=, unit names): specifiers are
 // expanded there too, so '%' is doubled; a line break would end the setting.
@@ -124,7 +128,7 @@ std::string Hardening(const UnitSettings& unit) {
       "NoNewPrivileges=yes\n"
       "ProtectSystem=strict\n";
   for (const std::string& directory : unit.writable_directories) {
-    text += "ReadWritePaths=" + ExecArgument(directory) + "\n";
+    text += "ReadWritePaths=" + SystemdArgument(directory) + "\n";
   }
   text +=
       "ProtectHome=yes\n"
@@ -179,7 +183,7 @@ Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
     if (unit.graceful_stop && i + 2 == argv.size()) {
       exec += " \\\n  \"-qmp\" \\\n  \"unix:" + socket + ",server=on,wait=off\"";
     }
-    exec += " \\\n  " + ExecArgument(argv[i]);
+    exec += " \\\n  " + SystemdArgument(argv[i]);
   }
   if (exec.size() >= kMaxLogicalLineBytes) {
     return {"", "the ExecStart= line would be " + std::to_string(exec.size()) +
