@@ -107,7 +107,7 @@ std::string CheckExecutable(const std::string& binary) {
   return "";
 }
 
-std::string UnitSection(const Invocation& invocation, const UnitSettings& unit) {
+std::string UnitSection(const UnitSettings& unit) {
   std::string text = "[Unit]\nDescription=" + SettingValue(unit.description) + "\n";
   std::vector<std::string> after = unit.after;
   std::vector<std::string> wants = unit.wants;
@@ -117,7 +117,6 @@ std::string UnitSection(const Invocation& invocation, const UnitSettings& unit) 
   }
   for (const std::string& name : after) text += "After=" + SettingValue(name) + "\n";
   for (const std::string& name : wants) text += "Wants=" + SettingValue(name) + "\n";
-  (void)invocation;
   return text;
 }
 
@@ -189,8 +188,8 @@ Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
     return {"", "the ExecStart= line would be " + std::to_string(exec.size()) +
                     " bytes; systemd reads at most 1 MiB"};
   }
-  std::string text = Comment(invocation) + UnitSection(invocation, unit) +
-                     "\n[Service]\nType=exec\n" + exec + "\n";
+  std::string text =
+      Comment(invocation) + UnitSection(unit) + "\n[Service]\nType=exec\n" + exec + "\n";
   text += "Restart=" + unit.restart + "\nRestartSec=" + std::to_string(unit.restart_sec) + "\n";
   if (!unit.user.empty()) text += "User=" + SettingValue(unit.user) + "\n";
   if (!unit.group.empty()) text += "Group=" + SettingValue(unit.group) + "\n";
