@@ -6,6 +6,7 @@
 #include "paths.h"
 #include "schema.h"
 #include "shape_check.h"
+#include "text.h"
 
 namespace qemuc {
 namespace {
@@ -204,7 +205,7 @@ class JsonWriter {
         for (size_t i = 0; i < value.entries.size(); ++i) {
           const auto& [key, child] = value.entries[i];
           text_ += pad + JsonString(key) + ": ";
-          Value(child, path.empty() ? key : path + "." + key, indent + 2);
+          Value(child, JoinKeyPath(path, key), indent + 2);
           text_ += i + 1 < value.entries.size() ? ",\n" : "\n";
         }
         text_ += (value.entries.empty() ? "" : std::string(static_cast<size_t>(indent), ' ')) + "}";

@@ -10,6 +10,7 @@
 
 #include "json_string.h"
 #include "schema.h"
+#include "text.h"
 
 namespace qemuc {
 namespace {
@@ -149,10 +150,6 @@ std::optional<std::string> PatternFor(const std::string& path, bool is_path) {
   return std::nullopt;
 }
 
-std::string Join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
 // Prose defaults ("the file name without extension") go to the description only.
 std::optional<Json> LiteralDefault(const Field& field) {
   const std::string_view value = field.default_value;
@@ -200,7 +197,8 @@ Json Property(const Field& field, const std::string& path, bool resettable = tru
 Json MappingOf(const Field& mapping, const std::string& path, std::string_view item_key = "") {
   Json properties = Json::Object();
   for (const Field& child : mapping.fields) {
-    properties.Set(child.name, Property(child, Join(path, child.name), child.name != item_key));
+    properties.Set(child.name,
+                   Property(child, JoinKeyPath(path, child.name), child.name != item_key));
   }
   Json object = Json::Object()
                     .Set("type", Json::String("object"))
@@ -219,7 +217,7 @@ Json DeleteDirective(const Field& list, const std::string& item_path) {
                                                         std::string(list.key) + "."))
                        .Set("type", Json::String("string"));
   const Field* key = list.Find(list.key);
-  std::optional<std::string> pattern = PatternFor(Join(item_path, list.key), false);
+  std::optional<std::string> pattern = PatternFor(JoinKeyPath(item_path, list.key), false);
   if (!pattern && key != nullptr && key->type == T::kInteger) pattern = "^-?(?:0|[1-9][0-9]*)$";
   if (pattern) directive.Set("pattern", Json::String(*pattern));
   return directive;

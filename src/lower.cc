@@ -92,14 +92,6 @@ class Lowerer {
     }
   }
 
-  static std::vector<const Node*> Items(const Node* list) {
-    std::vector<const Node*> items;
-    if (list != nullptr) {
-      for (const NodePtr& item : list->items) items.push_back(item.get());
-    }
-    return items;
-  }
-
   void LowerBinary(const Node* binary, const Node* target) {
     if (binary == nullptr) {
       out_.config.binary = "qemu-system-" + (target != nullptr ? target->text : "x86_64");

@@ -140,7 +140,7 @@ class Merger {
       for (const MappingEntry& entry : base->entries) entries.Put(entry.key, entry);
     }
     for (const MappingEntry& entry : layer.entries) {
-      const std::string child_path = path.empty() ? entry.key : path + "." + entry.key;
+      const std::string child_path = JoinKeyPath(path, entry.key);
       const MappingEntry* inherited = entries.Find(entry.key);
       NodePtr value = Merge(inherited != nullptr ? inherited->value : nullptr, entry.value,
                             ChildField(field, entry.key), child_path);

@@ -55,6 +55,15 @@ struct Node {
   }
 };
 
+// The items of a list, or none for a missing value (nullptr), as plain pointers.
+inline std::vector<const Node*> Items(const Node* list) {
+  std::vector<const Node*> items;
+  if (list != nullptr) {
+    for (const NodePtr& item : list->items) items.push_back(item.get());
+  }
+  return items;
+}
+
 // "a mapping", "a list", "a string": how diagnostics name what they found.
 const char* DescribeKind(const Node& node);
 

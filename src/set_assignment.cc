@@ -64,7 +64,7 @@ std::string ParsePath(const std::string& path, Assignment& assignment) {
     if (!assignment.path.empty() && assignment.path.back().item && parent->key == step.key) {
       return Quoted(where + "." + step.key) + " cannot be set: the item is identified by it";
     }
-    where = where.empty() ? step.key : where + "." + step.key;
+    where = JoinKeyPath(where, step.key);
     if (step.item && step.field->type != FieldType::kKeyedList) {
       return Quoted(where) + " is not a keyed list; '[" + *step.item + "]' cannot follow it";
     }

@@ -72,7 +72,7 @@ class ShapeChecker {
         Error(entry.key_range, Quoted(entry.key) + " cannot be set in an overlay");
         continue;
       }
-      CheckValue(*entry.value, *field, path.empty() ? entry.key : path + "." + entry.key);
+      CheckValue(*entry.value, *field, JoinKeyPath(path, entry.key));
     }
   }
 
@@ -202,12 +202,6 @@ class ShapeChecker {
     return false;
   }
 
-  static std::vector<const Node*> Items(const Node& list) {
-    std::vector<const Node*> items;
-    for (const NodePtr& item : list.items) items.push_back(item.get());
-    return items;
-  }
-
   void CheckMemory(const Node& node, const std::string& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "a size");
     const MemorySize size = ReadMemory(node);
@@ -311,7 +305,7 @@ class ShapeChecker {
     if (!node.is_scalar() && !node.is_sequence()) {
       return WrongKind(node, path, "a path or a list of paths");
     }
-    for (const Node* parent : node.is_scalar() ? std::vector<const Node*>{&node} : Items(node)) {
+    for (const Node* parent : node.is_scalar() ? std::vector<const Node*>{&node} : Items(&node)) {
       if (!CheckPath(*parent, path)) continue;
       if (HasVariableReference(parent->text)) {
         Error(parent->range,

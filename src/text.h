@@ -12,6 +12,11 @@ inline std::string Quoted(std::string_view text) {
   return "'" + std::string(text) + "'";
 }
 
+// "qemu" + "cpus" -> "qemu.cpus": the dotted key paths that messages and origins name.
+inline std::string JoinKeyPath(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
 }  // namespace qemuc
 
 #endif  // QEMUC_TEXT_H_

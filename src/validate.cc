@@ -32,10 +32,6 @@ struct Subnet {
 // The seed's DefaultNetwork, which is also QEMU's: 10.0.2.0/24.
 constexpr Subnet kDefaultNetwork{0x0a000200, 24, nullptr};
 
-std::string Join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
 // The addresses QEMU gives its side of a user network, in the order it checks them, with the
 // offset of the default inside the network (masked into the host part, as QEMU does).
 struct AddressRole {
@@ -71,8 +67,8 @@ class Validator {
                     const std::string& shape) {
     for (const Field& child : field.fields) {
       const MappingEntry* entry = mapping.Find(child.name);
-      const std::string child_path = Join(path, child.name);
-      const std::string child_shape = Join(shape, child.name);
+      const std::string child_path = JoinKeyPath(path, child.name);
+      const std::string child_shape = JoinKeyPath(shape, child.name);
       if (entry == nullptr) {
         if (check_completeness_) ReportMissing(child, child_path, mapping.range);
       } else if (child.type == FieldType::kMapping) {
@@ -99,7 +95,7 @@ class Validator {
       Error(at, "missing required key " + Quoted(path));
       return;
     }
-    for (const Field& child : field.fields) ReportMissing(child, Join(path, child.name), at);
+    for (const Field& child : field.fields) ReportMissing(child, JoinKeyPath(path, child.name), at);
   }
 
   void CheckItems(const Node& list, const Field& field, const std::string& path,
@@ -303,7 +299,7 @@ class Validator {
       return kDefaultNetwork;
     }
     const Node& value = *entry->value;
-    const std::string key = Join(path, "network");
+    const std::string key = JoinKeyPath(path, "network");
     const size_t slash = value.text.find('/');
     const Ipv4 address = ParseIpv4(std::string_view(value.text).substr(0, slash));
     const std::optional<int> prefix =
@@ -336,7 +332,7 @@ class Validator {
       return {network->address | (role.default_offset & ~network->mask()), nullptr};
     }
     const Node& value = *entry->value;
-    const std::string key = Join(path, role.key);
+    const std::string key = JoinKeyPath(path, role.key);
     const std::optional<uint32_t> address = ParseAddress(value, key, role.example);
     if (!address || !network || network->Contains(*address)) return {address, &value};
     if (network->node != nullptr) {
@@ -346,8 +342,9 @@ class Validator {
     } else {
       Error(value.range, Quoted(key) + " must be inside QEMU's default network " + network->Text() +
                              ", not " + value.text)
-          .notes.push_back(
-              {Quoted(Join(path, "network")) + " is not set, so QEMU uses " + network->Text(), {}});
+          .notes.push_back({Quoted(JoinKeyPath(path, "network")) + " is not set, so QEMU uses " +
+                                network->Text(),
+                            {}});
     }
     return {};
   }
@@ -368,7 +365,7 @@ class Validator {
         if (network && network->node != nullptr && !reported[later]) {
           reported[later] = true;
           Error(network->node->range,
-                Quoted(Join(path, "network")) + " is too small for QEMU's default " +
+                Quoted(JoinKeyPath(path, "network")) + " is too small for QEMU's default " +
                     kAddressRoles[earlier].what + " and " + kAddressRoles[later].what +
                     ", which would both be " + FormatIpv4(*a.value))
               .notes.push_back({"set " + Quoted(kAddressRoles[earlier].key) + " and " +
@@ -383,7 +380,7 @@ class Validator {
       reported[here] = true;
       const AddressRole& role = kAddressRoles[other];
       Diagnostic& error =
-          Error(addresses[here].node->range, Quoted(Join(path, kAddressRoles[here].key)) +
+          Error(addresses[here].node->range, Quoted(JoinKeyPath(path, kAddressRoles[here].key)) +
                                                  " must differ from the " + role.what + " " +
                                                  FormatIpv4(*a.value));
       if (addresses[other].node != nullptr) {
