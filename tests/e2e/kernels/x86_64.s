@@ -5,20 +5,25 @@
 #   cmdline: <the multiboot command line, byte for byte>
 #   qemuc-test-kernel: exit 42
 # and then writes 42 to the isa-debug-exit port 0xf4, so QEMU exits with (42 << 1) | 1 = 85.
-# QEMU's multiboot command line is the kernel's path, a space, then -append's value.
+# QEMU's multiboot command line is the kernel's path, a space, then -append's value. Entered by
+# anything but a multiboot loader, it prints `qemuc-test-kernel: not multiboot` instead of the
+# command line.
 #
 # If the command line contains `qemuc-test.hold`, it prints `qemuc-test-kernel: holding` instead
 # of exiting and halts until QEMU is killed: the tests that need a running guest use this.
 #
-# Built by tests/e2e/meson.build: as --32, then ld -m elf_i386 with x86_64.ld, which puts the
-# multiboot header first (the loader looks for it in the file's first 8 KiB).
+# Built by tests/e2e/meson.build: as --32, then ld -m elf_i386 -z max-page-size=0x1000 with
+# x86_64.ld, which puts the multiboot header first: at file offset 0x1000, inside the first 8 KiB
+# where the loader looks for it.
 
         .set MULTIBOOT_MAGIC, 0x1badb002
         .set MULTIBOOT_FLAGS, 0                 # no requests: an ELF needs no address fields
+        .set MULTIBOOT_BOOTED, 0x2badb002       # in %eax when a multiboot loader jumps to us
         .set MULTIBOOT_INFO_CMDLINE, 1 << 2     # the info's flags bit for a valid cmdline field
         .set COM1_DATA, 0x3f8
         .set COM1_LINE_STATUS, 0x3fd
         .set LINE_STATUS_THR_EMPTY, 0x20        # the transmitter can take another byte
+        .set LINE_STATUS_IDLE, 0x40             # ... and has sent every byte
         .set DEBUG_EXIT_PORT, 0xf4              # -device isa-debug-exit,iobase=0xf4
         .set EXIT_VALUE, 42
 
@@ -34,11 +39,17 @@ _start:
         cli
         mov $stack_top, %esp
         mov %ebx, %ebp                          # the multiboot info, kept across calls
+        mov %eax, %edi                          # the loader's magic, kept across puts
 
         mov $banner, %esi
         call puts
 
-        mov $cmdline_label, %esi
+        cmp $MULTIBOOT_BOOTED, %edi
+        je 1f
+        mov $not_multiboot, %esi                # %ebx means nothing: print no command line
+        call puts
+        jmp exit
+1:      mov $cmdline_label, %esi
         call puts
         mov $empty, %esi                        # no cmdline field: print an empty one
         testl $MULTIBOOT_INFO_CMDLINE, (%ebp)
@@ -53,8 +64,13 @@ _start:
         call contains                           # does the cmdline at %edi hold the word?
         jnz hold
 
+exit:
         mov $exit_message, %esi
         call puts
+        mov $COM1_LINE_STATUS, %dx              # let the UART send the last byte first
+1:      in %dx, %al
+        test $LINE_STATUS_IDLE, %al
+        jz 1b
         mov $EXIT_VALUE, %al
         out %al, $DEBUG_EXIT_PORT
         jmp halt                                # only reached without isa-debug-exit
@@ -117,6 +133,7 @@ empty:          .asciz ""
 hold_word:      .asciz "qemuc-test.hold"
 hold_message:   .asciz "qemuc-test-kernel: holding\n"
 exit_message:   .asciz "qemuc-test-kernel: exit 42\n"
+not_multiboot:  .asciz "qemuc-test-kernel: not multiboot\n"
 
         .bss
         .balign 16
