@@ -7,9 +7,10 @@ BOARD and overlay files (`-O overlays/x.yaml`) are relative to EXAMPLES_DIR, as 
 tests/examples/meson.build's example_variants, which meson hands to this test one by one.
 
 1. `qemuc compile -f json` gives the argv; `--set` options then point its kernel at the test kernel
-   of the target, its initrd and drives at new files, and its forwards at free loopback ports.
+   of the target, its initrd and drives at new files, and its forwards at free ports.
 2. The launch script (`-o launch.sh`) is run as it is: the kernel's lines appear on stdout, the
-   exit status is the one the kernel asks for, and (x86_64) the guest got the -append text.
+   exit status is the one the kernel asks for, and (x86_64) the guest's command line is the
+   profile's `cmdline`, as `qemuc resolve` merges it, joined by spaces.
 3. The JSON argv, executed directly, does the same.
 
 A variant with KVM runs only where KVM works for its target; one with tap networking runs in a
@@ -17,12 +18,14 @@ network namespace the test creates, holding the tap interfaces the profile names
 test is skipped, with the reason.
 """
 
-import contextlib
 import json
 import os
 import tempfile
 
+import fixtures
 import harness
+import netns
+import qemu_argv
 
 
 def absolute_overlays(options, examples):
@@ -35,46 +38,40 @@ def absolute_overlays(options, examples):
     return result
 
 
-def tap_names(argv):
-    names = []
-    for value in harness.options_of(argv, "-netdev"):
-        parts = harness.split_keyval(value)
-        if parts[0] == "tap":
-            names.append(harness.suboption(parts, "ifname"))
-    return names
-
-
 def test(args, report):
     qemuc, examples, x86_kernel, arm_kernel, board = args[:5]
-    kernels = harness.Kernels(x86_kernel, arm_kernel)
-    options = absolute_overlays(args[5:], examples)
-    profile = os.path.join(examples, board)
+    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    arguments = [os.path.join(examples, board)] + absolute_overlays(args[5:], examples)
 
-    planned = harness.compile_argv(qemuc, ["--no-host-checks", profile] + options)
+    planned = harness.compile_argv(qemuc, ["--no-host-checks"] + arguments)
     target = harness.target_of(planned)
     harness.qemu_program(target)
-    if harness.uses_kvm(planned):
-        problem = harness.kvm_problem(target, report)
+    if qemu_argv.uses_kvm(planned):
+        problem = harness.kvm_problem(target)
         if problem:
             harness.skip(problem)
 
-    with tempfile.TemporaryDirectory(prefix="qemuc-e2e-example-") as directory:
-        options += harness.redirect_to_test_files(planned, kernels, directory)
-        argv = harness.compile_argv(qemuc, [profile] + options)
+    with tempfile.TemporaryDirectory(prefix="qemuc-e2e-example-") as directory, \
+            harness.Processes(report) as processes:
+        arguments = harness.before_kernel_arguments(
+            arguments, fixtures.test_file_options(planned, kernels, directory) + fixtures.free_port_options(planned))
+        argv = harness.compile_argv(qemuc, arguments)
         script = os.path.join(directory, "launch.sh")
-        harness.run_qemuc(qemuc, ["compile", "-o", script, profile] + options)
-        expected_cmdline = harness.multiboot_cmdline(argv) if target == "x86_64" else None
+        harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments)
+        expected_cmdline = None
+        if target == "x86_64":
+            expected_cmdline = harness.multiboot_cmdline(fixtures.kernel_copy(directory, target),
+                                                         harness.resolve(qemuc, arguments).get("cmdline", []))
 
-        taps = tap_names(argv)
-        with harness.network_namespace(taps) if taps else contextlib.nullcontext() as namespace:
-            where = " in network namespace %s" % namespace if namespace else ""
-            with harness.Processes(report) as processes:
-                status, stdout, stderr = processes.run(harness.in_namespace(namespace, [script]))
-                harness.check_boot(report, "launch script" + where, target, status, stdout, stderr,
-                                   expected_cmdline)
-                status, stdout, stderr = processes.run(harness.in_namespace(namespace, argv))
-                harness.check_boot(report, "JSON argv executed" + where, target, status, stdout,
-                                   stderr, expected_cmdline)
+        taps = qemu_argv.tap_names(argv)
+        namespace = netns.NetworkNamespace(processes, taps) if taps else None
+        where = " in a network namespace with tap %s" % ", ".join(taps) if taps else ""
+        wrap = namespace.wrap if namespace else list
+        status, stdout, stderr = processes.run(wrap([script]))
+        harness.check_boot(report, "launch script" + where, target, status, stdout, stderr, expected_cmdline)
+        status, stdout, stderr = processes.run(wrap(argv))
+        harness.check_boot(report, "JSON argv executed" + where, target, status, stdout, stderr,
+                           expected_cmdline)
         print("argv: " + json.dumps(argv))
 
 

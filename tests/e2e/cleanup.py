@@ -4,9 +4,11 @@
 usage: cleanup.py QEMUC X86_KERNEL
 
 Runs user_forwards.py, whose guest holds until QEMU is killed, and stops it while its QEMU runs:
-- with SIGTERM, as meson does when a test overruns its timeout: the test kills its QEMU;
-- with SIGKILL, which no test can catch: QEMU's parent-death signal (harness.Processes) kills it.
-Either way the QEMU process must be gone within 2 s.
+- with SIGTERM, as meson does when a test overruns its timeout, and with the parent-death signal
+  turned off (QEMUC_E2E_NO_PDEATHSIG=1), so that only the test's own handling can clean up: it
+  must exit with 143 (128 + SIGTERM), its QEMU must be gone and its temporary files removed;
+- with SIGKILL, which no test can catch: QEMU's parent-death signal (harness.Processes) must
+  end it.
 """
 
 import os
@@ -16,33 +18,20 @@ import sys
 import tempfile
 import time
 
+import fixtures
 import harness
 
 
-def children(pid):
-    """The processes whose parent is pid, as {pid: command name}."""
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open("/proc/%s/stat" % entry) as f:
-                    name, rest = f.read().split(" (", 1)[1].rsplit(") ", 1)
-            except OSError:
-                continue
-            if int(rest.split()[1]) == pid:
-                found[int(entry)] = name
-    return found
-
-
-def running_qemu(test, timeout=20):
-    """The QEMU the test started, once it runs."""
+def running_qemu(test_process, timeout=10):
+    """The QEMU the test started (its child: the launch script execs QEMU), once it runs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for pid, name in children(test.pid).items():
-            if name.startswith("qemu-system"):
+        for pid, (name, _, parent, _) in harness.live_processes().items():
+            if parent == test_process.pid and name.startswith("qemu-system"):
                 return pid
-        if test.poll() is not None:
-            raise harness.Failure("user_forwards.py ended (status %d) before its QEMU was seen" % test.returncode)
+        if test_process.poll() is not None:
+            raise harness.Failure("user_forwards.py ended (status %d) before its QEMU was seen"
+                                  % test_process.returncode)
         time.sleep(0.02)
     raise harness.Failure("no QEMU under user_forwards.py after %d s" % timeout)
 
@@ -50,37 +39,44 @@ def running_qemu(test, timeout=20):
 def gone(pid, patience=2.0):
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
-        try:
-            with open("/proc/%d/stat" % pid) as f:
-                if f.read().rsplit(") ", 1)[1].startswith("Z"):
-                    return True
-        except OSError:
+        if pid not in harness.live_processes():
             return True
         time.sleep(0.02)
     return False
 
 
+def stop_while_running(report, qemuc, x86_kernel, signal_number, directory, environment):
+    """Starts user_forwards.py with TMPDIR=directory, sends it signal_number while its QEMU runs;
+    returns its exit status."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "user_forwards.py")
+    test_process = subprocess.Popen([sys.executable, script, qemuc, x86_kernel],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    env=dict(os.environ, TMPDIR=directory, **environment))
+    try:
+        qemu = running_qemu(test_process)
+        test_process.send_signal(signal_number)
+        status = test_process.wait(10)
+        report.check(gone(qemu), "stopped with %s: its QEMU (pid %d) is gone" % (signal_number.name, qemu))
+        return status
+    finally:
+        if test_process.poll() is None:
+            test_process.kill()
+            test_process.wait()
+
+
 def test(args, report):
     qemuc, x86_kernel = args
-    harness.Kernels(x86_kernel, "").path("x86_64")
-    harness.qemu_program("x86_64")
-    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "user_forwards.py")
-    for signal_number in (signal.SIGTERM, signal.SIGKILL):
-        # The stopped test cannot remove its temporary directory: give it one inside ours.
-        with report.section("stopped with %s" % signal_number.name), \
-                tempfile.TemporaryDirectory(prefix="qemuc-e2e-cleanup-") as directory:
-            test_process = subprocess.Popen([sys.executable, script, qemuc, x86_kernel],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            env=dict(os.environ, TMPDIR=directory))
-            try:
-                qemu = running_qemu(test_process)
-                test_process.send_signal(signal_number)
-                test_process.wait(10)
-                report.check(gone(qemu), "stopped with %s: its QEMU (pid %d) is gone" % (signal_number.name, qemu))
-            finally:
-                if test_process.poll() is None:
-                    test_process.kill()
-                    test_process.wait()
+    fixtures.require_x86(x86_kernel)
+    # The stopped test's TMPDIR is a directory of ours: what it leaves there can be seen, and goes.
+    with report.section("stopped with SIGTERM"), tempfile.TemporaryDirectory(prefix="qemuc-e2e-cleanup-") as directory:
+        status = stop_while_running(report, qemuc, x86_kernel, signal.SIGTERM, directory,
+                                    {"QEMUC_E2E_NO_PDEATHSIG": "1"})
+        report.check(status == 128 + signal.SIGTERM, "stopped with SIGTERM: the test exits with 143",
+                     "exit status %s" % status)
+        report.check(os.listdir(directory) == [], "stopped with SIGTERM: the test removed its files",
+                     "left: %s" % os.listdir(directory))
+    with report.section("stopped with SIGKILL"), tempfile.TemporaryDirectory(prefix="qemuc-e2e-cleanup-") as directory:
+        stop_while_running(report, qemuc, x86_kernel, signal.SIGKILL, directory, {})
 
 
 if __name__ == "__main__":

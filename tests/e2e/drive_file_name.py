@@ -14,27 +14,24 @@ and QMP `query-block` must show each drive with its exact file name, writable.
 import os
 import tempfile
 
+import fixtures
 import harness
 
 DIRECTORY_NAME = "images, one"
 DRIVES = {"disk0": "disk a,b.img", "disk1": "x,readonly=on.img"}
 
 
-def write_profile(path, kernel, images, qmp_socket):
-    lines = ["# Written by tests/e2e/drive_file_name.py.", "name: drive-file-name", "qemu:",
-             "  target: x86_64", "  memory: 256", "  kernel: " + harness.yaml_string(kernel), "  drives:"]
+def qemu_lines(images, qmp_socket):
+    lines = ["  drives:"]
     for drive, name in DRIVES.items():
-        lines += ["    - id: " + drive, "      file: " + harness.yaml_string(os.path.join(images, name))]
-    # extra_args are passed to QEMU as written: this socket path has no comma to double.
-    lines += ["  extra_args: [-qmp, %s]" % harness.yaml_string("unix:%s,server=on,wait=off" % qmp_socket)]
-    with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines) + "\n")
+        lines += ["    - id: " + drive, "      file: " + fixtures.yaml_string(os.path.join(images, name))]
+    # extra_args reach QEMU as written: qmp_argv() doubles any comma in the socket's path itself.
+    return lines + ["  extra_args: [%s]" % ", ".join(map(fixtures.yaml_string, harness.qmp_argv(qmp_socket)))]
 
 
 def test(args, report):
     qemuc, x86_kernel = args
-    kernel = harness.Kernels(x86_kernel, "").path("x86_64")
-    harness.qemu_program("x86_64")
+    kernel = fixtures.require_x86(x86_kernel)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-drive-") as directory:
         images = os.path.join(directory, DIRECTORY_NAME)
         os.mkdir(images)
@@ -43,7 +40,7 @@ def test(args, report):
                 f.truncate(1 << 20)
         qmp_socket = os.path.join(directory, "qmp.sock")
         profile = os.path.join(directory, "drive-file-name.yaml")
-        write_profile(profile, kernel, images, qmp_socket)
+        fixtures.write_x86_profile(profile, kernel, qemu_lines(images, qmp_socket))
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script, profile])
 

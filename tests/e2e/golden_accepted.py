@@ -1,24 +1,31 @@
 #!/usr/bin/env python3
 """Every golden case that compiles successfully gives an argv that QEMU accepts.
 
-usage: golden_accepted.py [--kvm] QEMUC GOLDEN_DIR X86_KERNEL ARM_KERNEL
+usage: golden_accepted.py [--kvm | --expect-rejection] QEMUC GOLDEN_DIR X86_KERNEL ARM_KERNEL
 
 For each case under GOLDEN_DIR whose `cmd` is a `compile` with status 0 (tests/golden/README.md):
 1. its command is run in the case directory with `-f json` in place of its format, and then again
    with `--set` options that point the kernel at the test kernel, the initrd and drives at new
-   files (drive files keep their names) and the forwards at free loopback ports: the golden
-   profiles name files that are not on this machine, and ports that may be taken;
+   files (drive files keep their names), and move each forward to a host port that is free now
+   (keeping its protocol and address): the golden profiles name files that are not on this
+   machine, and ports that may be taken. Nothing else of the argv changes;
 2. that argv, with argv[0] the installed QEMU of its target, plus `-S` and a QMP socket, is
    started: QEMU has parsed every option, built the machine and opened every file when QMP
    answers `query-status` with `prelaunch`. It is then killed.
 
 Cases whose argv uses KVM are left to `--kvm`, which checks only those, where KVM works.
+With `--expect-rejection` every case must instead be refused: QEMU exits with an error, and its
+stderr holds the text of the case's file `qemu-rejects` (tests/e2e/rejected/ shows the check can
+see a refusal, early at the command line or late when a device is created).
 """
 
 import os
+import subprocess
 import tempfile
 
+import fixtures
 import harness
+import qemu_argv
 
 FORMAT_OPTIONS = ("-f", "--format", "-o", "--output")
 
@@ -56,66 +63,79 @@ def without_format(arguments):
     return result
 
 
-def before_kernel_arguments(arguments, options):
-    """`options` inserted before a `--`, if there is one."""
-    if "--" in arguments:
-        at = arguments.index("--")
-        return arguments[:at] + options + arguments[at:]
-    return arguments + options
+def start_paused(qemuc, case, arguments, planned, kernels, directory, processes):
+    """Compiles the case with its files redirected and starts QEMU on it with -S and a QMP socket.
+    Returns (QEMU process, QMP socket path, log prefix)."""
+    redirect = fixtures.test_file_options(planned, kernels, directory) + fixtures.free_port_options(planned)
+    argv = harness.compile_argv(qemuc, harness.before_kernel_arguments(arguments, redirect), cwd=case)
+    qmp_socket = os.path.join(directory, "qmp.sock")
+    argv = [harness.qemu_program(harness.target_of(argv))] + argv[1:] + ["-S"] + harness.qmp_argv(qmp_socket)
+    log = os.path.join(directory, "qemu")
+    return processes.start_logged(argv, log), qmp_socket, log
 
 
-def check_case(qemuc, name, case, arguments, planned, kernels, report):
-    """Starts the case's argv under -S; the check passes when QMP says `prelaunch`."""
-    target = harness.target_of(planned)
-    with tempfile.TemporaryDirectory(prefix="qemuc-e2e-golden-") as directory:
-        redirect = harness.redirect_to_test_files(planned, kernels, directory)
-        argv = harness.compile_argv(qemuc, before_kernel_arguments(arguments, redirect), cwd=case)
-        qmp_socket = os.path.join(directory, "qmp.sock")
-        argv = [harness.qemu_program(target)] + argv[1:] + ["-S"] + harness.qmp_argv(qmp_socket)
-        with harness.Processes(report) as processes:
-            log = os.path.join(directory, "qemu")
-            qemu = processes.start_logged(argv, log)
-            with harness.Qmp(qmp_socket, qemu, stderr_path=log + ".stderr") as qmp:
-                status = qmp.command("query-status")["status"]
-        report.check(status == "prelaunch", "%s: QEMU accepts its argv (query-status: %s)" % (name, status))
+def check_accepted(report, name, qemu, qmp_socket, log):
+    with harness.Qmp(qmp_socket, qemu, stderr_path=log + ".stderr") as qmp:
+        status = qmp.command("query-status")["status"]
+    report.check(status == "prelaunch", "%s: QEMU accepts its argv (query-status: %s)" % (name, status))
+
+
+def check_rejected(report, name, case, qemu, log):
+    with open(os.path.join(case, "qemu-rejects"), encoding="utf-8") as f:
+        expected = f.read().strip()
+    try:
+        status = qemu.wait(10)
+    except subprocess.TimeoutExpired:
+        status = None
+    with open(log + ".stderr", encoding="utf-8", errors="replace") as f:
+        stderr = f.read()
+    report.check(status not in (None, 0) and expected in stderr,
+                 "%s: QEMU refuses its argv, saying %r" % (name, expected),
+                 "status %s, stderr: %s" % (status, stderr))
+
+
+def case_problem(target, kernels, kvm_mode):
+    """Why the case cannot run here (its QEMU, its kernel, or KVM missing), or None."""
+    try:
+        harness.qemu_program(target)
+        kernels.require(target)
+    except harness.Skip as reason:
+        return str(reason)
+    return harness.kvm_problem(target) if kvm_mode else None
 
 
 def test(args, report):
-    kvm_mode = args[0] == "--kvm"
-    if kvm_mode:
-        args = args[1:]
-    qemuc, golden, x86_kernel, arm_kernel = args
-    kernels = harness.Kernels(x86_kernel, arm_kernel)
+    mode = args[0] if args[0] in ("--kvm", "--expect-rejection") else ""
+    qemuc, golden, x86_kernel, arm_kernel = args[1:] if mode else args
+    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
     checked, reasons = 0, set()
     for name in sorted(os.listdir(golden)):
         case = os.path.join(golden, name)
-        if not os.path.isfile(os.path.join(case, "cmd")):
-            continue
-        arguments = case_command(case)
+        arguments = case_command(case) if os.path.isfile(os.path.join(case, "cmd")) else None
         if arguments is None:
             continue
         arguments = without_format(arguments)
-        with report.section(name):
+        with report.section(name), tempfile.TemporaryDirectory(prefix="qemuc-e2e-golden-") as directory, \
+                harness.Processes(report) as processes:
             planned = harness.compile_argv(qemuc, arguments, cwd=case)
-            target = harness.target_of(planned)
-            if harness.uses_kvm(planned) != kvm_mode:
+            if qemu_argv.uses_kvm(planned) != (mode == "--kvm"):
                 continue  # the other mode's case
-            try:
-                harness.qemu_program(target)
-                kernels.path(target)
-                if kvm_mode:
-                    problem = harness.kvm_problem(target, report)
-                    if problem:
-                        harness.skip(problem)
-            except harness.Skip as reason:
-                report.skip_part(name, str(reason))
-                reasons.add(str(reason))
+            problem = case_problem(harness.target_of(planned), kernels, mode == "--kvm")
+            if problem:
+                report.skip_part(name, problem)
+                reasons.add(problem)
                 continue
-            check_case(qemuc, name, case, arguments, planned, kernels, report)
+            qemu, qmp_socket, log = start_paused(qemuc, case, arguments, planned, kernels, directory, processes)
+            if mode == "--expect-rejection":
+                check_rejected(report, name, case, qemu, log)
+            else:
+                check_accepted(report, name, qemu, qmp_socket, log)
             checked += 1
     if checked == 0 and not report.failed:
-        harness.skip("no case could be checked: " + "; ".join(sorted(reasons)) if reasons else
-                     "no golden case compiles successfully" + (" with KVM" if kvm_mode else ""))
+        if reasons:
+            harness.skip("no case could be checked: " + "; ".join(sorted(reasons)))
+        if mode != "--kvm":  # every other mode has cases: finding none means the test is broken
+            report.fail("found no case to check in " + golden)
 
 
 if __name__ == "__main__":

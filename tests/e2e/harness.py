@@ -1,5 +1,6 @@
-"""What the end-to-end tests share: qemuc, QEMU processes that cannot outlive a test, QMP, the
-test kernels' output, loopback ports, network namespaces and the report.
+"""What the end-to-end tests share: the report, qemuc, QEMU processes that cannot outlive a test,
+QMP, KVM, and what the test kernels print. (Reading an argv: qemu_argv.py; files and ports for a
+profile: fixtures.py; network namespaces: netns.py.)
 
 A test script calls `harness.main(test)`; `test(args, report)` returns nothing and records its
 checks in `report`. It raises `Failure` to stop with one failed check, or calls `skip(reason)`
@@ -7,6 +8,7 @@ to end with meson's status 77 (skipped).
 """
 
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -19,11 +21,13 @@ import tempfile
 import time
 import traceback
 
+import qemu_argv
+
 SKIPPED = 77  # meson's exit status for a skipped test
 
 # What the test kernels write (tests/e2e/kernels/*.s).
 X86_UP = b"qemuc-test-kernel: x86_64 up\n"
-X86_CMDLINE = b"cmdline: "
+X86_CMDLINE_LABEL = b"cmdline: "  # then the command line, then a newline
 X86_EXIT = b"qemuc-test-kernel: exit 42\n"
 X86_HOLDING = b"qemuc-test-kernel: holding\n"
 X86_EXIT_STATUS = (42 << 1) | 1  # isa-debug-exit turns the value v into the status (v << 1) | 1
@@ -32,8 +36,6 @@ ARM_UP = b"qemuc-test-kernel: aarch64 up\n"
 ARM_POWER_OFF = b"qemuc-test-kernel: power off\n"
 ARM_EXIT_STATUS = 0  # PSCI SYSTEM_OFF
 
-# The QEMU program of each target, as the seed names it in argv[0].
-QEMU_PROGRAMS = {"x86_64": "qemu-system-x86_64", "aarch64": "qemu-system-aarch64"}
 DEBIAN_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
 
 
@@ -87,8 +89,11 @@ def main(test):
     try:
         test(sys.argv[1:], report)
     except Skip as reason:
-        print("SKIP: %s" % reason)
-        sys.exit(SKIPPED)
+        if report.failed:  # a skip must not hide the failures before it
+            report.fail("stopped", "skipped after failures: %s" % reason)
+        else:
+            print("SKIP: %s" % reason)
+            sys.exit(SKIPPED)
     except Failure as failure:
         report.fail("stopped", str(failure))
     except Exception:  # a bug in the test itself: show it, and fail
@@ -115,123 +120,24 @@ def compile_argv(qemuc, args, cwd=None):
     return document["argv"]
 
 
+def resolve(qemuc, args, cwd=None):
+    """The merged profile of `qemuc resolve --output-format json ARGS`."""
+    return json.loads(run_qemuc(qemuc, ["resolve", "--output-format", "json"] + list(args), cwd))
+
+
+def before_kernel_arguments(arguments, options):
+    """qemuc arguments with `options` added before their `--`, if any (after it: kernel arguments)."""
+    if "--" in arguments:
+        at = arguments.index("--")
+        return arguments[:at] + options + arguments[at:]
+    return arguments + options
+
+
 def target_of(argv):
-    for target, program in QEMU_PROGRAMS.items():
-        if os.path.basename(argv[0]) == program:
-            return target
-    raise Failure("argv[0] %r is not a QEMU this test knows" % argv[0])
-
-
-# --- QEMU option values -------------------------------------------------------------------------
-
-def split_keyval(value):
-    """Splits a QEMU option value at its single commas; `,,` is a literal comma."""
-    parts, current, i = [], "", 0
-    while i < len(value):
-        if value[i] == ",":
-            if value[i + 1:i + 2] == ",":
-                current += ","
-                i += 2
-                continue
-            parts.append(current)
-            current = ""
-        else:
-            current += value[i]
-        i += 1
-    parts.append(current)
-    return parts
-
-
-def options_of(argv, name):
-    """The values of every `name VALUE` pair in argv."""
-    return [argv[i + 1] for i in range(1, len(argv) - 1) if argv[i] == name]
-
-
-def suboption(parts, key):
-    """The value of `key=` among split_keyval() parts, or None."""
-    for part in parts:
-        if part.startswith(key + "="):
-            return part[len(key) + 1:]
-    return None
-
-
-def drives_of(argv):
-    """{drive id: file} of every -drive."""
-    drives = {}
-    for value in options_of(argv, "-drive"):
-        parts = split_keyval(value)
-        drives[suboption(parts, "id")] = suboption(parts, "file")
-    return drives
-
-
-def forwards_of(argv):
-    """[(network id, guest port)] of every user-network hostfwd."""
-    forwards = []
-    for value in options_of(argv, "-netdev"):
-        parts = split_keyval(value)
-        if parts[0] != "user":
-            continue
-        for part in parts:
-            if part.startswith("hostfwd="):
-                forwards.append((suboption(parts, "id"), int(part.rsplit(":", 1)[1])))
-    return forwards
-
-
-def has_tap(argv):
-    return any(split_keyval(value)[0] == "tap" for value in options_of(argv, "-netdev"))
-
-
-def uses_kvm(argv):
-    return "-enable-kvm" in argv or any("accel=kvm" in value for value in options_of(argv, "-machine"))
-
-
-# --- Files for a profile to boot ----------------------------------------------------------------
-
-class Kernels:
-    """The test kernels meson built (an empty path: not built, e.g. the cross binutils missing)."""
-
-    def __init__(self, x86_64, aarch64):
-        self.paths = {target: os.path.abspath(path) if path else ""
-                      for target, path in (("x86_64", x86_64), ("aarch64", aarch64))}
-
-    def path(self, target):
-        path = self.paths[target]
-        if not path or not os.path.isfile(path):
-            skip("the %s test kernel was not built (scripts/setup --test installs %s)"
-                 % (target, "binutils-aarch64-linux-gnu" if target == "aarch64" else "binutils"))
-        return path
-
-
-def redirect_to_test_files(argv, kernels, directory):
-    """qemuc options that point what argv boots at files under `directory`: the kernel at the test
-    kernel, the initrd and each drive at a new file, each user forward at a free loopback port."""
-    target = target_of(argv)
-    kernel = os.path.join(directory, "kernel-" + target)
-    shutil.copyfile(kernels.path(target), kernel)
-    options = ["--set", "qemu.kernel=" + yaml_string(kernel)]
-    if "-initrd" in argv:
-        initrd = os.path.join(directory, "initrd")
-        with open(initrd, "wb") as f:
-            f.write(b"qemuc test initrd\n")
-        options += ["--set", "qemu.initrd=" + yaml_string(initrd)]
-    for number, (drive, file) in enumerate(sorted(drives_of(argv).items())):
-        # Keep the file's own name: a name with `,` or a space still goes through qemuc's escaping.
-        folder = os.path.join(directory, "drive%d" % number)
-        os.mkdir(folder)
-        image = os.path.join(folder, os.path.basename(file) or "disk.img")
-        with open(image, "wb") as f:
-            f.truncate(1 << 20)
-        options += ["--set", "qemu.drives[%s].file=%s" % (drive, yaml_string(image))]
-    for network, guest in forwards_of(argv):
-        forward = "qemu.networks[%s].user.forwards[%d]" % (network, guest)
-        options += ["--set", "%s.host=%d" % (forward, free_loopback_port()),
-                    "--set", forward + ".host_address=127.0.0.1"]
-    return options
-
-
-def yaml_string(text):
-    """`text` as a YAML scalar for --set: a JSON string is a YAML double-quoted scalar."""
-    return json.dumps(text)
+    try:
+        return qemu_argv.target_of(argv)
+    except qemu_argv.UnknownTarget as error:
+        raise Failure(str(error))
 
 
 # --- Processes ----------------------------------------------------------------------------------
@@ -243,6 +149,9 @@ class Processes:
     block ends, also on a failure or SIGTERM. Each also gets SIGKILL as its parent-death signal
     (setpriv, kept across exec), for the case where the test itself is killed. On leaving, a check
     fails if any process of those sessions is still there.
+
+    QEMUC_E2E_NO_PDEATHSIG=1 leaves the parent-death signal out, so that cleanup.py can show
+    that SIGTERM alone cleans up.
     """
 
     def __init__(self, report):
@@ -254,8 +163,9 @@ class Processes:
 
     def start(self, argv, **kwargs):
         kwargs.setdefault("stdin", subprocess.DEVNULL)
-        process = subprocess.Popen(["setpriv", "--pdeathsig", "KILL", "--"] + list(argv),
-                                   start_new_session=True, **kwargs)
+        if os.environ.get("QEMUC_E2E_NO_PDEATHSIG") != "1":
+            argv = ["setpriv", "--pdeathsig", "KILL", "--"] + list(argv)
+        process = subprocess.Popen(argv, start_new_session=True, **kwargs)
         self.started.append(process)
         return process
 
@@ -265,14 +175,24 @@ class Processes:
         with open(log_prefix + ".stdout", "wb") as stdout, open(log_prefix + ".stderr", "wb") as stderr:
             return self.start(argv, stdout=stdout, stderr=stderr, **kwargs)
 
-    def run(self, argv, timeout=30, **kwargs):
-        """Runs argv to its end; returns (status, stdout, stderr) as bytes."""
+    def start_holding(self, argv, log_prefix):
+        """Starts argv (which boots the x86_64 kernel with X86_HOLD_WORD) and returns once the
+        guest holds. Its output is in log_prefix + ".stdout" and ".stderr"."""
+        process = self.start_logged(argv, log_prefix)
+        wait_for_output(log_prefix + ".stdout", process, X86_HOLDING)
+        return process
+
+    def run(self, argv, timeout=10, **kwargs):
+        """Runs argv to its end (the kernels need 0.2 s); returns (status, stdout, stderr), bytes."""
         process = self.start(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             kill_session(process)
-            stdout, stderr = process.communicate()
+            try:
+                stdout, stderr = process.communicate(timeout=5)
+            except subprocess.TimeoutExpired:  # something outside the session holds the pipes
+                stdout, stderr = b"", b""
             raise Failure("still running after %d s: %s\nstdout: %r\nstderr: %r"
                           % (timeout, " ".join(argv), stdout[-2000:], stderr[-2000:]))
         return process.returncode, stdout, stderr
@@ -290,24 +210,39 @@ class Processes:
 
 
 def kill_session(process):
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+    """Kills everything in the process's session, also when its leader has already gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def process_status(pid):
+    """(command name, state, parent pid, session) of a process, from /proc; None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            name, rest = f.read().split(" (", 1)[1].rsplit(") ", 1)
+    except OSError:
+        return None
+    state, parent, _, session = rest.split()[:4]
+    return name, state, int(parent), int(session)
+
+
+def live_processes():
+    """{pid: process_status(pid)} of every process that is not a zombie."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            status = process_status(int(entry))
+            if status and status[1] != "Z":
+                found[int(entry)] = status
+    return found
 
 
 def session_members(session, patience=1.0):
     """The live processes of a session, given a moment to vanish after SIGKILL."""
     deadline = time.monotonic() + patience
     while True:
-        members = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                with contextlib.suppress(OSError):
-                    with open("/proc/%s/stat" % entry) as f:
-                        fields = f.read().rsplit(")", 1)[1].split()
-                    if int(fields[3]) == session and fields[0] != "Z":  # state ppid pgrp session
-                        members.append(int(entry))
+        members = [pid for pid, status in live_processes().items() if status[3] == session]
         if not members or time.monotonic() > deadline:
             return members
         time.sleep(0.05)
@@ -322,7 +257,7 @@ def describe(pids):
     return "\n".join(lines)
 
 
-def wait_for_output(path, process, marker, timeout=20):
+def wait_for_output(path, process, marker, timeout=10):
     """Waits until the file `path` (a process's stdout) holds `marker`; returns its content."""
     deadline = time.monotonic() + timeout
     while True:
@@ -342,15 +277,17 @@ def wait_for_output(path, process, marker, timeout=20):
 
 def qemu_program(target):
     """The installed QEMU for target, or skip."""
-    program = shutil.which(QEMU_PROGRAMS[target])
+    program = shutil.which(qemu_argv.QEMU_PROGRAMS[target])
     if program is None:
         skip("%s is not installed (scripts/setup --test installs %s)"
-             % (QEMU_PROGRAMS[target], DEBIAN_PACKAGES[target]))
+             % (qemu_argv.QEMU_PROGRAMS[target], DEBIAN_PACKAGES[target]))
     return program
 
 
-def kvm_problem(target, report):
-    """Why a KVM guest of `target` cannot run here, or None if it can."""
+@functools.lru_cache(maxsize=None)
+def kvm_problem(target):
+    """Why a KVM guest of `target` cannot run here, or None if it can. Probes with a QEMU of its
+    own, once per target and test."""
     host = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}.get(
         platform.machine(), platform.machine())
     if host != target:
@@ -361,7 +298,7 @@ def kvm_problem(target, report):
         return "/dev/kvm is not readable and writable by this user"
     # Every KVM profile gets `-enable-kvm -cpu host` (SPEC §5, the seed): try exactly that alone.
     machine = "q35" if target == "x86_64" else "virt,gic_version=host"
-    with tempfile.TemporaryDirectory(prefix="qemuc-kvm-probe-") as directory, Processes(report) as processes:
+    with tempfile.TemporaryDirectory(prefix="qemuc-kvm-probe-") as directory, Processes(Report()) as processes:
         socket_path = os.path.join(directory, "qmp")
         process = processes.start([qemu_program(target), "-machine", machine, "-enable-kvm",
                                    "-cpu", "host", "-display", "none", "-S", "-qmp",
@@ -459,11 +396,11 @@ def x86_cmdline(stdout):
     up = stdout.find(X86_UP)
     if up < 0:
         raise Failure("the x86_64 test kernel did not start; stdout: %r" % stdout[-2000:])
-    start = stdout.find(X86_CMDLINE, up)
+    start = stdout.find(X86_CMDLINE_LABEL, up)
     end = stdout.find(b"\nqemuc-test-kernel: ", start)
     if start < 0 or end < 0:
         raise Failure("no complete cmdline line; stdout: %r" % stdout[-2000:])
-    return stdout[start + len(X86_CMDLINE):end]
+    return stdout[start + len(X86_CMDLINE_LABEL):end]
 
 
 def check_boot(report, what, target, status, stdout, stderr, expected_cmdline=None):
@@ -483,59 +420,7 @@ def check_boot(report, what, target, status, stdout, stderr, expected_cmdline=No
         report.check(ok, "%s: the aarch64 kernel ran, exit status %d" % (what, ARM_EXIT_STATUS), seen)
 
 
-def multiboot_cmdline(argv):
-    """What QEMU's multiboot loader hands the kernel: the kernel's path, a space, -append."""
-    appended = options_of(argv, "-append")
-    return (options_of(argv, "-kernel")[-1] + " " + (appended[-1] if appended else "")).encode()
-
-
-# --- The network --------------------------------------------------------------------------------
-
-def free_loopback_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def accepts_tcp(address, port):
-    """Whether a TCP connection to address:port (a loopback address) is accepted."""
-    assert address.startswith("127."), "tests connect only to loopback addresses"
-    try:
-        with socket.create_connection((address, port), timeout=3):
-            return True
-    except (ConnectionRefusedError, socket.timeout):
-        return False
-
-
-@contextlib.contextmanager
-def network_namespace(tap_names):
-    """A network namespace of the test's own with the given tap interfaces, up; deleted on exit.
-    Skips where the machine does not let the test create one."""
-    ip = shutil.which("ip")
-    if ip is None:
-        skip("`ip` is not installed (scripts/setup --test installs iproute2)")
-    name = "qemuc-e2e-%d" % os.getpid()
-    created = subprocess.run([ip, "netns", "add", name], capture_output=True, text=True)
-    if created.returncode != 0:
-        skip("cannot create a network namespace here: " + created.stderr.strip())
-    try:
-        for tap in tap_names:
-            for command in (["tuntap", "add", "dev", tap, "mode", "tap"], ["link", "set", tap, "up"]):
-                result = subprocess.run([ip, "-n", name] + command, capture_output=True, text=True)
-                if result.returncode != 0:
-                    skip("cannot create tap %s in a network namespace here: %s"
-                         % (tap, result.stderr.strip()))
-        yield name
-    finally:
-        subprocess.run([ip, "netns", "delete", name], capture_output=True)
-
-
-def in_namespace(namespace, argv):
-    return ["ip", "netns", "exec", namespace] + list(argv) if namespace else list(argv)
-
-
-def link_flags(namespace, interface):
-    """The flags `ip link` shows for an interface in the namespace, e.g. {"UP", "LOWER_UP"}."""
-    shown = subprocess.run(["ip", "-n", namespace, "-o", "link", "show", interface],
-                           capture_output=True, text=True, check=True).stdout
-    return set(shown.split("<", 1)[1].split(">", 1)[0].split(","))
+def multiboot_cmdline(kernel, kernel_arguments):
+    """What QEMU's multiboot loader hands the kernel: its path, a space, then -append, which
+    holds the kernel arguments joined by spaces."""
+    return (kernel + " " + " ".join(kernel_arguments)).encode()

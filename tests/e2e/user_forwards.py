@@ -13,55 +13,55 @@ has qemuc-test.hold) so the guest keeps running. Then, connecting only to loopba
 """
 
 import os
+import socket
 import tempfile
 
+import fixtures
 import harness
 
 
-def write_profile(path, kernel, any_port, loopback_port):
-    text = """# Written by tests/e2e/user_forwards.py.
-name: user-forwards
-qemu:
-  target: x86_64
-  memory: 256
-  kernel: %s
-  networks:
-    - id: net0
-      user:
-        forwards:
-          - { host: %d, guest: 22 }
-          - { host: %d, guest: 80, host_address: 127.0.0.1 }
-cmdline: [console=ttyS0, %s]
-""" % (harness.yaml_string(kernel), any_port, loopback_port, harness.X86_HOLD_WORD)
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+def accepts_tcp(address, port):
+    """Whether a TCP connection to address:port (a loopback address) is accepted."""
+    assert address.startswith("127."), "tests connect only to loopback addresses"
+    try:
+        with socket.create_connection((address, port), timeout=3):
+            return True
+    except (ConnectionRefusedError, socket.timeout):
+        return False
+
+
+def qemu_lines(any_port, loopback_port):
+    return ["  networks:",
+            "    - id: net0",
+            "      user:",
+            "        forwards:",
+            "          - { host: %d, guest: 22 }" % any_port,
+            "          - { host: %d, guest: 80, host_address: 127.0.0.1 }" % loopback_port]
 
 
 def test(args, report):
     qemuc, x86_kernel = args
-    kernel = harness.Kernels(x86_kernel, "").path("x86_64")
-    harness.qemu_program("x86_64")
+    kernel = fixtures.require_x86(x86_kernel)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-forwards-") as directory:
-        any_port, loopback_port = harness.free_loopback_port(), harness.free_loopback_port()
+        any_port, loopback_port = fixtures.free_port(), fixtures.free_port(address="127.0.0.1")
         profile = os.path.join(directory, "user-forwards.yaml")
-        write_profile(profile, kernel, any_port, loopback_port)
+        fixtures.write_x86_profile(profile, kernel, qemu_lines(any_port, loopback_port),
+                                  cmdline=["console=ttyS0", harness.X86_HOLD_WORD])
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script, profile])
 
         with harness.Processes(report) as processes:
-            log = os.path.join(directory, "qemu")
-            qemu = processes.start_logged([script], log)
-            harness.wait_for_output(log + ".stdout", qemu, harness.X86_HOLDING)
+            qemu = processes.start_holding([script], os.path.join(directory, "qemu"))
             report.check(qemu.poll() is None, "the guest is running")
             for address, port, accepted, what in [
                     ("127.0.0.1", any_port, True, "the forward on every address"),
                     ("127.0.0.2", any_port, True, "the forward on every address"),
                     ("127.0.0.1", loopback_port, True, "the host_address 127.0.0.1 forward"),
                     ("127.0.0.2", loopback_port, False, "the host_address 127.0.0.1 forward")]:
-                report.check(harness.accepts_tcp(address, port) == accepted, "%s %s on %s:%d"
+                report.check(accepts_tcp(address, port) == accepted, "%s %s on %s:%d"
                              % (what, "accepts" if accepted else "refuses", address, port))
             harness.kill_session(qemu)
-        report.check(not harness.accepts_tcp("127.0.0.1", any_port),
+        report.check(not accepts_tcp("127.0.0.1", any_port),
                      "with QEMU gone, 127.0.0.1:%d refuses: QEMU was the listener" % any_port)
 
 

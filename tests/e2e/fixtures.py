@@ -1,0 +1,100 @@
+"""What a profile needs to boot here: the test kernels, files for its initrd and drives, free
+host ports for its forwards, and small profiles written by the tests."""
+
+import json
+import os
+import shutil
+import socket
+import sys
+
+import harness
+import qemu_argv
+
+# The Debian package with the assembler and linker of each test kernel (tests/e2e/meson.build).
+KERNEL_PACKAGES = {"x86_64": "binutils-x86-64-linux-gnu", "aarch64": "binutils-aarch64-linux-gnu"}
+
+
+class Kernels:
+    """The test kernels meson built; an empty path means not built (no assembler)."""
+
+    def __init__(self, x86_64, aarch64=""):
+        self.paths = {target: os.path.abspath(path) if path else ""
+                      for target, path in (("x86_64", x86_64), ("aarch64", aarch64))}
+
+    def require(self, target):
+        """The kernel's path, or skip if it was not built."""
+        path = self.paths[target]
+        if not path or not os.path.isfile(path):
+            harness.skip("the %s test kernel was not built (scripts/setup --test installs %s)"
+                         % (target, KERNEL_PACKAGES[target]))
+        return path
+
+
+def require_x86(x86_kernel):
+    """For the tests that boot the x86_64 kernel: its path, once it and QEMU are there."""
+    harness.qemu_program("x86_64")
+    return Kernels(x86_kernel).require("x86_64")
+
+
+def test_file_options(argv, kernels, directory):
+    """qemuc --set options that point what argv boots at files made under `directory`: the kernel
+    at a copy of the test kernel, the initrd and each drive at a new file."""
+    target = qemu_argv.target_of(argv)
+    kernel = kernel_copy(directory, target)
+    shutil.copyfile(kernels.require(target), kernel)
+    options = ["--set", "qemu.kernel=" + yaml_string(kernel)]
+    if "-initrd" in argv:
+        initrd = os.path.join(directory, "initrd")
+        with open(initrd, "wb") as f:
+            f.write(b"qemuc test initrd\n")
+        options += ["--set", "qemu.initrd=" + yaml_string(initrd)]
+    for number, (drive, file) in enumerate(sorted(qemu_argv.drives_of(argv).items())):
+        # Keep the file's own name: a name with `,` or a space still goes through qemuc's escaping.
+        folder = os.path.join(directory, "drive%d" % number)
+        os.mkdir(folder)
+        image = os.path.join(folder, os.path.basename(file) or "disk.img")
+        with open(image, "wb") as f:
+            f.truncate(1 << 20)
+        options += ["--set", "qemu.drives[%s].file=%s" % (drive, yaml_string(image))]
+    return options
+
+
+def kernel_copy(directory, target):
+    """Where test_file_options() puts the test kernel."""
+    return os.path.join(directory, "kernel-" + target)
+
+
+def free_port_options(argv):
+    """qemuc --set options that move each forward of argv to a host port that is free now, for its
+    protocol and address: the ports a profile names may be taken on this machine."""
+    options = []
+    for forward in qemu_argv.forwards_of(argv):
+        path = "qemu.networks[%s].user.forwards[%d].host" % (forward.network, forward.guest_port)
+        options += ["--set", "%s=%d" % (path, free_port(forward.protocol, forward.host_address))]
+    return options
+
+
+def free_port(protocol="tcp", address=""):
+    """A port the kernel gives out as free for `protocol` on `address` ("" for every address)."""
+    kind = socket.SOCK_DGRAM if protocol == "udp" else socket.SOCK_STREAM
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind((address or "0.0.0.0", 0))
+        return s.getsockname()[1]
+
+
+def yaml_string(text):
+    """`text` as a YAML scalar (for a profile or --set): a JSON string is a YAML double-quoted one."""
+    return json.dumps(text)
+
+
+def write_x86_profile(path, kernel, qemu_lines=(), cmdline=()):
+    """Writes a small x86_64 profile that boots `kernel`, named after its file. `qemu_lines` go
+    under `qemu:` as written (indented by two spaces); the `cmdline` entries are quoted."""
+    lines = ["# Written by tests/e2e/%s." % os.path.basename(sys.argv[0]),
+             "name: " + os.path.splitext(os.path.basename(path))[0],
+             "qemu:", "  target: x86_64", "  memory: 256", "  kernel: " + yaml_string(kernel)]
+    lines += qemu_lines
+    if cmdline:
+        lines += ["cmdline:"] + ["  - " + yaml_string(entry) for entry in cmdline]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
