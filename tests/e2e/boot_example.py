@@ -9,8 +9,8 @@ tests/examples/meson.build's example_variants, which meson hands to this test on
 1. `qemuc compile -f json` gives the argv; `--set` options then point its kernel at the test kernel
    of the target, its initrd and drives at new files, and its forwards at free ports.
 2. The launch script (`-o launch.sh`) is run as it is: the kernel's lines appear on stdout, the
-   exit status is the one the kernel asks for, and (x86_64) the guest's command line is the
-   profile's `cmdline`, as `qemuc resolve` merges it, joined by spaces.
+   exit status is the one the kernel asks for, and the guest's command line is the profile's
+   `cmdline`, as `qemuc resolve` merges it, joined by spaces.
 3. The JSON argv, executed directly, does the same.
 
 A variant with KVM runs only where KVM works for its target; one with tap networking runs in a
@@ -58,20 +58,17 @@ def test(args, report):
         argv = harness.compile_argv(qemuc, arguments)
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments)
-        expected_cmdline = None
-        if target == "x86_64":
-            expected_cmdline = harness.multiboot_cmdline(fixtures.kernel_copy(directory, target),
-                                                         harness.resolve(qemuc, arguments).get("cmdline", []))
+        expected = harness.expected_cmdline(target, fixtures.kernel_copy(directory, target),
+                                            harness.resolve(qemuc, arguments).get("cmdline", []))
 
         taps = qemu_argv.tap_names(argv)
         namespace = netns.NetworkNamespace(processes, taps) if taps else None
         where = " in a network namespace with tap %s" % ", ".join(taps) if taps else ""
         wrap = namespace.wrap if namespace else list
         status, stdout, stderr = processes.run(wrap([script]))
-        harness.check_boot(report, "launch script" + where, target, status, stdout, stderr, expected_cmdline)
+        harness.check_boot(report, "launch script" + where, target, status, stdout, stderr, expected)
         status, stdout, stderr = processes.run(wrap(argv))
-        harness.check_boot(report, "JSON argv executed" + where, target, status, stdout, stderr,
-                           expected_cmdline)
+        harness.check_boot(report, "JSON argv executed" + where, target, status, stdout, stderr, expected)
         print("argv: " + json.dumps(argv))
 
 

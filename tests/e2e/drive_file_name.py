@@ -40,7 +40,7 @@ def test(args, report):
                 f.truncate(1 << 20)
         qmp_socket = os.path.join(directory, "qmp.sock")
         profile = os.path.join(directory, "drive-file-name.yaml")
-        fixtures.write_x86_profile(profile, kernel, qemu_lines(images, qmp_socket))
+        fixtures.write_profile(profile, kernel, qemu_lines(images, qmp_socket))
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script, profile])
 

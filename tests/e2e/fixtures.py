@@ -87,12 +87,12 @@ def yaml_string(text):
     return json.dumps(text)
 
 
-def write_x86_profile(path, kernel, qemu_lines=(), cmdline=()):
-    """Writes a small x86_64 profile that boots `kernel`, named after its file. `qemu_lines` go
-    under `qemu:` as written (indented by two spaces); the `cmdline` entries are quoted."""
+def write_profile(path, kernel, qemu_lines=(), cmdline=(), target="x86_64"):
+    """Writes a small profile that boots `kernel` on `target`, named after its file. `qemu_lines`
+    go under `qemu:` as written (indented by two spaces); the `cmdline` entries are quoted."""
     lines = ["# Written by tests/e2e/%s." % os.path.basename(sys.argv[0]),
              "name: " + os.path.splitext(os.path.basename(path))[0],
-             "qemu:", "  target: x86_64", "  memory: 256", "  kernel: " + yaml_string(kernel)]
+             "qemu:", "  target: " + target, "  memory: 256", "  kernel: " + yaml_string(kernel)]
     lines += qemu_lines
     if cmdline:
         lines += ["cmdline:"] + ["  - " + yaml_string(entry) for entry in cmdline]

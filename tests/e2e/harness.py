@@ -26,8 +26,8 @@ import qemu_argv
 SKIPPED = 77  # meson's exit status for a skipped test
 
 # What the test kernels write (tests/e2e/kernels/*.s).
+CMDLINE_LABEL = b"cmdline: "  # then the command line, then a newline (both kernels)
 X86_UP = b"qemuc-test-kernel: x86_64 up\n"
-X86_CMDLINE_LABEL = b"cmdline: "  # then the command line, then a newline
 X86_EXIT = b"qemuc-test-kernel: exit 42\n"
 X86_HOLDING = b"qemuc-test-kernel: holding\n"
 X86_EXIT_STATUS = (42 << 1) | 1  # isa-debug-exit turns the value v into the status (v << 1) | 1
@@ -391,36 +391,38 @@ def qmp_argv(socket_path):
 
 # --- What the test kernels print ----------------------------------------------------------------
 
-def x86_cmdline(stdout):
-    """The multiboot command line the x86_64 test kernel printed, as bytes."""
-    up = stdout.find(X86_UP)
-    if up < 0:
-        raise Failure("the x86_64 test kernel did not start; stdout: %r" % stdout[-2000:])
-    start = stdout.find(X86_CMDLINE_LABEL, up)
+# target: (first line, last line before the exit, exit status)
+KERNEL_LINES = {"x86_64": (X86_UP, X86_EXIT, X86_EXIT_STATUS),
+                "aarch64": (ARM_UP, ARM_POWER_OFF, ARM_EXIT_STATUS)}
+
+
+def printed_cmdline(stdout, target):
+    """The command line the test kernel printed, as bytes."""
+    up = stdout.find(KERNEL_LINES[target][0])
+    start = stdout.find(CMDLINE_LABEL, up)
     end = stdout.find(b"\nqemuc-test-kernel: ", start)
-    if start < 0 or end < 0:
+    if up < 0 or start < 0 or end < 0:
         raise Failure("no complete cmdline line; stdout: %r" % stdout[-2000:])
-    return stdout[start + len(X86_CMDLINE_LABEL):end]
+    return stdout[start + len(CMDLINE_LABEL):end]
 
 
-def check_boot(report, what, target, status, stdout, stderr, expected_cmdline=None):
-    """The test kernel ran to its end: its lines on stdout, and the exit status they promise.
-    For x86_64, also the command line, compared byte for byte when expected_cmdline is given."""
+def check_boot(report, what, target, status, stdout, stderr, expected_cmdline):
+    """The test kernel ran to its end: its lines on stdout, the exit status they promise, and
+    the command line it was given, byte for byte (see expected_cmdline())."""
+    first, last, exit_status = KERNEL_LINES[target]
     seen = "status %d\nstdout: %r\nstderr: %s" % (status, stdout[-1500:],
                                                     stderr[-1500:].decode(errors="replace"))
-    if target == "x86_64":
-        ok = status == X86_EXIT_STATUS and X86_UP in stdout and X86_EXIT in stdout
-        report.check(ok, "%s: the x86_64 kernel ran, exit status %d" % (what, X86_EXIT_STATUS), seen)
-        if ok and expected_cmdline is not None:
-            cmdline = x86_cmdline(stdout)
-            report.check(cmdline == expected_cmdline, "%s: the guest's command line, byte for byte" % what,
-                         "want %r\ngot  %r" % (expected_cmdline, cmdline))
-    else:
-        ok = status == ARM_EXIT_STATUS and ARM_UP in stdout and ARM_POWER_OFF in stdout
-        report.check(ok, "%s: the aarch64 kernel ran, exit status %d" % (what, ARM_EXIT_STATUS), seen)
+    ok = status == exit_status and first in stdout and last in stdout
+    report.check(ok, "%s: the %s kernel ran, exit status %d" % (what, target, exit_status), seen)
+    if ok:
+        cmdline = printed_cmdline(stdout, target)
+        report.check(cmdline == expected_cmdline, "%s: the guest's command line, byte for byte" % what,
+                     "want %r\ngot  %r" % (expected_cmdline, cmdline))
 
 
-def multiboot_cmdline(kernel, kernel_arguments):
-    """What QEMU's multiboot loader hands the kernel: its path, a space, then -append, which
-    holds the kernel arguments joined by spaces."""
-    return (kernel + " " + " ".join(kernel_arguments)).encode()
+def expected_cmdline(target, kernel, kernel_arguments):
+    """What the test kernel prints as its command line, given the kernel arguments of the
+    profile: x86_64's multiboot loader hands it its path, a space, then -append; aarch64's
+    device tree has -append alone. -append holds the arguments joined by spaces."""
+    appended = " ".join(kernel_arguments)
+    return (kernel + " " + appended if target == "x86_64" else appended).encode()

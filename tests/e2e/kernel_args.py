@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Kernel arguments with spaces, quotes, `$`, `%`, `,` and non-ASCII reach the guest byte for byte.
 
-usage: kernel_args.py QEMUC X86_KERNEL
+usage: kernel_args.py QEMUC X86_KERNEL ARM_KERNEL
 
-A profile written by the test puts hostile entries in `cmdline`, and more hostile arguments follow
-`--` on the command line. The x86_64 test kernel prints the multiboot command line, which is the
-kernel's path, a space, and -append's value: it must be exactly the entries and arguments joined by
-spaces. Checked through the launch script under every installed POSIX shell, and through the
-JSON argv executed directly. Command substitutions among them would create a file next to the
-script if a shell ran them: it must not exist afterwards.
+For each target, a profile written by the test puts hostile entries in `cmdline`, and more
+hostile arguments follow `--` on the command line. The test kernel prints the command line it
+got (x86_64: the multiboot command line, which is the kernel's path, a space and -append;
+aarch64: the device tree's bootargs, which is -append): it must be exactly the entries and
+arguments joined by spaces. Checked through the launch script under every installed POSIX shell,
+and through the JSON argv executed directly. Command substitutions among the arguments would
+create a file next to the script if a shell ran them: it must not exist afterwards.
 """
 
 import os
@@ -38,29 +39,44 @@ INJECTED = "injected"  # what those substitutions would create in the script's d
 SHELLS = [["dash"], ["bash"], ["mksh"], ["busybox", "sh"], ["posh"]]
 
 
-def test(args, report):
-    qemuc, x86_kernel = args
-    kernel = fixtures.require_x86(x86_kernel)
-    with tempfile.TemporaryDirectory(prefix="qemuc-e2e-kernel-args-") as directory:
-        profile = os.path.join(directory, "kernel-args.yaml")
-        fixtures.write_x86_profile(profile, kernel, cmdline=[written for written, _ in CMDLINE_ENTRIES])
-        options = [profile, "--"] + EXTRA_ARGUMENTS
-        argv = harness.compile_argv(qemuc, options)
-        script = os.path.join(directory, "launch.sh")
-        harness.run_qemuc(qemuc, ["compile", "-o", script] + options)
+def check_target(report, qemuc, target, kernel, directory):
+    profile = os.path.join(directory, "kernel-args-%s.yaml" % target)
+    fixtures.write_profile(profile, kernel, cmdline=[written for written, _ in CMDLINE_ENTRIES], target=target)
+    options = [profile, "--"] + EXTRA_ARGUMENTS
+    argv = harness.compile_argv(qemuc, options)
+    script = os.path.join(directory, "launch-%s.sh" % target)
+    harness.run_qemuc(qemuc, ["compile", "-o", script] + options)
 
-        expected = harness.multiboot_cmdline(kernel, [seen for _, seen in CMDLINE_ENTRIES] + EXTRA_ARGUMENTS)
-        with harness.Processes(report) as processes:
-            for shell in SHELLS:
-                if shutil.which(shell[0]) is None:
-                    report.skip_part(" ".join(shell), "not installed (scripts/setup --test installs it)")
-                    continue
-                status, stdout, stderr = processes.run(shell + [script], cwd=directory)
-                harness.check_boot(report, "launch script under " + " ".join(shell), "x86_64", status,
-                                   stdout, stderr, expected)
-            status, stdout, stderr = processes.run(argv, cwd=directory)
-            harness.check_boot(report, "JSON argv executed", "x86_64", status, stdout, stderr, expected)
+    expected = harness.expected_cmdline(target, kernel, [seen for _, seen in CMDLINE_ENTRIES] + EXTRA_ARGUMENTS)
+    with harness.Processes(report) as processes:
+        for shell in SHELLS:
+            if shutil.which(shell[0]) is None:
+                report.skip_part(" ".join(shell), "not installed (scripts/setup --test installs it)")
+                continue
+            status, stdout, stderr = processes.run(shell + [script], cwd=directory)
+            harness.check_boot(report, "%s, launch script under %s" % (target, " ".join(shell)), target,
+                               status, stdout, stderr, expected)
+        status, stdout, stderr = processes.run(argv, cwd=directory)
+        harness.check_boot(report, "%s, JSON argv executed" % target, target, status, stdout, stderr, expected)
+
+
+def test(args, report):
+    qemuc, x86_kernel, arm_kernel = args
+    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    checked = []
+    with tempfile.TemporaryDirectory(prefix="qemuc-e2e-kernel-args-") as directory:
+        for target in ("x86_64", "aarch64"):
+            try:
+                harness.qemu_program(target)
+                kernel = kernels.require(target)
+            except harness.Skip as reason:
+                report.skip_part(target, str(reason))
+                continue
+            check_target(report, qemuc, target, kernel, directory)
+            checked.append(target)
         report.check(not os.path.exists(os.path.join(directory, INJECTED)), "no shell ran a command substitution")
+    if not checked:
+        harness.skip("neither QEMU nor kernel of either target is here")
 
 
 if __name__ == "__main__":

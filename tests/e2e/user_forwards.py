@@ -45,7 +45,7 @@ def test(args, report):
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-forwards-") as directory:
         any_port, loopback_port = fixtures.free_port(), fixtures.free_port(address="127.0.0.1")
         profile = os.path.join(directory, "user-forwards.yaml")
-        fixtures.write_x86_profile(profile, kernel, qemu_lines(any_port, loopback_port),
+        fixtures.write_profile(profile, kernel, qemu_lines(any_port, loopback_port),
                                   cmdline=["console=ttyS0", harness.X86_HOLD_WORD])
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script, profile])
