@@ -24,6 +24,7 @@ import tempfile
 
 import fixtures
 import harness
+import test_kernels
 import netns
 import qemu_argv
 
@@ -58,7 +59,7 @@ def test(args, report):
         argv = harness.compile_argv(qemuc, arguments)
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments)
-        expected = harness.expected_cmdline(target, fixtures.kernel_copy(directory, target),
+        expected = test_kernels.expected_cmdline(target, fixtures.kernel_copy(directory, target),
                                             harness.resolve(qemuc, arguments).get("cmdline", []))
 
         taps = qemu_argv.tap_names(argv)
@@ -66,9 +67,9 @@ def test(args, report):
         where = " in a network namespace with tap %s" % ", ".join(taps) if taps else ""
         wrap = namespace.wrap if namespace else list
         status, stdout, stderr = processes.run(wrap([script]))
-        harness.check_boot(report, "launch script" + where, target, status, stdout, stderr, expected)
+        test_kernels.check_boot(report, "launch script" + where, target, status, stdout, stderr, expected)
         status, stdout, stderr = processes.run(wrap(argv))
-        harness.check_boot(report, "JSON argv executed" + where, target, status, stdout, stderr, expected)
+        test_kernels.check_boot(report, "JSON argv executed" + where, target, status, stdout, stderr, expected)
         print("argv: " + json.dumps(argv))
 
 

@@ -39,7 +39,7 @@ def require_x86(x86_kernel):
 def test_file_options(argv, kernels, directory):
     """qemuc --set options that point what argv boots at files made under `directory`: the kernel
     at a copy of the test kernel, the initrd and each drive at a new file."""
-    target = qemu_argv.target_of(argv)
+    target = harness.target_of(argv)
     kernel = kernel_copy(directory, target)
     shutil.copyfile(kernels.require(target), kernel)
     options = ["--set", "qemu.kernel=" + yaml_string(kernel)]

@@ -1,6 +1,6 @@
 """What the end-to-end tests share: the report, qemuc, QEMU processes that cannot outlive a test,
-QMP, KVM, and what the test kernels print. (Reading an argv: qemu_argv.py; files and ports for a
-profile: fixtures.py; network namespaces: netns.py.)
+QMP and KVM. (What the test kernels print: test_kernels.py; reading an argv: qemu_argv.py; files
+and ports for a profile: fixtures.py; network namespaces: netns.py.)
 
 A test script calls `harness.main(test)`; `test(args, report)` returns nothing and records its
 checks in `report`. It raises `Failure` to stop with one failed check, or calls `skip(reason)`
@@ -24,17 +24,6 @@ import traceback
 import qemu_argv
 
 SKIPPED = 77  # meson's exit status for a skipped test
-
-# What the test kernels write (tests/e2e/kernels/*.s).
-CMDLINE_LABEL = b"cmdline: "  # then the command line, then a newline (both kernels)
-X86_UP = b"qemuc-test-kernel: x86_64 up\n"
-X86_EXIT = b"qemuc-test-kernel: exit 42\n"
-X86_HOLDING = b"qemuc-test-kernel: holding\n"
-X86_EXIT_STATUS = (42 << 1) | 1  # isa-debug-exit turns the value v into the status (v << 1) | 1
-X86_HOLD_WORD = "qemuc-test.hold"  # on the command line: print, then halt instead of exiting
-ARM_UP = b"qemuc-test-kernel: aarch64 up\n"
-ARM_POWER_OFF = b"qemuc-test-kernel: power off\n"
-ARM_EXIT_STATUS = 0  # PSCI SYSTEM_OFF
 
 DEBIAN_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
 
@@ -175,13 +164,6 @@ class Processes:
         with open(log_prefix + ".stdout", "wb") as stdout, open(log_prefix + ".stderr", "wb") as stderr:
             return self.start(argv, stdout=stdout, stderr=stderr, **kwargs)
 
-    def start_holding(self, argv, log_prefix):
-        """Starts argv (which boots the x86_64 kernel with X86_HOLD_WORD) and returns once the
-        guest holds. Its output is in log_prefix + ".stdout" and ".stderr"."""
-        process = self.start_logged(argv, log_prefix)
-        wait_for_output(log_prefix + ".stdout", process, X86_HOLDING)
-        return process
-
     def run(self, argv, timeout=10, **kwargs):
         """Runs argv to its end (the kernels need 0.2 s); returns (status, stdout, stderr), bytes."""
         process = self.start(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
@@ -200,7 +182,7 @@ class Processes:
     def __exit__(self, *exception):
         for process in self.started:
             kill_session(process)
-        left = [pid for process in self.started for pid in session_members(process.pid)]
+        left = [pid for process in self.started for pid in session_members(process)]
         if left:
             for pid in left:
                 with contextlib.suppress(ProcessLookupError):
@@ -211,9 +193,13 @@ class Processes:
 
 def kill_session(process):
     """Kills everything in the process's session, also when its leader has already gone."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
+    if process.returncode is None:  # not reaped yet: its pid, and so its group's id, is still ours
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    for pid in session_members(process, patience=0):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 def process_status(pid):
@@ -238,11 +224,15 @@ def live_processes():
     return found
 
 
-def session_members(session, patience=1.0):
-    """The live processes of a session, given a moment to vanish after SIGKILL."""
+def session_members(process, patience=1.0):
+    """The live processes left in the session of a reaped `process`, given a moment to vanish
+    after SIGKILL. Once the leader is reaped its pid may be reused: if a live process has it,
+    the session id now belongs to someone else, and none are ours to report."""
     deadline = time.monotonic() + patience
     while True:
-        members = [pid for pid, status in live_processes().items() if status[3] == session]
+        processes = live_processes()
+        members = [] if process.pid in processes else \
+            [pid for pid, status in processes.items() if status[3] == process.pid]
         if not members or time.monotonic() > deadline:
             return members
         time.sleep(0.05)
@@ -298,6 +288,7 @@ def kvm_problem(target):
         return "/dev/kvm is not readable and writable by this user"
     # Every KVM profile gets `-enable-kvm -cpu host` (SPEC §5, the seed): try exactly that alone.
     machine = "q35" if target == "x86_64" else "virt,gic_version=host"
+    # The probe's own report: its QEMU is killed at the end of the block like any other.
     with tempfile.TemporaryDirectory(prefix="qemuc-kvm-probe-") as directory, Processes(Report()) as processes:
         socket_path = os.path.join(directory, "qmp")
         process = processes.start([qemu_program(target), "-machine", machine, "-enable-kvm",
@@ -308,11 +299,14 @@ def kvm_problem(target):
             with Qmp(socket_path, process) as qmp:
                 qmp.command("query-status")
             return None
-        except Failure:
-            kill_session(process)
+        except Failure as failure:
+            try:
+                process.wait(5)  # a QEMU that aborted may still be on its way out
+            except subprocess.TimeoutExpired:
+                raise failure  # running, but not answering: a problem of the test, not KVM's
             message = process.stderr.read().decode(errors="replace").strip().splitlines()
             return ("/dev/kvm is there, but QEMU cannot run `-enable-kvm -cpu host` on it: %s"
-                    % (message[0] if message else "no message"))
+                    % (message[0] if message else "exit status %d" % process.returncode))
 
 
 class Qmp:
@@ -323,6 +317,7 @@ class Qmp:
         try:
             self._connect(path, process, timeout)
         except Failure as failure:
+            self.socket.close()
             if stderr_path:
                 with open(stderr_path, "rb") as f:
                     failure = Failure("%s\nQEMU's stderr: %s" % (failure, f.read().decode(errors="replace")))
@@ -387,42 +382,3 @@ class Qmp:
 def qmp_argv(socket_path):
     """Options that add a QMP socket, for a QEMU that the test asks things."""
     return ["-qmp", "unix:%s,server=on,wait=off" % socket_path.replace(",", ",,")]
-
-
-# --- What the test kernels print ----------------------------------------------------------------
-
-# target: (first line, last line before the exit, exit status)
-KERNEL_LINES = {"x86_64": (X86_UP, X86_EXIT, X86_EXIT_STATUS),
-                "aarch64": (ARM_UP, ARM_POWER_OFF, ARM_EXIT_STATUS)}
-
-
-def printed_cmdline(stdout, target):
-    """The command line the test kernel printed, as bytes."""
-    up = stdout.find(KERNEL_LINES[target][0])
-    start = stdout.find(CMDLINE_LABEL, up)
-    end = stdout.find(b"\nqemuc-test-kernel: ", start)
-    if up < 0 or start < 0 or end < 0:
-        raise Failure("no complete cmdline line; stdout: %r" % stdout[-2000:])
-    return stdout[start + len(CMDLINE_LABEL):end]
-
-
-def check_boot(report, what, target, status, stdout, stderr, expected_cmdline):
-    """The test kernel ran to its end: its lines on stdout, the exit status they promise, and
-    the command line it was given, byte for byte (see expected_cmdline())."""
-    first, last, exit_status = KERNEL_LINES[target]
-    seen = "status %d\nstdout: %r\nstderr: %s" % (status, stdout[-1500:],
-                                                    stderr[-1500:].decode(errors="replace"))
-    ok = status == exit_status and first in stdout and last in stdout
-    report.check(ok, "%s: the %s kernel ran, exit status %d" % (what, target, exit_status), seen)
-    if ok:
-        cmdline = printed_cmdline(stdout, target)
-        report.check(cmdline == expected_cmdline, "%s: the guest's command line, byte for byte" % what,
-                     "want %r\ngot  %r" % (expected_cmdline, cmdline))
-
-
-def expected_cmdline(target, kernel, kernel_arguments):
-    """What the test kernel prints as its command line, given the kernel arguments of the
-    profile: x86_64's multiboot loader hands it its path, a space, then -append; aarch64's
-    device tree has -append alone. -append holds the arguments joined by spaces."""
-    appended = " ".join(kernel_arguments)
-    return (kernel + " " + appended if target == "x86_64" else appended).encode()

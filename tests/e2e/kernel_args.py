@@ -18,6 +18,7 @@ import tempfile
 
 import fixtures
 import harness
+import test_kernels
 
 # (as written in the profile, as the guest must see it). A profile value interpolates `${`, and
 # `$${` is a literal `${`: the one place where the two differ.
@@ -47,17 +48,17 @@ def check_target(report, qemuc, target, kernel, directory):
     script = os.path.join(directory, "launch-%s.sh" % target)
     harness.run_qemuc(qemuc, ["compile", "-o", script] + options)
 
-    expected = harness.expected_cmdline(target, kernel, [seen for _, seen in CMDLINE_ENTRIES] + EXTRA_ARGUMENTS)
+    expected = test_kernels.expected_cmdline(target, kernel, [seen for _, seen in CMDLINE_ENTRIES] + EXTRA_ARGUMENTS)
     with harness.Processes(report) as processes:
         for shell in SHELLS:
             if shutil.which(shell[0]) is None:
                 report.skip_part(" ".join(shell), "not installed (scripts/setup --test installs it)")
                 continue
             status, stdout, stderr = processes.run(shell + [script], cwd=directory)
-            harness.check_boot(report, "%s, launch script under %s" % (target, " ".join(shell)), target,
+            test_kernels.check_boot(report, "%s, launch script under %s" % (target, " ".join(shell)), target,
                                status, stdout, stderr, expected)
         status, stdout, stderr = processes.run(argv, cwd=directory)
-        harness.check_boot(report, "%s, JSON argv executed" % target, target, status, stdout, stderr, expected)
+        test_kernels.check_boot(report, "%s, JSON argv executed" % target, target, status, stdout, stderr, expected)
 
 
 def test(args, report):

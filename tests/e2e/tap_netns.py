@@ -16,6 +16,7 @@ import tempfile
 
 import fixtures
 import harness
+import test_kernels
 import netns
 import qemu_argv
 
@@ -32,7 +33,7 @@ def test(args, report):
             harness.Processes(report) as processes:
         arguments += fixtures.test_file_options(planned, kernels, directory)
         script = os.path.join(directory, "launch.sh")
-        harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments + ["--", harness.X86_HOLD_WORD])
+        harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments + ["--", test_kernels.X86_HOLD_WORD])
 
         namespace = netns.NetworkNamespace(processes, [tap])
 
@@ -40,7 +41,7 @@ def test(args, report):
             return "LOWER_UP" in namespace.link_flags(tap)
 
         report.check(not carrier(), "%s in the test's namespace has no carrier before QEMU starts" % tap)
-        qemu = processes.start_holding(namespace.wrap([script]), os.path.join(directory, "qemu"))
+        qemu = test_kernels.start_holding(processes, namespace.wrap([script]), os.path.join(directory, "qemu"))
         report.check(carrier(), "%s has a carrier while the guest runs: QEMU holds it" % tap,
                      "flags: %s" % sorted(namespace.link_flags(tap)))
         harness.kill_session(qemu)

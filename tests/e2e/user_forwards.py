@@ -18,6 +18,7 @@ import tempfile
 
 import fixtures
 import harness
+import test_kernels
 
 
 def accepts_tcp(address, port):
@@ -43,15 +44,18 @@ def test(args, report):
     qemuc, x86_kernel = args
     kernel = fixtures.require_x86(x86_kernel)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-forwards-") as directory:
-        any_port, loopback_port = fixtures.free_port(), fixtures.free_port(address="127.0.0.1")
+        any_port = fixtures.free_port()
+        loopback_port = fixtures.free_port(address="127.0.0.1")
+        while loopback_port == any_port:  # both were free, but they must differ
+            loopback_port = fixtures.free_port(address="127.0.0.1")
         profile = os.path.join(directory, "user-forwards.yaml")
         fixtures.write_profile(profile, kernel, qemu_lines(any_port, loopback_port),
-                                  cmdline=["console=ttyS0", harness.X86_HOLD_WORD])
+                               cmdline=["console=ttyS0", test_kernels.X86_HOLD_WORD])
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script, profile])
 
         with harness.Processes(report) as processes:
-            qemu = processes.start_holding([script], os.path.join(directory, "qemu"))
+            qemu = test_kernels.start_holding(processes, [script], os.path.join(directory, "qemu"))
             report.check(qemu.poll() is None, "the guest is running")
             for address, port, accepted, what in [
                     ("127.0.0.1", any_port, True, "the forward on every address"),

@@ -134,8 +134,9 @@ print_bootargs:
         adr x7, bootargs_name
         bl strings_equal
         b.ne 6f
-        mov x2, x13                             // the value: a NUL-terminated string
-        bl puts
+        mov x2, x13                             // the value: a NUL-terminated string (QEMU
+        bl puts                                 // writes it so; one without its NUL would end
+                                                // at the next token, whose first byte is 0)
         b 8f
 6:      add x13, x13, x11                       // skip the value and its padding
         add x13, x13, #3
