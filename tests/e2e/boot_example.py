@@ -59,8 +59,8 @@ def test(args, report):
         argv = harness.compile_argv(qemuc, arguments)
         script = os.path.join(directory, "launch.sh")
         harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments)
-        expected = test_kernels.expected_cmdline(target, fixtures.kernel_copy(directory, target),
-                                            harness.resolve(qemuc, arguments).get("cmdline", []))
+        merged_cmdline = harness.resolve(qemuc, arguments).get("cmdline", [])
+        expected = test_kernels.expected_cmdline(target, fixtures.kernel_copy(directory, target), merged_cmdline)
 
         taps = qemu_argv.tap_names(argv)
         namespace = netns.NetworkNamespace(processes, taps) if taps else None
