@@ -55,8 +55,8 @@ def check_target(report, qemuc, target, kernel, directory):
                 report.skip_part(" ".join(shell), "not installed (scripts/setup --test installs it)")
                 continue
             status, stdout, stderr = processes.run(shell + [script], cwd=directory)
-            test_kernels.check_boot(report, "%s, launch script under %s" % (target, " ".join(shell)), target,
-                               status, stdout, stderr, expected)
+            what = "%s, launch script under %s" % (target, " ".join(shell))
+            test_kernels.check_boot(report, what, target, status, stdout, stderr, expected)
         status, stdout, stderr = processes.run(argv, cwd=directory)
         test_kernels.check_boot(report, "%s, JSON argv executed" % target, target, status, stdout, stderr, expected)
 
