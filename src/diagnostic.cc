@@ -33,11 +33,8 @@ std::string Printable(std::string_view line) {
   std::string shown;
   for (size_t i = 0; i < line.size();) {
     const auto byte = static_cast<unsigned char>(line[i]);
-    const size_t rest = line.size() - i;
-    const std::optional<size_t> bad = FindInvalidUtf8(line.substr(i, std::min<size_t>(rest, 4)));
-    const size_t length = byte < 0x80 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
-    if ((byte < 0x20 && byte != '\t') || byte == 0x7F ||
-        (byte >= 0x80 && (bad == size_t{0} || length > rest))) {
+    const size_t length = Utf8SequenceLength(line, i);
+    if (length == 0 || (byte < 0x20 && byte != '\t') || byte == 0x7F) {
       shown += '?';
       ++i;
     } else {

@@ -26,10 +26,9 @@ std::string SystemdArgument(std::string_view argument) {
     const auto byte = static_cast<unsigned char>(argument[i]);
     if (byte >= 0x80) {
       // A whole UTF-8 sequence is copied as it is; a byte that starts none is written \xHH.
-      const size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
-      const std::string_view sequence = argument.substr(i, length);
-      if (sequence.size() == length && !FindInvalidUtf8(sequence)) {
-        quoted.append(sequence);
+      const size_t length = Utf8SequenceLength(argument, i);
+      if (length != 0) {
+        quoted.append(argument.substr(i, length));
         i += length;
       } else {
         quoted += Hex(byte);

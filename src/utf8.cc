@@ -1,10 +1,8 @@
 #include "utf8.h"
 
 namespace qemuc {
-namespace {
 
-// Length of the well-formed sequence starting at text[i], or 0 (RFC 3629, table 3-7 of Unicode).
-size_t SequenceLength(std::string_view text, size_t i) {
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
   const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
   const unsigned char lead = byte(0);
   if (lead < 0x80) return 1;
@@ -31,11 +29,9 @@ size_t SequenceLength(std::string_view text, size_t i) {
   return length;
 }
 
-}  // namespace
-
 std::optional<size_t> FindInvalidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    const size_t length = SequenceLength(text, i);
+    const size_t length = Utf8SequenceLength(text, i);
     if (length == 0) return i;
     i += length;
   }

@@ -13,6 +13,10 @@ inline bool IsUtf8Continuation(unsigned char byte) {
   return (byte & 0xC0) == 0x80;
 }
 
+// Length of the well-formed sequence starting at text[i] (i < text.size()), or 0 when none does
+// (RFC 3629, table 3-7 of Unicode): 1 for ASCII, 2 to 4 for the rest.
+size_t Utf8SequenceLength(std::string_view text, size_t i);
+
 // The byte offset of the first byte that does not start a well-formed UTF-8 sequence
 // (overlong forms, surrogates and code points past U+10FFFF included), or nullopt.
 std::optional<size_t> FindInvalidUtf8(std::string_view text);

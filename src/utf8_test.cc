@@ -23,6 +23,16 @@ TEST_SUITE("utf8") {
     CHECK(FindInvalidUtf8("\x80") == std::optional<size_t>(0));              // lone continuation
   }
 
+  TEST_CASE("the length of the sequence at a byte, or 0 where none is well formed") {
+    CHECK(Utf8SequenceLength("a", 0) == 1);
+    CHECK(Utf8SequenceLength("x\xC3\xA9", 1) == 2);
+    CHECK(Utf8SequenceLength("\xE2\x80\xA8", 0) == 3);
+    CHECK(Utf8SequenceLength("\xF4\x8F\xBF\xBF", 0) == 4);
+    CHECK(Utf8SequenceLength("\xE2\x80", 0) == 0);      // truncated
+    CHECK(Utf8SequenceLength("\xED\xA0\x80", 0) == 0);  // surrogate U+D800
+    CHECK(Utf8SequenceLength("\xC3\xA9", 1) == 0);      // a continuation byte
+  }
+
   TEST_CASE("code points are counted, not bytes") {
     CHECK(CountCodePoints("") == 0);
     CHECK(CountCodePoints("abc") == 3);
