@@ -83,20 +83,15 @@ const SourceFile* SourceSet::Add(std::string path, std::string display_path, std
   return files_.emplace_back(std::move(file)).get();
 }
 
-const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
-                             const std::string& display_path, Diagnostics& diagnostics,
-                             const SourceRange* named_at) {
-  ReadResult result = reader.Read(path);
-  if (!result.text) {
-    if (named_at != nullptr) {
-      diagnostics.Error(*named_at, "cannot read " + display_path + ": " + result.error);
-    } else {
-      const SourceFile* named = sources.Add(path, display_path, "");
-      diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + result.error);
-    }
-    return nullptr;
+void ReportUnreadable(SourceSet& sources, const std::string& path, const std::string& display_path,
+                      const std::string& error, const SourceRange* named_at,
+                      Diagnostics& diagnostics) {
+  if (named_at != nullptr) {
+    diagnostics.Error(*named_at, "cannot read " + display_path + ": " + error);
+  } else {
+    const SourceFile* named = sources.Add(path, display_path, "");
+    diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + error);
   }
-  return AddSourceText(sources, path, display_path, std::move(*result.text), diagnostics);
 }
 
 const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,

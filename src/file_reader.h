@@ -64,13 +64,12 @@ const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,
                                 const std::string& display_path, std::string text,
                                 Diagnostics& diagnostics);
 
-// Reads a profile file and checks its bytes (valid UTF-8, no NUL); on failure reports an error
-// at the file (or at the offending byte) and returns nullptr. A file named by another (a parent
-// in `extends`) that cannot be read is reported at
-// `named_at`, the place that named it; otherwise at the file.
-const SourceFile* LoadSource(const FileReader& reader, SourceSet& sources, const std::string& path,
-                             const std::string& display_path, Diagnostics& diagnostics,
-                             const SourceRange* named_at = nullptr);
+// Reports that the file at `path` could not be read (`error` says why): at `named_at`, the place
+// that names it (an entry of `extends`), or at the file itself when nothing does (nullptr: the
+// command line).
+void ReportUnreadable(SourceSet& sources, const std::string& path, const std::string& display_path,
+                      const std::string& error, const SourceRange* named_at,
+                      Diagnostics& diagnostics);
 
 }  // namespace qemuc
 

@@ -36,11 +36,9 @@ std::string ReadError(const ReadResult& result) {
 }
 
 std::string LoadErrors(const std::string& text) {
-  MemoryFileReader reader;
-  reader.Add("/p/a.yaml", text);
   SourceSet sources;
   Diagnostics diagnostics;
-  CHECK(LoadSource(reader, sources, "/p/a.yaml", "a.yaml", diagnostics) == nullptr);
+  CHECK(AddSourceText(sources, "/p/a.yaml", "a.yaml", text, diagnostics) == nullptr);
   std::string rendered;
   for (const Diagnostic& diagnostic : diagnostics.all())
     rendered += RenderDiagnostic(diagnostic, false);
@@ -74,14 +72,24 @@ TEST_SUITE("file_reader") {
     CHECK(ReadError(memory.Read("/big.yaml")) == "file is larger than 1 MiB (1048577 bytes)");
   }
 
-  TEST_CASE("a file that cannot be read is reported at the file") {
+  TEST_CASE("a file that cannot be read is reported at the file, or where it is named") {
     MemoryFileReader reader;
     SourceSet sources;
     Diagnostics diagnostics;
-    CHECK(LoadSource(reader, sources, "/p/none.yaml", "none.yaml", diagnostics) == nullptr);
+    const ReadResult none = reader.Read("/p/none.yaml");
+    CHECK_FALSE(none.text.has_value());
+    ReportUnreadable(sources, "/p/none.yaml", "none.yaml", none.error, nullptr, diagnostics);
     REQUIRE(diagnostics.all().size() == 1);
     CHECK(RenderDiagnostic(diagnostics.all()[0], false) ==
           "none.yaml: error: cannot read profile: No such file or directory\n");
+
+    const SourceFile* child = sources.Add("/p/b.yaml", "b.yaml", "extends: none.yaml\n");
+    const SourceRange named_at{child, 1, 10, 9};
+    ReportUnreadable(sources, "/p/none.yaml", "none.yaml", none.error, &named_at, diagnostics);
+    REQUIRE(diagnostics.all().size() == 2);
+    CHECK(RenderDiagnostic(diagnostics.all()[1], false) ==
+          "b.yaml:1:10: error: cannot read none.yaml: No such file or directory\n"
+          "extends: none.yaml\n         ^~~~~~~~~\n");
   }
 
   TEST_CASE("invalid UTF-8 and NUL bytes are reported at their place") {

@@ -35,12 +35,7 @@ ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet&
   const std::shared_ptr<Slot> slot = SlotFor(path, role);
   std::call_once(slot->loaded, [&] { Load(*slot, reader, sources, path, display_path, role); });
   if (!slot->read_error.empty()) {
-    if (named_at != nullptr) {
-      diagnostics.Error(*named_at, "cannot read " + display_path + ": " + slot->read_error);
-    } else {
-      const SourceFile* named = sources.Add(path, display_path, "");
-      diagnostics.Error({named, 0, 0, 1}, "cannot read profile: " + slot->read_error);
-    }
+    ReportUnreadable(sources, path, display_path, slot->read_error, named_at, diagnostics);
     return {};
   }
   for (Diagnostic problem : slot->problems) {
