@@ -72,13 +72,16 @@ class OrderedIndex {
   std::unordered_map<std::string, size_t> index_;
 };
 
-// The key that identifies an item of a keyed list or cmdline (SPEC §2.3).
+}  // namespace
+
 std::string MergeKey(const Node& item, const Field& list) {
   if (item.tag == NodeTag::kDelete) return item.text;
   if (list.type == FieldType::kCmdline) return item.text.substr(0, item.text.find('='));
   const MappingEntry* key = item.Find(list.key);
   return key != nullptr ? key->value->text : "";
 }
+
+namespace {
 
 class Merger {
  public:

@@ -3,10 +3,12 @@
 #ifndef QEMUC_MERGE_H_
 #define QEMUC_MERGE_H_
 
+#include <string>
 #include <vector>
 
 #include "diagnostic.h"
 #include "node.h"
+#include "schema.h"
 
 namespace qemuc {
 
@@ -14,6 +16,10 @@ namespace qemuc {
 // problem (!delete of an item that is not there). A type change never gets here: the field table
 // gives each key one kind, and the shape check of the later file refuses another.
 NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics);
+
+// The key that identifies an item of a keyed list or cmdline (SPEC §2.3): the text of a !delete
+// item, a cmdline entry's text before '=', else the value of the list's key ("" when missing).
+std::string MergeKey(const Node& item, const Field& list);
 
 }  // namespace qemuc
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "interpolate.h"
+#include "merge.h"
 #include "schema.h"
 #include "spell.h"
 #include "text.h"
@@ -224,7 +225,7 @@ class ShapeChecker {
       } else if (item->tag != NodeTag::kNone) {
         Error(item->range, "a tag cannot stand on an item of " + Quoted(path));
       } else if (CheckString(*item, path + " item") && field.type == FieldType::kCmdline &&
-                 HasVariableReference(item->text.substr(0, item->text.find('=')))) {
+                 HasVariableReference(MergeKey(*item, field))) {
         Error(item->range,
               "a variable cannot stand before '=' in a cmdline entry: entries are "
               "merged by that text before variables are replaced");
