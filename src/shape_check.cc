@@ -7,6 +7,7 @@
 
 #include "interpolate.h"
 #include "merge.h"
+#include "qemu_values.h"
 #include "schema.h"
 #include "spell.h"
 #include "text.h"
@@ -17,15 +18,18 @@ namespace {
 
 bool IsDecimal(std::string_view text) {
   const std::string_view digits = !text.empty() && text[0] == '-' ? text.substr(1) : text;
-  return !digits.empty() &&
-         std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !digits.empty() && std::all_of(digits.begin(), digits.end(), IsDigit);
 }
 
-// Plain decimal without leading zeros ("010" is octal 8 in YAML 1.1), within int64.
+// A decimal (IsDecimal) written with a leading zero: "010" is octal 8 in YAML 1.1.
+bool HasLeadingZero(std::string_view decimal) {
+  const std::string_view digits = decimal[0] == '-' ? decimal.substr(1) : decimal;
+  return digits.size() > 1 && digits[0] == '0';
+}
+
+// Plain decimal without leading zeros, within int64.
 std::optional<int64_t> ParseDecimal(std::string_view text) {
-  if (!IsDecimal(text)) return std::nullopt;
-  const std::string_view digits = text[0] == '-' ? text.substr(1) : text;
-  if (digits.size() > 1 && digits[0] == '0') return std::nullopt;
+  if (!IsDecimal(text) || HasLeadingZero(text)) return std::nullopt;
   int64_t value = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, error] = std::from_chars(text.data(), end, value);
@@ -173,9 +177,7 @@ class ShapeChecker {
     const std::optional<int64_t> value = ReadInteger(node);
     if (!value) {
       std::string why = node.is_plain() ? Quoted(node.text) : "a quoted string";
-      const bool leading_zero =
-          node.text.size() > 1 && node.text[node.text[0] == '-' ? 1 : 0] == '0';
-      if (node.is_plain() && IsDecimal(node.text) && leading_zero) {
+      if (node.is_plain() && IsDecimal(node.text) && HasLeadingZero(node.text)) {
         why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
       }
       return Error(node.range, Quoted(path) + " must be a decimal integer, not " + why);
