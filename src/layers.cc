@@ -41,15 +41,10 @@ NodePtr WithoutFileKeys(const NodePtr& root, bool keep_abstract) {
 std::vector<const Node*> ExtendsEntries(const Node& root) {
   const MappingEntry* extends = root.Find("extends");
   if (extends == nullptr || extends->value->tag == NodeTag::kReset) return {};
-  std::vector<const Node*> entries;
-  if (extends->value->is_scalar()) entries.push_back(extends->value.get());
-  for (const NodePtr& item : extends->value->items) entries.push_back(item.get());
+  std::vector<const Node*> entries = ScalarOrItems(*extends->value);
   // What the shape check refused (a mapping, an empty path) is not followed: it was reported.
   entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [](const Node* entry) {
-                                 return !entry->is_scalar() || entry->text.empty() ||
-                                        HasVariableReference(entry->text);
-                               }),
+                               [](const Node* entry) { return !IsParentEntry(*entry); }),
                 entries.end());
   return entries;
 }

@@ -64,6 +64,13 @@ inline std::vector<const Node*> Items(const Node* list) {
   return items;
 }
 
+// The entries of a value written as one scalar or as a list ("extends: a.yaml" or
+// "extends: [a.yaml, b.yaml]"): the scalar itself, else the list's items (none for a mapping).
+inline std::vector<const Node*> ScalarOrItems(const Node& value) {
+  if (value.is_scalar()) return {&value};
+  return Items(&value);
+}
+
 // "a mapping", "a list", "a string": how diagnostics name what they found.
 const char* DescribeKind(const Node& node);
 

@@ -308,9 +308,9 @@ class ShapeChecker {
     if (!node.is_scalar() && !node.is_sequence()) {
       return WrongKind(node, path, "a path or a list of paths");
     }
-    for (const Node* parent : node.is_scalar() ? std::vector<const Node*>{&node} : Items(&node)) {
-      if (!CheckPath(*parent, path)) continue;
-      if (HasVariableReference(parent->text)) {
+    for (const Node* parent : ScalarOrItems(node)) {
+      // CheckPath reports an entry that is not a string or is empty; what is left uses variables.
+      if (CheckPath(*parent, path) && !IsParentEntry(*parent)) {
         Error(parent->range,
               "'extends' cannot use variables: parents are read before variables are known");
       }
@@ -341,6 +341,10 @@ class ShapeChecker {
 };
 
 }  // namespace
+
+bool IsParentEntry(const Node& entry) {
+  return entry.is_scalar() && !entry.text.empty() && !HasVariableReference(entry.text);
+}
 
 std::optional<bool> ReadBool(const Node& scalar) {
   if (!scalar.is_plain()) return std::nullopt;

@@ -22,6 +22,10 @@ enum class FileRole {
 // Returns false when it reported any problem.
 bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics);
 
+// Whether an entry of `extends` names a parent to read: a string, not empty, without variables.
+// The shape check reports every other entry; the extends graph does not follow them.
+bool IsParentEntry(const Node& entry);
+
 // How a scalar reads as a field's value, shared with lowering so both agree.
 std::optional<bool> ReadBool(const Node& scalar);
 std::optional<int64_t> ReadInteger(const Node& scalar);
