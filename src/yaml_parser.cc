@@ -11,7 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "utf8.h"
+#include "text.h"
 #include "yaml_scan.h"
 
 namespace qemuc {
@@ -140,7 +140,7 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     if (!parent.drop_value) {
-      diagnostics_.Error(parent.pending.key_range, "'" + KeyPath() + "' has no value")
+      diagnostics_.Error(parent.pending.key_range, Quoted(KeyPath()) + " has no value")
           .notes.push_back(
               {"null values are not allowed; '!reset' removes an inherited value", {}});
     }
@@ -162,7 +162,7 @@ class TreeBuilder : public YAML::EventHandler {
       if (frame.node->is_sequence()) {
         path += "[" + std::to_string(frame.node->items.size()) + "]";
       } else if (frame.has_key) {
-        path += (path.empty() ? "" : ".") + frame.pending.key;
+        path = JoinKeyPath(path, frame.pending.key);
       }
     }
     return path;
@@ -176,7 +176,7 @@ class TreeBuilder : public YAML::EventHandler {
     const std::optional<NodeTag> known = ToNodeTag(tag);
     if (known) return *known;
     const SourceRange range = TagRange(mark);
-    diagnostics_.Error(range, "unknown tag '" + DisplayTag(tag) + "'")
+    diagnostics_.Error(range, "unknown tag " + Quoted(DisplayTag(tag)))
         .notes.push_back({"the tags qemuc knows are !override, !reset and !delete", {}});
     return NodeTag::kNone;
   }
@@ -185,9 +185,7 @@ class TreeBuilder : public YAML::EventHandler {
   SourceRange TagRange(const YAML::Mark& mark) const {
     const TagToken tag = FindTag(file_.text(), MarkOffset(mark));
     SourceRange range = RangeAtOffset(file_, tag.begin);
-    const std::string_view token =
-        std::string_view(file_.text()).substr(tag.begin, tag.end - tag.begin);
-    range.length = static_cast<uint32_t>(std::max<size_t>(1, CountCodePoints(token)));
+    range.length = static_cast<uint32_t>(tag.length);
     return range;
   }
 
@@ -202,7 +200,7 @@ class TreeBuilder : public YAML::EventHandler {
     frame.drop_value = true;
     frame.pending = MappingEntry{key, range, nullptr};
     if (!ToNodeTag(tag) || *ToNodeTag(tag) != NodeTag::kNone) {
-      diagnostics_.Error(range, "a key cannot have a tag ('" + DisplayTag(tag) + "')");
+      diagnostics_.Error(range, "a key cannot have a tag (" + Quoted(DisplayTag(tag)) + ")");
       return;
     }
     if (key == "<<" && style == ScalarStyle::kPlain) {
@@ -212,7 +210,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     const auto [seen, added] = frame.keys_seen.emplace(key, range);
     if (!added) {
-      diagnostics_.Error(range, "duplicate key '" + key + "'")
+      diagnostics_.Error(range, "duplicate key " + Quoted(key))
           .notes.push_back({"first defined at", seen->second});
       return;
     }

@@ -11,6 +11,11 @@ bool IsBlank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+// True for the bytes that end a tag or anchor token.
+bool EndsTagOrAnchor(char c) {
+  return IsBlank(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
+}
+
 // Skips tags, anchors, comments and white space, line breaks included: a tagged value may start
 // on the next line.
 size_t SkipTagsAnchorsAndComments(std::string_view text, size_t i) {
@@ -54,10 +59,6 @@ size_t CharsUntilLineEnd(std::string_view text, size_t from, size_t to) {
 
 }  // namespace
 
-bool EndsTagOrAnchor(char c) {
-  return IsBlank(c) || c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
-}
-
 ScalarToken ScanScalar(std::string_view text, size_t offset, const std::string& value) {
   ScalarToken token;
   token.value_offset = SkipTagsAnchorsAndComments(text, offset);
@@ -76,7 +77,7 @@ ScalarToken ScanScalar(std::string_view text, size_t offset, const std::string& 
     token.empty = true;
     const TagToken tag = FindTag(text, offset);
     token.value_offset = tag.begin;
-    token.length = CharsUntilLineEnd(text, tag.begin, tag.end);
+    token.length = tag.length;
   } else {
     token.length = CharsUntilLineEnd(text, i, i + value.size());
   }
@@ -88,7 +89,8 @@ TagToken FindTag(std::string_view text, size_t offset) {
   while (begin < text.size() && text[begin] != '!') ++begin;
   size_t end = begin;
   while (end < text.size() && !EndsTagOrAnchor(text[end])) ++end;
-  return {begin, end};
+  // A tag token never holds a line break, so it is all on one line.
+  return {begin, end, std::max<size_t>(1, CountCodePoints(text.substr(begin, end - begin)))};
 }
 
 }  // namespace qemuc

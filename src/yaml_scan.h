@@ -29,11 +29,9 @@ ScalarToken ScanScalar(std::string_view text, size_t offset, const std::string& 
 struct TagToken {
   size_t begin = 0;
   size_t end = 0;
+  size_t length = 1;  // characters to underline (at least 1)
 };
 TagToken FindTag(std::string_view text, size_t offset);
-
-// True for the bytes that end a tag or anchor token.
-bool EndsTagOrAnchor(char c);
 
 }  // namespace qemuc
 

@@ -39,9 +39,12 @@ TEST_SUITE("yaml_scan") {
     const std::string text = "a: &x\n  !foo {k: 1}\n";
     const TagToken tag = FindTag(text, 3);
     CHECK(text.substr(tag.begin, tag.end - tag.begin) == "!foo");
+    CHECK(tag.length == 4);
+    CHECK(FindTag("a: !f\xC3\xA9\n", 3).length == 3);  // characters, not bytes
     const std::string flow = "[!delete x,y]";
     const TagToken in_flow = FindTag(flow, 1);
     CHECK(flow.substr(in_flow.begin, in_flow.end - in_flow.begin) == "!delete");
+    CHECK(in_flow.length == 7);
   }
 }
 
