@@ -4,32 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
-
 #include "test_support.h"
 
 namespace qemuc {
 namespace {
 
-// A fresh directory under $TMPDIR, removed with its files at the end of the test.
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/qemuc-test-XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TemporaryDirectory() { std::system(("rm -rf '" + path_ + "'").c_str()); }
-  std::string Write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ + "/" + name, std::ios::binary) << text;
-    return path_ + "/" + name;
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::Rendered;
+using testing::TemporaryDirectory;
 
 std::string ReadError(const ReadResult& result) {
   return result.text ? "<ok>" : result.error;
@@ -39,10 +20,7 @@ std::string LoadErrors(const std::string& text) {
   SourceSet sources;
   Diagnostics diagnostics;
   CHECK(AddSourceText(sources, "/p/a.yaml", "a.yaml", text, diagnostics) == nullptr);
-  std::string rendered;
-  for (const Diagnostic& diagnostic : diagnostics.all())
-    rendered += RenderDiagnostic(diagnostic, false);
-  return rendered;
+  return Rendered(diagnostics);
 }
 
 TEST_SUITE("file_reader") {

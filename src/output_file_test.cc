@@ -5,12 +5,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "test_support.h"
+
 namespace qemuc {
 namespace {
+
+using testing::TemporaryDirectory;
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -30,8 +33,8 @@ size_t EntriesIn(const std::string& directory) {
 
 TEST_SUITE("output_file") {
   TEST_CASE("writes through a temporary file and a rename: 0755 for scripts, 0644 else") {
-    std::string pattern = "/tmp/qemuc-out-XXXXXX";
-    const std::string directory = mkdtemp(pattern.data());
+    const TemporaryDirectory temporary;
+    const std::string& directory = temporary.path();
     const std::string path = directory + "/launch.sh";
     const mode_t saved_mask = umask(077);  // a strict umask must not make the script private
     CHECK(WriteFileAtomically(path, "#!/bin/sh\n", true) == "");
@@ -54,7 +57,6 @@ TEST_SUITE("output_file") {
     CHECK(Slurp(target) == "old\n");
     REQUIRE(lstat((directory + "/link").c_str(), &info) == 0);
     CHECK(S_ISREG(info.st_mode));
-    std::system(("rm -rf '" + directory + "'").c_str());
   }
 
   TEST_CASE("a failure says why and leaves nothing behind") {

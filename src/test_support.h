@@ -1,7 +1,10 @@
-// Helpers shared by the unit tests: parse text as a file and render what was reported.
+// Helpers shared by the unit tests: parse text as a file, render what was reported, a scratch
+// directory, a fake host and the whole pipeline in memory.
 #ifndef QEMUC_TEST_SUPPORT_H_
 #define QEMUC_TEST_SUPPORT_H_
 
+#include <cstdlib>
+#include <fstream>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,18 +19,40 @@
 
 namespace qemuc::testing {
 
+// Every diagnostic, rendered without colour, in the order reported.
+inline std::string Rendered(const Diagnostics& diagnostics) {
+  std::string text;
+  for (const Diagnostic& diagnostic : diagnostics.all())
+    text += RenderDiagnostic(diagnostic, false);
+  return text;
+}
+
+// A fresh directory under $TMPDIR, removed with its files at the end of the test.
+class TemporaryDirectory {
+ public:
+  TemporaryDirectory() {
+    const char* base = std::getenv("TMPDIR");
+    std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/qemuc-test-XXXXXX";
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TemporaryDirectory() { std::system(("rm -rf '" + path_ + "'").c_str()); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(path_ + "/" + name, std::ios::binary) << text;
+    return path_ + "/" + name;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 // Owns the source file so that ranges in the tree and diagnostics stay valid.
 struct ParsedText {
   SourceSet sources;
   Diagnostics diagnostics;
   NodePtr root;
 
-  std::string Rendered() const {
-    std::string text;
-    for (const Diagnostic& diagnostic : diagnostics.all())
-      text += RenderDiagnostic(diagnostic, false);
-    return text;
-  }
+  std::string Rendered() const { return testing::Rendered(diagnostics); }
 };
 
 // Parses `text` as the file "p.yaml" (at /p/p.yaml); diagnostics name it "p.yaml".
@@ -77,12 +102,7 @@ struct Pipeline {
   Environment environment{reader, host, sources, cache};
   Diagnostics diagnostics;
 
-  std::string Rendered() const {
-    std::string text;
-    for (const Diagnostic& diagnostic : diagnostics.all())
-      text += RenderDiagnostic(diagnostic, false);
-    return text;
-  }
+  std::string Rendered() const { return testing::Rendered(diagnostics); }
 
   // Compiles a profile with its overlays, --set and -D, host checks off.
   std::optional<Invocation> CompileWith(const ProfileRequest& profile) {
