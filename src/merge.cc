@@ -23,8 +23,6 @@ const Field& ChildField(const Field& field, std::string_view key) {
     case FieldType::kKeyedList:  // the items' keys
       if (const Field* child = field.Find(key)) return *child;
       return StringField();
-    case FieldType::kOverlays:
-      return ProfileSchema();
     default:
       return StringField();
   }
@@ -109,31 +107,12 @@ class Merger {
                         const std::string& path) {
     auto merged = std::make_shared<Node>(layer);
     merged->tag = NodeTag::kNone;
-    if (field.type == FieldType::kOverlays) {
-      merged->entries = MergeOverlayDefinitions(base, layer);
-    } else if (layer.is_mapping()) {
+    if (layer.is_mapping()) {
       merged->entries = MergeEntries(base, layer, field, path);
     } else if (layer.is_sequence()) {
       merged->items = MergeItems(base, layer, field, path);
     }
     return merged;
-  }
-
-  // Overlays are merged by name, but each body stays as written, its directives included,
-  // until it is applied as a layer of its own; a later definition of a name replaces it.
-  static std::vector<MappingEntry> MergeOverlayDefinitions(const Node* base, const Node& layer) {
-    OrderedIndex<MappingEntry> overlays;
-    if (base != nullptr) {
-      for (const MappingEntry& entry : base->entries) overlays.Put(entry.key, entry);
-    }
-    for (const MappingEntry& entry : layer.entries) {
-      if (entry.value->tag == NodeTag::kReset) {
-        overlays.Erase(entry.key);
-      } else {
-        overlays.Put(entry.key, entry);
-      }
-    }
-    return std::move(overlays).Take();
   }
 
   std::vector<MappingEntry> MergeEntries(const Node* base, const Node& layer, const Field& field,
@@ -145,8 +124,12 @@ class Merger {
     for (const MappingEntry& entry : layer.entries) {
       const std::string child_path = JoinKeyPath(path, entry.key);
       const MappingEntry* inherited = entries.Find(entry.key);
-      NodePtr value = Merge(inherited != nullptr ? inherited->value : nullptr, entry.value,
-                            ChildField(field, entry.key), child_path);
+      // Overlays are merged by name, but each body stays as written, its directives included,
+      // until it is applied as a layer of its own; a later definition of a name replaces it.
+      NodePtr value = field.type == FieldType::kOverlays
+                          ? (entry.value->tag == NodeTag::kReset ? nullptr : entry.value)
+                          : Merge(inherited != nullptr ? inherited->value : nullptr, entry.value,
+                                  ChildField(field, entry.key), child_path);
       if (value == nullptr) {
         entries.Erase(entry.key);
       } else {
