@@ -20,9 +20,6 @@ std::variant<const Field*, std::string> ChildOf(const Field& parent, const std::
                                                 const std::string& where) {
   static const Field kVariable("", FieldType::kString, "a variable");
   if (parent.type == FieldType::kStringMap) return &kVariable;
-  if (parent.type != FieldType::kMapping && parent.type != FieldType::kKeyedList) {
-    return Quoted(where) + " has no keys";
-  }
   const Field* child = parent.Find(key);
   if (child == nullptr) {
     const std::string in = where.empty() ? "" : " in " + Quoted(where);
@@ -54,7 +51,7 @@ std::variant<size_t, std::string> ReadStep(const std::string& path, size_t i, St
 std::string ParsePath(const std::string& path, Assignment& assignment) {
   const Field* parent = &ProfileSchema();
   std::string where;
-  for (size_t i = 0; i <= path.size();) {
+  for (size_t i = 0;;) {
     Step step;
     const auto next = ReadStep(path, i, step);
     if (const auto* error = std::get_if<std::string>(&next)) return *error;
@@ -72,13 +69,12 @@ std::string ParsePath(const std::string& path, Assignment& assignment) {
     parent = step.field;
     assignment.path.push_back(std::move(step));
     const size_t after = std::get<size_t>(next);
-    if (after == std::string::npos || after >= path.size()) return "";
+    if (after >= path.size()) return "";
     i = after + 1;
     if (!IsMappingLike(*parent) && !assignment.path.back().item) {
       return Quoted(where) + " has no keys";
     }
   }
-  return "";
 }
 
 std::shared_ptr<Node> Mapping(const SourceRange& range) {
