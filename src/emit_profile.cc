@@ -26,8 +26,8 @@ bool IsPlainType(FieldType type) {
 
 std::string PathValue(const Node& node, const Field& field) {
   // A bare binary name is looked up in PATH when compiling; it is not a relative path.
-  if (field.name == "binary" && node.text.find('/') == std::string::npos) return node.text;
-  return ResolveAgainst(DirectoryOf(node.range.file->path()), node.text);
+  if (field.name == "binary" && IsBareName(node.text)) return node.text;
+  return ResolvedPath(node);
 }
 
 // The output is a profile again, so a "${" that interpolation left in a value (it was written

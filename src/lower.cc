@@ -19,11 +19,6 @@ std::string TextOf(const Node* scalar) {
   return scalar != nullptr ? scalar->text : "";
 }
 
-// Relative paths are relative to the file that wrote the value (SPEC §2.2).
-std::string ResolvedPath(const Node& value) {
-  return ResolveAgainst(DirectoryOf(value.range.file->path()), value.text);
-}
-
 // Reads a profile that passed validation, so every required value is there; defaults are the
 // seed's (and the field table's documented ones).
 class Lowerer {
@@ -100,7 +95,7 @@ class Lowerer {
       return;
     }
     out_.binary_range = binary->range;
-    out_.binary_is_bare = binary->text.find('/') == std::string::npos;
+    out_.binary_is_bare = IsBareName(binary->text);
     out_.config.binary = out_.binary_is_bare ? binary->text : ResolvedPath(*binary);
   }
 

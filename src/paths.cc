@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "node.h"
+
 namespace qemuc {
 
 namespace fs = std::filesystem;
@@ -22,6 +24,14 @@ std::string ResolveAgainst(const std::string& directory, const std::string& path
   // "/a/b/" and "/a/b" name the same file; keep one spelling.
   if (normal.size() > 1 && normal.back() == '/') normal.pop_back();
   return normal;
+}
+
+std::string ResolvedPath(const Node& value) {
+  return ResolveAgainst(DirectoryOf(value.range.file->path()), value.text);
+}
+
+bool IsBareName(const std::string& binary) {
+  return binary.find('/') == std::string::npos;
 }
 
 std::string Stem(const std::string& file) {

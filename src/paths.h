@@ -7,6 +7,8 @@
 
 namespace qemuc {
 
+struct Node;
+
 // `path` made absolute against the current directory, then lexically normalised.
 std::string AbsolutePath(const std::string& path);
 
@@ -15,6 +17,12 @@ std::string DirectoryOf(const std::string& file);
 
 // `path` resolved against `directory` (unless already absolute), lexically normalised.
 std::string ResolveAgainst(const std::string& directory, const std::string& path);
+
+// The path a scalar holds, resolved against the directory of the file that wrote it.
+std::string ResolvedPath(const Node& value);
+
+// True for a qemu.binary without '/': a name looked up in PATH, not a path relative to the file.
+bool IsBareName(const std::string& binary);
 
 // "boards/x64-dev.yaml" -> "x64-dev".
 std::string Stem(const std::string& file);

@@ -268,9 +268,9 @@ class Validator {
       Error(value.range, Quoted(path) + " must not contain " + DescribeCharacter(*in_text) + why);
       return;
     }
-    const bool bare_binary = shape == "qemu.binary" && text.find('/') == std::string::npos;
+    const bool bare_binary = shape == "qemu.binary" && IsBareName(text);
     if (bare_binary || value.range.file == nullptr) return;  // a bare binary is looked up in PATH
-    const std::string resolved = ResolveAgainst(DirectoryOf(value.range.file->path()), text);
+    const std::string resolved = ResolvedPath(value);
     const auto in_directory = std::find_if(resolved.begin(), resolved.end(), bad);
     if (in_directory == resolved.end()) return;
     const std::string why = *in_directory == ',' ? reason : "";
