@@ -46,9 +46,9 @@ class Lowerer {
     if (const Node* kernel = Child(qemu, "kernel")) config.kernel = UsePath(*kernel, "kernel");
     LowerBinary(Child(qemu, "binary"), target);
     if (const Node* cpus = Child(qemu, "cpus")) {
-      config.cpus = static_cast<int>(ReadInteger(*cpus).value_or(1));  // at most 4096
+      config.cpus = static_cast<int>(ReadInteger(*cpus).value_or(config.cpus));  // at most 4096
     }
-    if (const Node* kvm = Child(qemu, "kvm")) config.kvm = ReadBool(*kvm).value_or(false);
+    if (const Node* kvm = Child(qemu, "kvm")) config.kvm = ReadBool(*kvm).value_or(config.kvm);
     if (const Node* initrd = Child(qemu, "initrd")) config.initrd = UsePath(*initrd, "initrd");
     for (const Node* drive : Items(Child(qemu, "drives"))) LowerDrive(*drive);
     for (const Node* network : Items(Child(qemu, "networks"))) LowerNetwork(*network);
@@ -57,24 +57,23 @@ class Lowerer {
 
   void LowerUnit(const Node* systemd) {
     UnitSettings& unit = out_.unit;
-    const std::string description = out_.description.empty() ? "" : ": " + out_.description;
-    unit.description = systemd != nullptr && Child(systemd, "description") != nullptr
-                           ? Child(systemd, "description")->text
-                           : "QEMU VM " + out_.name + description;
+    const Node* description = Child(systemd, "description");
+    const std::string suffix = out_.description.empty() ? "" : ": " + out_.description;
+    unit.description = description != nullptr ? description->text : "QEMU VM " + out_.name + suffix;
     unit.user = TextOf(Child(systemd, "user"));
     unit.group = TextOf(Child(systemd, "group"));
     if (const Node* restart = Child(systemd, "restart")) unit.restart = restart->text;
     if (const Node* seconds = Child(systemd, "restart_sec"))
-      unit.restart_sec = ReadInteger(*seconds).value_or(5);
+      unit.restart_sec = ReadInteger(*seconds).value_or(unit.restart_sec);
     if (const Node* seconds = Child(systemd, "stop_timeout"))
-      unit.stop_timeout = ReadInteger(*seconds).value_or(90);
+      unit.stop_timeout = ReadInteger(*seconds).value_or(unit.stop_timeout);
     for (const Node* item : Items(Child(systemd, "after"))) unit.after.push_back(item->text);
     for (const Node* item : Items(Child(systemd, "wants"))) unit.wants.push_back(item->text);
     if (const Node* target = Child(systemd, "wanted_by")) unit.wanted_by = target->text;
     if (const Node* hardening = Child(systemd, "hardening"))
-      unit.hardening = ReadBool(*hardening).value_or(true);
+      unit.hardening = ReadBool(*hardening).value_or(unit.hardening);
     if (const Node* graceful = Child(systemd, "graceful_stop"))
-      unit.graceful_stop = ReadBool(*graceful).value_or(false);
+      unit.graceful_stop = ReadBool(*graceful).value_or(unit.graceful_stop);
     unit.kvm = out_.config.kvm;
     for (const Network& network : out_.config.networks)
       unit.tap = unit.tap || network.tap.has_value();
