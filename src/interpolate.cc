@@ -168,34 +168,41 @@ class TreeInterpolator {
  public:
   TreeInterpolator(Interpolator& interpolator) : interpolator_(interpolator) {}
 
+  // Nodes are shared and never changed (node.h): a subtree without references is returned as it
+  // is, and a node is copied only when one of its children changed.
   NodePtr Walk(const NodePtr& node, bool root) {
     if (node->is_scalar()) {
       if (node->text.find("${") == std::string::npos) return node;
       const std::optional<std::string> text =
           interpolator_.Expand(node->text, node.get(), node->range);
-      if (!text) {
-        ok_ = false;
-        return node;
-      }
+      if (!text) return node;  // reported
       auto copy = std::make_shared<Node>(*node);
       copy->text = *text;
       return copy;
     }
-    auto copy = std::make_shared<Node>(*node);
-    for (MappingEntry& entry : copy->entries) {
+    std::shared_ptr<Node> copy;
+    const auto copied = [&]() -> Node& {
+      if (copy == nullptr) copy = std::make_shared<Node>(*node);
+      return *copy;
+    };
+    for (size_t i = 0; i < node->entries.size(); ++i) {
+      const MappingEntry& entry = node->entries[i];
       const bool opaque =
           root && (entry.key == "vars" || entry.key == "overlays" || entry.key == "extends");
-      if (!opaque) entry.value = Walk(entry.value, false);
+      if (opaque) continue;
+      NodePtr value = Walk(entry.value, false);
+      if (value != entry.value) copied().entries[i].value = std::move(value);
     }
-    for (NodePtr& item : copy->items) item = Walk(item, false);
+    for (size_t i = 0; i < node->items.size(); ++i) {
+      NodePtr item = Walk(node->items[i], false);
+      if (item != node->items[i]) copied().items[i] = std::move(item);
+    }
+    if (copy == nullptr) return node;
     return copy;
   }
 
-  bool ok() const { return ok_; }
-
  private:
   Interpolator& interpolator_;
-  bool ok_ = true;
 };
 
 }  // namespace
@@ -222,7 +229,8 @@ NodePtr Interpolate(const NodePtr& merged, const std::vector<Define>& defines,
   interpolator.ResolveAll();
   NodePtr result = walker.Walk(merged, true);
   diagnostics.SortSince(first);
-  return walker.ok() && diagnostics.size() == first ? result : nullptr;
+  // Every reference that fails is reported, so no new diagnostic means every one succeeded.
+  return diagnostics.size() == first ? result : nullptr;
 }
 
 }  // namespace qemuc
