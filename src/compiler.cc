@@ -72,8 +72,8 @@ std::vector<Define> Defines(const ProfileRequest& request, Environment& environm
 // SPEC §3's name rule also holds for the default name, the profile's file name: it names the
 // VM in launch scripts and units. Checked only for profiles that can be compiled.
 bool CheckDefaultName(const Node& merged, const SourceFile& profile, Diagnostics& diagnostics) {
-  if (merged.Find("name") != nullptr || AbstractEntry(merged) != nullptr) return true;
-  const std::string name = Stem(profile.display_path());
+  if (merged.Find("name") != nullptr) return true;
+  const std::string name = ProfileName(merged, profile);
   if (IsWord(name, IsLetterOrDigit)) return true;
   diagnostics
       .Error({&profile, 0, 0, 1},
@@ -84,20 +84,24 @@ bool CheckDefaultName(const Node& merged, const SourceFile& profile, Diagnostics
   return false;
 }
 
-// The merged profile, or nullptr after reporting problems; `stack` is filled either way.
-NodePtr Resolve(const ProfileRequest& request, Environment& environment, Diagnostics& diagnostics,
-                LayerStack& stack) {
-  if (!LoadProfileLayers(request.profile, environment, diagnostics, stack)) return nullptr;
-  if (!AddOverlays(request, stack, environment, diagnostics)) return nullptr;
-  if (!AddAssignments(request, stack, environment, diagnostics)) return nullptr;
+// Sets `resolved.merged` (and `abstract`) unless there are problems, which it reports;
+// `resolved.stack` is filled either way.
+void Resolve(const ProfileRequest& request, Environment& environment, Diagnostics& diagnostics,
+             ResolvedProfile& resolved) {
+  LayerStack& stack = resolved.stack;
+  if (!LoadProfileLayers(request.profile, environment, diagnostics, stack)) return;
+  if (!AddOverlays(request, stack, environment, diagnostics)) return;
+  if (!AddAssignments(request, stack, environment, diagnostics)) return;
   NodePtr merged = MergeLayers(stack.layers, diagnostics);
   if (merged != nullptr) merged = Interpolate(merged, Defines(request, environment), diagnostics);
-  if (merged == nullptr ||
-      !ValidateMerged(*merged, AbstractEntry(*merged) == nullptr, diagnostics) ||
-      !CheckDefaultName(*merged, *stack.profile, diagnostics)) {
-    return nullptr;
+  if (merged == nullptr) return;
+  const MappingEntry* abstract = AbstractEntry(*merged);
+  if (!ValidateMerged(*merged, abstract == nullptr, diagnostics) ||
+      (abstract == nullptr && !CheckDefaultName(*merged, *stack.profile, diagnostics))) {
+    return;
   }
-  return merged;
+  resolved.merged = std::move(merged);
+  resolved.abstract = abstract;
 }
 
 }  // namespace
@@ -106,7 +110,7 @@ std::optional<ResolvedProfile> ResolveProfile(const ProfileRequest& request,
                                               Environment& environment, Diagnostics& diagnostics) {
   const size_t first = diagnostics.size();
   ResolvedProfile resolved;
-  resolved.merged = Resolve(request, environment, diagnostics, resolved.stack);
+  Resolve(request, environment, diagnostics, resolved);
   AddEarlierValueNotes(resolved.stack, diagnostics, first);
   AddInclusionNotes(resolved.stack, diagnostics, first);
   if (resolved.merged == nullptr) return std::nullopt;
@@ -118,7 +122,7 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
   const std::optional<ResolvedProfile> resolved =
       ResolveProfile(request.profile, environment, diagnostics);
   if (!resolved) return std::nullopt;
-  if (const MappingEntry* abstract = AbstractEntry(*resolved->merged)) {
+  if (const MappingEntry* abstract = resolved->abstract) {
     diagnostics
         .Error(abstract->value->range,
                "this profile is abstract (a base or overlay) and cannot be compiled")

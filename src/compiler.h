@@ -34,6 +34,7 @@ struct CompileRequest {
 struct ResolvedProfile {
   LayerStack stack;
   NodePtr merged;
+  const MappingEntry* abstract = nullptr;  // `abstract: true` in `merged`, or nullptr
 };
 
 // Layers, merge and interpolation, then validation (completeness unless the profile is abstract).
