@@ -1,9 +1,9 @@
 #include "interpolate.h"
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
+#include "qemu_values.h"
 #include "spell.h"
 #include "text.h"
 #include "utf8.h"
@@ -215,10 +215,9 @@ bool HasVariableReference(std::string_view text) {
 }
 
 bool IsVariableName(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
+  if (name.empty() || IsDigit(name[0])) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return IsLetterOrDigit(c) || c == '_'; });
 }
 
 NodePtr Interpolate(const NodePtr& merged, const std::vector<Define>& defines,

@@ -26,19 +26,16 @@ bool IsControl(char c) {
   const auto byte = static_cast<unsigned char>(c);
   return byte < 0x20 || byte == 0x7f;
 }
-// Linux isspace(), which dev_valid_name() refuses in an interface name.
 bool IsSpace(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-// A first character that `first` accepts, then [A-Za-z0-9._-]*: QEMU ids and profile names.
 bool IsWord(std::string_view text, bool (*first)(char)) {
   if (text.empty() || !first(text[0])) return false;
   return std::all_of(text.begin() + 1, text.end(),
                      [](char c) { return IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-'; });
 }
 
-// How a message names one character, so that an invisible one shows.
 std::string DescribeCharacter(char c) {
   switch (c) {
     case '\n':
@@ -58,8 +55,6 @@ std::string DescribeCharacter(char c) {
   return std::string("the control character ") + hex;
 }
 
-// Four decimal octets. QEMU's inet_aton() also takes "10.2", hex and octal; octal is the trap
-// (010 is 8), so an octet with a leading zero is refused with a hint.
 Ipv4 ParseIpv4(std::string_view text) {
   Ipv4 result;
   uint32_t address = 0;
@@ -89,7 +84,6 @@ std::string LeadingZeroHint(const Ipv4& parsed) {
   return parsed.leading_zero ? " (no leading zeros: QEMU reads 010 as octal 8)" : "";
 }
 
-// A prefix length: decimal without leading zeros, at most 32.
 std::optional<int> ParsePrefix(std::string_view text) {
   if (text.empty() || text.size() > 2 || !std::all_of(text.begin(), text.end(), IsDigit) ||
       (text.size() > 1 && text[0] == '0')) {
@@ -99,7 +93,6 @@ std::optional<int> ParsePrefix(std::string_view text) {
   return prefix <= 32 ? std::optional<int>(prefix) : std::nullopt;
 }
 
-// Six hex octets separated by ':' (QEMU also takes '-'; one spelling is enough).
 std::optional<std::array<uint8_t, 6>> ParseMac(std::string_view text) {
   if (text.size() != 17) return std::nullopt;
   std::array<uint8_t, 6> mac{};
@@ -112,8 +105,6 @@ std::optional<std::array<uint8_t, 6>> ParseMac(std::string_view text) {
   return mac;
 }
 
-// QEMU's PCI "addr" property: SLOT[.FUNCTION] in hex, slot 00..1f, function 0..7. QEMU's strtoul
-// would also take "0x5" or " 5"; one spelling is enough. Returns slot << 3 | function.
 std::optional<int> ParsePciAddress(std::string_view text) {
   const size_t dot = text.find('.');
   const std::string_view slot = text.substr(0, dot);

@@ -376,7 +376,7 @@ class Validator {
       }
       const size_t here = a.node != nullptr ? later : earlier;
       const size_t other = here == later ? earlier : later;
-      if (addresses[here].node == nullptr || reported[here]) continue;
+      if (reported[here]) continue;
       reported[here] = true;
       const AddressRole& role = kAddressRoles[other];
       Diagnostic& error =
