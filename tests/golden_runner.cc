@@ -29,6 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "unified_diff.h"
+
 extern char** environ;
 
 namespace fs = std::filesystem;
@@ -265,106 +267,23 @@ RunResult RunQemuc(const std::string& qemuc, const std::vector<std::string>& arg
 }
 
 // ---------------------------------------------------------------------------------------------
-// Comparing: a unified diff of lines, each line shown escaped
+// Comparing: qemuc's unified diff of the lines, each line shown escaped
 
-// Lines keep their '\n', so a missing final newline is a difference like any other.
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
+// Each line escaped on its own, the line breaks kept, so that the diff is of lines as shown.
+// Escaping tells every two lines apart, so the texts differ exactly when the originals do.
+std::string EscapedLines(const std::string& text) {
+  std::string shown;
   size_t start = 0;
   while (start < text.size()) {
-    const size_t end = std::min(text.find('\n', start), text.size() - 1);
-    lines.push_back(text.substr(start, end - start + 1));
+    const size_t end = text.find('\n', start);
+    if (end == std::string::npos) {
+      shown += Escaped(text.substr(start));
+      break;
+    }
+    shown += Escaped(text.substr(start, end - start)) + "\n";
     start = end + 1;
   }
-  return lines;
-}
-
-struct Edit {
-  char op;  // ' ' both, '-' expected only, '+' actual only
-  size_t expected_line;
-  size_t actual_line;
-};
-
-// Longest common subsequence by dynamic programming: expected files are small. Past the size
-// limit, everything is shown as replaced, which is still a correct (if long) diff.
-std::vector<Edit> DiffLines(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  constexpr size_t kMaxCells = 16 * 1024 * 1024;
-  std::vector<Edit> edits;
-  if (a.size() * b.size() > kMaxCells) {
-    for (size_t i = 0; i < a.size(); ++i) edits.push_back({'-', i, 0});
-    for (size_t j = 0; j < b.size(); ++j) edits.push_back({'+', a.size(), j});
-    return edits;
-  }
-  const size_t width = b.size() + 1;
-  std::vector<uint32_t> common((a.size() + 1) * width, 0);  // common[i][j]: LCS of a[i..], b[j..]
-  for (size_t i = a.size(); i-- > 0;) {
-    for (size_t j = b.size(); j-- > 0;) {
-      common[i * width + j] =
-          a[i] == b[j] ? common[(i + 1) * width + j + 1] + 1
-                       : std::max(common[(i + 1) * width + j], common[i * width + j + 1]);
-    }
-  }
-  size_t i = 0;
-  size_t j = 0;
-  while (i < a.size() || j < b.size()) {
-    if (i < a.size() && j < b.size() && a[i] == b[j]) {
-      edits.push_back({' ', i++, j++});
-    } else if (i < a.size() &&
-               (j == b.size() || common[(i + 1) * width + j] >= common[i * width + j + 1])) {
-      edits.push_back({'-', i++, j});  // on a tie the expected line first, as diff -u does
-    } else {
-      edits.push_back({'+', i, j++});
-    }
-  }
-  return edits;
-}
-
-std::string ShownLine(char op, const std::string& line) {
-  const bool has_newline = !line.empty() && line.back() == '\n';
-  std::string shown = op + Escaped(has_newline ? line.substr(0, line.size() - 1) : line) + "\n";
-  if (!has_newline) shown += "\\ No newline at end of file\n";
   return shown;
-}
-
-// Hunks of changes with three lines of context, as diff -u prints them.
-std::string UnifiedDiff(const std::string& expected, const std::string& actual) {
-  constexpr size_t kContext = 3;
-  const std::vector<std::string> a = SplitLines(expected);
-  const std::vector<std::string> b = SplitLines(actual);
-  const std::vector<Edit> edits = DiffLines(a, b);
-  std::string report;
-  size_t k = 0;
-  while (k < edits.size()) {
-    if (edits[k].op == ' ') {
-      ++k;
-      continue;
-    }
-    // A hunk: from kContext lines before this change to kContext lines after the last change
-    // that is no more than 2 * kContext unchanged lines from the next.
-    const size_t begin = k >= kContext ? k - kContext : 0;
-    size_t end = k;
-    size_t unchanged_run = 0;
-    for (size_t m = k; m < edits.size() && unchanged_run <= 2 * kContext; ++m) {
-      unchanged_run = edits[m].op == ' ' ? unchanged_run + 1 : 0;
-      if (unchanged_run == 0) end = m + 1;
-    }
-    end = std::min(end + kContext, edits.size());
-    size_t a_count = 0;
-    size_t b_count = 0;
-    std::string body;
-    for (size_t m = begin; m < end; ++m) {
-      const Edit& edit = edits[m];
-      a_count += edit.op != '+' ? 1 : 0;
-      b_count += edit.op != '-' ? 1 : 0;
-      body += ShownLine(edit.op, edit.op == '+' ? b[edit.actual_line] : a[edit.expected_line]);
-    }
-    const size_t a_start = edits[begin].expected_line + (a_count > 0 ? 1 : 0);
-    const size_t b_start = edits[begin].actual_line + (b_count > 0 ? 1 : 0);
-    report += "@@ -" + std::to_string(a_start) + "," + std::to_string(a_count) + " +" +
-              std::to_string(b_start) + "," + std::to_string(b_count) + " @@\n" + body;
-    k = end;
-  }
-  return report;
 }
 
 std::string StatusText(const RunResult& result) {
@@ -386,8 +305,8 @@ std::string Compare(const fs::path& case_dir, const std::string& case_name,
       report += name + ": expected " + Quoted(*expected) + ", got " + Quoted(actual[i]) + "\n";
       continue;
     }
-    report += "--- " + name + " (expected)\n+++ " + name + " (actual)\n" +
-              UnifiedDiff(*expected, actual[i]);
+    report += qemuc::UnifiedDiff(EscapedLines(*expected), EscapedLines(actual[i]),
+                                 name + " (expected)", name + " (actual)");
   }
   return report;
 }
