@@ -230,10 +230,9 @@ Emitted Emit(const std::string& format, const Invocation& invocation) {
   if (format == "args") return EmitArgs(invocation);
   if (format == "systemd") {
     // ExecStop= runs this qemuc's qmp-powerdown, so the unit names it by its absolute path.
-    UnitSettings unit = invocation.unit;
     std::error_code ignored;
-    unit.qemuc_path = std::filesystem::read_symlink("/proc/self/exe", ignored).string();
-    return EmitSystemd(invocation, unit);
+    return EmitSystemd(invocation,
+                       std::filesystem::read_symlink("/proc/self/exe", ignored).string());
   }
   return EmitShell(invocation);
 }

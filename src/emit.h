@@ -27,7 +27,6 @@ struct UnitSettings {
   bool kvm = false;                               // DeviceAllow=/dev/kvm
   bool tap = false;                               // /dev/net/tun, and after network-online.target
   std::vector<std::string> writable_directories;  // of the drive files
-  std::string qemuc_path;  // this qemuc, absolute: ExecStop= runs its qmp-powerdown
 };
 
 struct Invocation {
@@ -43,9 +42,10 @@ struct Emitted {
 };
 
 Emitted EmitShell(const Invocation& invocation);
-// A service unit that runs QEMU (SPEC §6); every argument double-quoted and escaped so that
-// systemd hands QEMU exactly these bytes.
-Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit);
+// A service unit that runs QEMU (SPEC §6) with `invocation.unit`; every argument double-quoted
+// and escaped so that systemd hands QEMU exactly these bytes. `qemuc_path`: this qemuc,
+// absolute, whose qmp-powerdown ExecStop= runs when the unit stops gracefully.
+Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path);
 Emitted EmitJson(const Invocation& invocation);
 Emitted EmitArgs(const Invocation& invocation);
 

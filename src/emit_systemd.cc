@@ -160,11 +160,12 @@ std::string Comment(const Invocation& invocation) {
 
 }  // namespace
 
-Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
+Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
+  const UnitSettings& unit = invocation.unit;
   const std::vector<std::string>& argv = invocation.argv;
   const std::string socket = "%t/qemuc-" + invocation.name + ".qmp";  // %t: the runtime directory
   if (unit.graceful_stop) {
-    if (const std::string problem = CheckExecutable(unit.qemuc_path); !problem.empty()) {
+    if (const std::string problem = CheckExecutable(std::string(qemuc_path)); !problem.empty()) {
       return {"", "cannot run qmp-powerdown from the unit: " + problem};
     }
   }
@@ -194,8 +195,8 @@ Emitted EmitSystemd(const Invocation& invocation, const UnitSettings& unit) {
   if (!unit.group.empty()) text += "Group=" + SettingValue(unit.group) + "\n";
   if (unit.graceful_stop) {
     // Press the power button over QMP, then wait for QEMU; systemd kills what is left after.
-    text += "ExecStop=" + unit.qemuc_path + " qmp-powerdown " + socket + " $MAINPID --timeout " +
-            std::to_string(unit.stop_timeout) + "\n";
+    text += "ExecStop=" + std::string(qemuc_path) + " qmp-powerdown " + socket +
+            " $MAINPID --timeout " + std::to_string(unit.stop_timeout) + "\n";
   }
   text += "TimeoutStopSec=" + std::to_string(unit.stop_timeout) + "\nKillMode=mixed\n";
   text += "SyslogIdentifier=qemuc-" + SettingValue(invocation.name) + "\n";

@@ -92,7 +92,7 @@ TEST_SUITE("emit") {
     invocation.argv = {"/usr/bin/qemu", "",    "a b", "100%",
                        "$HOME",         "a\\", "\"",  "\n\t\r",
                        "\x01\x7f",      ";",   "é",   std::string("\xff", 1)};
-    const Emitted unit = EmitSystemd(invocation, UnitSettings{});
+    const Emitted unit = EmitSystemd(invocation, "");
     REQUIRE(unit.error == "");
     CHECK(unit.text.find(
               "ExecStart=/usr/bin/qemu \\\n  \"\" \\\n  \"a b\" \\\n  \"100%%\" \\\n  \"$$HOME\" "
@@ -107,26 +107,24 @@ TEST_SUITE("emit") {
   TEST_CASE("systemd: what a unit cannot carry is an error, not a unit systemd refuses") {
     Invocation invocation = Sample();
     invocation.argv[0] = "qemu-system-x86_64";
-    CHECK(EmitSystemd(invocation, {}).error ==
+    CHECK(EmitSystemd(invocation, "").error ==
           "the QEMU binary must be an absolute path in a systemd unit, not 'qemu-system-x86_64' "
           "(leave out --no-host-checks, or set qemu.binary)");
     invocation = Sample();
     invocation.argv.push_back(std::string(131072, 'x'));
-    CHECK(EmitSystemd(invocation, {}).error ==
+    CHECK(EmitSystemd(invocation, "").error ==
           "argument 8 is 131072 bytes; the kernel takes at most 131071 in one argument");
-    UnitSettings graceful;
-    graceful.graceful_stop = true;
-    CHECK(EmitSystemd(Sample(), graceful).error.find("cannot run qmp-powerdown from the unit") ==
-          0);
+    Invocation graceful = Sample();
+    graceful.unit.graceful_stop = true;
+    CHECK(EmitSystemd(graceful, "").error.find("cannot run qmp-powerdown from the unit") == 0);
   }
 
   TEST_CASE(
       "systemd: graceful stop adds the QMP socket and ExecStop=, their %t and $MAINPID live") {
-    UnitSettings graceful;
-    graceful.graceful_stop = true;
-    graceful.stop_timeout = 30;
-    graceful.qemuc_path = "/usr/bin/qemuc";
-    const Emitted unit = EmitSystemd(Sample(), graceful);
+    Invocation graceful = Sample();
+    graceful.unit.graceful_stop = true;
+    graceful.unit.stop_timeout = 30;
+    const Emitted unit = EmitSystemd(graceful, "/usr/bin/qemuc");
     REQUIRE(unit.error == "");
     CHECK(unit.text.find(
               "  \"-qmp\" \\\n  \"unix:%t/qemuc-dev.qmp,server=on,wait=off\" \\\n  \"-append\"") !=
