@@ -23,6 +23,7 @@
 #include "output_file.h"
 #include "paths.h"
 #include "qmp_powerdown.h"
+#include "text.h"
 #include "unified_diff.h"
 #include "utf8.h"
 #include "version.h"
@@ -106,6 +107,19 @@ po::variables_map ParseOptions(const Command& command, const std::vector<std::st
   return values;
 }
 
+// A usage error unless `value` is one of `choices`: "unknown WHAT 'value' (choose a, b or c)".
+// Returns the index of `value` in `choices`.
+size_t RequireChoice(std::string_view what, const std::string& value,
+                     const std::vector<std::string_view>& choices, const std::string& command) {
+  const auto found = std::find(choices.begin(), choices.end(), value);
+  if (found == choices.end()) {
+    throw UsageError{
+        "unknown " + std::string(what) + " '" + value + "' (choose " + JoinChoices(choices) + ")",
+        command};
+  }
+  return static_cast<size_t>(found - choices.begin());
+}
+
 void PrintCommandHelp(const Command& command, std::ostream& out) {
   out << "usage: " << command.synopsis << "\n\n" << command.summary << "\n\n" << command.options();
 }
@@ -123,11 +137,8 @@ int RunCommand(const Command& command, const std::vector<std::string>& args,
   }
   if (line.values.count("input")) line.inputs = line.values["input"].as<std::vector<std::string>>();
   if (line.values.count("error-format")) {
-    const std::string format = line.values["error-format"].as<std::string>();
-    if (format != "gcc" && format != "json") {
-      throw UsageError{"unknown error format '" + format + "' (choose gcc or json)",
-                       std::string(command.name)};
-    }
+    RequireChoice("error format", line.values["error-format"].as<std::string>(), {"gcc", "json"},
+                  std::string(command.name));
   }
   if (dashes != args.end()) {
     std::vector<std::string>& rest =
@@ -153,13 +164,43 @@ void AddLayerOptions(po::options_description& options, bool with_set) {
   }
 }
 
+// ExecStop= runs this qemuc's qmp-powerdown, so the unit names it by its absolute path.
+Emitted EmitSystemdUnit(const Invocation& invocation) {
+  std::error_code ignored;
+  return EmitSystemd(invocation, std::filesystem::read_symlink("/proc/self/exe", ignored).string());
+}
+
+// The output formats of compile, in the order its help and errors list them.
+struct CompileFormat {
+  std::string_view name;
+  Emitted (*emit)(const Invocation&);
+  bool executable;  // -o writes the file mode 0755, and --check wants that mode
+};
+
+const std::vector<CompileFormat>& CompileFormats() {
+  static const std::vector<CompileFormat> formats = {
+      {"shell", EmitShell, true},
+      {"json", EmitJson, false},
+      {"args", EmitArgs, false},
+      {"systemd", EmitSystemdUnit, false},
+  };
+  return formats;
+}
+
+std::vector<std::string_view> CompileFormatNames() {
+  std::vector<std::string_view> names;
+  for (const CompileFormat& format : CompileFormats()) names.push_back(format.name);
+  return names;
+}
+
 po::options_description CompileOptions() {
   po::options_description options("options");
+  const std::string format_help = "output format: " + JoinChoices(CompileFormatNames());
   options.add_options()("format,f",
                         po::value<std::string>()->value_name("FORMAT")->default_value("shell"),
-                        "output format: shell, json, args or systemd")(
-      "output,o", po::value<std::string>()->value_name("FILE"),
-      "write to FILE (atomically) instead of standard output")(
+                        format_help.c_str());
+  options.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
+                        "write to FILE (atomically) instead of standard output")(
       "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
       "check", "with -o: write nothing; exit 1 with a diff when FILE is not what would be written");
   AddLayerOptions(options, true);
@@ -225,18 +266,6 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   return request;
 }
 
-Emitted Emit(const std::string& format, const Invocation& invocation) {
-  if (format == "json") return EmitJson(invocation);
-  if (format == "args") return EmitArgs(invocation);
-  if (format == "systemd") {
-    // ExecStop= runs this qemuc's qmp-powerdown, so the unit names it by its absolute path.
-    std::error_code ignored;
-    return EmitSystemd(invocation,
-                       std::filesystem::read_symlink("/proc/self/exe", ignored).string());
-  }
-  return EmitShell(invocation);
-}
-
 // Writes the output to stdout or, with -o, atomically to a file.
 // --check: FILE is fresh when it holds exactly what would be written; otherwise a unified diff
 // from FILE to the new text goes to stdout and the status is 1 (for pre-commit hooks).
@@ -268,14 +297,14 @@ int CheckFresh(const std::string& output, const std::string& text, bool executab
   return kExitProblem;
 }
 
-int Deliver(const CommandLine& line, const std::string& profile, const std::string& format,
+int Deliver(const CommandLine& line, const std::string& profile, const CompileFormat& format,
             const Emitted& emitted, Environment& environment, Console& console) {
   if (!emitted.error.empty()) {
     console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
     return kExitProblem;
   }
   if (line.values.count("check")) {
-    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, format == "shell",
+    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, format.executable,
                       environment, console);
   }
   if (!line.values.count("output")) {
@@ -283,7 +312,7 @@ int Deliver(const CommandLine& line, const std::string& profile, const std::stri
     return kExitOk;
   }
   const std::string output = line.values["output"].as<std::string>();
-  const std::string error = WriteFileAtomically(output, emitted.text, format == "shell");
+  const std::string error = WriteFileAtomically(output, emitted.text, format.executable);
   if (!error.empty()) {
     console.err << "qemuc: error: cannot write " << output << ": " << error << "\n";
     return kExitProblem;
@@ -293,11 +322,9 @@ int Deliver(const CommandLine& line, const std::string& profile, const std::stri
 
 int RunCompile(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.size() != 1) throw UsageError{"compile takes exactly one PROFILE", "compile"};
-  const std::string format = line.values["format"].as<std::string>();
-  if (format != "shell" && format != "json" && format != "args" && format != "systemd") {
-    throw UsageError{"unknown format '" + format + "' (choose shell, json, args or systemd)",
-                     "compile"};
-  }
+  const size_t chosen = RequireChoice("format", line.values["format"].as<std::string>(),
+                                      CompileFormatNames(), "compile");
+  const CompileFormat& format = CompileFormats()[chosen];
   if (line.values.count("check") && !line.values.count("output")) {
     throw UsageError{"--check needs -o FILE: the generated file to compare", "compile"};
   }
@@ -309,7 +336,7 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
   const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
   PrintDiagnostics(diagnostics, line, console);
   if (!invocation) return kExitProblem;
-  return Deliver(line, request.profile.profile, format, Emit(format, *invocation), environment,
+  return Deliver(line, request.profile.profile, format, format.emit(*invocation), environment,
                  console);
 }
 
@@ -333,9 +360,7 @@ int RunValidate(const CommandLine& line, Environment& environment, Console& cons
 int RunResolve(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.size() != 1) throw UsageError{"resolve takes exactly one PROFILE", "resolve"};
   const std::string format = line.values["output-format"].as<std::string>();
-  if (format != "yaml" && format != "json") {
-    throw UsageError{"unknown output format '" + format + "' (choose yaml or json)", "resolve"};
-  }
+  RequireChoice("output format", format, {"yaml", "json"}, "resolve");
   Diagnostics diagnostics;
   const std::optional<ResolvedProfile> resolved =
       ResolveProfile(ReadProfileRequest(line, line.inputs[0], "resolve"), environment, diagnostics);

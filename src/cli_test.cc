@@ -110,6 +110,9 @@ TEST_SUITE("cli") {
     usage({"compile", "/p/a.yaml", "-f"},
           "qemuc: error: the required argument for option '--format' is missing\nTry 'qemuc help "
           "compile'.\n");
+    usage({"resolve", "--output-format", "toml", "/p/a.yaml"},
+          "qemuc: error: unknown output format 'toml' (choose yaml or json)\nTry 'qemuc help "
+          "resolve'.\n");
     usage({"validate"},
           "qemuc: error: validate needs at least one PROFILE\nTry 'qemuc help validate'.\n");
     usage({"help", "nope"}, "qemuc: error: unknown command 'nope'\nTry 'qemuc --help'.\n");

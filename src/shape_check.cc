@@ -50,15 +50,6 @@ bool IsYaml11Boolean(std::string_view text) {
   return std::find(kWords.begin(), kWords.end(), lower) != kWords.end();
 }
 
-std::string JoinChoices(const std::vector<std::string_view>& choices) {
-  std::string text;
-  for (size_t i = 0; i < choices.size(); ++i) {
-    if (i > 0) text += i + 1 == choices.size() ? " or " : ", ";
-    text += choices[i];
-  }
-  return text;
-}
-
 class ShapeChecker {
  public:
   ShapeChecker(FileRole role, Diagnostics& diagnostics) : role_(role), diagnostics_(diagnostics) {}

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace qemuc {
 
@@ -15,6 +16,16 @@ inline std::string Quoted(std::string_view text) {
 // "qemu" + "cpus" -> "qemu.cpus": the dotted key paths that messages and origins name.
 inline std::string JoinKeyPath(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+// {"a", "b", "c"} -> "a, b or c": the choices a message offers.
+inline std::string JoinChoices(const std::vector<std::string_view>& choices) {
+  std::string text;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    if (i > 0) text += i + 1 == choices.size() ? " or " : ", ";
+    text += choices[i];
+  }
+  return text;
 }
 
 }  // namespace qemuc
