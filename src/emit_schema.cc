@@ -10,7 +10,6 @@
 
 #include "json_string.h"
 #include "schema.h"
-#include "text.h"
 
 namespace qemuc {
 namespace {
@@ -98,56 +97,14 @@ Json TextType() {
 // A ${name} reference, as interpolate's HasVariableReference sees it ("$${" is a literal).
 constexpr std::string_view kVariableReference = "(?:^|[^$])\\$\\{";
 
-std::string Ipv4() {
-  const std::string octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
-  return octet + "(?:\\." + octet + "){3}";
-}
-
-// The formats of SPEC §3 that a pattern can say, by field path ("[]" is an item of a keyed
-// list). qemuc checks most of them on the merged profile, after interpolation: a value holding
-// a ${name} reference is let through here (`interpolated`). Item keys are never interpolated.
-struct Format {
-  std::string_view path;
-  std::string pattern;  // without anchors
-  bool interpolated;
-};
-
-const std::vector<Format>& Formats() {
-  static const std::vector<Format> formats = {
-      {"name", "[A-Za-z0-9][A-Za-z0-9._-]*", true},
-      // The multiboot loader splits initrd on ','; a ',' written here stays after interpolation.
-      {"qemu.initrd", "[^,\\x00-\\x1f\\x7f]*", false},
-      {"qemu.drives[].id", "[A-Za-z][A-Za-z0-9._-]*", false},
-      // Slot 01-1f (00 holds the host bridge), function 0-7, in hex.
-      {"qemu.drives[].addr", "(?:0?[1-9A-Fa-f]|1[0-9A-Fa-f])(?:\\.[0-7])?", true},
-      {"qemu.networks[].id", "[A-Za-z][A-Za-z0-9._-]*", false},
-      // Unicast (the low bit of the first octet clear), and not all zeros.
-      {"qemu.networks[].mac", "(?!(?:00:){5}00$)[0-9A-Fa-f][02468ACEace](?::[0-9A-Fa-f]{2}){5}",
-       true},
-      // QEMU takes prefixes 4..32 (qemu_values.h: kMinPrefix, kMaxPrefix) and masks host bits.
-      {"qemu.networks[].user.network", Ipv4() + "/(?:[4-9]|[12][0-9]|3[0-2])", true},
-      {"qemu.networks[].user.dhcp_start", Ipv4(), true},
-      {"qemu.networks[].user.dns", Ipv4(), true},
-      {"qemu.networks[].user.host", Ipv4(), true},
-      {"qemu.networks[].user.forwards[].host_address", Ipv4(), true},
-      // At most 15 bytes (for ASCII names, 15 characters); no '/', ':' or whitespace (Linux),
-      // no ',' (it would end QEMU's ifname= value).
-      {"qemu.networks[].tap.name", "[^/:,\\x00-\\x20\\x7f]{1,15}", true},
-  };
-  return formats;
-}
-
 // No newline in any path (SPEC §3); qemuc refuses every control character.
 constexpr std::string_view kPathFormat = "[^\\x00-\\x1f\\x7f]*";
 
-std::optional<std::string> PatternFor(const std::string& path, bool is_path) {
-  for (const Format& format : Formats()) {
-    if (format.path != path) continue;
-    const std::string anchored = "^" + format.pattern + "$";
-    return format.interpolated ? anchored + "|" + std::string(kVariableReference) : anchored;
-  }
-  if (is_path) return "^" + std::string(kPathFormat) + "$";
-  return std::nullopt;
+// The field's format, anchored (schema.h: Field::Pattern).
+std::optional<std::string> PatternFor(const Field& field) {
+  if (field.pattern.empty()) return std::nullopt;
+  const std::string anchored = "^" + field.pattern + "$";
+  return field.pattern_as_written ? anchored : anchored + "|" + std::string(kVariableReference);
 }
 
 // Prose defaults ("the file name without extension") go to the description only.
@@ -176,12 +133,13 @@ std::string Describe(const Field& field) {
   return text;
 }
 
-Json Text(const std::string& path, bool is_path) {
+Json Text(const Field& field) {
+  const bool is_path = field.type == T::kPath;
   Json text = Json::Object().Set("type", TextType());
   if (is_path) text.Set("minLength", Json::Int(1));
-  if (const std::optional<std::string> pattern = PatternFor(path, is_path)) {
-    text.Set("pattern", Json::String(*pattern));
-  }
+  std::optional<std::string> pattern = PatternFor(field);
+  if (!pattern && is_path) pattern = "^" + std::string(kPathFormat) + "$";
+  if (pattern) text.Set("pattern", Json::String(*pattern));
   return text;
 }
 
@@ -191,14 +149,13 @@ Json TextList() {
       .Set("items", Json::Object().Set("type", TextType()));
 }
 
-Json Property(const Field& field, const std::string& path, bool resettable = true);
+Json Property(const Field& field, bool resettable = true);
 
 // `item_key`: the key of a keyed list's item, which is required and cannot carry a tag.
-Json MappingOf(const Field& mapping, const std::string& path, std::string_view item_key = "") {
+Json MappingOf(const Field& mapping, std::string_view item_key = "") {
   Json properties = Json::Object();
   for (const Field& child : mapping.fields) {
-    properties.Set(child.name,
-                   Property(child, JoinKeyPath(path, child.name), child.name != item_key));
+    properties.Set(child.name, Property(child, child.name != item_key));
   }
   Json object = Json::Object()
                     .Set("type", Json::String("object"))
@@ -208,7 +165,7 @@ Json MappingOf(const Field& mapping, const std::string& path, std::string_view i
 }
 
 // `- !delete KEY`: an editor sees the string KEY.
-Json DeleteDirective(const Field& list, const std::string& item_path) {
+Json DeleteDirective(const Field& list) {
   std::string placeholder(list.key);
   for (char& c : placeholder) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   Json directive = Json::Object()
@@ -216,23 +173,22 @@ Json DeleteDirective(const Field& list, const std::string& item_path) {
                                                         "`: removes the inherited item with this " +
                                                         std::string(list.key) + "."))
                        .Set("type", Json::String("string"));
-  const Field* key = list.Find(list.key);
-  std::optional<std::string> pattern = PatternFor(JoinKeyPath(item_path, list.key), false);
-  if (!pattern && key != nullptr && key->type == T::kInteger) pattern = "^-?(?:0|[1-9][0-9]*)$";
-  if (pattern) directive.Set("pattern", Json::String(*pattern));
+  if (const Field* key = list.Find(list.key)) {
+    std::optional<std::string> pattern = PatternFor(*key);
+    if (!pattern && key->type == T::kInteger) pattern = "^-?(?:0|[1-9][0-9]*)$";
+    if (pattern) directive.Set("pattern", Json::String(*pattern));
+  }
   return directive;
 }
 
 // Every item names its key, which merging matches items by (shape_check); the other required
 // keys may come from an inherited item of the same key, so only a complete profile needs them.
-Json KeyedListOf(const Field& list, const std::string& path) {
-  const std::string item_path = path + "[]";
-  Json item = MappingOf(list, item_path, list.key);
+Json KeyedListOf(const Field& list) {
   return Json::Object()
       .Set("type", Json::String("array"))
       .Set("items",
            Json::Object().Set(
-               "anyOf", Json::Array().Add(std::move(item)).Add(DeleteDirective(list, item_path))));
+               "anyOf", Json::Array().Add(MappingOf(list, list.key)).Add(DeleteDirective(list))));
 }
 
 Json ExtendsPath() {
@@ -245,11 +201,11 @@ Json ExtendsPath() {
 }
 
 // What a value of the field may be, without the `!reset` that every value may be.
-std::vector<Json> Alternatives(const Field& field, const std::string& path) {
+std::vector<Json> Alternatives(const Field& field) {
   switch (field.type) {
     case T::kString:
     case T::kPath:
-      return {Text(path, field.type == T::kPath)};
+      return {Text(field)};
     case T::kBool:
       return {Json::Object().Set("type", Json::String("boolean"))};
     case T::kInteger: {
@@ -271,9 +227,9 @@ std::vector<Json> Alternatives(const Field& field, const std::string& path) {
     case T::kCmdline:  // `- !delete KEY` is a string item too
       return {TextList()};
     case T::kMapping:
-      return {MappingOf(field, path)};
+      return {MappingOf(field)};
     case T::kKeyedList:
-      return {KeyedListOf(field, path)};
+      return {KeyedListOf(field)};
     case T::kStringMap:
       return {Json::Object()
                   .Set("type", Json::String("object"))
@@ -295,10 +251,10 @@ std::vector<Json> Alternatives(const Field& field, const std::string& path) {
 
 // A key's schema: what the field holds or, when `resettable`, a `!reset`. The description and
 // default stand outside the alternatives, where an editor's hover and completion find them.
-Json Property(const Field& field, const std::string& path, bool resettable) {
+Json Property(const Field& field, bool resettable) {
   Json property = Json::Object().Set("description", Json::String(Describe(field)));
   if (std::optional<Json> value = LiteralDefault(field)) property.Set("default", std::move(*value));
-  std::vector<Json> alternatives = Alternatives(field, path);
+  std::vector<Json> alternatives = Alternatives(field);
   if (resettable) alternatives.push_back(Ref(kResetTag));
   if (alternatives.size() == 1) return property.Extend(std::move(alternatives.front()));
   Json any_of = Json::Array();
@@ -380,7 +336,7 @@ std::string EmitJsonSchema() {
       Json::Object().Set(kResetTag, ResetTag()).Set(kOverlayEntry, OverlayEntry(root));
   for (const Field& field : root.fields) {
     properties.Set(field.name, Ref(field.name));
-    definitions.Set(field.name, Property(field, std::string(field.name)));
+    definitions.Set(field.name, Property(field));
   }
   Json schema = Json::Object()
                     .Set("$schema", Json::String("http://json-schema.org/draft-07/schema#"))

@@ -149,6 +149,20 @@ TEST_SUITE("emit_schema") {
     CHECK(fields > 40);
   }
 
+  TEST_CASE("every pattern of the field table reaches the schema, anchored") {
+    const std::string schema = EmitJsonSchema();
+    size_t patterns = 0;
+    ForEachField(ProfileSchema(), [&](const Field& field) {
+      if (field.pattern.empty()) return;
+      ++patterns;
+      const std::string anchored = JsonString("^" + field.pattern + "$");
+      CHECK_MESSAGE(schema.find("\"pattern\": " + anchored.substr(0, anchored.size() - 1)) !=
+                        std::string::npos,
+                    field.name);
+    });
+    CHECK(patterns == 12);
+  }
+
   TEST_CASE("the same text on every run") {
     const std::string first = EmitJsonSchema();
     CHECK(!first.empty());

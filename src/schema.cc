@@ -5,6 +5,14 @@ namespace {
 
 using T = FieldType;
 
+// QEMU ids; they are item keys, never interpolated.
+constexpr const char* kQemuId = "[A-Za-z][A-Za-z0-9._-]*";
+
+std::string Ipv4() {
+  const std::string octet = "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  return octet + "(?:\\." + octet + "){3}";
+}
+
 Field Port(std::string_view name, std::string_view description) {
   return Field(name, T::kInteger, description).Required().Min(1).Max(65535);
 }
@@ -16,35 +24,47 @@ Field Forwards() {
           Port("guest", "Port in the guest."),
           Port("host", "Port on the host."),
           Field("protocol", T::kEnum, "Transport protocol.").OneOf({"tcp", "udp"}).Default("tcp"),
-          Field("host_address", T::kString,
-                "IPv4 address on the host to listen on (default: all)."),
+          Field("host_address", T::kString, "IPv4 address on the host to listen on (default: all).")
+              .Pattern(Ipv4()),
       });
 }
 
 Field UserNetwork() {
   return Field("user", T::kMapping, "User-mode (slirp) networking.")
       .Children({
-          Field("network", T::kString, "IPv4 network in CIDR form, e.g. 10.0.2.0/24."),
-          Field("dhcp_start", T::kString, "First address handed out by the built-in DHCP server."),
-          Field("dns", T::kString, "Address of the built-in DNS server."),
-          Field("host", T::kString, "Address of the host inside the guest network."),
+          // QEMU takes prefixes 4..32 (qemu_values.h: kMinPrefix, kMaxPrefix) and masks host
+          // bits.
+          Field("network", T::kString, "IPv4 network in CIDR form, e.g. 10.0.2.0/24.")
+              .Pattern(Ipv4() + "/(?:[4-9]|[12][0-9]|3[0-2])"),
+          Field("dhcp_start", T::kString, "First address handed out by the built-in DHCP server.")
+              .Pattern(Ipv4()),
+          Field("dns", T::kString, "Address of the built-in DNS server.").Pattern(Ipv4()),
+          Field("host", T::kString, "Address of the host inside the guest network.")
+              .Pattern(Ipv4()),
           Forwards(),
       });
 }
 
 Field TapNetwork() {
   return Field("tap", T::kMapping, "A host tap interface.")
-      .Children(
-          {Field("name", T::kString, "Host tap interface name (at most 15 bytes).").Required()});
+      .Children({
+          // At most 15 bytes (for ASCII names, 15 characters); no '/', ':' or whitespace
+          // (Linux), no ',' (it would end QEMU's ifname= value).
+          Field("name", T::kString, "Host tap interface name (at most 15 bytes).")
+              .Required()
+              .Pattern("[^/:,\\x00-\\x20\\x7f]{1,15}"),
+      });
 }
 
 Field Drives() {
   return Field("drives", T::kKeyedList, "virtio-blk drives, keyed by id.")
       .KeyedBy("id")
       .Children({
-          Field("id", T::kString, "QEMU id of the drive."),
+          Field("id", T::kString, "QEMU id of the drive.").PatternAsWritten(kQemuId),
           Field("file", T::kPath, "Raw disk image file.").Required(),
-          Field("addr", T::kString, "PCI address slot[.function], e.g. \"05.0\"."),
+          // Slot 01-1f (00 holds the host bridge), function 0-7, in hex.
+          Field("addr", T::kString, "PCI address slot[.function], e.g. \"05.0\".")
+              .Pattern("(?:0?[1-9A-Fa-f]|1[0-9A-Fa-f])(?:\\.[0-7])?"),
       });
 }
 
@@ -52,8 +72,10 @@ Field Networks() {
   return Field("networks", T::kKeyedList, "virtio-net devices, keyed by id; each user or tap.")
       .KeyedBy("id")
       .Children({
-          Field("id", T::kString, "QEMU id of the network device."),
-          Field("mac", T::kString, "Unicast MAC address xx:xx:xx:xx:xx:xx."),
+          Field("id", T::kString, "QEMU id of the network device.").PatternAsWritten(kQemuId),
+          // Unicast (the low bit of the first octet clear), and not all zeros.
+          Field("mac", T::kString, "Unicast MAC address xx:xx:xx:xx:xx:xx.")
+              .Pattern("(?!(?:00:){5}00$)[0-9A-Fa-f][02468ACEace](?::[0-9A-Fa-f]{2}){5}"),
           UserNetwork(),
           TapNetwork(),
       });
@@ -71,7 +93,10 @@ Field Qemu() {
               .Required(),
           Field("kvm", T::kBool, "Use KVM acceleration.").Default("false"),
           Field("kernel", T::kPath, "Kernel image.").Required(),
-          Field("initrd", T::kPath, "Initial ramdisk image."),
+          // The multiboot loader splits initrd on ','; a ',' written here stays after
+          // interpolation.
+          Field("initrd", T::kPath, "Initial ramdisk image.")
+              .PatternAsWritten("[^,\\x00-\\x1f\\x7f]*"),
           Drives(),
           Networks(),
           Field("extra_args", T::kArgs, "Raw QEMU arguments, appended before -append."),
@@ -109,7 +134,9 @@ Field Root() {
           Field("abstract", T::kBool,
                 "A base or overlay, not compilable on its own; not inherited.")
               .Default("false"),
-          Field("name", T::kString, "Profile name.").Default("the file name without extension"),
+          Field("name", T::kString, "Profile name.")
+              .Default("the file name without extension")
+              .Pattern("[A-Za-z0-9][A-Za-z0-9._-]*"),
           Field("description", T::kString, "What this VM is for."),
           Field("vars", T::kStringMap, "Strings for ${name} interpolation."),
           Qemu(),

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace qemuc {
@@ -62,6 +64,20 @@ struct Field {
     maximum = value;
     return *this;
   }
+  // A format of SPEC §3 for `qemuc schema`, as a regular expression without anchors. qemuc
+  // checks most formats on the merged profile, after interpolation, so the schema lets a value
+  // holding a ${name} reference through.
+  Field& Pattern(std::string regex) {
+    pattern = std::move(regex);
+    return *this;
+  }
+  // A format that holds for the text as written: an item key (never interpolated), or a
+  // character that interpolation cannot take away.
+  Field& PatternAsWritten(std::string regex) {
+    pattern = std::move(regex);
+    pattern_as_written = true;
+    return *this;
+  }
 
   std::string_view name;
   FieldType type;
@@ -73,6 +89,8 @@ struct Field {
   bool required = false;                  // a complete profile (or list item) must set it
   std::optional<int64_t> minimum;         // kInteger
   std::optional<int64_t> maximum;         // kInteger
+  std::string pattern;                    // kString, kPath; empty when there is none
+  bool pattern_as_written = false;        // else a ${name} reference passes it
 
   const Field* Find(std::string_view child) const;
   // The names of `fields`, for "did you mean".
