@@ -15,8 +15,6 @@ std::string JsonArray(const std::vector<std::string>& items, std::string_view in
   return text + "\n" + std::string(indent) + "]";
 }
 
-}  // namespace
-
 // JSON strings are Unicode: a name or path taken from the command line or the file system may
 // hold bytes that are not UTF-8, and no escape can carry them.
 std::string FirstNonUtf8(const Invocation& invocation) {
@@ -28,6 +26,8 @@ std::string FirstNonUtf8(const Invocation& invocation) {
   }
   return "";
 }
+
+}  // namespace
 
 Emitted EmitJson(const Invocation& invocation) {
   if (const std::string bad = FirstNonUtf8(invocation); !bad.empty()) {

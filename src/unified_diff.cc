@@ -115,7 +115,7 @@ std::string UnifiedDiff(const std::string& old_text, const std::string& new_text
       ++end;
     }
     end -= kept_run > kContext ? kept_run - kContext : 0;
-    diff += Hunk(edits, std::max(begin, size_t{0}), end, a, b);
+    diff += Hunk(edits, begin, end, a, b);
     k = end;
   }
   return diff;
