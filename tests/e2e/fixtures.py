@@ -83,8 +83,10 @@ def free_port(protocol="tcp", address=""):
 
 
 def yaml_string(text):
-    """`text` as a YAML scalar (for a profile or --set): a JSON string is a YAML double-quoted one."""
-    return json.dumps(text)
+    """`text` as a YAML scalar (for a profile or --set): a JSON string is a YAML double-quoted one.
+    ensure_ascii=False keeps non-ASCII raw: yaml-cpp does not join the \\ud83d\\ude00 surrogate
+    pairs that ensure_ascii=True writes for a character beyond U+FFFF."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def write_profile(path, kernel, qemu_lines=(), cmdline=(), target="x86_64"):
