@@ -3,8 +3,8 @@
 
 usage: boot_example.py QEMUC EXAMPLES_DIR X86_KERNEL ARM_KERNEL BOARD [QEMUC_OPTION...]
 
-BOARD and overlay files (`-O overlays/x.yaml`) are relative to EXAMPLES_DIR, as in
-tests/examples/meson.build's example_variants, which meson hands to this test one by one.
+BOARD and overlay files (`-O overlays/x.yaml`) are relative to EXAMPLES_DIR, where qemuc runs, as
+in tests/examples/meson.build's example_variants, which meson hands to this test one by one.
 
 1. `qemuc compile -f json` gives the argv; `--set` options then point its kernel at the test kernel
    of the target, its initrd and drives at new files, and its forwards at free ports.
@@ -29,22 +29,12 @@ import netns
 import qemu_argv
 
 
-def absolute_overlays(options, examples):
-    """-O values with a `/` are overlay files relative to EXAMPLES_DIR: make them absolute."""
-    result = []
-    for i, option in enumerate(options):
-        if i and options[i - 1] in ("-O", "--overlay") and "/" in option and not os.path.isabs(option):
-            option = os.path.join(examples, option)
-        result.append(option)
-    return result
-
-
 def test(args, report):
     qemuc, examples, x86_kernel, arm_kernel, board = args[:5]
     kernels = fixtures.Kernels(x86_kernel, arm_kernel)
-    arguments = [os.path.join(examples, board)] + absolute_overlays(args[5:], examples)
+    arguments = [board] + args[5:]
 
-    planned = harness.compile_argv(qemuc, ["--no-host-checks"] + arguments)
+    planned = harness.compile_argv(qemuc, ["--no-host-checks"] + arguments, cwd=examples)
     target = harness.target_of(planned)
     harness.qemu_program(target)
     if qemu_argv.uses_kvm(planned):
@@ -56,10 +46,10 @@ def test(args, report):
             harness.Processes(report) as processes:
         arguments = harness.before_kernel_arguments(
             arguments, fixtures.test_file_options(planned, kernels, directory) + fixtures.free_port_options(planned))
-        argv = harness.compile_argv(qemuc, arguments)
+        argv = harness.compile_argv(qemuc, arguments, cwd=examples)
         script = os.path.join(directory, "launch.sh")
-        harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments)
-        merged_cmdline = harness.resolve(qemuc, arguments).get("cmdline", [])
+        harness.run_qemuc(qemuc, ["compile", "-o", script] + arguments, cwd=examples)
+        merged_cmdline = harness.resolve(qemuc, arguments, cwd=examples).get("cmdline", [])
         expected = test_kernels.expected_cmdline(target, fixtures.kernel_copy(directory, target), merged_cmdline)
 
         taps = qemu_argv.tap_names(argv)
