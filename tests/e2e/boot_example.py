@@ -36,7 +36,7 @@ def test(args, report):
 
     planned = harness.compile_argv(qemuc, ["--no-host-checks"] + arguments, cwd=examples)
     target = harness.target_of(planned)
-    harness.qemu_program(target)
+    kernels.require(target)
     if qemu_argv.uses_kvm(planned):
         problem = harness.kvm_problem(target)
         if problem:

@@ -79,7 +79,7 @@ def stop_while_running(report, qemuc, x86_kernel, signal_number, directory, envi
 
 def test(args, report):
     qemuc, x86_kernel = args
-    fixtures.require_x86(x86_kernel)
+    fixtures.Kernels(x86_kernel).require("x86_64")
     # The stopped test's TMPDIR is a directory of ours: what it leaves there can be seen, and goes.
     with report.section("stopped with SIGTERM"), tempfile.TemporaryDirectory(prefix="qemuc-e2e-cleanup-") as directory:
         status = stop_while_running(report, qemuc, x86_kernel, signal.SIGTERM, directory,

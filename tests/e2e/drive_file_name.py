@@ -31,7 +31,7 @@ def qemu_lines(images, qmp_socket):
 
 def test(args, report):
     qemuc, x86_kernel = args
-    kernel = fixtures.require_x86(x86_kernel)
+    kernel = fixtures.Kernels(x86_kernel).require("x86_64")
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-drive-") as directory:
         images = os.path.join(directory, DIRECTORY_NAME)
         os.mkdir(images)

@@ -21,19 +21,24 @@ class Kernels:
         self.paths = {target: os.path.abspath(path) if path else ""
                       for target, path in (("x86_64", x86_64), ("aarch64", aarch64))}
 
-    def require(self, target):
-        """The kernel's path, or skip if it was not built."""
+    def problem(self, target):
+        """Why the kernel of `target` cannot boot here (no QEMU for it, or not built), or None."""
+        try:
+            harness.qemu_program(target)
+        except harness.Skip as reason:
+            return str(reason)
         path = self.paths[target]
         if not path or not os.path.isfile(path):
-            harness.skip("the %s test kernel was not built (scripts/setup --test installs %s)"
-                         % (target, KERNEL_PACKAGES[target]))
-        return path
+            return ("the %s test kernel was not built (scripts/setup --test installs %s)"
+                    % (target, KERNEL_PACKAGES[target]))
+        return None
 
-
-def require_x86(x86_kernel):
-    """For the tests that boot the x86_64 kernel: its path, once it and QEMU are there."""
-    harness.qemu_program("x86_64")
-    return Kernels(x86_kernel).require("x86_64")
+    def require(self, target):
+        """The kernel's path, once it and the QEMU of its target are there; else skip."""
+        problem = self.problem(target)
+        if problem:
+            harness.skip(problem)
+        return self.paths[target]
 
 
 def test_file_options(argv, kernels, directory):

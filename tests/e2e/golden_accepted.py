@@ -102,16 +102,6 @@ def check_rejected(report, name, case, qemu, qmp_socket, log):
         report.fail("%s: QEMU refuses its argv" % name, "it answered query-status: %s" % status)
 
 
-def case_problem(target, kernels, kvm_mode):
-    """Why the case cannot run here (its QEMU, its kernel, or KVM missing), or None."""
-    try:
-        harness.qemu_program(target)
-        kernels.require(target)
-    except harness.Skip as reason:
-        return str(reason)
-    return harness.kvm_problem(target) if kvm_mode else None
-
-
 def test(args, report):
     mode = args[0] if args[0] in ("--kvm", "--expect-rejection") else ""
     qemuc, golden, x86_kernel, arm_kernel = args[1:] if mode else args
@@ -129,15 +119,18 @@ def test(args, report):
             if qemu_argv.uses_kvm(planned) != (mode == "--kvm"):
                 continue  # the other mode's case
             found += 1
-            problem = case_problem(harness.target_of(planned), kernels, mode == "--kvm")
-            try:
-                if problem:
-                    harness.skip(problem)
-                qemu, qmp_socket, log = start_paused(qemuc, case, arguments, planned, kernels, directory,
-                                                     processes)
-            except harness.Skip as reason:  # no QEMU, kernel, KVM or namespace for this case
-                report.skip_part(name, str(reason))
-                reasons.add(str(reason))
+            target = harness.target_of(planned)
+            # No QEMU or kernel for its target, or no KVM; else perhaps no namespace for its taps.
+            problem = kernels.problem(target) or (harness.kvm_problem(target) if mode == "--kvm" else None)
+            if not problem:
+                try:
+                    qemu, qmp_socket, log = start_paused(qemuc, case, arguments, planned, kernels, directory,
+                                                         processes)
+                except harness.Skip as reason:
+                    problem = str(reason)
+            if problem:
+                report.skip_part(name, problem)
+                reasons.add(problem)
                 continue
             if mode == "--expect-rejection":
                 check_rejected(report, name, case, qemu, qmp_socket, log)

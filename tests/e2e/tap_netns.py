@@ -24,7 +24,7 @@ import qemu_argv
 def test(args, report):
     qemuc, examples, x86_kernel = args
     kernels = fixtures.Kernels(x86_kernel)
-    harness.qemu_program("x86_64")
+    kernels.require("x86_64")
     arguments = [os.path.join(examples, "boards", "x64-dev.yaml"),
                  "-O", os.path.join(examples, "overlays", "tap.yaml")]
     planned = harness.compile_argv(qemuc, ["--no-host-checks"] + arguments)

@@ -42,7 +42,7 @@ def qemu_lines(any_port, loopback_port):
 
 def test(args, report):
     qemuc, x86_kernel = args
-    kernel = fixtures.require_x86(x86_kernel)
+    kernel = fixtures.Kernels(x86_kernel).require("x86_64")
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-forwards-") as directory:
         any_port = fixtures.free_port()
         loopback_port = fixtures.free_port(address="127.0.0.1")
