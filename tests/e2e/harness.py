@@ -292,8 +292,7 @@ def kvm_problem(target):
     with tempfile.TemporaryDirectory(prefix="qemuc-kvm-probe-") as directory, Processes(Report()) as processes:
         socket_path = os.path.join(directory, "qmp")
         process = processes.start([qemu_program(target), "-machine", machine, "-enable-kvm",
-                                   "-cpu", "host", "-display", "none", "-S", "-qmp",
-                                   "unix:%s,server=on,wait=off" % socket_path],
+                                   "-cpu", "host", "-display", "none", "-S"] + qmp_argv(socket_path),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             with Qmp(socket_path, process) as qmp:
