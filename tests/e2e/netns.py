@@ -35,11 +35,9 @@ class NetworkNamespace:
         holder = ["unshare", "--net"] + ([] if self.as_root else ["--map-root-user"]) + ["sleep", "3600"]
         self.holder = processes.start(holder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self._wait_until_held()
-        self.setting_up = True  # until the taps are there, a refusal means: not on this machine
         for tap in taps:
-            self.run(["ip", "tuntap", "add", "dev", tap, "mode", "tap"], "create tap %s" % tap)
-            self.run(["ip", "link", "set", tap, "up"], "bring tap %s up" % tap)
-        self.setting_up = False
+            self.run(["ip", "tuntap", "add", "dev", tap, "mode", "tap"], "create tap %s" % tap, skip_on_refusal=True)
+            self.run(["ip", "link", "set", tap, "up"], "bring tap %s up" % tap, skip_on_refusal=True)
 
     def _wait_until_held(self):
         deadline = time.monotonic() + 10
@@ -63,10 +61,12 @@ class NetworkNamespace:
         enter = ["nsenter", "--target", str(self.holder.pid), "--net"]
         return enter + ([] if self.as_root else ["--user", "--preserve-credentials"]) + list(argv)
 
-    def run(self, argv, what):
+    def run(self, argv, what, skip_on_refusal=False):
+        """Runs argv in the namespace; returns its stdout. A failure is a Failure, or with
+        skip_on_refusal (while setting up) a refusal skips: the machine does not allow it."""
         result = subprocess.run(self.wrap(argv), capture_output=True, text=True, timeout=10)
         if result.returncode != 0:
-            if self.setting_up and any(reason in result.stderr for reason in NOT_ALLOWED):
+            if skip_on_refusal and any(reason in result.stderr for reason in NOT_ALLOWED):
                 harness.skip("cannot %s in a network namespace here: %s" % (what, result.stderr.strip()))
             raise harness.Failure("%s: %s" % (" ".join(argv), result.stderr.strip()))
         return result.stdout
