@@ -53,13 +53,17 @@ def run(qemuc, *args):
     return subprocess.run([qemuc, "qmp-powerdown", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def check_that(ok, what, detail):
+    """Prints `ok: WHAT` or `FAIL: WHAT (DETAIL)`; returns ok."""
+    print("ok: %s" % what if ok else "FAIL: %s (%s)" % (what, detail))
+    return ok
+
+
 def check(what, result, status, text):
+    """qemuc's exit status is `status` and its stderr holds `text`."""
     stderr = result.stderr.decode(errors="replace")
-    if result.returncode != status or text not in stderr:
-        print("FAIL: %s: status %d (want %d), stderr %r (want %r)" % (what, result.returncode, status, stderr, text))
-        return False
-    print("ok: %s: status %d" % (what, status))
-    return True
+    return check_that(result.returncode == status and text in stderr, "%s: status %d" % (what, status),
+                      "got status %d, stderr %r; want stderr with %r" % (result.returncode, stderr, text))
 
 
 def main():
@@ -100,8 +104,10 @@ def main():
                 started = time.monotonic()
                 ok &= check("a real QEMU whose guest ignores the button",
                             run(qemuc, sock, str(vm.pid), "--timeout", "1"), 3, "still runs after 1 s")
-                ok &= time.monotonic() - started < 5
-                ok &= vm.poll() is None  # the handshake did not disturb QEMU
+                elapsed = time.monotonic() - started
+                ok &= check_that(elapsed < 5, "qmp-powerdown --timeout 1 returns within 5 s", "%.1f s" % elapsed)
+                ok &= check_that(vm.poll() is None, "the handshake did not disturb QEMU: it still runs",
+                                 "exit status %s" % vm.returncode)
             finally:
                 vm.send_signal(signal.SIGKILL)
                 vm.wait()
