@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <set>
 
-#include "interpolate.h"
 #include "paths.h"
 #include "schema.h"
 #include "shape_check.h"
