@@ -69,11 +69,38 @@ class Report:
             self.fail(what, str(failure))
 
 
+# While Processes.start() is between starting a process and recording it, SIGTERM waits: an exit
+# raised in that gap would leave the new process out of the list that gets killed.
+_sigterm_deferred = False
+_sigterm_pending = False
+
+
+def _on_sigterm(signum, frame):
+    global _sigterm_pending
+    if _sigterm_deferred:
+        _sigterm_pending = True
+    else:
+        sys.exit(128 + signum)
+
+
+@contextlib.contextmanager
+def _sigterm_deferred_here():
+    global _sigterm_deferred, _sigterm_pending
+    _sigterm_deferred = True
+    try:
+        yield
+    finally:
+        _sigterm_deferred = False
+        if _sigterm_pending:
+            _sigterm_pending = False
+            sys.exit(128 + signal.SIGTERM)
+
+
 def main(test):
     """Runs test(args, report) and exits with 0, 1 (a check failed) or 77 (skipped)."""
     # meson ends a test that overruns its timeout with SIGTERM: turn it into an exception, so that
     # the `with Processes()` blocks on the stack still kill their QEMUs.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGTERM, _on_sigterm)
     report = Report()
     try:
         test(sys.argv[1:], report)
@@ -154,8 +181,9 @@ class Processes:
         kwargs.setdefault("stdin", subprocess.DEVNULL)
         if os.environ.get("QEMUC_E2E_NO_PDEATHSIG") != "1":
             argv = ["setpriv", "--pdeathsig", "KILL", "--"] + list(argv)
-        process = subprocess.Popen(argv, start_new_session=True, **kwargs)
-        self.started.append(process)
+        with _sigterm_deferred_here():
+            process = subprocess.Popen(argv, start_new_session=True, **kwargs)
+            self.started.append(process)
         return process
 
     def start_logged(self, argv, log_prefix, **kwargs):
