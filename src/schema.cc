@@ -113,7 +113,11 @@ Field Systemd() {
           Field("restart", T::kEnum, "When systemd restarts the VM.")
               .OneOf({"no", "on-failure", "always"})
               .Default("on-failure"),
-          Field("restart_sec", T::kInteger, "Seconds before a restart.").Default("5").Min(0),
+          // A day at most, like qmp-powerdown's --timeout that stop_timeout becomes.
+          Field("restart_sec", T::kInteger, "Seconds before a restart.")
+              .Default("5")
+              .Min(0)
+              .Max(86400),
           Field("after", T::kStringList, "Units to start after."),
           Field("wants", T::kStringList, "Units wanted by this one."),
           Field("wanted_by", T::kString, "Target that installs the unit.")
@@ -122,7 +126,8 @@ Field Systemd() {
               .Default("false"),
           Field("stop_timeout", T::kInteger, "Seconds to wait for the VM to stop.")
               .Default("90")
-              .Min(1),
+              .Min(1)
+              .Max(86400),
           Field("hardening", T::kBool, "Sandboxing directives QEMU tolerates.").Default("true"),
       });
 }
