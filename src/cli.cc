@@ -375,9 +375,10 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
 
 po::options_description PowerdownOptions() {
   po::options_description options("options");
-  options.add_options()("timeout", po::value<double>()->value_name("S")->default_value(60),
-                        "seconds to wait for QEMU to end after the power button")("help,h",
-                                                                                  "show this help");
+  options.add_options()(
+      "timeout", po::value<double>()->value_name("S")->default_value(60),
+      "seconds the whole run may take, waiting for QEMU to end included (at most 86400)")(
+      "help,h", "show this help");
   return options;
 }
 

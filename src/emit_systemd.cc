@@ -81,6 +81,17 @@ bool IsControl(unsigned char byte) {
   return byte < 0x20 || byte == 0x7F;
 }
 
+// systemd's path_is_valid(): under PATH_MAX in all, no name over NAME_MAX. Such a path names no
+// file that QEMU could open either.
+bool PathTooLong(std::string_view path) {
+  size_t name = 0;
+  for (const char c : path) {
+    name = c == '/' ? 0 : name + 1;
+    if (name > kMaxFileNameBytes) return true;
+  }
+  return path.size() > kMaxPathBytes;
+}
+
 // Why systemd would not execute exactly `binary` as the first word of ExecStart=/ExecStop=
 // (config_parse_exec): it must be absolute, not a directory, a valid path (components of at
 // most 255 bytes, under 4096 in all) and "safe" (string_is_safe(): no quotes, backslash or
@@ -98,12 +109,7 @@ std::string ExecutableProblem(const std::string& binary) {
     }
   }
   if (FindInvalidUtf8(binary)) return "the QEMU binary path is not valid UTF-8: " + binary;
-  bool long_component = false;
-  for (size_t i = 0, length = 0; i < binary.size(); ++i) {
-    length = binary[i] == '/' ? 0 : length + 1;
-    long_component = long_component || length > kMaxFileNameBytes;
-  }
-  if (binary.back() == '/' || binary.size() > kMaxPathBytes || long_component) {
+  if (binary.back() == '/' || PathTooLong(binary)) {
     return "systemd cannot execute the QEMU binary path " + binary +
            " (a directory, longer than 4095 bytes, or a name longer than 255)";
   }
@@ -140,6 +146,8 @@ std::string ReadWritePath(std::string_view directory, std::string& error) {
     word += c == '%' ? "%%" : std::string(1, c);
   }
   if (FindInvalidUtf8(directory)) error = "a drive directory is not valid UTF-8";
+  if (PathTooLong(directory))
+    error = "a drive directory over 4095 bytes or with a name over 255 is no path systemd takes";
   return word + "\"";
 }
 

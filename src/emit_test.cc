@@ -169,6 +169,9 @@ TEST_SUITE("emit") {
     const Emitted unit = EmitSystemd(invocation, "");
     REQUIRE(unit.error == "");
     CHECK(unit.text.find("ReadWritePaths=\"/vm/a b\\\\c\\\"d%%e$f\"\n") != std::string::npos);
+    invocation.unit.writable_directories = {"/vm/" + std::string(256, 'd')};
+    CHECK(EmitSystemd(invocation, "").error ==
+          "a drive directory over 4095 bytes or with a name over 255 is no path systemd takes");
     invocation.unit.writable_directories = {"/vm/a\nb"};
     CHECK(EmitSystemd(invocation, "").error ==
           "a drive directory cannot hold control characters in a systemd unit: /vm/a\nb");
