@@ -393,10 +393,8 @@ int RunQmpPowerdown(const CommandLine& line, Environment&, Console& console) {
   }
   const double timeout = line.values["timeout"].as<double>();
   if (!PowerdownTimeoutInRange(timeout)) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.15g", timeout);
     throw UsageError{
-        "--timeout must be more than 0 and at most 86400 seconds, not " + std::string(text),
+        "--timeout must be more than 0 and at most 86400 seconds, not " + FormatSeconds(timeout),
         "qmp-powerdown"};
   }
   const PowerdownResult result = QmpPowerdown(line.inputs[0], *pid, timeout);

@@ -144,6 +144,12 @@ std::optional<long> ParsePowerdownPid(std::string_view text) {
   return static_cast<long>(pid);
 }
 
+std::string FormatSeconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", seconds);
+  return text;
+}
+
 bool PowerdownTimeoutInRange(double seconds) {
   return std::isfinite(seconds) && seconds > 0 && seconds <= kMaxPowerdownTimeoutSeconds;
 }
@@ -170,9 +176,8 @@ PowerdownResult QmpPowerdown(const std::string& socket_path, long pid, double ti
   }
   while (Running(pid)) {
     if (Clock::now() >= deadline) {
-      char seconds[32];
-      std::snprintf(seconds, sizeof seconds, "%g", timeout_seconds);
-      return {kPowerdownTimeout, "process " + std::to_string(pid) + " still runs after " + seconds +
+      return {kPowerdownTimeout, "process " + std::to_string(pid) + " still runs after " +
+                                     FormatSeconds(timeout_seconds) +
                                      " s (the guest ignored the power button?)"};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -33,6 +33,8 @@ struct PowerdownResult {
 std::optional<long> ParsePowerdownPid(std::string_view text);
 // Finite, more than 0 and at most a day: the milliseconds it makes fit every clock and poll().
 bool PowerdownTimeoutInRange(double seconds);
+// As a person writes it: "1", "0.5", "inf", "1e+300".
+std::string FormatSeconds(double seconds);
 
 // One deadline, `timeout_seconds` from the call, bounds the whole run: connecting, each reply
 // (whatever and however much the peer sends) and the wait for `pid` to end. `pid` in

@@ -33,6 +33,14 @@ TEST_SUITE("qmp_powerdown") {
     CHECK_FALSE(PowerdownTimeoutInRange(-1));
   }
 
+  TEST_CASE("seconds in messages as a person writes them") {
+    CHECK(FormatSeconds(1) == "1");
+    CHECK(FormatSeconds(0.5) == "0.5");
+    CHECK(FormatSeconds(4294968) == "4294968");
+    CHECK(FormatSeconds(1e300) == "1e+300");
+    CHECK(FormatSeconds(std::numeric_limits<double>::infinity()) == "inf");
+  }
+
   TEST_CASE("out-of-range arguments fail before any conversion, even past the command line") {
     CHECK(QmpPowerdown("/nonexistent.qmp", 1, std::numeric_limits<double>::infinity()).status ==
           kPowerdownFailed);

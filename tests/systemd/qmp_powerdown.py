@@ -123,12 +123,13 @@ def check_usage_errors(qemuc, top):
     ok = True
     sock = os.path.join(top, "never.qmp")
     pid = str(os.getpid())
-    for timeout in ["inf", "nan", "1e300", "4294968", "86400.5", "0", "-1"]:
+    for timeout, shown in [("inf", "inf"), ("nan", "nan"), ("1e300", "1e+300"), ("4294968", "4294968"),
+                           ("86400.5", "86400.5"), ("0", "0"), ("-1", "-1")]:
         ok &= check("--timeout %s" % timeout, run(qemuc, sock, pid, "--timeout", timeout), 2,
-                    "--timeout must be more than 0 and at most 86400 seconds, not ")
+                    "qemuc: error: --timeout must be more than 0 and at most 86400 seconds, not %s\n" % shown)
     for bad in ["0", "4194305", "4294967297", "18446744073709551617", "12x"]:
         ok &= check("PID %s" % bad, run(qemuc, sock, bad), 2,
-                    "PID must be a process id from 1 to 4194304, not '%s'" % bad)
+                    "qemuc: error: PID must be a process id from 1 to 4194304, not '%s'\n" % bad)
     return ok
 
 
