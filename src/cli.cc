@@ -375,25 +375,29 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
 
 po::options_description PowerdownOptions() {
   po::options_description options("options");
-  options.add_options()("timeout", po::value<double>()->value_name("S")->default_value(60),
-                        "seconds to wait for QEMU to end after the power button")("help,h",
-                                                                                  "show this help");
+  options.add_options()(
+      "timeout", po::value<double>()->value_name("S")->default_value(60),
+      "seconds the whole run may take, waiting for QEMU to end included (at most 86400)")(
+      "help,h", "show this help");
   return options;
 }
 
 int RunQmpPowerdown(const CommandLine& line, Environment&, Console& console) {
   if (line.inputs.size() != 2)
     throw UsageError{"qmp-powerdown takes SOCKET and PID", "qmp-powerdown"};
-  long pid = 0;
-  const std::string& pid_text = line.inputs[1];
-  const auto [end, error] =
-      std::from_chars(pid_text.data(), pid_text.data() + pid_text.size(), pid);
-  if (error != std::errc() || end != pid_text.data() + pid_text.size() || pid <= 0) {
-    throw UsageError{"PID must be a process id, not '" + pid_text + "'", "qmp-powerdown"};
+  const std::optional<long> pid = ParsePowerdownPid(line.inputs[1]);
+  if (!pid) {
+    throw UsageError{"PID must be a process id from 1 to " + std::to_string(kMaxPid) + ", not '" +
+                         line.inputs[1] + "'",
+                     "qmp-powerdown"};
   }
   const double timeout = line.values["timeout"].as<double>();
-  if (!(timeout > 0)) throw UsageError{"--timeout must be more than 0 seconds", "qmp-powerdown"};
-  const PowerdownResult result = QmpPowerdown(line.inputs[0], pid, timeout);
+  if (!PowerdownTimeoutInRange(timeout)) {
+    throw UsageError{
+        "--timeout must be more than 0 and at most 86400 seconds, not " + FormatSeconds(timeout),
+        "qmp-powerdown"};
+  }
+  const PowerdownResult result = QmpPowerdown(line.inputs[0], *pid, timeout);
   if (!result.message.empty()) console.err << "qemuc: qmp-powerdown: " << result.message << "\n";
   return result.status;
 }

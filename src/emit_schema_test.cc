@@ -160,7 +160,7 @@ TEST_SUITE("emit_schema") {
                         std::string::npos,
                     field.name);
     });
-    CHECK(patterns == 12);
+    CHECK(patterns == 15);
   }
 
   TEST_CASE("the same text on every run") {

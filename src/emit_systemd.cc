@@ -1,6 +1,8 @@
 #include <cstdio>
 
 #include "emit.h"
+#include "qemu_values.h"
+#include "systemd_values.h"
 #include "utf8.h"
 
 namespace qemuc {
@@ -72,61 +74,146 @@ std::string SystemdArgument(std::string_view argument) {
 
 namespace {
 
-// A value that is not a command line (Description=, User=, unit names): specifiers are
-// expanded there too, so '%' is doubled; a line break would end the setting.
-std::string SettingValue(std::string_view value) {
-  std::string text;
-  for (const char c : value) {
-    if (c == '%') {
-      text += "%%";
-    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      text += ' ';
-    } else {
-      text += c;
-    }
-  }
-  return text;
+constexpr size_t kMaxPathBytes = 4095;     // PATH_MAX less the NUL, as systemd's path_is_valid()
+constexpr size_t kMaxFileNameBytes = 255;  // NAME_MAX
+
+bool IsControl(unsigned char byte) {
+  return byte < 0x20 || byte == 0x7F;
 }
 
-// systemd takes the first word as is: it must be an absolute path without quotes, backslashes,
-// control characters or a leading prefix character ("-@:+!" change how it runs).
-std::string CheckExecutable(const std::string& binary) {
+// systemd's path_is_valid(): under PATH_MAX in all, no name over NAME_MAX. Such a path names no
+// file that QEMU could open either.
+bool PathTooLong(std::string_view path) {
+  size_t name = 0;
+  for (const char c : path) {
+    name = c == '/' ? 0 : name + 1;
+    if (name > kMaxFileNameBytes) return true;
+  }
+  return path.size() > kMaxPathBytes;
+}
+
+// Why systemd would not execute exactly `binary` as the first word of ExecStart=/ExecStop=
+// (config_parse_exec): it must be absolute, not a directory, a valid path (components of at
+// most 255 bytes, under 4096 in all) and "safe" (string_is_safe(): no quotes, backslash or
+// control characters); "" when it will.
+std::string ExecutableProblem(const std::string& binary) {
   if (binary.empty() || binary[0] != '/') {
     return "the QEMU binary must be an absolute path in a systemd unit, not '" + binary +
            "' (leave out --no-host-checks, or set qemu.binary)";
   }
   for (const char c : binary) {
-    if (c == '"' || c == '\'' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+    if (c == '"' || c == '\'' || c == '\\' || IsControl(static_cast<unsigned char>(c))) {
       return "the QEMU binary path cannot hold quotes, backslashes or control characters in a "
              "systemd unit: " +
              binary;
     }
   }
   if (FindInvalidUtf8(binary)) return "the QEMU binary path is not valid UTF-8: " + binary;
+  if (binary.back() == '/' || PathTooLong(binary)) {
+    return "systemd cannot execute the QEMU binary path " + binary +
+           " (a directory, longer than 4095 bytes, or a name longer than 255)";
+  }
+  return "";
+}
+
+// The executable as the first word of a command line. The word is unquoted, then its
+// specifiers expanded: quoting keeps spaces in it, '%' is doubled, and a quote or backslash
+// cannot occur (ExecutableProblem). A prefix ("-@:+!") is read from the unquoted word, which
+// starts with '/'. systemd executes the path without $-expansion but expands argv[0], a copy of
+// it: so for a path with '$', the '@' prefix names the path and argv[0] follows as its own word,
+// with '$' doubled like every argument.
+std::string ExecutableWords(const std::string& binary) {
+  std::string path = "\"";
+  for (const char c : binary) path += c == '%' ? "%%" : std::string(1, c);
+  path += "\"";
+  if (binary.find('$') == std::string::npos) return path;
+  return "@" + path + " " + SystemdArgument(binary);
+}
+
+// A ReadWritePaths= entry (config_parse_namespace_path_strv): the list is split into words and
+// unquoted, where a backslash takes the next byte as it is (no C escapes), then specifiers are
+// expanded; '$' is not. So: double-quoted, with \\ \" and %%. A control character cannot be
+// written (validation refuses it in drive paths).
+std::string ReadWritePath(std::string_view directory, std::string& error) {
+  std::string word = "\"";
+  for (const char c : directory) {
+    if (IsControl(static_cast<unsigned char>(c))) {
+      error = "a drive directory cannot hold control characters in a systemd unit: " +
+              std::string(directory);
+      return "";
+    }
+    if (c == '\\' || c == '"') word += '\\';
+    word += c == '%' ? "%%" : std::string(1, c);
+  }
+  if (FindInvalidUtf8(directory)) error = "a drive directory is not valid UTF-8";
+  if (PathTooLong(directory))
+    error = "a drive directory over 4095 bytes or with a name over 255 is no path systemd takes";
+  return word + "\"";
+}
+
+// A comment line is skipped as a whole, even a backslash at its end; only a line break would
+// end it. Control characters become spaces, bytes that are not UTF-8 \xHH.
+std::string CommentText(std::string_view text) {
+  std::string comment;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const size_t length = byte >= 0x80 ? Utf8SequenceLength(text, i) : 1;
+    if (length == 0) {
+      comment += Hex(byte);
+      ++i;
+      continue;
+    }
+    comment += IsControl(byte) ? std::string(" ") : std::string(text.substr(i, length));
+    i += length;
+  }
+  return comment;
+}
+
+// Validation refuses what these settings cannot carry, at the value (systemd_values.h); this
+// is the last guard, for an Invocation built some other way.
+std::string SettingsProblem(const Invocation& invocation) {
+  const UnitSettings& unit = invocation.unit;
+  if (!IsWord(invocation.name, IsLetterOrDigit)) {
+    return "the profile name '" + invocation.name +
+           "' cannot name the unit's QMP socket and log identifier (letters, digits, '.', '_' "
+           "and '-'); set 'name'";
+  }
+  if (EndsInBackslash(unit.description)) {
+    return "the unit's Description= would end in a backslash, which continues the line";
+  }
+  for (const std::string& name : {unit.user, unit.group}) {
+    if (!name.empty() && !IsSystemdUserOrGroup(name)) return "not a user or group: " + name;
+  }
+  std::vector<std::string> units = unit.after;
+  units.insert(units.end(), unit.wants.begin(), unit.wants.end());
+  units.push_back(unit.wanted_by);
+  for (const std::string& name : units) {
+    if (!IsSystemdUnitName(name)) return "not a systemd unit name: " + name;
+  }
   return "";
 }
 
 std::string UnitSection(const UnitSettings& unit) {
-  std::string text = "[Unit]\nDescription=" + SettingValue(unit.description) + "\n";
+  std::string text = "[Unit]\nDescription=" + SystemdDescription(unit.description) + "\n";
   std::vector<std::string> after = unit.after;
   std::vector<std::string> wants = unit.wants;
   if (unit.tap) {  // a tap interface is set up by the host's network configuration
     after.push_back("network-online.target");
     wants.push_back("network-online.target");
   }
-  for (const std::string& name : after) text += "After=" + SettingValue(name) + "\n";
-  for (const std::string& name : wants) text += "Wants=" + SettingValue(name) + "\n";
+  for (const std::string& name : after) text += "After=" + name + "\n";
+  for (const std::string& name : wants) text += "Wants=" + name + "\n";
   return text;
 }
 
 // What QEMU tolerates under TCG and KVM (notes §3). Never MemoryDenyWriteExecute (TCG writes
 // code) nor PrivateDevices (it hides /dev/kvm); seccomp is allowed because QEMU calls it.
-std::string Hardening(const UnitSettings& unit) {
+std::string Hardening(const UnitSettings& unit, std::string& error) {
   std::string text =
       "NoNewPrivileges=yes\n"
       "ProtectSystem=strict\n";
   for (const std::string& directory : unit.writable_directories) {
-    text += "ReadWritePaths=" + SystemdArgument(directory) + "\n";
+    text += "ReadWritePaths=" + ReadWritePath(directory, error) + "\n";
   }
   text +=
       "ProtectHome=yes\n"
@@ -154,32 +241,25 @@ std::string Comment(const Invocation& invocation) {
   std::string sources;
   for (const std::string& source : invocation.sources)
     sources += (sources.empty() ? "" : ", ") + source;
-  return "# Generated by qemuc from profile " + SettingValue(invocation.name) + " (" +
-         SettingValue(sources) + "). Do not edit.\n";
+  return "# Generated by qemuc from profile " + CommentText(invocation.name) + " (" +
+         CommentText(sources) + "). Do not edit.\n";
 }
 
-}  // namespace
-
-Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
-  const UnitSettings& unit = invocation.unit;
+// ExecStart=: the executable, then every argument quoted; the QMP socket goes just before
+// -append, its %t live (the only specifier qemuc writes). The name in it is a checked word.
+Emitted ExecStart(const Invocation& invocation, const std::string& socket) {
   const std::vector<std::string>& argv = invocation.argv;
-  const std::string socket = "%t/qemuc-" + invocation.name + ".qmp";  // %t: the runtime directory
-  if (unit.graceful_stop) {
-    if (const std::string problem = CheckExecutable(std::string(qemuc_path)); !problem.empty()) {
-      return {"", "cannot run qmp-powerdown from the unit: " + problem};
-    }
-  }
-  if (const std::string problem = CheckExecutable(argv.empty() ? "" : argv[0]); !problem.empty()) {
+  if (const std::string problem = ExecutableProblem(argv.empty() ? "" : argv[0]);
+      !problem.empty()) {
     return {"", problem};
   }
-  std::string exec = "ExecStart=" + argv[0];
+  std::string exec = "ExecStart=" + ExecutableWords(argv[0]);
   for (size_t i = 1; i < argv.size(); ++i) {
     if (argv[i].size() > kMaxArgumentBytes) {
       return {"", "argument " + std::to_string(i) + " is " + std::to_string(argv[i].size()) +
                       " bytes; the kernel takes at most 131071 in one argument"};
     }
-    // The QMP socket goes just before -append; its %t is live, the only tool-made specifier.
-    if (unit.graceful_stop && i + 2 == argv.size()) {
+    if (invocation.unit.graceful_stop && i + 2 == argv.size()) {
       exec += " \\\n  \"-qmp\" \\\n  \"unix:" + socket + ",server=on,wait=off\"";
     }
     exec += " \\\n  " + SystemdArgument(argv[i]);
@@ -188,20 +268,41 @@ Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
     return {"", "the ExecStart= line would be " + std::to_string(exec.size()) +
                     " bytes; systemd reads at most 1 MiB"};
   }
+  return {exec + "\n", ""};
+}
+
+}  // namespace
+
+Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
+  const UnitSettings& unit = invocation.unit;
+  if (const std::string problem = SettingsProblem(invocation); !problem.empty()) {
+    return {"", problem};
+  }
+  const std::string socket = "%t/qemuc-" + invocation.name + ".qmp";  // %t: the runtime directory
+  const std::string qemuc(qemuc_path);
+  if (unit.graceful_stop) {
+    if (const std::string problem = ExecutableProblem(qemuc); !problem.empty()) {
+      return {"", "cannot run qmp-powerdown from the unit: " + problem};
+    }
+  }
+  const Emitted exec = ExecStart(invocation, socket);
+  if (!exec.error.empty()) return exec;
   std::string text =
-      Comment(invocation) + UnitSection(unit) + "\n[Service]\nType=exec\n" + exec + "\n";
+      Comment(invocation) + UnitSection(unit) + "\n[Service]\nType=exec\n" + exec.text;
   text += "Restart=" + unit.restart + "\nRestartSec=" + std::to_string(unit.restart_sec) + "\n";
-  if (!unit.user.empty()) text += "User=" + SettingValue(unit.user) + "\n";
-  if (!unit.group.empty()) text += "Group=" + SettingValue(unit.group) + "\n";
+  if (!unit.user.empty()) text += "User=" + unit.user + "\n";
+  if (!unit.group.empty()) text += "Group=" + unit.group + "\n";
   if (unit.graceful_stop) {
     // Press the power button over QMP, then wait for QEMU; systemd kills what is left after.
-    text += "ExecStop=" + std::string(qemuc_path) + " qmp-powerdown " + socket +
-            " $MAINPID --timeout " + std::to_string(unit.stop_timeout) + "\n";
+    text += "ExecStop=" + ExecutableWords(qemuc) + " qmp-powerdown \"" + socket +
+            "\" $MAINPID --timeout " + std::to_string(unit.stop_timeout) + "\n";
   }
   text += "TimeoutStopSec=" + std::to_string(unit.stop_timeout) + "\nKillMode=mixed\n";
-  text += "SyslogIdentifier=qemuc-" + SettingValue(invocation.name) + "\n";
-  if (unit.hardening) text += Hardening(unit);
-  text += "\n[Install]\nWantedBy=" + SettingValue(unit.wanted_by) + "\n";
+  text += "SyslogIdentifier=qemuc-" + invocation.name + "\n";
+  std::string error;
+  if (unit.hardening) text += Hardening(unit, error);
+  if (!error.empty()) return {"", error};
+  text += "\n[Install]\nWantedBy=" + unit.wanted_by + "\n";
   return {text, ""};
 }
 

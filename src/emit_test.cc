@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "systemd_values.h"
+
 namespace qemuc {
 namespace {
 
@@ -94,10 +96,11 @@ TEST_SUITE("emit") {
                        "\x01\x7f",      ";",   "é",   std::string("\xff", 1)};
     const Emitted unit = EmitSystemd(invocation, "");
     REQUIRE(unit.error == "");
-    CHECK(unit.text.find(
-              "ExecStart=/usr/bin/qemu \\\n  \"\" \\\n  \"a b\" \\\n  \"100%%\" \\\n  \"$$HOME\" "
-              "\\\n  \"a\\\\\" \\\n  \"\\\"\" \\\n  \"\\n\\t\\r\" \\\n  \"\\x01\\x7f\" \\\n  \";\" "
-              "\\\n  \"é\" \\\n  \"\\xff\"\n") != std::string::npos);
+    CHECK(
+        unit.text.find(
+            "ExecStart=\"/usr/bin/qemu\" \\\n  \"\" \\\n  \"a b\" \\\n  \"100%%\" \\\n  \"$$HOME\" "
+            "\\\n  \"a\\\\\" \\\n  \"\\\"\" \\\n  \"\\n\\t\\r\" \\\n  \"\\x01\\x7f\" \\\n  \";\" "
+            "\\\n  \"é\" \\\n  \"\\xff\"\n") != std::string::npos);
     CHECK(unit.text.find("[Service]\nType=exec\n") != std::string::npos);
     CHECK(unit.text.find("KillMode=mixed\n") != std::string::npos);
     CHECK(unit.text.find("MemoryDenyWriteExecute") == std::string::npos);  // it breaks TCG
@@ -129,9 +132,91 @@ TEST_SUITE("emit") {
     CHECK(unit.text.find(
               "  \"-qmp\" \\\n  \"unix:%t/qemuc-dev.qmp,server=on,wait=off\" \\\n  \"-append\"") !=
           std::string::npos);
+    CHECK(
+        unit.text.find(
+            "ExecStop=\"/usr/bin/qemuc\" qmp-powerdown \"%t/qemuc-dev.qmp\" $MAINPID --timeout 30\n"
+            "TimeoutStopSec=30\n") != std::string::npos);
+  }
+
+  TEST_CASE("systemd: the executable quoted and %-escaped; with '$', argv[0] given after '@'") {
+    Invocation invocation = Sample();
+    invocation.argv = {"/opt/q%hemu dir/qemu", "-m"};
+    Emitted unit = EmitSystemd(invocation, "");
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find("ExecStart=\"/opt/q%%hemu dir/qemu\" \\\n  \"-m\"\n") !=
+          std::string::npos);
+    // systemd executes the path unexpanded but $-expands argv[0]: both must stay exact.
+    invocation.argv = {"/opt/a$b/${X}/qemu", "-m"};
+    unit = EmitSystemd(invocation, "");
+    REQUIRE(unit.error == "");
     CHECK(unit.text.find(
-              "ExecStop=/usr/bin/qemuc qmp-powerdown %t/qemuc-dev.qmp $MAINPID --timeout 30\n"
-              "TimeoutStopSec=30\n") != std::string::npos);
+              "ExecStart=@\"/opt/a$b/${X}/qemu\" \"/opt/a$$b/$${X}/qemu\" \\\n  \"-m\"\n") !=
+          std::string::npos);
+    for (const char* refused : {"/opt/q\"emu", "/opt/q'emu", "/opt/qemu\\", "/opt/q\temu"}) {
+      invocation.argv = {refused};
+      CHECK(EmitSystemd(invocation, "").error.find("cannot hold quotes, backslashes or control") !=
+            std::string::npos);
+    }
+    invocation.argv = {"/opt/" + std::string(256, 'q')};
+    CHECK(EmitSystemd(invocation, "").error.find("a name longer than 255") != std::string::npos);
+    invocation.argv = {"/opt/qemu/"};
+    CHECK(EmitSystemd(invocation, "").error.find("(a directory") != std::string::npos);
+  }
+
+  TEST_CASE("systemd: ReadWritePaths= quoted with \\\\ \\\" %%, and '$' left single") {
+    Invocation invocation = Sample();
+    invocation.unit.writable_directories = {"/vm/a b\\c\"d%e$f"};
+    const Emitted unit = EmitSystemd(invocation, "");
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find("ReadWritePaths=\"/vm/a b\\\\c\\\"d%%e$f\"\n") != std::string::npos);
+    invocation.unit.writable_directories = {"/vm/" + std::string(256, 'd')};
+    CHECK(EmitSystemd(invocation, "").error ==
+          "a drive directory over 4095 bytes or with a name over 255 is no path systemd takes");
+    invocation.unit.writable_directories = {"/vm/a\nb"};
+    CHECK(EmitSystemd(invocation, "").error ==
+          "a drive directory cannot hold control characters in a systemd unit: /vm/a\nb");
+  }
+
+  TEST_CASE("systemd: Description= one line, %% doubled; no setting can continue the next") {
+    Invocation invocation = Sample();
+    invocation.unit.description = "  100% of\n$HOME\t\\x  ";
+    Emitted unit = EmitSystemd(invocation, "");
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find("\nDescription=100%% of $HOME \\x\n") != std::string::npos);
+    invocation.unit.description = "ends in \\ \n";
+    CHECK(EmitSystemd(invocation, "").error ==
+          "the unit's Description= would end in a backslash, which continues the line");
+    invocation = Sample();
+    invocation.unit.user = "qemu\\";
+    CHECK(EmitSystemd(invocation, "").error == "not a user or group: qemu\\");
+    invocation = Sample();
+    invocation.unit.after = {"local-fs.target\\"};
+    CHECK(EmitSystemd(invocation, "").error == "not a systemd unit name: local-fs.target\\");
+    invocation = Sample();
+    invocation.name = "my vm%n";
+    CHECK(EmitSystemd(invocation, "").error.find("the profile name 'my vm%n' cannot name") == 0);
+    invocation = Sample();
+    invocation.sources = {"a\nExecStartPre=/bin/sh\\", std::string("\xff", 1)};
+    unit = EmitSystemd(invocation, "");
+    CHECK(unit.text.find("# Generated by qemuc from profile dev (a ExecStartPre=/bin/sh\\, "
+                         "\\xff). Do not edit.\n[Unit]\n") == 0);
+  }
+
+  TEST_CASE("systemd values: unit names, users and groups as systemd 252 takes them") {
+    for (const char* name : {"local-fs.target", "a@b.service", "x\\x2dy.mount", "a:b_c.d-e.slice"})
+      CHECK_MESSAGE(IsSystemdUnitName(name), name);
+    for (const char* name : {"", "local-fs", ".target", "a.nope", "a b.target", "a%n.target",
+                             "@a.service", "a@.service", "a@b@c.service", "a\".target"})
+      CHECK_MESSAGE(!IsSystemdUnitName(name), name);
+    CHECK(IsSystemdUnitName(std::string(247, 'a') + ".service"));
+    CHECK(!IsSystemdUnitName(std::string(248, 'a') + ".service"));
+    for (const std::string& name :
+         std::vector<std::string>{"qemu", "_q-1", "0", "4294967294", "65534", std::string(31, 'q')})
+      CHECK_MESSAGE(IsSystemdUserOrGroup(name), name);
+    for (const std::string& name :
+         std::vector<std::string>{"", "qemu\\", "q emu", "1q", "-q", "q.u", "q%n", "65535",
+                                  "4294967295", "007", "99999999999", std::string(32, 'q')})
+      CHECK_MESSAGE(!IsSystemdUserOrGroup(name), name);
   }
 
   TEST_CASE("the JSON document") {

@@ -7,8 +7,12 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -33,7 +37,9 @@ class Connection {
     if (path.size() >= sizeof address.sun_path) return "socket path too long: " + path;
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Non-blocking, so that no call waits past the deadline: a full backlog fails at once
+    // (EAGAIN), reads and writes wait in poll().
+    fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd_ < 0) return std::strerror(errno);
     if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
       return "cannot connect to " + path + ": " + std::strerror(errno);
@@ -51,6 +57,11 @@ class Connection {
         if (line.find("\"event\"") == std::string::npos) return line;
         continue;
       }
+      if (buffer_.size() > kMaxQmpLineBytes) {
+        error = "QEMU sent a line longer than " + std::to_string(kMaxQmpLineBytes / 1024) +
+                " KiB; QMP replies are short";
+        return "";
+      }
       if (!Fill(error)) return "";
     }
   }
@@ -59,8 +70,9 @@ class Connection {
     const std::string message = line + "\n";
     size_t sent = 0;
     while (sent < message.size()) {
+      if (std::string error = Wait(POLLOUT); !error.empty()) return error;
       const ssize_t n = send(fd_, message.data() + sent, message.size() - sent, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
       if (n < 0) return std::strerror(errno);
       sent += static_cast<size_t>(n);
     }
@@ -68,17 +80,26 @@ class Connection {
   }
 
  private:
-  bool Fill(std::string& error) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
-    pollfd waiting{fd_, POLLIN, 0};
-    const int ready = poll(&waiting, 1, static_cast<int>(std::max<long long>(0, left.count())));
-    if (ready == 0) {
-      error = "QEMU did not answer in time";
-      return false;
+  // Until the socket is ready for `events`, or the deadline: checked before every read, so a
+  // peer that never stops sending cannot keep us past it.
+  std::string Wait(short events) {
+    for (;;) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+      if (left <= 0) return "QEMU did not answer in time";
+      pollfd waiting{fd_, events, 0};
+      const int ready = poll(&waiting, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
+      if (ready > 0) return "";
+      if (ready < 0 && errno != EINTR) return std::strerror(errno);
     }
+  }
+
+  bool Fill(std::string& error) {
+    error = Wait(POLLIN);
+    if (!error.empty()) return false;
     char chunk[4096];
-    const ssize_t n = ready < 0 ? -1 : read(fd_, chunk, sizeof chunk);
+    const ssize_t n = read(fd_, chunk, sizeof chunk);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
     if (n <= 0) {
       error = n == 0 ? "QEMU closed the QMP connection" : std::strerror(errno);
       return false;
@@ -115,9 +136,30 @@ std::string Execute(Connection& qmp, const std::string& command) {
 
 }  // namespace
 
+std::optional<long> ParsePowerdownPid(std::string_view text) {
+  long long pid = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), pid);
+  if (error != std::errc() || end != text.data() + text.size() || pid < 1 || pid > kMaxPid)
+    return std::nullopt;
+  return static_cast<long>(pid);
+}
+
+std::string FormatSeconds(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.15g", seconds);
+  return text;
+}
+
+bool PowerdownTimeoutInRange(double seconds) {
+  return std::isfinite(seconds) && seconds > 0 && seconds <= kMaxPowerdownTimeoutSeconds;
+}
+
 PowerdownResult QmpPowerdown(const std::string& socket_path, long pid, double timeout_seconds) {
-  if (pid <= 0 || !Running(pid))
+  // The command line checks both ranges; here they keep the conversions below defined.
+  if (pid <= 0 || pid > kMaxPid || !Running(pid))
     return {kPowerdownFailed, "process " + std::to_string(pid) + " is not running"};
+  if (!PowerdownTimeoutInRange(timeout_seconds))
+    return {kPowerdownFailed, "the timeout must be more than 0 and at most 86400 seconds"};
   const Clock::time_point deadline =
       Clock::now() + std::chrono::milliseconds(static_cast<long long>(timeout_seconds * 1000));
   Connection qmp(deadline);
@@ -134,9 +176,8 @@ PowerdownResult QmpPowerdown(const std::string& socket_path, long pid, double ti
   }
   while (Running(pid)) {
     if (Clock::now() >= deadline) {
-      char seconds[32];
-      std::snprintf(seconds, sizeof seconds, "%g", timeout_seconds);
-      return {kPowerdownTimeout, "process " + std::to_string(pid) + " still runs after " + seconds +
+      return {kPowerdownTimeout, "process " + std::to_string(pid) + " still runs after " +
+                                     FormatSeconds(timeout_seconds) +
                                      " s (the guest ignored the power button?)"};
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -5,6 +5,13 @@ namespace {
 
 using T = FieldType;
 
+// systemd's user and group names and unit names (systemd_values.h has the exact rules: id
+// ranges and lengths).
+constexpr const char* kUserOrGroup = "(?:[A-Za-z_][A-Za-z0-9_-]{0,30}|0|[1-9][0-9]{0,9})";
+constexpr const char* kUnitName =
+    "[A-Za-z0-9:_.\\\\-]+(?:@[A-Za-z0-9:_.\\\\-]+)?\\.(?:service|socket|target|device|mount|"
+    "automount|swap|timer|path|slice|scope)";
+
 // QEMU ids; they are item keys, never interpolated.
 constexpr const char* kQemuId = "[A-Za-z][A-Za-z0-9._-]*";
 
@@ -108,21 +115,30 @@ Field Systemd() {
       .Children({
           Field("description", T::kString,
                 "Unit description (default: from name and description)."),
-          Field("user", T::kString, "User to run QEMU as."),
-          Field("group", T::kString, "Group to run QEMU as."),
+          // systemd's strict user and group names, or numeric ids (systemd_values.h).
+          Field("user", T::kString, "User to run QEMU as: a name or numeric id.")
+              .Pattern(kUserOrGroup),
+          Field("group", T::kString, "Group to run QEMU as: a name or numeric id.")
+              .Pattern(kUserOrGroup),
           Field("restart", T::kEnum, "When systemd restarts the VM.")
               .OneOf({"no", "on-failure", "always"})
               .Default("on-failure"),
-          Field("restart_sec", T::kInteger, "Seconds before a restart.").Default("5").Min(0),
+          // A day at most, like qmp-powerdown's --timeout that stop_timeout becomes.
+          Field("restart_sec", T::kInteger, "Seconds before a restart.")
+              .Default("5")
+              .Min(0)
+              .Max(86400),
           Field("after", T::kStringList, "Units to start after."),
           Field("wants", T::kStringList, "Units wanted by this one."),
           Field("wanted_by", T::kString, "Target that installs the unit.")
-              .Default("multi-user.target"),
+              .Default("multi-user.target")
+              .Pattern(kUnitName),
           Field("graceful_stop", T::kBool, "Stop with QMP system_powerdown, then wait.")
               .Default("false"),
           Field("stop_timeout", T::kInteger, "Seconds to wait for the VM to stop.")
               .Default("90")
-              .Min(1),
+              .Min(1)
+              .Max(86400),
           Field("hardening", T::kBool, "Sandboxing directives QEMU tolerates.").Default("true"),
       });
 }

@@ -118,7 +118,7 @@ systemd:
     CHECK(Headlines("qemu: {cpus: 4294967297}\n") ==
           "p.yaml:1:14: error: 'qemu.cpus' must be between 1 and 4096, not 4294967297\n");
     CHECK(Headlines("systemd: {restart_sec: -1}\n") ==
-          "p.yaml:1:24: error: 'systemd.restart_sec' must be at least 0, not -1\n");
+          "p.yaml:1:24: error: 'systemd.restart_sec' must be between 0 and 86400, not -1\n");
     CHECK(
         Headlines("qemu: {cpus: 99999999999999999999}\n") ==
         "p.yaml:1:14: error: 'qemu.cpus' must be a decimal integer, not '99999999999999999999'\n");

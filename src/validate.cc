@@ -12,6 +12,7 @@
 #include "paths.h"
 #include "qemu_values.h"
 #include "schema.h"
+#include "systemd_values.h"
 #include "text.h"
 
 namespace qemuc {
@@ -77,6 +78,10 @@ class Validator {
         CheckItems(*entry->value, child, child_path, child_shape + "[]");
       } else if (entry->value->is_scalar()) {
         CheckScalar(*entry->value, child, child_path, child_shape);
+      } else if (child.type == FieldType::kStringList) {
+        for (const NodePtr& item : entry->value->items) {
+          if (item->is_scalar()) CheckScalar(*item, child, child_path, child_shape + "[]");
+        }
       }
     }
     if (shape == "qemu.networks[].user") CheckUserNetwork(mapping, path);
@@ -121,6 +126,13 @@ class Validator {
         {"qemu.networks[].mac", &Validator::CheckMac},
         {"qemu.networks[].tap.name", &Validator::CheckTapName},
         {"qemu.networks[].user.forwards[].host_address", &Validator::CheckHostAddress},
+        {"description", &Validator::CheckDescription},
+        {"systemd.description", &Validator::CheckDescription},
+        {"systemd.user", &Validator::CheckUserOrGroup},
+        {"systemd.group", &Validator::CheckUserOrGroup},
+        {"systemd.after[]", &Validator::CheckUnitName},
+        {"systemd.wants[]", &Validator::CheckUnitName},
+        {"systemd.wanted_by", &Validator::CheckUnitName},
     };
     const auto rule = kRules.find(shape);
     if (rule != kRules.end()) (this->*rule->second)(value, path);
@@ -237,6 +249,32 @@ class Validator {
     } else if (name == "." || name == "..") {
       Error(value.range, Quoted(path) + " must not be " + Quoted(name) + " (Linux refuses it)");
     }
+  }
+
+  // The systemd unit takes these values into settings with no quoting (systemd_values.h): what
+  // systemd would read otherwise is refused here, at the value.
+  void CheckDescription(const Node& value, const std::string& path) {
+    if (!EndsInBackslash(value.text)) return;
+    Error(value.range, Quoted(path) +
+                           " must not end with a backslash: systemd would read it as a line "
+                           "continuation in the unit's Description=");
+  }
+
+  void CheckUserOrGroup(const Node& value, const std::string& path) {
+    if (IsSystemdUserOrGroup(value.text)) return;
+    Error(value.range, Quoted(path) +
+                           " must be a user or group name (a letter or '_', then letters, "
+                           "digits, '_' or '-', at most 31 characters) or a numeric id, not " +
+                           Quoted(value.text));
+  }
+
+  void CheckUnitName(const Node& value, const std::string& path) {
+    if (IsSystemdUnitName(value.text)) return;
+    Error(value.range, Quoted(path) +
+                           " must name a systemd unit (letters, digits, ':', '-', '_', '.', "
+                           "'\\' and one '@' with an instance, then a type such as .target or "
+                           ".service), not " +
+                           Quoted(value.text));
   }
 
   void CheckHostAddress(const Node& value, const std::string& path) {

@@ -6,10 +6,15 @@ usage: qmp_powerdown.py QEMUC
 - a fake server that answers system_powerdown with an error: status 1, the error shown;
 - a real qemu-system-x86_64 -S (a guest that never handles the power button): the handshake and
   system_powerdown succeed, and the timeout gives status 3 (skipped without QEMU);
-- a missing socket, and a PID that is not running: status 1 with a clear message.
+- a missing socket, and a PID that is not running: status 1 with a clear message;
+- hostile peers (issue 10): one that trickles bytes without a newline and one that floods events
+  end at the deadline; one that floods bytes without a newline ends at the 64 KiB line cap; all
+  in bounded memory;
+- out-of-range PIDs and timeouts: usage errors (status 2).
 """
 
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -47,6 +52,85 @@ def fake_qmp(path, child, answer_error=False):
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     return thread
+
+
+def hostile_qmp(path, behaviour):
+    """Serves one QMP session on `path`: the greeting, then `behaviour(connection)` until the
+    client goes away."""
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def serve():
+        connection, _ = server.accept()
+        try:
+            connection.sendall(b'{"QMP": {"version": {}, "capabilities": []}}\n')
+            behaviour(connection)
+        except OSError:
+            pass  # qemuc gave up and closed the connection: what we wait for
+        connection.close()
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+def trickle(connection):
+    """A few bytes every 10 ms, never a newline: no line ever ends, and none gets long."""
+    while True:
+        connection.sendall(b"0123456789")
+        time.sleep(0.01)
+
+
+def flood_events(connection):
+    """Asynchronous events as fast as the socket takes them: never the reply qemuc waits for."""
+    event = b'{"event": "NOISE", "data": {}}\n' * 1000
+    while True:
+        connection.sendall(event)
+
+
+def flood_bytes(connection):
+    """As many bytes as the socket takes, never a newline (70 MB in 40 s before issue 10)."""
+    chunk = b"x" * 65536
+    while True:
+        connection.sendall(chunk)
+
+
+def check_hostile_peers(qemuc, top):
+    ok = True
+    for name, behaviour, text in [("a peer trickling bytes without a newline", trickle, "did not answer in time"),
+                                  ("a peer flooding events", flood_events, "did not answer in time"),
+                                  ("a peer flooding bytes without a newline", flood_bytes,
+                                   "QEMU sent a line longer than 64 KiB; QMP replies are short")]:
+        child = subprocess.Popen(["sleep", "30"])
+        sock = os.path.join(top, "%s.qmp" % behaviour.__name__)
+        thread = hostile_qmp(sock, behaviour)
+        started = time.monotonic()
+        ok &= check(name, run(qemuc, sock, str(child.pid), "--timeout", "0.5"), 1, text)
+        elapsed = time.monotonic() - started
+        ok &= check_that(elapsed < 1.5, "%s: done within 1.5 s of a 0.5 s timeout" % name, "%.1f s" % elapsed)
+        thread.join(5)
+        child.kill()
+        child.wait()
+    # qemuc and the sleeps are the only children; QEMU-less qemuc stays far below this.
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB
+    ok &= check_that(peak < 32 * 1024, "hostile peers: qemuc's peak memory stays under 32 MiB", "%d KiB" % peak)
+    return ok
+
+
+def check_usage_errors(qemuc, top):
+    ok = True
+    sock = os.path.join(top, "never.qmp")
+    pid = str(os.getpid())
+    for timeout, shown in [("inf", "inf"), ("nan", "nan"), ("1e300", "1e+300"), ("4294968", "4294968"),
+                           ("86400.5", "86400.5"), ("0", "0"), ("-1", "-1")]:
+        ok &= check("--timeout %s" % timeout, run(qemuc, sock, pid, "--timeout", timeout), 2,
+                    "qemuc: error: --timeout must be more than 0 and at most 86400 seconds, not %s\n" % shown)
+    for bad in ["0", "4194305", "4294967297", "18446744073709551617", "12x"]:
+        ok &= check("PID %s" % bad, run(qemuc, sock, bad), 2,
+                    "qemuc: error: PID must be a process id from 1 to 4194304, not '%s'\n" % bad)
+    return ok
 
 
 def run(qemuc, *args):
@@ -87,6 +171,9 @@ def main():
         gone = subprocess.Popen(["true"])
         gone.wait()
         ok &= check("dead PID", run(qemuc, os.path.join(top, "a.qmp"), str(gone.pid)), 1, "is not running")
+
+        ok &= check_hostile_peers(qemuc, top)
+        ok &= check_usage_errors(qemuc, top)
 
         qemu = shutil.which("qemu-system-x86_64")
         if qemu is None:
