@@ -2,8 +2,6 @@
 
 #include <boost/program_options.hpp>
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -266,53 +264,66 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   return request;
 }
 
-// Writes the output to stdout or, with -o, atomically to a file.
+// A stale file this much larger than the new text is not read for a diff: no edit of the output
+// grows it by a MiB, and the diff of a huge file would flood the terminal.
+constexpr size_t kCheckSlackBytes = 1024 * 1024;
+
+int ReportStaleMode(const std::string& output, mode_t mode, Console& console) {
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+  console.err << "qemuc: error: " << output << " is stale: its mode is " << octal
+              << ", not 0755; run the same command without --check to write it\n";
+  return kExitProblem;
+}
+
 // --check: FILE is fresh when it holds exactly what would be written; otherwise a unified diff
 // from FILE to the new text goes to stdout and the status is 1 (for pre-commit hooks).
 int CheckFresh(const std::string& output, const std::string& text, bool executable,
-               const Environment& environment, Console& console) {
-  const ReadResult current = environment.reader.Read(AbsolutePath(output));
-  const bool missing = !current.text && current.error == std::strerror(ENOENT);
-  if (!current.text && !missing) {
+               Console& console) {
+  using State = ExistingOutput::State;
+  const ExistingOutput current = ReadExistingOutput(output, text.size() + kCheckSlackBytes);
+  if (current.state == State::kError) {
     console.err << "qemuc: error: cannot read " << output << ": " << current.error << "\n";
     return kExitProblem;
   }
-  const std::string old_text = current.text.value_or("");
-  if (!missing && old_text == text) {
-    // -o gives a launch script mode 0755; one that lost it is stale too.
-    struct stat info {};
-    if (!executable || stat(output.c_str(), &info) != 0 || (info.st_mode & 07777) == 0755)
-      return kExitOk;
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", info.st_mode & 07777);
-    console.err << "qemuc: error: " << output << " is stale: its mode is " << mode
-                << ", not 0755; run the same command without --check to write it\n";
+  if (current.state == State::kTooLarge) {
+    console.err << "qemuc: error: " << output << " is stale: it has " << current.size
+                << " bytes, the generated text " << text.size()
+                << " (too many more to show a diff); run the same command without --check to "
+                   "write it\n";
     return kExitProblem;
   }
+  const bool missing = current.state == State::kMissing;
+  if (!missing && current.text == text) {
+    // -o gives a launch script mode 0755; one that lost it is stale too.
+    if (!executable || current.mode == 0755) return kExitOk;
+    return ReportStaleMode(output, current.mode, console);
+  }
   // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
-  console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output + "\t(current)",
+  console.out << UnifiedDiff(current.text, text, missing ? "/dev/null" : output + "\t(current)",
                              output + "\t(generated)");
   console.err << "qemuc: error: " << output << (missing ? " does not exist" : " is stale")
               << ": run the same command without --check to write it\n";
   return kExitProblem;
 }
 
+// Writes the output to stdout or, with -o FILE, atomically to FILE; never over a file the run
+// read (`inputs`).
 int Deliver(const CommandLine& line, const std::string& profile, const CompileFormat& format,
-            const Emitted& emitted, Environment& environment, Console& console) {
+            const Emitted& emitted, const std::vector<std::string>& inputs, Console& console) {
   if (!emitted.error.empty()) {
     console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
     return kExitProblem;
   }
-  if (line.values.count("check")) {
-    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, format.executable,
-                      environment, console);
-  }
-  if (!line.values.count("output")) {
+  const std::string output =
+      line.values.count("output") ? line.values["output"].as<std::string>() : "-";
+  if (line.values.count("check"))
+    return CheckFresh(output, emitted.text, format.executable, console);
+  if (output == "-") {
     console.out << emitted.text;
     return kExitOk;
   }
-  const std::string output = line.values["output"].as<std::string>();
-  const std::string error = WriteFileAtomically(output, emitted.text, format.executable);
+  const std::string error = WriteFileAtomically(output, emitted.text, format.executable, inputs);
   if (!error.empty()) {
     console.err << "qemuc: error: cannot write " << output << ": " << error << "\n";
     return kExitProblem;
@@ -325,18 +336,23 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
   const size_t chosen = RequireChoice("format", line.values["format"].as<std::string>(),
                                       CompileFormatNames(), "compile");
   const CompileFormat& format = CompileFormats()[chosen];
-  if (line.values.count("check") && !line.values.count("output")) {
+  const bool to_stdout =
+      !line.values.count("output") || line.values["output"].as<std::string>() == "-";
+  if (line.values.count("check") && to_stdout) {
     throw UsageError{"--check needs -o FILE: the generated file to compare", "compile"};
   }
   CompileRequest request;
   request.profile = ReadProfileRequest(line, line.inputs[0], "compile");
   request.kernel_args = line.after_dashes;
   request.host_checks = line.values.count("no-host-checks") == 0;
+  // Every file the run reads is recorded: -o must not replace any of them.
+  const RecordingFileReader reader(environment.reader);
+  Environment recorded{reader, environment.host, environment.sources, environment.cache};
   Diagnostics diagnostics;
-  const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
+  const std::optional<Invocation> invocation = CompileProfile(request, recorded, diagnostics);
   PrintDiagnostics(diagnostics, line, console);
   if (!invocation) return kExitProblem;
-  return Deliver(line, request.profile.profile, format, format.emit(*invocation), environment,
+  return Deliver(line, request.profile.profile, format, format.emit(*invocation), reader.paths(),
                  console);
 }
 
