@@ -158,6 +158,24 @@ TEST_SUITE("output_file") {
           std::string::npos);
   }
 
+  TEST_CASE("a signal the process ignores (nohup) stays ignored") {
+    const pid_t child = fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+      std::signal(SIGHUP, SIG_IGN);
+      RemoveTemporaryFileOnSignals();
+      struct sigaction hup {};
+      struct sigaction term {};
+      sigaction(SIGHUP, nullptr, &hup);
+      sigaction(SIGTERM, nullptr, &term);
+      _exit(hup.sa_handler == SIG_IGN && term.sa_handler != SIG_DFL ? 0 : 1);
+    }
+    int status = 0;
+    REQUIRE(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+
   TEST_CASE("a signal during the write removes the temporary file and still ends the process") {
     const TemporaryDirectory temporary;
     const std::string& directory = temporary.path();
