@@ -197,8 +197,10 @@ po::options_description CompileOptions() {
   options.add_options()("format,f",
                         po::value<std::string>()->value_name("FORMAT")->default_value("shell"),
                         format_help.c_str());
-  options.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
-                        "write to FILE (atomically) instead of standard output")(
+  options.add_options()(
+      "output,o", po::value<std::string>()->value_name("FILE"),
+      "write to FILE atomically instead of standard output ('-'); a link to a regular "
+      "file is written through")(
       "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
       "check", "with -o: write nothing; exit 1 with a diff when FILE is not what would be written");
   AddLayerOptions(options, true);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -29,14 +30,22 @@ extern "C" void RemoveTemporaryAndEnd(int signal_number) {
   raise(signal_number);
 }
 
+// The signals whose default action would end the process in the middle of a write.
+sigset_t HandledSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (const int signal_number : {SIGHUP, SIGINT, SIGTERM, SIGXFSZ})
+    sigaddset(&signals, signal_number);
+  return signals;
+}
+
 // Holds back the signals above while the temporary file and the flag disagree: between mkstemp
 // and recording the name, and between the rename and clearing it.
 class SignalsHeldBack {
  public:
   SignalsHeldBack() {
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &saved_);
+    const sigset_t handled = HandledSignals();
+    pthread_sigmask(SIG_BLOCK, &handled, &saved_);
   }
   ~SignalsHeldBack() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
   SignalsHeldBack(const SignalsHeldBack&) = delete;
@@ -85,6 +94,23 @@ std::optional<std::string> LinkTarget(const std::string& link) {
   if ((!text.empty() && text[0] == '/') || link.find('/') == std::string::npos) return text;
   const std::string directory = DirectoryPart(link);
   return directory == "/" ? "/" + text : directory + "/" + text;
+}
+
+// A path as messages show it: control characters escaped, so that a link planted in a repository
+// cannot drive the terminal or CI log of whoever runs qemuc on it.
+std::string Printable(const std::string& path) {
+  std::string shown;
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      shown += c;
+      continue;
+    }
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+    shown += escaped;
+  }
+  return shown;
 }
 
 OutputTarget Refused(std::string why) {
@@ -165,7 +191,7 @@ OutputTarget ResolveOutputTarget(const std::string& path) {
     if (lstat(current.c_str(), &info) != 0) {
       if (errno == ENOENT && links == 0) return {current, false, ""};
       if (errno != ENOENT) return Refused(std::strerror(errno));
-      return Refused("a symbolic link to " + current +
+      return Refused("a symbolic link to " + Printable(current) +
                      ", which does not exist; -o writes through a link only to an existing file");
     }
     if (S_ISREG(info.st_mode)) return {current, true, ""};
@@ -189,7 +215,7 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
   if (!target.error.empty()) return target.error;
   if (target.exists) {
     if (const auto input = InputAt(target.path, inputs))
-      return "it is an input of this run (" + *input + ")";
+      return "it is an input of this run (" + Printable(*input) + ")";
   }
   return ReplaceFile(target.path, contents, executable);
 }
@@ -251,7 +277,7 @@ void RemoveTemporaryFileOnSignals() {
     struct sigaction action {};
     if (sigaction(signal_number, nullptr, &action) != 0 || action.sa_handler == SIG_IGN) continue;
     action.sa_handler = RemoveTemporaryAndEnd;
-    sigfillset(&action.sa_mask);  // one handler at a time: a second signal waits, then ends us
+    action.sa_mask = HandledSignals();  // one handler at a time: a second signal waits
     action.sa_flags = 0;
     sigaction(signal_number, &action, nullptr);
   }

@@ -105,10 +105,15 @@ TEST_SUITE("output_file") {
           "a symbolic link to " + directory +
               "/fifo, which is a FIFO; -o writes generated "
               "files only");
+    // A link's target reaches the message with its control characters escaped.
+    CHECK(WriteFileAtomically(link("\x1b]0;title\a", "escapes"), "x", true) ==
+          "a symbolic link to " + directory +
+              "/\\x1b]0;title\\x07, which does not exist; -o writes through a link only to an "
+              "existing file");
     link("loop-b", "loop-a");
     CHECK(WriteFileAtomically(link("loop-a", "loop-b"), "x", true) ==
           "Too many levels of symbolic links");
-    CHECK(EntriesIn(directory) == 7);  // the links and the FIFO; no file was created
+    CHECK(EntriesIn(directory) == 8);  // the links and the FIFO; no file was created
     struct stat info {};
     REQUIRE(lstat((directory + "/dangling").c_str(), &info) == 0);
     CHECK(S_ISLNK(info.st_mode));
