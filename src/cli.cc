@@ -22,7 +22,6 @@
 #include "paths.h"
 #include "qmp_powerdown.h"
 #include "text.h"
-#include "unified_diff.h"
 #include "utf8.h"
 #include "version.h"
 
@@ -266,46 +265,14 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   return request;
 }
 
-// A stale file this much larger than the new text is not read for a diff: no edit of the output
-// grows it by a MiB, and the diff of a huge file would flood the terminal.
-constexpr size_t kCheckSlackBytes = 1024 * 1024;
-
-int ReportStaleMode(const std::string& output, mode_t mode, Console& console) {
-  char octal[8];
-  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
-  console.err << "qemuc: error: " << output << " is stale: its mode is " << octal
-              << ", not 0755; run the same command without --check to write it\n";
-  return kExitProblem;
-}
-
-// --check: FILE is fresh when it holds exactly what would be written; otherwise a unified diff
-// from FILE to the new text goes to stdout and the status is 1 (for pre-commit hooks).
+// --check: quiet when FILE is fresh; otherwise a unified diff from FILE to the new text goes to
+// stdout and the status is 1 (for pre-commit hooks).
 int CheckFresh(const std::string& output, const std::string& text, bool executable,
                Console& console) {
-  using State = ExistingOutput::State;
-  const ExistingOutput current = ReadExistingOutput(output, text.size() + kCheckSlackBytes);
-  if (current.state == State::kError) {
-    console.err << "qemuc: error: cannot read " << output << ": " << current.error << "\n";
-    return kExitProblem;
-  }
-  if (current.state == State::kTooLarge) {
-    console.err << "qemuc: error: " << output << " is stale: it has " << current.size
-                << " bytes, the generated text " << text.size()
-                << " (too many more to show a diff); run the same command without --check to "
-                   "write it\n";
-    return kExitProblem;
-  }
-  const bool missing = current.state == State::kMissing;
-  if (!missing && current.text == text) {
-    // -o gives a launch script mode 0755; one that lost it is stale too.
-    if (!executable || current.mode == 0755) return kExitOk;
-    return ReportStaleMode(output, current.mode, console);
-  }
-  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
-  console.out << UnifiedDiff(current.text, text, missing ? "/dev/null" : output + "\t(current)",
-                             output + "\t(generated)");
-  console.err << "qemuc: error: " << output << (missing ? " does not exist" : " is stale")
-              << ": run the same command without --check to write it\n";
+  const Freshness freshness = CheckFreshness(output, text, executable);
+  if (freshness.fresh) return kExitOk;
+  console.out << freshness.diff;
+  console.err << "qemuc: error: " << freshness.error << "\n";
   return kExitProblem;
 }
 

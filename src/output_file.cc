@@ -12,8 +12,14 @@
 #include <cstring>
 #include <optional>
 
+#include "unified_diff.h"
+
 namespace qemuc {
 namespace {
+
+// A stale file this much larger than the new text is not read for --check's diff: no edit of the
+// output grows it by a MiB, and the diff of a huge file would flood the terminal.
+constexpr size_t kCheckSlackBytes = 1024 * 1024;
 
 // Linux gives up on a lookup after 40 links (ELOOP); so does -o.
 constexpr int kMaxLinksFollowed = 40;
@@ -111,6 +117,12 @@ std::string Printable(const std::string& path) {
     shown += escaped;
   }
   return shown;
+}
+
+std::string Octal(mode_t mode) {
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+  return octal;
 }
 
 OutputTarget Refused(std::string why) {
@@ -270,6 +282,35 @@ ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {
   existing.size = existing.text.size();
   existing.state = ExistingOutput::State::kRead;
   return existing;
+}
+
+Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable) {
+  using State = ExistingOutput::State;
+  const std::string rerun = "run the same command without --check to write it";
+  const ExistingOutput current = ReadExistingOutput(path, text.size() + kCheckSlackBytes);
+  switch (current.state) {
+    case State::kError:
+      return {false, "", "cannot read " + path + ": " + current.error};
+    case State::kTooLarge:
+      return {false, "",
+              path + " is stale: it has " + std::to_string(current.size) +
+                  " bytes, the generated text " + std::to_string(text.size()) +
+                  " (too many more to show a diff); " + rerun};
+    case State::kRead:
+      if (current.text != text) break;
+      // -o gives a launch script mode 0755; one that lost it is stale too.
+      if (!executable || current.mode == 0755) return {true, "", ""};
+      return {false, "",
+              path + " is stale: its mode is " + Octal(current.mode) + ", not 0755; " + rerun};
+    case State::kMissing:
+      break;
+  }
+  const bool missing = current.state == State::kMissing;
+  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
+  return {false,
+          UnifiedDiff(current.text, text, missing ? "/dev/null" : path + "\t(current)",
+                      path + "\t(generated)"),
+          path + (missing ? " does not exist: " : " is stale: ") + rerun};
 }
 
 void RemoveTemporaryFileOnSignals() {

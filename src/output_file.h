@@ -73,6 +73,17 @@ struct ExistingOutput {
 // A file over `max_bytes` is kTooLarge and is not read whole.
 ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes);
 
+// compile --check: whether FILE (resolved as ResolveOutputTarget says) holds exactly `text`, and
+// has mode 0755 when `executable`. When it does not, `diff` is a unified diff from FILE to `text`
+// (none for a file far larger than `text`: it is not read whole) and `error` says why, naming
+// FILE ("out.sh is stale: run the same command without --check to write it").
+struct Freshness {
+  bool fresh = false;
+  std::string diff;
+  std::string error;
+};
+Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable);
+
 // Makes SIGHUP, SIGINT, SIGTERM and SIGXFSZ (a write past `ulimit -f`) remove the temporary file
 // of a write in progress, then end the process as the signal would have. Signals the process
 // ignores (nohup) stay ignored. For main() only: it changes process-wide state.
