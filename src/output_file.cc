@@ -211,7 +211,7 @@ OutputTarget ResolveOutputTarget(const std::string& path) {
       const std::string type = FileTypeName(info.st_mode);
       return Refused(links == 0
                          ? "not a regular file (" + type + "); -o writes generated files only"
-                         : "a symbolic link to " + current + ", which is " + type +
+                         : "a symbolic link to " + Printable(current) + ", which is " + type +
                                "; -o writes generated files only");
     }
     const std::optional<std::string> target = LinkTarget(current);
@@ -243,8 +243,7 @@ ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {
     existing.state = ExistingOutput::State::kMissing;
     return existing;
   }
-  // O_NONBLOCK and O_NOFOLLOW: a FIFO or link swapped in since the lookup is refused, not waited
-  // on.
+  // A FIFO or link swapped in since the lookup is refused (O_NOFOLLOW), never waited on.
   const FileDescriptor fd(
       open(target.path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
   struct stat info {};

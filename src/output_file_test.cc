@@ -110,10 +110,14 @@ TEST_SUITE("output_file") {
           "a symbolic link to " + directory +
               "/\\x1b]0;title\\x07, which does not exist; -o writes through a link only to an "
               "existing file");
+    REQUIRE(mkdir((directory + "/\x1b[2J").c_str(), 0755) == 0);
+    CHECK(WriteFileAtomically(link("\x1b[2J", "to-escapes"), "x", true) ==
+          "a symbolic link to " + directory +
+              "/\\x1b[2J, which is a directory; -o writes generated files only");
     link("loop-b", "loop-a");
     CHECK(WriteFileAtomically(link("loop-a", "loop-b"), "x", true) ==
           "Too many levels of symbolic links");
-    CHECK(EntriesIn(directory) == 8);  // the links and the FIFO; no file was created
+    CHECK(EntriesIn(directory) == 10);  // the links and the FIFO; no file was created
     struct stat info {};
     REQUIRE(lstat((directory + "/dangling").c_str(), &info) == 0);
     CHECK(S_ISLNK(info.st_mode));
