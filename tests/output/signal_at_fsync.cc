@@ -32,10 +32,11 @@ int StatusAsShell(int status) {
   _exit(125);
 }
 
-bool EntersFsync(pid_t child) {
+// 1 at the entry of fsync, 0 elsewhere, -1 when the kernel cannot say (before Linux 5.3).
+int EntersFsync(pid_t child) {
   __ptrace_syscall_info info{};
-  if (ptrace(PTRACE_GET_SYSCALL_INFO, child, sizeof info, &info) <= 0) return false;
-  return info.op == PTRACE_SYSCALL_INFO_ENTRY && info.entry.nr == SYS_fsync;
+  if (ptrace(PTRACE_GET_SYSCALL_INFO, child, sizeof info, &info) <= 0) return -1;
+  return info.op == PTRACE_SYSCALL_INFO_ENTRY && info.entry.nr == SYS_fsync ? 1 : 0;
 }
 
 // Follows the child from syscall to syscall; at fsync, signals and detaches. Returns the status
@@ -53,7 +54,13 @@ int SignalAtFsync(pid_t child, int signal_number) {
       return 124;
     }
     pass_on = WSTOPSIG(status) == (SIGTRAP | 0x80) ? 0 : WSTOPSIG(status);
-    if (pass_on == 0 && EntersFsync(child)) break;
+    if (pass_on != 0) continue;
+    const int at_fsync = EntersFsync(child);
+    if (at_fsync == 1) break;
+    if (at_fsync < 0) {
+      std::fprintf(stderr, "signal_at_fsync: this kernel has no PTRACE_GET_SYSCALL_INFO\n");
+      return 77;  // PTRACE_O_EXITKILL ends the child with us
+    }
   }
   kill(child, signal_number);  // pending until fsync returns
   ptrace(PTRACE_DETACH, child, nullptr, 0);
