@@ -2,8 +2,6 @@
 
 #include <boost/program_options.hpp>
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -24,7 +22,6 @@
 #include "paths.h"
 #include "qmp_powerdown.h"
 #include "text.h"
-#include "unified_diff.h"
 #include "utf8.h"
 #include "version.h"
 
@@ -199,8 +196,10 @@ po::options_description CompileOptions() {
   options.add_options()("format,f",
                         po::value<std::string>()->value_name("FORMAT")->default_value("shell"),
                         format_help.c_str());
-  options.add_options()("output,o", po::value<std::string>()->value_name("FILE"),
-                        "write to FILE (atomically) instead of standard output")(
+  options.add_options()(
+      "output,o", po::value<std::string>()->value_name("FILE"),
+      "write to FILE atomically instead of standard output ('-'); a link to a regular "
+      "file is written through")(
       "no-host-checks", "do not look at the machine: no PATH lookup, no file existence checks")(
       "check", "with -o: write nothing; exit 1 with a diff when FILE is not what would be written");
   AddLayerOptions(options, true);
@@ -266,53 +265,34 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   return request;
 }
 
-// Writes the output to stdout or, with -o, atomically to a file.
-// --check: FILE is fresh when it holds exactly what would be written; otherwise a unified diff
-// from FILE to the new text goes to stdout and the status is 1 (for pre-commit hooks).
+// --check: quiet when FILE is fresh; otherwise a unified diff from FILE to the new text goes to
+// stdout and the status is 1 (for pre-commit hooks).
 int CheckFresh(const std::string& output, const std::string& text, bool executable,
-               const Environment& environment, Console& console) {
-  const ReadResult current = environment.reader.Read(AbsolutePath(output));
-  const bool missing = !current.text && current.error == std::strerror(ENOENT);
-  if (!current.text && !missing) {
-    console.err << "qemuc: error: cannot read " << output << ": " << current.error << "\n";
-    return kExitProblem;
-  }
-  const std::string old_text = current.text.value_or("");
-  if (!missing && old_text == text) {
-    // -o gives a launch script mode 0755; one that lost it is stale too.
-    struct stat info {};
-    if (!executable || stat(output.c_str(), &info) != 0 || (info.st_mode & 07777) == 0755)
-      return kExitOk;
-    char mode[8];
-    std::snprintf(mode, sizeof mode, "%04o", info.st_mode & 07777);
-    console.err << "qemuc: error: " << output << " is stale: its mode is " << mode
-                << ", not 0755; run the same command without --check to write it\n";
-    return kExitProblem;
-  }
-  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
-  console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output + "\t(current)",
-                             output + "\t(generated)");
-  console.err << "qemuc: error: " << output << (missing ? " does not exist" : " is stale")
-              << ": run the same command without --check to write it\n";
+               Console& console) {
+  const Freshness freshness = CheckFreshness(output, text, executable);
+  if (freshness.fresh) return kExitOk;
+  console.out << freshness.diff;
+  console.err << "qemuc: error: " << freshness.error << "\n";
   return kExitProblem;
 }
 
+// Writes the output to stdout or, with -o FILE, atomically to FILE; never over a file the run
+// read (`inputs`).
 int Deliver(const CommandLine& line, const std::string& profile, const CompileFormat& format,
-            const Emitted& emitted, Environment& environment, Console& console) {
+            const Emitted& emitted, const std::vector<std::string>& inputs, Console& console) {
   if (!emitted.error.empty()) {
     console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
     return kExitProblem;
   }
-  if (line.values.count("check")) {
-    return CheckFresh(line.values["output"].as<std::string>(), emitted.text, format.executable,
-                      environment, console);
-  }
-  if (!line.values.count("output")) {
+  const std::string output =
+      line.values.count("output") ? line.values["output"].as<std::string>() : "-";
+  if (line.values.count("check"))
+    return CheckFresh(output, emitted.text, format.executable, console);
+  if (output == "-") {
     console.out << emitted.text;
     return kExitOk;
   }
-  const std::string output = line.values["output"].as<std::string>();
-  const std::string error = WriteFileAtomically(output, emitted.text, format.executable);
+  const std::string error = WriteFileAtomically(output, emitted.text, format.executable, inputs);
   if (!error.empty()) {
     console.err << "qemuc: error: cannot write " << output << ": " << error << "\n";
     return kExitProblem;
@@ -325,18 +305,23 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
   const size_t chosen = RequireChoice("format", line.values["format"].as<std::string>(),
                                       CompileFormatNames(), "compile");
   const CompileFormat& format = CompileFormats()[chosen];
-  if (line.values.count("check") && !line.values.count("output")) {
+  const bool to_stdout =
+      !line.values.count("output") || line.values["output"].as<std::string>() == "-";
+  if (line.values.count("check") && to_stdout) {
     throw UsageError{"--check needs -o FILE: the generated file to compare", "compile"};
   }
   CompileRequest request;
   request.profile = ReadProfileRequest(line, line.inputs[0], "compile");
   request.kernel_args = line.after_dashes;
   request.host_checks = line.values.count("no-host-checks") == 0;
+  // Every file the run reads is recorded: -o must not replace any of them.
+  const RecordingFileReader reader(environment.reader);
+  Environment recorded{reader, environment.host, environment.sources, environment.cache};
   Diagnostics diagnostics;
-  const std::optional<Invocation> invocation = CompileProfile(request, environment, diagnostics);
+  const std::optional<Invocation> invocation = CompileProfile(request, recorded, diagnostics);
   PrintDiagnostics(diagnostics, line, console);
   if (!invocation) return kExitProblem;
-  return Deliver(line, request.profile.profile, format, format.emit(*invocation), environment,
+  return Deliver(line, request.profile.profile, format, format.emit(*invocation), reader.paths(),
                  console);
 }
 

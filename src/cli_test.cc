@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <sstream>
 
 #include "paths.h"
@@ -126,11 +127,14 @@ TEST_SUITE("cli") {
       "--check: quiet when the file is fresh, a diff and status 1 when it is stale or missing") {
     testing::Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
-    const std::vector<std::string> args = {"compile", "--no-host-checks", "-f", "args", "/p/a.yaml",
-                                           "-o",      "/p/out.args"};
+    // The generated file is on disk: --check follows links and reads it as -o would write it.
+    const testing::TemporaryDirectory directory;
+    const std::string output = directory.path() + "/out.args";
+    const std::vector<std::string> args = {
+        "compile", "--no-host-checks", "-f", "args", "/p/a.yaml", "-o", output};
     const Run fresh_output =
         RunWith(pipeline, {"compile", "--no-host-checks", "-f", "args", "/p/a.yaml"});
-    pipeline.reader.Add("/p/out.args", fresh_output.out);
+    directory.Write("out.args", fresh_output.out);
     std::vector<std::string> check = args;
     check.push_back("--check");
     const Run fresh = RunWith(pipeline, check);
@@ -140,24 +144,33 @@ TEST_SUITE("cli") {
 
     std::string stale_text = fresh_output.out;
     stale_text.replace(stale_text.find("\n64\n"), 4, "\n32\n");
-    pipeline.reader.Add("/p/out.args", stale_text);
+    directory.Write("out.args", stale_text);
     const Run stale = RunWith(pipeline, check);
     CHECK(stale.status == kExitProblem);
-    CHECK(stale.out.find("--- /p/out.args\t(current)\n+++ /p/out.args\t(generated)\n@@ ") == 0);
+    CHECK(stale.out.find("--- " + output + "\t(current)\n+++ " + output + "\t(generated)\n@@ ") ==
+          0);
     CHECK(stale.out.find("\n-32\n+64\n") != std::string::npos);
-    CHECK(stale.err ==
-          "qemuc: error: /p/out.args is stale: run the same command without --check to write it\n");
+    CHECK(stale.err == "qemuc: error: " + output +
+                           " is stale: run the same command without --check to write it\n");
 
     testing::Pipeline missing;
     missing.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    REQUIRE(std::remove(output.c_str()) == 0);
     const Run absent = RunWith(missing, check);
     CHECK(absent.status == kExitProblem);
     CHECK(absent.out.find("--- /dev/null\n") == 0);
-    CHECK(absent.err.find("/p/out.args does not exist") != std::string::npos);
+    CHECK(absent.err.find(output + " does not exist") != std::string::npos);
 
     CHECK(RunWith(missing, {"compile", "/p/a.yaml", "--check"}).err ==
           "qemuc: error: --check needs -o FILE: the generated file to compare\nTry 'qemuc help "
           "compile'.\n");
+    // `-o -` is standard output: nothing to compare.
+    CHECK(RunWith(missing, {"compile", "/p/a.yaml", "-o", "-", "--check"}).err ==
+          "qemuc: error: --check needs -o FILE: the generated file to compare\nTry 'qemuc help "
+          "compile'.\n");
+    const Run dash = RunWith(missing, {"compile", "--no-host-checks", "/p/a.yaml", "-o", "-"});
+    CHECK(dash.status == kExitOk);
+    CHECK(dash.out.find("#!/bin/sh\n") == 0);
   }
 
   TEST_CASE("--error-format json and validate -j") {

@@ -5,8 +5,11 @@
 #include <iostream>
 
 #include "cli.h"
+#include "output_file.h"
 
 int main(int argc, char** argv) {
+  // Ctrl-C or a service stop during `compile -o` must not leave a .qemuc-XXXXXX file behind.
+  qemuc::RemoveTemporaryFileOnSignals();
   qemuc::Console console{std::cout, std::cerr,
                          qemuc::UseColour(isatty(STDERR_FILENO) == 1, std::getenv("NO_COLOR"))};
   qemuc::DiskFileReader reader;

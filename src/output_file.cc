@@ -1,17 +1,133 @@
 #include "output_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
-#include <vector>
+#include <optional>
 
-#include "paths.h"
+#include "unified_diff.h"
 
 namespace qemuc {
 namespace {
+
+// A stale file this much larger than the new text is not read for --check's diff: no edit of the
+// output grows it by a MiB, and the diff of a huge file would flood the terminal.
+constexpr size_t kCheckSlackBytes = 1024 * 1024;
+
+// Linux gives up on a lookup after 40 links (ELOOP); so does -o.
+constexpr int kMaxLinksFollowed = 40;
+
+// The temporary file of the write in progress, for the signal handler: a fixed buffer and a flag
+// because a handler may only touch lock-free state and call async-signal-safe functions.
+char pending_temporary[PATH_MAX];
+volatile std::sig_atomic_t has_pending_temporary = 0;
+
+extern "C" void RemoveTemporaryAndEnd(int signal_number) {
+  if (has_pending_temporary) unlink(pending_temporary);
+  // Ended by the signal itself, so the parent's wait status says which signal it was.
+  std::signal(signal_number, SIG_DFL);
+  raise(signal_number);
+}
+
+// The signals whose default action would end the process in the middle of a write.
+sigset_t HandledSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (const int signal_number : {SIGHUP, SIGINT, SIGTERM, SIGXFSZ})
+    sigaddset(&signals, signal_number);
+  return signals;
+}
+
+// Holds back the signals above while the temporary file and the flag disagree: between mkstemp
+// and recording the name, and between the rename and clearing it.
+class SignalsHeldBack {
+ public:
+  SignalsHeldBack() {
+    const sigset_t handled = HandledSignals();
+    pthread_sigmask(SIG_BLOCK, &handled, &saved_);
+  }
+  ~SignalsHeldBack() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  SignalsHeldBack(const SignalsHeldBack&) = delete;
+  SignalsHeldBack& operator=(const SignalsHeldBack&) = delete;
+
+ private:
+  sigset_t saved_;
+};
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+std::string FileTypeName(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a regular file";
+}
+
+std::string DirectoryPart(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// The file a link names: its target as written, relative to the link's own directory. Joined
+// as text, not normalised: the kernel resolves ".." after the links before it, as the link means.
+std::optional<std::string> LinkTarget(const std::string& link) {
+  char target[PATH_MAX];
+  const ssize_t length = readlink(link.c_str(), target, sizeof target);
+  if (length >= 0 && static_cast<size_t>(length) >= sizeof target) errno = ENAMETOOLONG;
+  if (length < 0 || static_cast<size_t>(length) >= sizeof target) return std::nullopt;
+  const std::string text(target, static_cast<size_t>(length));
+  if ((!text.empty() && text[0] == '/') || link.find('/') == std::string::npos) return text;
+  const std::string directory = DirectoryPart(link);
+  return directory == "/" ? "/" + text : directory + "/" + text;
+}
+
+// A path as messages show it: control characters escaped, so that a link planted in a repository
+// cannot drive the terminal or CI log of whoever runs qemuc on it.
+std::string Printable(const std::string& path) {
+  std::string shown;
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte != 0x7f) {
+      shown += c;
+      continue;
+    }
+    char escaped[8];
+    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+    shown += escaped;
+  }
+  return shown;
+}
+
+std::string Octal(mode_t mode) {
+  char octal[8];
+  std::snprintf(octal, sizeof octal, "%04o", static_cast<unsigned>(mode));
+  return octal;
+}
+
+OutputTarget Refused(std::string why) {
+  return {"", false, std::move(why)};
+}
 
 std::string WriteAll(int fd, const std::string& contents) {
   size_t written = 0;
@@ -24,33 +140,187 @@ std::string WriteAll(int fd, const std::string& contents) {
   return "";
 }
 
-}  // namespace
-
-std::string WriteFileAtomically(const std::string& path, const std::string& contents,
-                                bool executable) {
-  // Renaming over a device, FIFO or directory would replace it (as root, /dev/full would become
-  // a plain file): only regular files are generated files.
-  struct stat existing {};
-  if (stat(path.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
-    return "not a regular file; -o writes generated files only";
+// The first of `inputs` that is the same file as `path` (device and inode).
+std::optional<std::string> InputAt(const std::string& path,
+                                   const std::vector<std::string>& inputs) {
+  struct stat output {};
+  if (stat(path.c_str(), &output) != 0) return std::nullopt;
+  for (const std::string& input : inputs) {
+    struct stat read {};
+    if (stat(input.c_str(), &read) == 0 && read.st_dev == output.st_dev &&
+        read.st_ino == output.st_ino) {
+      return input;
+    }
   }
-  const std::string directory = DirectoryOf(path).empty() ? "." : DirectoryOf(path);
-  std::string name = directory + "/.qemuc-XXXXXX";
-  std::vector<char> temporary(name.begin(), name.end());
-  temporary.push_back('\0');
-  const int fd = mkstemp(temporary.data());
+  return std::nullopt;
+}
+
+// Creates the temporary file beside `path` and records its name for the signal handler.
+int CreateTemporary(const std::string& path, std::string& temporary_path) {
+  std::string name = DirectoryPart(path) + "/.qemuc-XXXXXX";
+  if (name.size() >= sizeof pending_temporary) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  const SignalsHeldBack held;
+  const int fd = mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return -1;
+  std::memcpy(pending_temporary, name.c_str(), name.size() + 1);
+  has_pending_temporary = 1;
+  temporary_path = name;
+  return fd;
+}
+
+// Renames the temporary file over `path`, or removes it when `error` says the write failed.
+std::string Finish(const std::string& temporary_path, const std::string& path, std::string error) {
+  const SignalsHeldBack held;
+  if (error.empty() && rename(temporary_path.c_str(), path.c_str()) != 0)
+    error = std::strerror(errno);
+  if (!error.empty()) unlink(temporary_path.c_str());
+  has_pending_temporary = 0;
+  return error;
+}
+
+std::string ReplaceFile(const std::string& path, const std::string& contents, bool executable) {
+  std::string temporary_path;
+  const int fd = CreateTemporary(path, temporary_path);
   if (fd < 0) return std::strerror(errno);
-  const std::string temporary_path(temporary.data());
   // SPEC §4: a launch script is mode 0755 whatever the umask, so that it runs for its users.
   const mode_t mode = executable ? 0755 : 0644;
   std::string error = WriteAll(fd, contents);
   if (error.empty() && fchmod(fd, mode) != 0) error = std::strerror(errno);
   if (error.empty() && fsync(fd) != 0) error = std::strerror(errno);
   if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
-  if (error.empty() && rename(temporary_path.c_str(), path.c_str()) != 0)
-    error = std::strerror(errno);
-  if (!error.empty()) unlink(temporary_path.c_str());
-  return error;
+  return Finish(temporary_path, path, std::move(error));
+}
+
+}  // namespace
+
+OutputTarget ResolveOutputTarget(const std::string& path) {
+  std::string current = path;
+  for (int links = 0; links <= kMaxLinksFollowed; ++links) {
+    struct stat info {};
+    if (lstat(current.c_str(), &info) != 0) {
+      if (errno == ENOENT && links == 0) return {current, false, ""};
+      if (errno != ENOENT) return Refused(std::strerror(errno));
+      return Refused("a symbolic link to " + Printable(current) +
+                     ", which does not exist; -o writes through a link only to an existing file");
+    }
+    if (S_ISREG(info.st_mode)) return {current, true, ""};
+    if (!S_ISLNK(info.st_mode)) {
+      const std::string type = FileTypeName(info.st_mode);
+      return Refused(links == 0
+                         ? "not a regular file (" + type + "); -o writes generated files only"
+                         : "a symbolic link to " + Printable(current) + ", which is " + type +
+                               "; -o writes generated files only");
+    }
+    const std::optional<std::string> target = LinkTarget(current);
+    if (!target) return Refused(std::strerror(errno));
+    current = *target;
+  }
+  return Refused(std::strerror(ELOOP));
+}
+
+std::string WriteFileAtomically(const std::string& path, const std::string& contents,
+                                bool executable, const std::vector<std::string>& inputs) {
+  const OutputTarget target = ResolveOutputTarget(path);
+  if (!target.error.empty()) return target.error;
+  if (target.exists) {
+    if (const auto input = InputAt(target.path, inputs))
+      return "it is an input of this run (" + Printable(*input) + ")";
+  }
+  return ReplaceFile(target.path, contents, executable);
+}
+
+ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {
+  ExistingOutput existing;
+  const OutputTarget target = ResolveOutputTarget(path);
+  if (!target.error.empty()) {
+    existing.error = target.error;
+    return existing;
+  }
+  if (!target.exists) {
+    existing.state = ExistingOutput::State::kMissing;
+    return existing;
+  }
+  // A FIFO or link swapped in since the lookup is refused (O_NOFOLLOW), never waited on.
+  const FileDescriptor fd(
+      open(target.path.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY));
+  struct stat info {};
+  if (fd.get() < 0 || fstat(fd.get(), &info) != 0) {
+    existing.error = std::strerror(errno);
+    return existing;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    existing.error = "not a regular file (" + FileTypeName(info.st_mode) + ")";
+    return existing;
+  }
+  existing.mode = info.st_mode & 07777;
+  existing.size = static_cast<size_t>(info.st_size);
+  if (existing.size > max_bytes) {
+    existing.state = ExistingOutput::State::kTooLarge;
+    return existing;
+  }
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = read(fd.get(), buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      existing.error = std::strerror(errno);
+      return existing;
+    }
+    if (n == 0) break;
+    existing.text.append(buffer, static_cast<size_t>(n));
+    if (existing.text.size() > max_bytes) {  // it grew since fstat
+      existing.size = existing.text.size();
+      existing.text.clear();
+      existing.state = ExistingOutput::State::kTooLarge;
+      return existing;
+    }
+  }
+  existing.size = existing.text.size();
+  existing.state = ExistingOutput::State::kRead;
+  return existing;
+}
+
+Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable) {
+  using State = ExistingOutput::State;
+  const std::string rerun = "run the same command without --check to write it";
+  const ExistingOutput current = ReadExistingOutput(path, text.size() + kCheckSlackBytes);
+  switch (current.state) {
+    case State::kError:
+      return {false, "", "cannot read " + path + ": " + current.error};
+    case State::kTooLarge:
+      return {false, "",
+              path + " is stale: it has " + std::to_string(current.size) +
+                  " bytes, the generated text " + std::to_string(text.size()) +
+                  " (too many more to show a diff); " + rerun};
+    case State::kRead:
+      if (current.text != text) break;
+      // -o gives a launch script mode 0755; one that lost it is stale too.
+      if (!executable || current.mode == 0755) return {true, "", ""};
+      return {false, "",
+              path + " is stale: its mode is " + Octal(current.mode) + ", not 0755; " + rerun};
+    case State::kMissing:
+      break;
+  }
+  const bool missing = current.state == State::kMissing;
+  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
+  return {false,
+          UnifiedDiff(current.text, text, missing ? "/dev/null" : path + "\t(current)",
+                      path + "\t(generated)"),
+          path + (missing ? " does not exist: " : " is stale: ") + rerun};
+}
+
+void RemoveTemporaryFileOnSignals() {
+  for (const int signal_number : {SIGHUP, SIGINT, SIGTERM, SIGXFSZ}) {
+    struct sigaction action {};
+    if (sigaction(signal_number, nullptr, &action) != 0 || action.sa_handler == SIG_IGN) continue;
+    action.sa_handler = RemoveTemporaryAndEnd;
+    action.sa_mask = HandledSignals();  // one handler at a time: a second signal waits
+    action.sa_flags = 0;
+    sigaction(signal_number, &action, nullptr);
+  }
 }
 
 }  // namespace qemuc

@@ -1,17 +1,93 @@
-// Writing generated files: to a temporary file in the same directory, synced, then renamed over
-// the target, so a reader never sees a partial file and a failure leaves the old one intact.
+// Writing generated files (compile -o): to a temporary file beside the target, synced, then
+// renamed over it, so a reader never sees a partial file and a failure leaves the old one intact.
+// SPEC §4: -o never replaces a symbolic link, a device or a file the same run read.
 #ifndef QEMUC_OUTPUT_FILE_H_
 #define QEMUC_OUTPUT_FILE_H_
 
+#include <sys/types.h>
+
+#include <cstddef>
+#include <mutex>
 #include <string>
+#include <vector>
+
+#include "file_reader.h"
 
 namespace qemuc {
 
-// Returns "" on success, else why the file could not be written ("Permission denied"). An
-// existing `path` must be a regular file (a symbolic link is replaced, not followed). The mode
-// is 0755 when `executable`, else 0644.
+// Reads through another reader and remembers every path asked for: the inputs of a run, which
+// its -o must not replace.
+class RecordingFileReader : public FileReader {
+ public:
+  explicit RecordingFileReader(const FileReader& reader) : reader_(reader) {}
+  ReadResult Read(const std::string& path) const override {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      paths_.push_back(path);
+    }
+    return reader_.Read(path);
+  }
+  std::vector<std::string> paths() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return paths_;
+  }
+
+ private:
+  const FileReader& reader_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::string> paths_;
+};
+
+// What -o FILE writes once symbolic links are followed.
+struct OutputTarget {
+  std::string path;  // the regular file to replace, or the file to create when !exists
+  bool exists = false;
+  std::string error;  // why FILE cannot be an output; "" when it can
+};
+
+// Follows FILE's chain of symbolic links (a relative target resolves against its link's
+// directory) to a regular file. A FILE that does not exist is a new file. A link whose chain ends
+// nowhere is an error, not a file to create: a dangling link usually means a mistake, and writing
+// wherever it points would let whoever planted it choose the file. Anything but a regular file
+// at the end (device, FIFO, socket, directory) is an error.
+OutputTarget ResolveOutputTarget(const std::string& path);
+
+// Returns "" on success, else why the file could not be written ("Permission denied"). FILE is
+// resolved as ResolveOutputTarget says and must not be one of `inputs` (the files this run read;
+// compared by device and inode, so another spelling or a hard link counts). The mode is 0755 when
+// `executable`, else 0644.
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
-                                bool executable);
+                                bool executable, const std::vector<std::string>& inputs = {});
+
+// For compile --check: the current contents of the file -o FILE would write.
+struct ExistingOutput {
+  enum class State { kRead, kMissing, kTooLarge, kError };
+  State state = State::kError;
+  std::string text;   // kRead
+  size_t size = 0;    // kRead, kTooLarge: bytes in the file (at least max_bytes + 1 for the latter)
+  mode_t mode = 0;    // kRead: permission bits
+  std::string error;  // kError
+};
+
+// Reads what FILE resolves to (as ResolveOutputTarget says) without ever blocking on a FIFO.
+// A file over `max_bytes` is kTooLarge and is not read whole.
+ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes);
+
+// compile --check: whether FILE (resolved as ResolveOutputTarget says) holds exactly `text`, and
+// has mode 0755 when `executable`. When it does not, `diff` is a unified diff from FILE to `text`
+// (none for a file far larger than `text`: it is not read whole) and `error` says why, naming
+// FILE ("out.sh is stale: run the same command without --check to write it").
+struct Freshness {
+  bool fresh = false;
+  std::string diff;
+  std::string error;
+};
+Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable);
+
+// Makes SIGHUP, SIGINT, SIGTERM and SIGXFSZ (a write past `ulimit -f`) remove the temporary file
+// of a write in progress, then end the process as the signal would have. Signals the process
+// ignores (nohup) stay ignored. For main() only: it changes process-wide state.
+void RemoveTemporaryFileOnSignals();
 
 }  // namespace qemuc
 
