@@ -84,19 +84,23 @@ def main():
     deadline = start + args.seconds
     failed_without_finding = False
     found = {}  # the input libFuzzer saved -> what went wrong
-    with open(work / "fuzz.log", "w") as log_file:
+    with open(work / "fuzz.log", "w+b") as log_file:
         for _ in range(MAX_RESTARTS):
             remaining = deadline - time.monotonic()
             if remaining < 1:
                 break
-            run = subprocess.run(libfuzzer_command(args, work, remaining), stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, text=True, errors="replace")
-            log_file.write(run.stdout)
-            stats = final_stats(run.stdout)
+            # Straight into the log, so that a long run can be watched (tail -f).
+            log_file.flush()
+            offset = log_file.tell()
+            run = subprocess.run(libfuzzer_command(args, work, remaining), stdout=log_file,
+                                 stderr=subprocess.STDOUT)
+            log_file.seek(offset)
+            output = log_file.read().decode(errors="replace")
+            stats = final_stats(output)
             totals["executions"] += stats.get("number_of_executed_units", 0)
             for key in ("cov", "ft", "peak_rss_mb"):
                 totals[key] = max(totals[key], stats.get(key, 0))
-            saved = re.findall(r"^Test unit written to (\S+)$", run.stdout, re.M)
+            saved = re.findall(r"Test unit written to (\S+)$", output, re.M)
             if run.returncode == 0:
                 break
             if not saved:
@@ -104,7 +108,7 @@ def main():
                 break
             if saved[-1] in found:
                 break  # the same input again (a seed, say): restarting would not get past it
-            found[saved[-1]] = first_problem(run.stdout)
+            found[saved[-1]] = first_problem(output)
     new = sorted(found)
     corpus = list((work / "corpus").iterdir())
     elapsed = time.monotonic() - start
