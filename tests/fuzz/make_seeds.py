@@ -33,7 +33,8 @@ def pipeline_input(files, profile, options, kernel_args):
     ordered = sorted(files, key=lambda f: f[0] != profile)
     parts = []
     for name, text in ordered:
-        parts.append(b"%%% " + name.encode() + b"\n" + text + (b"" if text.endswith(b"\n") else b"\n"))
+        newline = b"" if text.endswith(b"\n") else b"\n"
+        parts.append(b"%%% " + name.encode() + b"\n" + text + newline)
     lines = [f"{option} {value}" for option, value in options] + [f"-- {a}" for a in kernel_args]
     if lines:
         parts.append(("%%%\n" + "\n".join(lines) + "\n").encode())
@@ -77,14 +78,14 @@ def seeds(root):
     example_files = profile_files(examples)
     for name, text in example_files:
         yield "loader", "examples-" + name, text
-    for board, _ in example_files:
-        if board.startswith("boards/"):
-            yield "pipeline", "examples-" + pathlib.Path(board).stem, \
-                pipeline_input(example_files, board, [], [])
-            for overlay, _ in example_files:
-                if overlay.startswith("overlays/"):
-                    yield "pipeline", f"examples-{pathlib.Path(board).stem}-{pathlib.Path(overlay).stem}", \
-                        pipeline_input(example_files, board, [("-O", overlay)], ["console=ttyS0"])
+    boards = [name for name, _ in example_files if name.startswith("boards/")]
+    overlays = [name for name, _ in example_files if name.startswith("overlays/")]
+    for board in boards:
+        stem = "examples-" + pathlib.Path(board).stem
+        yield "pipeline", stem, pipeline_input(example_files, board, [], [])
+        for overlay in overlays:
+            yield "pipeline", f"{stem}-{pathlib.Path(overlay).stem}", \
+                pipeline_input(example_files, board, [("-O", overlay)], ["console=ttyS0"])
     for case in sorted((root / "tests" / "golden").iterdir()):
         files = profile_files(case) if case.is_dir() else []
         for name, text in files:
