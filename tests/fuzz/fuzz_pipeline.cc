@@ -75,6 +75,7 @@ PipelineInput Split(std::string_view data) {
       input.files.back().text.append(line);
     }
   }
+  if (input.files.empty()) input.files.push_back({"p.yaml", ""});  // only options: no profile
   return input;
 }
 

@@ -42,9 +42,10 @@ def libfuzzer_command(args, work, seconds):
 def final_stats(log):
     """The figures of libFuzzer's last status line and its -print_final_stats block."""
     stats = {k: int(v) for k, v in re.findall(r"^stat::(\w+):\s+(\d+)", log, re.M)}
-    status = re.findall(r"^#\d+\s+\w+\s+cov: (\d+) ft: (\d+)", log, re.M)
+    status = re.findall(r"^#\d+\s+\w+\s+cov: (\d+) ft: (\d+) corp: (\d+)/(\w+)", log, re.M)
     if status:
-        stats["cov"], stats["ft"] = map(int, status[-1])
+        stats["cov"], stats["ft"], stats["corp"] = map(int, status[-1][:3])
+        stats["corp_size"] = status[-1][3]
     return stats
 
 
@@ -100,6 +101,8 @@ def main():
             totals["executions"] += stats.get("number_of_executed_units", 0)
             for key in ("cov", "ft", "peak_rss_mb"):
                 totals[key] = max(totals[key], stats.get(key, 0))
+            if "corp" in stats:  # the inputs libFuzzer keeps in use, of the last run
+                totals["corp"], totals["corp_size"] = stats["corp"], stats["corp_size"]
             saved = re.findall(r"Test unit written to (\S+)$", output, re.M)
             if run.returncode == 0:
                 break
@@ -114,9 +117,10 @@ def main():
     elapsed = time.monotonic() - start
     print(f"{name}: {elapsed:.0f} s, {totals['executions']} executions "
           f"({totals['executions'] / max(elapsed, 1):.0f}/s), cov {totals['cov']}, "
-          f"ft {totals['ft']}, corpus {len(corpus)} inputs "
-          f"({sum(p.stat().st_size for p in corpus) // 1024} KiB), "
-          f"peak RSS {totals.get('peak_rss_mb', 0)} MB, {len(new)} new findings")
+          f"ft {totals['ft']}, corpus {totals.get('corp', 0)} inputs "
+          f"({totals.get('corp_size', '0b')}; corpus/ holds {len(corpus)} files, "
+          f"{sum(p.stat().st_size for p in corpus) // 1024} KiB), "
+          f"peak RSS {totals['peak_rss_mb']} MB, {len(new)} findings")
     log_text = (work / "fuzz.log").read_text(errors="replace")
     for path in new:
         print(f"  finding {path}: {found[path]}")
