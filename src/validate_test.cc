@@ -408,7 +408,8 @@ TEST_SUITE("validate") {
                                                           {"tap\\n0", "a newline"},
                                                           {"tap\\v", "the control character \\x0b"},
                                                           {".", ""}}) {
-      CAPTURE(name);
+      const std::string& tap_name = name;  // clang 14 cannot capture a structured binding
+      CAPTURE(tap_name);
       const std::string expected =
           what.empty() ? "'qemu.networks[n0].tap.name' must not be '.' (Linux refuses it)"
                        : "'qemu.networks[n0].tap.name' must not contain " + what + kWhy;
