@@ -2,13 +2,16 @@
 #ifndef QEMUC_SPELL_H_
 #define QEMUC_SPELL_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace qemuc {
 
-size_t EditDistance(std::string_view a, std::string_view b);
+// The Levenshtein distance, or limit + 1 when it is more than `limit`: linear time in the
+// length for a small limit, so that a 100,000-character name costs no more than its reading.
+size_t EditDistance(std::string_view a, std::string_view b, size_t limit = SIZE_MAX);
 
 // The candidate closest to `word` within an edit distance of 3 (ties: the first), or "".
 std::string_view ClosestMatch(std::string_view word,
