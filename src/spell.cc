@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <vector>
 
+#include "text.h"
+
 namespace qemuc {
 
 constexpr size_t kMaxSuggestionDistance = 3;
@@ -57,7 +59,7 @@ std::string_view ClosestMatch(std::string_view word,
 
 std::string DidYouMean(std::string_view word, const std::vector<std::string_view>& candidates) {
   const std::string_view match = ClosestMatch(word, candidates);
-  return match.empty() ? "" : " (did you mean '" + std::string(match) + "'?)";
+  return match.empty() ? "" : " (did you mean " + Quoted(match) + "?)";
 }
 
 }  // namespace qemuc
