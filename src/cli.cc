@@ -62,7 +62,8 @@ const std::vector<Command>& Commands();
 
 // Prints diagnostics in the format asked for. A problem inside a file that several profiles
 // share is reported to each of them and printed once, for the first; a problem of a merged
-// profile (a missing key, say) is printed for every profile it affects.
+// profile (a missing key, say) is printed for every profile it affects. At most 20 are printed
+// about each file over the run; each Print ends with how many more it did not print.
 class DiagnosticPrinter {
  public:
   DiagnosticPrinter(const CommandLine& line, Console& console)
@@ -74,15 +75,21 @@ class DiagnosticPrinter {
       const auto key = std::make_tuple(at.file != nullptr ? at.file->path() : "", at.line,
                                        at.column, diagnostic.message);
       if (diagnostic.shared && !printed_.insert(key).second) continue;
-      console_.err << (json_ ? RenderDiagnosticJson(diagnostic)
-                             : RenderDiagnostic(diagnostic, console_.colour));
+      if (limit_.Admit(diagnostic)) Render(diagnostic);
     }
+    for (const Diagnostic& summary : limit_.TakeSummaries()) Render(summary);
   }
 
  private:
+  void Render(const Diagnostic& diagnostic) {
+    console_.err << (json_ ? RenderDiagnosticJson(diagnostic)
+                           : RenderDiagnostic(diagnostic, console_.colour));
+  }
+
   Console& console_;
   bool json_;
   std::set<std::tuple<std::string, uint32_t, uint32_t, std::string>> printed_;
+  DiagnosticLimit limit_;
 };
 
 void PrintDiagnostics(const Diagnostics& diagnostics, const CommandLine& line, Console& console) {
