@@ -120,9 +120,9 @@ size_t RequireChoice(std::string_view what, const std::string& value,
                      const std::vector<std::string_view>& choices, const std::string& command) {
   const auto found = std::find(choices.begin(), choices.end(), value);
   if (found == choices.end()) {
-    throw UsageError{
-        "unknown " + std::string(what) + " '" + value + "' (choose " + JoinChoices(choices) + ")",
-        command};
+    throw UsageError{"unknown " + std::string(what) + " " + Quoted(value) + " (choose " +
+                         JoinChoices(choices) + ")",
+                     command};
   }
   return static_cast<size_t>(found - choices.begin());
 }
@@ -255,18 +255,19 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   for (const std::string& argument : Values(line, "set")) {
     auto assignment = ParseAssignment(argument);
     if (const auto* error = std::get_if<std::string>(&assignment)) {
-      throw UsageError{"--set '" + argument + "': " + *error, command};
+      throw UsageError{"--set " + Quoted(argument) + ": " + *error, command};
     }
     request.sets.push_back(std::get<Assignment>(std::move(assignment)));
   }
   for (const std::string& define : Values(line, "define")) {
     const size_t equals = define.find('=');
     if (FindInvalidUtf8(define)) {
-      throw UsageError{"-D '" + define + "': the value is not valid UTF-8", command};
+      throw UsageError{"-D " + Quoted(define) + ": the value is not valid UTF-8", command};
     }
     if (equals == std::string::npos || !IsVariableName(define.substr(0, equals))) {
       throw UsageError{
-          "-D '" + define + "': expected NAME=VALUE with NAME of letters, digits and '_'", command};
+          "-D " + Quoted(define) + ": expected NAME=VALUE with NAME of letters, digits and '_'",
+          command};
     }
     request.defines.push_back(define);
   }
@@ -281,7 +282,8 @@ int CheckFresh(const std::string& output, const std::string& text, bool executab
   const ReadResult current = environment.reader.Read(AbsolutePath(output));
   const bool missing = !current.text && current.error == std::strerror(ENOENT);
   if (!current.text && !missing) {
-    console.err << "qemuc: error: cannot read " << output << ": " << current.error << "\n";
+    console.err << "qemuc: error: cannot read " << EscapeForTerminal(output) << ": "
+                << current.error << "\n";
     return kExitProblem;
   }
   const std::string old_text = current.text.value_or("");
@@ -292,14 +294,15 @@ int CheckFresh(const std::string& output, const std::string& text, bool executab
       return kExitOk;
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", info.st_mode & 07777);
-    console.err << "qemuc: error: " << output << " is stale: its mode is " << mode
-                << ", not 0755; run the same command without --check to write it\n";
+    console.err << "qemuc: error: " << EscapeForTerminal(output) << " is stale: its mode is "
+                << mode << ", not 0755; run the same command without --check to write it\n";
     return kExitProblem;
   }
   // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
   console.out << UnifiedDiff(old_text, text, missing ? "/dev/null" : output + "\t(current)",
                              output + "\t(generated)");
-  console.err << "qemuc: error: " << output << (missing ? " does not exist" : " is stale")
+  console.err << "qemuc: error: " << EscapeForTerminal(output)
+              << (missing ? " does not exist" : " is stale")
               << ": run the same command without --check to write it\n";
   return kExitProblem;
 }
@@ -307,7 +310,8 @@ int CheckFresh(const std::string& output, const std::string& text, bool executab
 int Deliver(const CommandLine& line, const std::string& profile, const CompileFormat& format,
             const Emitted& emitted, Environment& environment, Console& console) {
   if (!emitted.error.empty()) {
-    console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
+    console.err << "qemuc: error: " << EscapeForTerminal(profile) << ": "
+                << EscapeForTerminal(emitted.error) << "\n";
     return kExitProblem;
   }
   if (line.values.count("check")) {
@@ -321,7 +325,8 @@ int Deliver(const CommandLine& line, const std::string& profile, const CompileFo
   const std::string output = line.values["output"].as<std::string>();
   const std::string error = WriteFileAtomically(output, emitted.text, format.executable);
   if (!error.empty()) {
-    console.err << "qemuc: error: cannot write " << output << ": " << error << "\n";
+    console.err << "qemuc: error: cannot write " << EscapeForTerminal(output) << ": " << error
+                << "\n";
     return kExitProblem;
   }
   return kExitOk;
@@ -437,7 +442,7 @@ int RunHelp(const CommandLine& line, Environment&, Console& console) {
       return kExitOk;
     }
   }
-  throw UsageError{"unknown command '" + line.inputs[0] + "'", ""};
+  throw UsageError{"unknown command " + Quoted(line.inputs[0]), ""};
 }
 
 const std::vector<Command>& Commands() {
@@ -469,7 +474,7 @@ const std::vector<Command>& Commands() {
 int RunGlobal(const std::vector<std::string>& args, Console& console) {
   const std::string& option = args[0];
   if (args.size() > 1 && (option == "--help" || option == "-h" || option == "--version")) {
-    throw UsageError{"unexpected argument '" + args[1] + "' after " + option, ""};
+    throw UsageError{"unexpected argument " + Quoted(args[1]) + " after " + option, ""};
   }
   if (option == "--help" || option == "-h") {
     PrintUsage(console.out);
@@ -479,7 +484,7 @@ int RunGlobal(const std::vector<std::string>& args, Console& console) {
     console.out << "qemuc " << kQemucVersion << "\n";
     return kExitOk;
   }
-  throw UsageError{"unknown option '" + option + "'", ""};
+  throw UsageError{"unknown option " + Quoted(option), ""};
 }
 
 }  // namespace
@@ -498,9 +503,10 @@ int RunCli(const std::vector<std::string>& args, Environment& environment, Conso
                           environment, console);
       }
     }
-    throw UsageError{"unknown command '" + args[0] + "'", ""};
+    throw UsageError{"unknown command " + Quoted(args[0]), ""};
   } catch (const UsageError& error) {
-    console.err << "qemuc: error: " << error.message << "\n";
+    // The message may quote any argument: a terminal shows its control characters, escaped.
+    console.err << "qemuc: error: " << EscapeForTerminal(error.message) << "\n";
     console.err << "Try 'qemuc " << (error.command.empty() ? "--help" : "help " + error.command)
                 << "'.\n";
     return kExitUsage;
