@@ -62,4 +62,16 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string_view
   return match.empty() ? "" : " (did you mean " + Quoted(match) + "?)";
 }
 
+std::string Speller::DidYouMean(std::string_view word,
+                                const std::vector<std::string_view>& candidates) {
+  // A comparison costs a row of the band for each character of the word, and one step at least.
+  const size_t cost = candidates.size() * (word.size() * (2 * kMaxSuggestionDistance + 1) + 1);
+  if (cost > budget_) {
+    budget_ = 0;
+    return "";
+  }
+  budget_ -= cost;
+  return qemuc::DidYouMean(word, candidates);
+}
+
 }  // namespace qemuc

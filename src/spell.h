@@ -20,6 +20,26 @@ std::string_view ClosestMatch(std::string_view word,
 // " (did you mean 'cpus'?)" or "".
 std::string DidYouMean(std::string_view word, const std::vector<std::string_view>& candidates);
 
+// DidYouMean for a stage that may meet many unknown names among many names of the profile's own
+// (20,000 undefined variables among 20,000 defined ones took 72 s): the same suggestions until
+// the comparisons made reach a budget, then none. Deterministic: the budget is spent in the
+// order the stage reports.
+class Speller {
+ public:
+  // About 0.1 s of comparisons.
+  static constexpr size_t kDefaultBudget = size_t{1} << 25;
+
+  explicit Speller(size_t budget = kDefaultBudget) : budget_(budget) {}
+
+  // False once the budget is spent: the caller need not even gather candidates.
+  bool has_budget() const { return budget_ > 0; }
+
+  std::string DidYouMean(std::string_view word, const std::vector<std::string_view>& candidates);
+
+ private:
+  size_t budget_;
+};
+
 }  // namespace qemuc
 
 #endif  // QEMUC_SPELL_H_

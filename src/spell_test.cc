@@ -42,6 +42,16 @@ TEST_SUITE("spell") {
     }
   }
 
+  TEST_CASE("a speller suggests as DidYouMean does until its budget is spent") {
+    const std::vector<std::string_view> keys = {"alpha", "beta"};
+    Speller speller(100);
+    CHECK(speller.DidYouMean("alpah", keys) == " (did you mean 'alpha'?)");  // costs 2 x 36
+    CHECK(speller.has_budget());
+    CHECK(speller.DidYouMean("bet", keys) == "");  // 2 x 22 more than the 28 left
+    CHECK_FALSE(speller.has_budget());
+    CHECK(speller.DidYouMean("a", keys) == "");
+  }
+
   TEST_CASE("a 100,000-character name is checked in linear time") {
     // It took 49 s when every candidate was compared in full.
     const std::string name(100000, 'c');
