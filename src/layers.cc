@@ -189,12 +189,17 @@ bool AddNamedOverlay(const std::string& name, const Node& merged, LayerStack& st
   if (overlays != nullptr) {
     for (const MappingEntry& entry : overlays->value->entries) names.push_back(entry.key);
   }
+  // The note names a few: each error carried all of them (5,000 unknown -O among 5,000
+  // overlays: 177 MB, 4.8 s).
+  constexpr size_t kNamesListed = 10;
   std::string defined;
-  for (const std::string_view defined_name : names)
-    defined += (defined.empty() ? "" : ", ") + std::string(defined_name);
-  Diagnostic& error =
-      diagnostics.Error({}, "unknown overlay " + Quoted(name) + " for " +
-                                stack.profile->display_path() + DidYouMean(name, names));
+  for (size_t i = 0; i < std::min(names.size(), kNamesListed); ++i)
+    defined += (defined.empty() ? "" : ", ") + Quoted(names[i]);
+  if (names.size() > kNamesListed)
+    defined += " and " + std::to_string(names.size() - kNamesListed) + " more";
+  Diagnostic& error = diagnostics.Error({}, "unknown overlay " + Quoted(name) + " for " +
+                                                stack.profile->display_path() +
+                                                stack.speller.DidYouMean(name, names));
   error.notes.push_back(
       {names.empty() ? "the profile defines no overlays" : "the profile defines: " + defined, {}});
   return false;

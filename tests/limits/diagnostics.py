@@ -102,6 +102,22 @@ def many_options(qemuc, d):
            f"bad --set: no summary line: {err[-300:]!r}")
 
 
+def many_unknown_names(qemuc, d):
+    # 10,000 undefined variables among 10,000 defined ones, and 3,000 unknown -O among 3,000
+    # overlays: each "did you mean" compares with every name, within one budget per profile.
+    write(d, "refs.yaml", "vars:\n" + "".join(f"  a{i}: x\n" for i in range(10000)) + VM +
+          "cmdline:\n" + "".join(f"  - k{i}=${{b{i}}}\n" for i in range(10000)))
+    err = run(qemuc, ["validate", "refs.yaml"], d)
+    expect(err.endswith(b"refs.yaml: note: 9980 more errors in refs.yaml not shown\n"),
+           f"undefined: {err[-200:]!r}")
+    write(d, "overlays.yaml", VM + "overlays:\n" +
+          "".join(f"  o{i}: {{qemu: {{cpus: 2}}}}\n" for i in range(3000)))
+    unknown = [a for i in range(3000) for a in ("-O", f"x{i}")]
+    err = run(qemuc, ["compile", "--no-host-checks", "overlays.yaml"] + unknown, d)
+    check_safe("unknown overlays", err)
+    expect(b"'o9' and 2990 more\n" in err, f"unknown overlays: {err[:400]!r}")
+
+
 def many_errors(qemuc, d):
     # 4,000 unknown keys on one 40 kB line: 20 errors shown, each line cut to 120 columns.
     keys = ", ".join(f"key{i}: 1" for i in range(4000))
@@ -143,8 +159,8 @@ def main():
     qemuc = os.path.abspath(sys.argv[1])
     resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # a runaway fails, not the machine
     with tempfile.TemporaryDirectory() as d:
-        for case in (flow_line, long_name, many_options, many_errors, control_characters,
-                     huge_memory):
+        for case in (flow_line, long_name, many_options, many_unknown_names, many_errors,
+                     control_characters, huge_memory):
             case(qemuc, d)
     for failure in failures:
         print("FAIL:", failure)
