@@ -27,6 +27,15 @@ class Painter {
   bool colour_;
 };
 
+// A message or note is cut after this many characters, whatever a stage put in it: values are
+// quoted at most 80 characters, but a message may name several (a cycle of 32 files).
+constexpr size_t kMaxMessageCharacters = 4000;
+
+std::string BoundedMessage(const std::string& message) {
+  const std::string_view shown = PrefixOfCharacters(message, kMaxMessageCharacters);
+  return shown.size() < message.size() ? std::string(shown) + "..." : message;
+}
+
 // A source line is shown at most this many characters wide, "..." included, cut around the
 // caret: one error on a 26 kB line must not print the whole line.
 constexpr size_t kSnippetWidth = 120;
@@ -195,13 +204,13 @@ std::string JsonPlace(const SourceRange& range) {
 }  // namespace
 
 std::string RenderDiagnosticJson(const Diagnostic& diagnostic) {
-  std::string json = "{" + JsonPlace(diagnostic.range) + ",\"severity\":\"" +
-                     SeverityName(diagnostic.severity) +
-                     "\",\"message\":" + JsonText(diagnostic.message) + ",\"notes\":[";
+  std::string json =
+      "{" + JsonPlace(diagnostic.range) + ",\"severity\":\"" + SeverityName(diagnostic.severity) +
+      "\",\"message\":" + JsonText(BoundedMessage(diagnostic.message)) + ",\"notes\":[";
   for (size_t i = 0; i < diagnostic.notes.size(); ++i) {
     const Note& note = diagnostic.notes[i];
     json += (i > 0 ? ",{" : "{") + JsonPlace(note.range) +
-            ",\"message\":" + JsonText(note.message) + "}";
+            ",\"message\":" + JsonText(BoundedMessage(note.message)) + "}";
   }
   return json + "]}\n";
 }
@@ -214,10 +223,10 @@ std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {
       diagnostic.range.file != nullptr ? FormatLocation(diagnostic.range) : "qemuc";
   std::string text = paint(kBold, EscapeForTerminal(where) + ":") + " " +
                      SeverityLabel(diagnostic.severity, paint) + " " +
-                     paint(kBold, EscapeForTerminal(diagnostic.message)) + "\n";
+                     paint(kBold, EscapeForTerminal(BoundedMessage(diagnostic.message))) + "\n";
   if (diagnostic.range.valid()) text += Snippet(diagnostic.range, paint);
   for (const Note& note : diagnostic.notes) {
-    text += paint(kCyan, "note:") + " " + EscapeForTerminal(note.message);
+    text += paint(kCyan, "note:") + " " + EscapeForTerminal(BoundedMessage(note.message));
     if (note.range.file != nullptr) text += " " + EscapeForTerminal(FormatLocation(note.range));
     text += "\n";
   }

@@ -140,6 +140,17 @@ TEST_SUITE("diagnostic") {
     CHECK(limit.TakeSummaries().empty());
   }
 
+  TEST_CASE("a message or note longer than 4000 characters is cut, in both forms") {
+    const std::string long_text(5000, 'm');
+    const std::string cut = std::string(4000, 'm') + "...";
+    const Diagnostic diagnostic = Make({}, long_text, {{long_text, {}}});
+    CHECK(RenderDiagnostic(diagnostic, false) == "qemuc: error: " + cut + "\nnote: " + cut + "\n");
+    CHECK(RenderDiagnosticJson(diagnostic) ==
+          "{\"file\":null,\"line\":null,\"column\":null,\"severity\":\"error\",\"message\":\"" +
+              cut + "\",\"notes\":[{\"file\":null,\"line\":null,\"column\":null,\"message\":\"" +
+              cut + "\"}]}\n");
+  }
+
   TEST_CASE("a value quoted in a message stops at 80 characters") {
     CHECK(Quoted("cpu") == "'cpu'");
     CHECK(Quoted(std::string(80, 'k')) == "'" + std::string(80, 'k') + "'");

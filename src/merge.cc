@@ -186,7 +186,7 @@ class Merger {
       const std::string key = MergeKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
         if (built.positions.count(key) == 0) {
-          diagnostics_.Error(item->range, "'!delete " + key + "': " + Quoted(path) +
+          diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path) +
                                               " has no inherited item " + Quoted(key));
         }
         Put(built, built.node->items, key, nullptr, [](NodePtr merged) { return merged; });
