@@ -20,6 +20,7 @@
 #include "emit_schema.h"
 #include "interpolate.h"
 #include "lower.h"
+#include "option_chunks.h"
 #include "output_file.h"
 #include "paths.h"
 #include "qmp_powerdown.h"
@@ -96,43 +97,6 @@ void PrintDiagnostics(const Diagnostics& diagnostics, const CommandLine& line, C
   DiagnosticPrinter(line, console).Print(diagnostics);
 }
 
-// Boost's parser erases each token from the front of its vector, which is quadratic in the
-// number of arguments (8,000 --set: 0.5 s; the 2 MiB of arguments Linux allows: a minute). So
-// the arguments go to it in chunks of about this many tokens.
-constexpr size_t kOptionChunkTokens = 64;
-
-// Whether `token`, read as an option, takes its value from the next token ("--set", "-D",
-// "-hO"), so that no chunk may end with it.
-bool TakesNextToken(const po::options_description& options, const std::string& token) {
-  if (token.size() < 2 || token[0] != '-') return false;
-  if (token[1] == '-') {
-    if (token.find('=') != std::string::npos) return false;
-    const po::option_description* option = options.find_nothrow(token.substr(2), false);
-    return option != nullptr && option->semantic()->min_tokens() > 0;
-  }
-  // Short options stick together: each switch may be followed by another option.
-  for (size_t i = 1; i < token.size(); ++i) {
-    const po::option_description* option = options.find_nothrow(std::string{'-', token[i]}, false);
-    if (option == nullptr) return false;  // an error wherever the chunk ends
-    if (option->semantic()->min_tokens() > 0) return i + 1 == token.size();
-  }
-  return false;
-}
-
-// The arguments in chunks that each end where no option waits for a value. A token after one
-// that takes the next is that value (Boost takes it, or fails on it in the same chunk).
-std::vector<std::vector<std::string>> OptionChunks(const po::options_description& options,
-                                                   const std::vector<std::string>& args) {
-  std::vector<std::vector<std::string>> chunks(1);
-  bool value_next = false;
-  for (const std::string& token : args) {
-    chunks.back().push_back(token);
-    value_next = !value_next && TakesNextToken(options, token);
-    if (!value_next && chunks.back().size() >= kOptionChunkTokens) chunks.emplace_back();
-  }
-  return chunks;
-}
-
 // Parses one command's options strictly; positionals go to "input" (shown in the synopsis).
 po::variables_map ParseOptions(const Command& command, const std::vector<std::string>& args) {
   po::options_description visible = command.options();
@@ -142,16 +106,7 @@ po::variables_map ParseOptions(const Command& command, const std::vector<std::st
   positional.add("input", -1);
   po::variables_map values;
   try {
-    const auto parse = [&](const std::vector<std::string>& chunk) {
-      return po::command_line_parser(chunk).options(all).positional(positional).style(kStyle).run();
-    };
-    const std::vector<std::vector<std::string>> chunks = OptionChunks(all, args);
-    po::parsed_options parsed = parse(chunks[0]);  // also the prefix style that errors show
-    for (size_t i = 1; i < chunks.size(); ++i) {
-      const po::parsed_options part = parse(chunks[i]);
-      parsed.options.insert(parsed.options.end(), part.options.begin(), part.options.end());
-    }
-    po::store(parsed, values);
+    po::store(ParseInChunks(args, all, positional, kStyle), values);
     po::notify(values);
   } catch (const po::error& error) {
     throw UsageError{error.what(), std::string(command.name)};
