@@ -18,6 +18,7 @@
 #include "emit_schema.h"
 #include "interpolate.h"
 #include "lower.h"
+#include "option_chunks.h"
 #include "output_file.h"
 #include "paths.h"
 #include "qmp_powerdown.h"
@@ -59,7 +60,8 @@ const std::vector<Command>& Commands();
 
 // Prints diagnostics in the format asked for. A problem inside a file that several profiles
 // share is reported to each of them and printed once, for the first; a problem of a merged
-// profile (a missing key, say) is printed for every profile it affects.
+// profile (a missing key, say) is printed for every profile it affects. At most 20 are printed
+// about each file over the run; each Print ends with how many more it did not print.
 class DiagnosticPrinter {
  public:
   DiagnosticPrinter(const CommandLine& line, Console& console)
@@ -71,15 +73,21 @@ class DiagnosticPrinter {
       const auto key = std::make_tuple(at.file != nullptr ? at.file->path() : "", at.line,
                                        at.column, diagnostic.message);
       if (diagnostic.shared && !printed_.insert(key).second) continue;
-      console_.err << (json_ ? RenderDiagnosticJson(diagnostic)
-                             : RenderDiagnostic(diagnostic, console_.colour));
+      if (limit_.Admit(diagnostic)) Render(diagnostic);
     }
+    for (const Diagnostic& summary : limit_.TakeSummaries()) Render(summary);
   }
 
  private:
+  void Render(const Diagnostic& diagnostic) {
+    console_.err << (json_ ? RenderDiagnosticJson(diagnostic)
+                           : RenderDiagnostic(diagnostic, console_.colour));
+  }
+
   Console& console_;
   bool json_;
   std::set<std::tuple<std::string, uint32_t, uint32_t, std::string>> printed_;
+  DiagnosticLimit limit_;
 };
 
 void PrintDiagnostics(const Diagnostics& diagnostics, const CommandLine& line, Console& console) {
@@ -95,8 +103,7 @@ po::variables_map ParseOptions(const Command& command, const std::vector<std::st
   positional.add("input", -1);
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).style(kStyle).run(),
-              values);
+    po::store(ParseInChunks(args, all, positional, kStyle), values);
     po::notify(values);
   } catch (const po::error& error) {
     throw UsageError{error.what(), std::string(command.name)};
@@ -110,9 +117,9 @@ size_t RequireChoice(std::string_view what, const std::string& value,
                      const std::vector<std::string_view>& choices, const std::string& command) {
   const auto found = std::find(choices.begin(), choices.end(), value);
   if (found == choices.end()) {
-    throw UsageError{
-        "unknown " + std::string(what) + " '" + value + "' (choose " + JoinChoices(choices) + ")",
-        command};
+    throw UsageError{"unknown " + std::string(what) + " " + Quoted(value) + " (choose " +
+                         JoinChoices(choices) + ")",
+                     command};
   }
   return static_cast<size_t>(found - choices.begin());
 }
@@ -247,18 +254,19 @@ ProfileRequest ReadProfileRequest(const CommandLine& line, const std::string& pr
   for (const std::string& argument : Values(line, "set")) {
     auto assignment = ParseAssignment(argument);
     if (const auto* error = std::get_if<std::string>(&assignment)) {
-      throw UsageError{"--set '" + argument + "': " + *error, command};
+      throw UsageError{"--set " + Quoted(argument) + ": " + *error, command};
     }
     request.sets.push_back(std::get<Assignment>(std::move(assignment)));
   }
   for (const std::string& define : Values(line, "define")) {
     const size_t equals = define.find('=');
     if (FindInvalidUtf8(define)) {
-      throw UsageError{"-D '" + define + "': the value is not valid UTF-8", command};
+      throw UsageError{"-D " + Quoted(define) + ": the value is not valid UTF-8", command};
     }
     if (equals == std::string::npos || !IsVariableName(define.substr(0, equals))) {
       throw UsageError{
-          "-D '" + define + "': expected NAME=VALUE with NAME of letters, digits and '_'", command};
+          "-D " + Quoted(define) + ": expected NAME=VALUE with NAME of letters, digits and '_'",
+          command};
     }
     request.defines.push_back(define);
   }
@@ -272,7 +280,7 @@ int CheckFresh(const std::string& output, const std::string& text, bool executab
   const Freshness freshness = CheckFreshness(output, text, executable);
   if (freshness.fresh) return kExitOk;
   console.out << freshness.diff;
-  console.err << "qemuc: error: " << freshness.error << "\n";
+  console.err << "qemuc: error: " << EscapeForTerminal(freshness.error) << "\n";
   return kExitProblem;
 }
 
@@ -281,7 +289,8 @@ int CheckFresh(const std::string& output, const std::string& text, bool executab
 int Deliver(const CommandLine& line, const std::string& profile, const CompileFormat& format,
             const Emitted& emitted, const std::vector<std::string>& inputs, Console& console) {
   if (!emitted.error.empty()) {
-    console.err << "qemuc: error: " << profile << ": " << emitted.error << "\n";
+    console.err << "qemuc: error: " << EscapeForTerminal(profile) << ": "
+                << EscapeForTerminal(emitted.error) << "\n";
     return kExitProblem;
   }
   const std::string output =
@@ -294,7 +303,8 @@ int Deliver(const CommandLine& line, const std::string& profile, const CompileFo
   }
   const std::string error = WriteFileAtomically(output, emitted.text, format.executable, inputs);
   if (!error.empty()) {
-    console.err << "qemuc: error: cannot write " << output << ": " << error << "\n";
+    console.err << "qemuc: error: cannot write " << EscapeForTerminal(output) << ": "
+                << EscapeForTerminal(error) << "\n";
     return kExitProblem;
   }
   return kExitOk;
@@ -419,7 +429,7 @@ int RunHelp(const CommandLine& line, Environment&, Console& console) {
       return kExitOk;
     }
   }
-  throw UsageError{"unknown command '" + line.inputs[0] + "'", ""};
+  throw UsageError{"unknown command " + Quoted(line.inputs[0]), ""};
 }
 
 const std::vector<Command>& Commands() {
@@ -451,7 +461,7 @@ const std::vector<Command>& Commands() {
 int RunGlobal(const std::vector<std::string>& args, Console& console) {
   const std::string& option = args[0];
   if (args.size() > 1 && (option == "--help" || option == "-h" || option == "--version")) {
-    throw UsageError{"unexpected argument '" + args[1] + "' after " + option, ""};
+    throw UsageError{"unexpected argument " + Quoted(args[1]) + " after " + option, ""};
   }
   if (option == "--help" || option == "-h") {
     PrintUsage(console.out);
@@ -461,7 +471,7 @@ int RunGlobal(const std::vector<std::string>& args, Console& console) {
     console.out << "qemuc " << kQemucVersion << "\n";
     return kExitOk;
   }
-  throw UsageError{"unknown option '" + option + "'", ""};
+  throw UsageError{"unknown option " + Quoted(option), ""};
 }
 
 }  // namespace
@@ -480,9 +490,10 @@ int RunCli(const std::vector<std::string>& args, Environment& environment, Conso
                           environment, console);
       }
     }
-    throw UsageError{"unknown command '" + args[0] + "'", ""};
+    throw UsageError{"unknown command " + Quoted(args[0]), ""};
   } catch (const UsageError& error) {
-    console.err << "qemuc: error: " << error.message << "\n";
+    // The message may quote any argument: a terminal shows its control characters, escaped.
+    console.err << "qemuc: error: " << EscapeForTerminal(error.message) << "\n";
     console.err << "Try 'qemuc " << (error.command.empty() ? "--help" : "help " + error.command)
                 << "'.\n";
     return kExitUsage;

@@ -187,6 +187,78 @@ TEST_SUITE("cli") {
     CHECK(RunOn({"validate", "-j", "0", "/p/a.yaml"}).status == kExitUsage);
   }
 
+  TEST_CASE("arguments in the CLI's own errors are quoted short and shown escaped") {
+    const Run set = RunOn({"compile", "/p/a.yaml", "--set",
+                           "a\x1b]0;owned\x07"
+                           "b"});
+    CHECK(set.status == kExitUsage);
+    CHECK(set.err.rfind("qemuc: error: --set 'a\\x1b]0;owned\\x07b': expected PATH=VALUE\n", 0) ==
+          0);
+    const Run command = RunOn({"\r\x1b[2J" + std::string(200, 'x')});
+    CHECK(command.err.rfind(
+              "qemuc: error: unknown command '\\r\\x1b[2J" + std::string(75, 'x') + "...'\n", 0) ==
+          0);
+    const Run option = RunOn({"compile", "/p/a.yaml", "--\x1b"});
+    CHECK(option.err.find('\x1b') == std::string::npos);
+    CHECK(option.err.find("\\x1b") != std::string::npos);
+  }
+
+  TEST_CASE("at most 20 diagnostics a file, then one line with the rest, in both formats") {
+    testing::Pipeline pipeline;
+    std::string keys;
+    for (int i = 0; i < 25; ++i) keys += ", unknown" + std::to_string(i) + ": 1";
+    pipeline.reader.Add("/p/many.yaml", "qemu: {target: x86_64" + keys + "}\n");
+    const Run gcc = RunWith(pipeline, {"validate", "/p/many.yaml"});
+    CHECK(gcc.status == kExitProblem);
+    size_t errors = 0;
+    for (size_t at = gcc.err.find(": error: "); at != std::string::npos;
+         at = gcc.err.find(": error: ", at + 1)) {
+      ++errors;
+    }
+    CHECK(errors == 20);
+    const std::string last = "/p/many.yaml: note: 5 more errors in /p/many.yaml not shown\n";
+    REQUIRE(gcc.err.size() > last.size());
+    CHECK(gcc.err.substr(gcc.err.size() - last.size()) == last);
+    const Run json = RunWith(pipeline, {"validate", "--error-format", "json", "/p/many.yaml"});
+    CHECK(json.status == kExitProblem);
+    const std::string json_last =
+        "{\"file\":\"/p/many.yaml\",\"line\":null,\"column\":null,\"severity\":\"note\","
+        "\"message\":\"5 more errors in /p/many.yaml not shown\",\"notes\":[]}\n";
+    REQUIRE(json.err.size() > json_last.size());
+    CHECK(json.err.substr(json.err.size() - json_last.size()) == json_last);
+  }
+
+  TEST_CASE("many options are read in chunks, and none loses its value at a chunk's end") {
+    // Options that take the next token land on every position of the 64-token chunks.
+    std::vector<std::string> args = {"compile", "--no-host-checks", "-f", "args"};
+    for (int i = 0; i < 300; ++i) {
+      if (i % 3 == 0) {
+        args.insert(args.end(), {"-D", "v" + std::to_string(i) + "=x" + std::to_string(i)});
+      } else if (i % 3 == 1) {
+        args.push_back("-Dv" + std::to_string(i) + "=y" + std::to_string(i));
+      } else {
+        args.insert(args.end(), {"--set", "qemu.cpus=" + std::to_string(i)});
+      }
+      if (i == 150) args.push_back("/p/a.yaml");
+    }
+    args.insert(args.end(), {"--set", "cmdline=[\"a=${v0}\", \"b=${v298}\", \"c=${v297}\"]"});
+    const Run run = RunOn(args);
+    CHECK(run.err == "");
+    CHECK(run.out.find("\n-smp\n299\n") != std::string::npos);
+    CHECK(run.out.find("\n-append\nquiet a=x0 b=y298 c=x297\n") != std::string::npos);
+    // A value that looks like an option is still the value of the option before it.
+    std::vector<std::string> odd = {"compile", "/p/a.yaml"};
+    for (int i = 0; i < 70; ++i) odd.insert(odd.end(), {"-Dv=1"});
+    odd.insert(odd.end(), {"-D", "-x"});
+    CHECK(RunOn(odd).err.rfind("qemuc: error: -D '-x': expected NAME=VALUE", 0) == 0);
+    // Errors found after parsing name the option as before.
+    std::vector<std::string> twice = {"compile", "/p/a.yaml"};
+    for (int i = 0; i < 70; ++i) twice.push_back("--no-host-checks");
+    CHECK(RunOn(twice).err.rfind(
+              "qemuc: error: option '--no-host-checks' cannot be specified more than once\n", 0) ==
+          0);
+  }
+
   TEST_CASE("colour only on a terminal, and not when NO_COLOR is set") {
     CHECK(UseColour(true, nullptr));
     CHECK(UseColour(true, ""));  // set but empty counts as unset (no-color.org)

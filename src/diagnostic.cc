@@ -27,42 +27,119 @@ class Painter {
   bool colour_;
 };
 
-// The source line as a terminal can show it: a byte that is not UTF-8 or a control character
-// (a tab aside) becomes '?', one character for one, so that the caret still lines up.
-std::string Printable(std::string_view line) {
+// A message or note is cut after this many characters, whatever a stage put in it: values are
+// quoted at most 80 characters, but a message may name several (a cycle of 32 files).
+constexpr size_t kMaxMessageCharacters = 4000;
+
+std::string BoundedMessage(const std::string& message) {
+  const std::string_view shown = PrefixOfCharacters(message, kMaxMessageCharacters);
+  return shown.size() < message.size() ? std::string(shown) + "..." : message;
+}
+
+// A source line is shown at most this many characters wide, "..." included, cut around the
+// caret: one error on a 26 kB line must not print the whole line.
+constexpr size_t kSnippetWidth = 120;
+constexpr size_t kContextBeforeCaret = 40;
+constexpr std::string_view kEllipsis = "...";
+
+// The byte where the character with this 0-based index starts (characters as columns count
+// them: a byte that does not continue a UTF-8 sequence starts one), or the line's end.
+size_t ByteOfCharacter(std::string_view line, size_t index) {
+  if (index == 0) return 0;
+  size_t seen = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (IsUtf8Continuation(static_cast<unsigned char>(line[i]))) continue;
+    if (seen++ == index) return i;
+  }
+  return line.size();
+}
+
+// Part of a source line as a terminal can show it: a character that is not well-formed UTF-8
+// or that a terminal would act on (a tab aside) becomes one '?', so that the caret still lines
+// up.
+std::string Printable(std::string_view text) {
   std::string shown;
-  for (size_t i = 0; i < line.size();) {
-    const auto byte = static_cast<unsigned char>(line[i]);
-    const size_t length = Utf8SequenceLength(line, i);
-    if (length == 0 || (byte < 0x20 && byte != '\t') || byte == 0x7F) {
-      shown += '?';
-      ++i;
-    } else {
-      shown.append(line.substr(i, length));
-      i += length;
-    }
+  for (size_t i = 0; i < text.size();) {
+    size_t end = i + 1;
+    while (end < text.size() && IsUtf8Continuation(static_cast<unsigned char>(text[end]))) ++end;
+    const std::string_view character = text.substr(i, end - i);
+    const bool whole = Utf8SequenceLength(text, i) == character.size();
+    shown += whole && (character == "\t" || !IsTerminalControl(character)) ? character : "?";
+    i = end;
   }
   return shown;
 }
 
-// The source line, then spaces (tabs kept, so that the caret lines up) and "^~~~".
+// The characters [first, last) of a line that are shown.
+struct Window {
+  size_t first = 0;
+  size_t last = 0;
+};
+
+// Around the caret (0-based character `caret`) when the line is wider than kSnippetWidth: some
+// context before it, "..." on each side that is cut.
+Window SnippetWindow(size_t characters, size_t caret) {
+  if (characters <= kSnippetWidth) return {0, characters};
+  const size_t room = kSnippetWidth - kEllipsis.size();  // one side cut
+  const size_t first = caret > kContextBeforeCaret ? caret - kContextBeforeCaret : 0;
+  if (first == 0) return {0, room};
+  if (first + room >= characters) return {characters - room, characters};
+  return {first, first + room - kEllipsis.size()};
+}
+
+// The source line (or its part around the caret), then spaces (tabs kept, so that the caret
+// lines up) and "^~~~" over the range, cut where the shown text ends.
 std::string Snippet(const SourceRange& range, const Painter& paint) {
   const std::string_view line = range.file->Line(range.line);
-  std::string caret_line;
-  uint32_t column = 1;
-  for (size_t i = 0; i < line.size() && column < range.column; ++i) {
-    // A continuation byte belongs to the previous character.
+  const size_t characters = CountCodePoints(line);
+  const size_t caret = range.column - 1;
+  const Window window = SnippetWindow(characters, caret);
+  const size_t first_byte = ByteOfCharacter(line, window.first);
+  const size_t last_byte = ByteOfCharacter(line, window.last);
+  const bool cut_before = window.first > 0;
+  const bool cut_after = window.last < characters;
+  std::string shown = (cut_before ? std::string(kEllipsis) : "") +
+                      Printable(line.substr(first_byte, last_byte - first_byte)) +
+                      (cut_after ? std::string(kEllipsis) : "");
+  std::string caret_line(cut_before ? kEllipsis.size() : 0, ' ');
+  // A caret past the line's end (an error at its end) stays within the width; the marks end
+  // where the shown text does.
+  const size_t caret_limit = cut_after ? window.last - 1 : window.first + kSnippetWidth;
+  const size_t caret_at = std::clamp(caret, window.first, caret_limit);
+  const size_t caret_byte = ByteOfCharacter(line, std::min(caret_at, window.last));
+  for (size_t i = first_byte; i < caret_byte; ++i) {
     if (IsUtf8Continuation(static_cast<unsigned char>(line[i]))) continue;
     caret_line += line[i] == '\t' ? '\t' : ' ';
-    ++column;
   }
-  caret_line.append(range.column > column ? range.column - column : 0, ' ');
-  const std::string caret = "^" + std::string(std::max<uint32_t>(range.length, 1) - 1, '~');
-  return Printable(line) + "\n" + caret_line + paint(kGreen, caret) + "\n";
+  caret_line.append(caret_at > window.last ? caret_at - window.last : 0, ' ');
+  const size_t marks_end = cut_after ? window.last : std::max(window.last, caret_at + 1);
+  const size_t length = std::clamp<size_t>(range.length, 1, marks_end - caret_at);
+  const std::string marks = "^" + std::string(length - 1, '~');
+  return shown + "\n" + caret_line + paint(kGreen, marks) + "\n";
 }
 
 std::string SeverityLabel(Severity severity, const Painter& paint) {
-  return severity == Severity::kError ? paint(kRed, "error:") : paint(kMagenta, "warning:");
+  switch (severity) {
+    case Severity::kError:
+      return paint(kRed, "error:");
+    case Severity::kWarning:
+      return paint(kMagenta, "warning:");
+    case Severity::kNote:
+      break;
+  }
+  return paint(kCyan, "note:");
+}
+
+const char* SeverityName(Severity severity) {
+  switch (severity) {
+    case Severity::kError:
+      return "error";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kNote:
+      break;
+  }
+  return "note";
 }
 
 }  // namespace
@@ -127,30 +204,61 @@ std::string JsonPlace(const SourceRange& range) {
 }  // namespace
 
 std::string RenderDiagnosticJson(const Diagnostic& diagnostic) {
-  std::string json = "{" + JsonPlace(diagnostic.range) + ",\"severity\":" +
-                     (diagnostic.severity == Severity::kError ? "\"error\"" : "\"warning\"") +
-                     ",\"message\":" + JsonText(diagnostic.message) + ",\"notes\":[";
+  std::string json =
+      "{" + JsonPlace(diagnostic.range) + ",\"severity\":\"" + SeverityName(diagnostic.severity) +
+      "\",\"message\":" + JsonText(BoundedMessage(diagnostic.message)) + ",\"notes\":[";
   for (size_t i = 0; i < diagnostic.notes.size(); ++i) {
     const Note& note = diagnostic.notes[i];
     json += (i > 0 ? ",{" : "{") + JsonPlace(note.range) +
-            ",\"message\":" + JsonText(note.message) + "}";
+            ",\"message\":" + JsonText(BoundedMessage(note.message)) + "}";
   }
   return json + "]}\n";
 }
 
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {
+  // Messages and file names hold values from the profile and the command line: a terminal must
+  // show their control characters, not act on them (the snippet is made printable likewise).
   const Painter paint(colour);
   const std::string where =
       diagnostic.range.file != nullptr ? FormatLocation(diagnostic.range) : "qemuc";
-  std::string text = paint(kBold, where + ":") + " " + SeverityLabel(diagnostic.severity, paint) +
-                     " " + paint(kBold, diagnostic.message) + "\n";
+  std::string text = paint(kBold, EscapeForTerminal(where) + ":") + " " +
+                     SeverityLabel(diagnostic.severity, paint) + " " +
+                     paint(kBold, EscapeForTerminal(BoundedMessage(diagnostic.message))) + "\n";
   if (diagnostic.range.valid()) text += Snippet(diagnostic.range, paint);
   for (const Note& note : diagnostic.notes) {
-    text += paint(kCyan, "note:") + " " + note.message;
-    if (note.range.file != nullptr) text += " " + FormatLocation(note.range);
+    text += paint(kCyan, "note:") + " " + EscapeForTerminal(BoundedMessage(note.message));
+    if (note.range.file != nullptr) text += " " + EscapeForTerminal(FormatLocation(note.range));
     text += "\n";
   }
   return text;
+}
+
+bool DiagnosticLimit::Admit(const Diagnostic& diagnostic) {
+  const std::string file =
+      diagnostic.range.file != nullptr ? diagnostic.range.file->display_path() : "";
+  Count& count = counts_[file];
+  if (count.shown < kMaxDiagnosticsPerFile) {
+    ++count.shown;
+    return true;
+  }
+  if (count.hidden++ == 0) hidden_in_.push_back({file, diagnostic.range.file});
+  return false;
+}
+
+std::vector<Diagnostic> DiagnosticLimit::TakeSummaries() {
+  std::vector<Diagnostic> summaries;
+  for (const auto& [file, source] : hidden_in_) {
+    Count& count = counts_[file];
+    Diagnostic& summary = summaries.emplace_back();
+    summary.severity = Severity::kNote;
+    summary.range.file = source;
+    summary.message = std::to_string(count.hidden) +
+                      (count.hidden == 1 ? " more error" : " more errors") +
+                      (source != nullptr ? " in " + file : "") + " not shown";
+    count.hidden = 0;
+  }
+  hidden_in_.clear();
+  return summaries;
 }
 
 }  // namespace qemuc

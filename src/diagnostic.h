@@ -2,14 +2,17 @@
 #ifndef QEMUC_DIAGNOSTIC_H_
 #define QEMUC_DIAGNOSTIC_H_
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "source.h"
 
 namespace qemuc {
 
-enum class Severity { kError, kWarning };
+// kNote: a line of its own that is not a problem ("12 more errors in x.yaml not shown").
+enum class Severity { kError, kWarning, kNote };
 
 // A note adds context to a diagnostic: "first defined at a.yaml:2:3". Its range is optional.
 struct Note {
@@ -57,13 +60,38 @@ class Diagnostics {
   size_t error_count_ = 0;
 };
 
+// Shows at most kMaxDiagnosticsPerFile diagnostics about each file (by its name; "" for none)
+// over a whole run, as clang's -ferror-limit does, then says how many more there were: 3,000
+// errors on one line wrote 115 MB. The exit status does not depend on it.
+constexpr size_t kMaxDiagnosticsPerFile = 20;
+
+class DiagnosticLimit {
+ public:
+  // True when the diagnostic is to be shown; false counts it as not shown.
+  bool Admit(const Diagnostic& diagnostic);
+  // One note per file with diagnostics not shown since the last call, in the order they were
+  // first refused: "12 more errors in x.yaml not shown", at the file without a line.
+  std::vector<Diagnostic> TakeSummaries();
+
+ private:
+  struct Count {
+    size_t shown = 0;
+    size_t hidden = 0;  // since the last TakeSummaries
+  };
+  std::map<std::string, Count> counts_;
+  std::vector<std::pair<std::string, const SourceFile*>> hidden_in_;
+};
+
 // The gcc/clang form: "file:line:col: error: message", the source line, a caret under the range,
-// then "note: ..." lines. With colour, ANSI escapes as clang uses them.
+// then "note: ..." lines. With colour, ANSI escapes as clang uses them. Control characters and
+// bytes that are not UTF-8 in the message, notes and file names are shown escaped (\x1b); a
+// source line wider than 120 characters is cut around the caret, with "..." where it is cut.
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour);
 
 // One JSON object on one line (SPEC §4, --error-format json):
 // {"file","line","column","severity","message","notes":[{"file","line","column","message"}]}
-// with null for a place that is not there.
+// with null for a place that is not there; "severity" is "error", "warning" or "note" (the
+// line that says how many diagnostics were not shown).
 std::string RenderDiagnosticJson(const Diagnostic& diagnostic);
 
 }  // namespace qemuc

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include "text.h"
+#include "utf8.h"
+
 namespace qemuc {
 namespace {
 
@@ -63,6 +66,99 @@ TEST_SUITE("diagnostic") {
     CHECK(RenderDiagnosticJson(Make({&file, 0, 0, 1}, "m")) ==
           "{\"file\":\"boards/x.yaml\",\"line\":null,\"column\":null,\"severity\":\"error\","
           "\"message\":\"m\",\"notes\":[]}\n");
+  }
+
+  TEST_CASE("a line wider than 120 characters is cut around the caret, with '...'") {
+    std::string line;
+    for (int i = 0; i < 60; ++i)
+      line += "k" + std::to_string(i % 10) + "\xC3\xA9 ";  // 4 characters
+    const SourceFile file("/x.yaml", "x.yaml", line + "\n");
+    // Characters [first, first + count) of the line: 5 bytes for every 4 characters.
+    const auto characters = [&](size_t first, size_t count) {
+      const std::string_view rest =
+          std::string_view(line).substr(PrefixOfCharacters(line, first).size());
+      return std::string(PrefixOfCharacters(rest, count));
+    };
+    // Near the start: only the end is cut; 117 characters and "...".
+    CHECK(RenderDiagnostic(Make({&file, 1, 5, 2}, "m"), false) ==
+          "x.yaml:1:5: error: m\n" + characters(0, 117) + "...\n    ^~\n");
+    // In the middle: both ends cut, 40 characters of context before the caret.
+    CHECK(RenderDiagnostic(Make({&file, 1, 101, 3}, "m"), false) ==
+          "x.yaml:1:101: error: m\n..." + characters(60, 114) + "...\n" + std::string(43, ' ') +
+              "^~~\n");
+    // Near the end: only the start is cut, and a caret past the end still shows.
+    CHECK(RenderDiagnostic(Make({&file, 1, 241, 1}, "m"), false) ==
+          "x.yaml:1:241: error: m\n..." + characters(123, 117) + "\n" + std::string(120, ' ') +
+              "^\n");
+  }
+
+  TEST_CASE("a caret over more than the shown text ends where the text does") {
+    const SourceFile file("/x.yaml", "x.yaml", "a: " + std::string(200, 'v') + "\n");
+    const std::string shown = RenderDiagnostic(Make({&file, 1, 4, 200}, "m"), false);
+    CHECK(shown == "x.yaml:1:4: error: m\na: " + std::string(114, 'v') + "...\n   ^" +
+                       std::string(113, '~') + "\n");
+  }
+
+  TEST_CASE("control characters in messages, notes and file names are shown escaped") {
+    const SourceFile file("/x", "x\x1b[2J.yaml", "a: \"\x1b]0;t\x07\"\n");
+    Diagnostic diagnostic = Make({&file, 1, 4, 1}, "bad 'a\rb\x1b]0;title\x07' \xFF");
+    diagnostic.notes.push_back({"see \xC2\x9B\n", {&file, 1, 1, 1}});
+    CHECK(RenderDiagnostic(diagnostic, false) ==
+          "x\\x1b[2J.yaml:1:4: error: bad 'a\\rb\\x1b]0;title\\x07' \\xff\n"
+          "a: \"?]0;t?\"\n"
+          "   ^\n"
+          "note: see \\u009b\\n x\\x1b[2J.yaml:1:1\n");
+    // JSON escapes by its own rules, and bytes that are not UTF-8 become U+FFFD.
+    CHECK(RenderDiagnosticJson(Make({&file, 0, 0, 1}, "a\x1b\xFF")) ==
+          "{\"file\":\"x\\u001b[2J.yaml\",\"line\":null,\"column\":null,\"severity\":"
+          "\"error\",\"message\":\"a\\u001b\xEF\xBF\xBD\",\"notes\":[]}\n");
+  }
+
+  TEST_CASE("at most 20 diagnostics a file are shown, then how many were not") {
+    const SourceFile a("/a", "a.yaml", "x\n");
+    const SourceFile b("/b", "b.yaml", "x\n");
+    DiagnosticLimit limit;
+    int shown = 0;
+    for (int i = 0; i < 23; ++i) shown += limit.Admit(Make({&a, 1, 1, 1}, "m")) ? 1 : 0;
+    for (int i = 0; i < 21; ++i) shown += limit.Admit(Make({&b, 1, 1, 1}, "m")) ? 1 : 0;
+    CHECK(shown == 40);
+    const std::vector<Diagnostic> summaries = limit.TakeSummaries();
+    REQUIRE(summaries.size() == 2);
+    CHECK(RenderDiagnostic(summaries[0], false) ==
+          "a.yaml: note: 3 more errors in a.yaml not shown\n");
+    CHECK(RenderDiagnostic(summaries[1], false) ==
+          "b.yaml: note: 1 more error in b.yaml not shown\n");
+    CHECK(RenderDiagnosticJson(summaries[0]) ==
+          "{\"file\":\"a.yaml\",\"line\":null,\"column\":null,\"severity\":\"note\","
+          "\"message\":\"3 more errors in a.yaml not shown\",\"notes\":[]}\n");
+    // The count is for the whole run: a later batch about a.yaml is not shown either.
+    CHECK_FALSE(limit.Admit(Make({&a, 1, 1, 1}, "m")));
+    CHECK(limit.Admit(Make({}, "no file")));
+    const std::vector<Diagnostic> later = limit.TakeSummaries();
+    REQUIRE(later.size() == 1);
+    CHECK(later[0].message == "1 more error in a.yaml not shown");
+    CHECK(limit.TakeSummaries().empty());
+  }
+
+  TEST_CASE("a message or note longer than 4000 characters is cut, in both forms") {
+    const std::string long_text(5000, 'm');
+    const std::string cut = std::string(4000, 'm') + "...";
+    const Diagnostic diagnostic = Make({}, long_text, {{long_text, {}}});
+    CHECK(RenderDiagnostic(diagnostic, false) == "qemuc: error: " + cut + "\nnote: " + cut + "\n");
+    CHECK(RenderDiagnosticJson(diagnostic) ==
+          "{\"file\":null,\"line\":null,\"column\":null,\"severity\":\"error\",\"message\":\"" +
+              cut + "\",\"notes\":[{\"file\":null,\"line\":null,\"column\":null,\"message\":\"" +
+              cut + "\"}]}\n");
+  }
+
+  TEST_CASE("a value quoted in a message stops at 80 characters") {
+    CHECK(Quoted("cpu") == "'cpu'");
+    CHECK(Quoted(std::string(80, 'k')) == "'" + std::string(80, 'k') + "'");
+    CHECK(Quoted(std::string(81, 'k')) == "'" + std::string(80, 'k') + "...'");
+    CHECK(Quoted(std::string(100, 'k') + "é") == "'" + std::string(80, 'k') + "...'");
+    std::string wide;
+    for (int i = 0; i < 90; ++i) wide += "é";
+    CHECK(Quoted(wide) == "'" + wide.substr(0, 160) + "...'");
   }
 
   TEST_CASE("the sink counts errors and sorts a stage's reports into source order") {

@@ -99,8 +99,13 @@ class Interpolator {
     const auto it = variables_.find(name);
     if (it == variables_.end()) {
       std::vector<std::string_view> names;
-      for (const auto& [known, unused] : variables_) names.push_back(known);
-      diagnostics_.Error(place, "undefined variable " + Quoted(name) + DidYouMean(name, names));
+      // Each undefined name is compared with every variable: the speller's budget keeps many
+      // of them among many variables linear.
+      if (speller_.has_budget()) {
+        for (const auto& [known, unused] : variables_) names.push_back(known);
+      }
+      diagnostics_.Error(place,
+                         "undefined variable " + Quoted(name) + speller_.DidYouMean(name, names));
       return std::nullopt;
     }
     return Resolve(name, it->second);
@@ -140,6 +145,7 @@ class Interpolator {
 
   std::map<std::string, Variable> variables_;
   Diagnostics& diagnostics_;
+  Speller speller_;
   std::vector<std::string> resolving_;
 };
 

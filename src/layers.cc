@@ -185,18 +185,25 @@ bool AddNamedOverlay(const std::string& name, const Node& merged, LayerStack& st
     stack.layers.push_back(overlay->value);
     return true;
   }
+  static const std::vector<MappingEntry> kNone;
+  const std::vector<MappingEntry>& defined = overlays != nullptr ? overlays->value->entries : kNone;
+  // The note names a few: each error carried all of them (5,000 unknown -O among 5,000
+  // overlays: 177 MB, 4.8 s). The speller gets them while its budget lasts.
+  constexpr size_t kNamesListed = 10;
+  std::string listed;
+  for (size_t i = 0; i < std::min(defined.size(), kNamesListed); ++i)
+    listed += (listed.empty() ? "" : ", ") + Quoted(defined[i].key);
+  if (defined.size() > kNamesListed)
+    listed += " and " + std::to_string(defined.size() - kNamesListed) + " more";
   std::vector<std::string_view> names;
-  if (overlays != nullptr) {
-    for (const MappingEntry& entry : overlays->value->entries) names.push_back(entry.key);
+  if (stack.speller.has_budget()) {
+    for (const MappingEntry& entry : defined) names.push_back(entry.key);
   }
-  std::string defined;
-  for (const std::string_view defined_name : names)
-    defined += (defined.empty() ? "" : ", ") + std::string(defined_name);
-  Diagnostic& error =
-      diagnostics.Error({}, "unknown overlay " + Quoted(name) + " for " +
-                                stack.profile->display_path() + DidYouMean(name, names));
+  Diagnostic& error = diagnostics.Error({}, "unknown overlay " + Quoted(name) + " for " +
+                                                stack.profile->display_path() +
+                                                stack.speller.DidYouMean(name, names));
   error.notes.push_back(
-      {names.empty() ? "the profile defines no overlays" : "the profile defines: " + defined, {}});
+      {defined.empty() ? "the profile defines no overlays" : "the profile defines: " + listed, {}});
   return false;
 }
 

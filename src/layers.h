@@ -16,6 +16,7 @@
 #include "diagnostic.h"
 #include "environment.h"
 #include "node.h"
+#include "spell.h"
 
 namespace qemuc {
 
@@ -30,6 +31,7 @@ struct LayerStack {
   std::vector<NodePtr> layers;       // lowest first; each passed the shape check
   std::vector<std::string> sources;  // the files, as the user would name them, lowest first
   std::map<const SourceFile*, Inclusion> included;
+  Speller speller;  // "did you mean" for unknown -O names, within one budget per profile
 };
 
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.

@@ -200,7 +200,7 @@ TEST_SUITE("layers") {
     pipeline.reader.Add("/p/b.yaml", std::string(kVm) + "overlays: {kvm: {qemu: {kvm: true}}}\n");
     CHECK(Errors(pipeline, {"/p/b.yaml", {"kvn"}, {}, {}}) ==
           "qemuc: error: unknown overlay 'kvn' for /p/b.yaml (did you mean 'kvm'?)\n"
-          "note: the profile defines: kvm\n");
+          "note: the profile defines: 'kvm'\n");
   }
 
   TEST_CASE("overlay files: abstract, without extends, applied after the profile") {

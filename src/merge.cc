@@ -32,44 +32,6 @@ bool IsKeyedSequence(const Field& field) {
   return field.type == FieldType::kKeyedList || field.type == FieldType::kCmdline;
 }
 
-// An ordered collection with lookup by key, so that merging a layer is linear in its size:
-// Put replaces in place or appends, Erase leaves a hole that Take skips.
-template <typename T>
-class OrderedIndex {
- public:
-  T* Find(const std::string& key) {
-    const auto it = index_.find(key);
-    return it != index_.end() ? &*slots_[it->second] : nullptr;
-  }
-  void Put(const std::string& key, T value) {
-    const auto [it, added] = index_.emplace(key, slots_.size());
-    if (added) {
-      slots_.emplace_back(std::move(value));
-    } else {
-      slots_[it->second] = std::move(value);
-    }
-  }
-  bool Erase(const std::string& key) {
-    const auto it = index_.find(key);
-    if (it == index_.end()) return false;
-    slots_[it->second].reset();
-    index_.erase(it);
-    return true;
-  }
-  std::vector<T> Take() && {
-    std::vector<T> values;
-    values.reserve(index_.size());
-    for (std::optional<T>& slot : slots_) {
-      if (slot) values.push_back(std::move(*slot));
-    }
-    return values;
-  }
-
- private:
-  std::vector<std::optional<T>> slots_;
-  std::unordered_map<std::string, size_t> index_;
-};
-
 }  // namespace
 
 std::string MergeKey(const Node& item, const Field& list) {
@@ -81,6 +43,11 @@ std::string MergeKey(const Node& item, const Field& list) {
 
 namespace {
 
+// Builds the merged tree in place, one layer after the other. Every merged mapping and list is a
+// node the merger made and still owns, with an index of its entries or items by key, so that
+// applying a layer costs the size of that layer, not of everything inherited: 8,000 --set
+// layers that each add a variable took 10 s when each merge copied and re-indexed the mapping.
+// A removed entry or item leaves a hole (a null value) until Finish.
 class Merger {
  public:
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
@@ -89,8 +56,7 @@ class Merger {
   NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field,
                 const std::string& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
-    if (base == nullptr || layer->tag == NodeTag::kOverride)
-      return MergeContents(nullptr, *layer, field, path);
+    if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(*layer, field, path);
     if (base->kind != layer->kind) {
       // A guard only: the shape check refuses a value of another kind before merging.
       diagnostics_
@@ -99,88 +65,142 @@ class Merger {
           .notes.push_back({"the earlier value is at", base->range});
       return base;
     }
-    return MergeContents(base.get(), *layer, field, path);
+    const auto owned = owned_.find(base.get());
+    // A scalar replaces what was there; every merged collection is owned, so the guard only
+    // keeps a mistake from writing into a layer.
+    if (layer->is_scalar() || owned == owned_.end()) return Fresh(*layer, field, path);
+    Built& built = owned->second;
+    CopyHeader(*layer, *built.node);
+    MergeInto(built, *layer, field, path);
+    return base;
+  }
+
+  // Closes the holes left by removed entries and items.
+  void Finish() {
+    for (auto& [unused, built] : owned_) {
+      if (built.holes == 0) continue;
+      auto& entries = built.node->entries;
+      entries.erase(
+          std::remove_if(entries.begin(), entries.end(),
+                         [](const MappingEntry& entry) { return entry.value == nullptr; }),
+          entries.end());
+      auto& items = built.node->items;
+      items.erase(std::remove(items.begin(), items.end(), nullptr), items.end());
+      built.holes = 0;
+    }
   }
 
  private:
-  NodePtr MergeContents(const Node* base, const Node& layer, const Field& field,
-                        const std::string& path) {
-    auto merged = std::make_shared<Node>(layer);
-    merged->tag = NodeTag::kNone;
-    if (layer.is_mapping()) {
-      merged->entries = MergeEntries(base, layer, field, path);
-    } else if (layer.is_sequence()) {
-      merged->items = MergeItems(base, layer, field, path);
-    }
-    return merged;
+  // A mapping or list the merger made, and its index.
+  struct Built {
+    // Held so that a node replaced later (by !override, say) is not freed and its address
+    // reused by a new node while this index still names it.
+    std::shared_ptr<Node> node;
+    std::unordered_map<std::string, size_t> positions;  // key -> entry or item
+    std::unordered_set<std::string> texts;              // items of a list without repeats
+    size_t holes = 0;
+  };
+
+  static void CopyHeader(const Node& layer, Node& node) {
+    node.kind = layer.kind;
+    node.style = layer.style;
+    node.text = layer.text;
+    node.range = layer.range;
+    node.expanded_size = layer.expanded_size;
+    node.height = layer.height;
+    node.tag = NodeTag::kNone;
   }
 
-  std::vector<MappingEntry> MergeEntries(const Node* base, const Node& layer, const Field& field,
-                                         const std::string& path) {
-    OrderedIndex<MappingEntry> entries;
-    if (base != nullptr) {
-      for (const MappingEntry& entry : base->entries) entries.Put(entry.key, entry);
+  // A merged copy of `layer` over nothing.
+  NodePtr Fresh(const Node& layer, const Field& field, const std::string& path) {
+    auto node = std::make_shared<Node>();
+    CopyHeader(layer, *node);
+    if (layer.is_scalar()) return node;
+    Built& built = owned_[node.get()];
+    built.node = node;
+    MergeInto(built, layer, field, path);
+    return node;
+  }
+
+  void MergeInto(Built& built, const Node& layer, const Field& field, const std::string& path) {
+    if (layer.is_mapping()) {
+      MergeEntries(built, layer, field, path);
+    } else if (IsKeyedSequence(field)) {
+      MergeKeyedItems(built, layer, field, path);
+    } else {
+      MergeItems(built, layer, field, path);
     }
+  }
+
+  // Puts `value` under `key` in place, appends it, or (nullptr) leaves a hole where it was.
+  template <typename T, typename Make>
+  static void Put(Built& built, std::vector<T>& slots, const std::string& key, NodePtr value,
+                  Make make) {
+    const auto found = built.positions.find(key);
+    if (value == nullptr) {
+      if (found == built.positions.end()) return;
+      slots[found->second] = make(nullptr);
+      built.positions.erase(found);
+      ++built.holes;
+    } else if (found != built.positions.end()) {
+      slots[found->second] = make(std::move(value));
+    } else {
+      built.positions.emplace(key, slots.size());
+      slots.push_back(make(std::move(value)));
+    }
+  }
+
+  NodePtr Inherited(const Built& built, const std::string& key, bool mapping) const {
+    const auto found = built.positions.find(key);
+    if (found == built.positions.end()) return nullptr;
+    return mapping ? built.node->entries[found->second].value : built.node->items[found->second];
+  }
+
+  void MergeEntries(Built& built, const Node& layer, const Field& field, const std::string& path) {
     for (const MappingEntry& entry : layer.entries) {
-      const std::string child_path = JoinKeyPath(path, entry.key);
-      const MappingEntry* inherited = entries.Find(entry.key);
       // Overlays are merged by name, but each body stays as written, its directives included,
       // until it is applied as a layer of its own; a later definition of a name replaces it.
       NodePtr value = field.type == FieldType::kOverlays
                           ? (entry.value->tag == NodeTag::kReset ? nullptr : entry.value)
-                          : Merge(inherited != nullptr ? inherited->value : nullptr, entry.value,
-                                  ChildField(field, entry.key), child_path);
-      if (value == nullptr) {
-        entries.Erase(entry.key);
-      } else {
-        entries.Put(entry.key, MappingEntry{entry.key, entry.key_range, std::move(value)});
-      }
+                          : Merge(Inherited(built, entry.key, true), entry.value,
+                                  ChildField(field, entry.key), JoinKeyPath(path, entry.key));
+      Put(built, built.node->entries, entry.key, std::move(value), [&](NodePtr merged) {
+        return MappingEntry{entry.key, entry.key_range, std::move(merged)};
+      });
     }
-    return std::move(entries).Take();
   }
 
-  std::vector<NodePtr> MergeItems(const Node* base, const Node& layer, const Field& field,
-                                  const std::string& path) {
-    if (IsKeyedSequence(field)) return MergeKeyedItems(base, layer, field, path);
-    std::vector<NodePtr> items = base != nullptr ? base->items : std::vector<NodePtr>{};
+  void MergeItems(Built& built, const Node& layer, const Field& field, const std::string& path) {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
-    std::unordered_set<std::string> seen;
-    if (unique) {
-      for (const NodePtr& item : items) seen.insert(item->text);
-    }
     for (const NodePtr& item : layer.items) {
-      if (unique && !seen.insert(item->text).second) continue;
-      items.push_back(MergeContents(nullptr, *item, ChildField(field, ""), path));
+      if (unique && !built.texts.insert(item->text).second) continue;
+      built.node->items.push_back(Fresh(*item, ChildField(field, ""), path));
     }
-    return items;
   }
 
-  std::vector<NodePtr> MergeKeyedItems(const Node* base, const Node& layer, const Field& field,
-                                       const std::string& path) {
-    OrderedIndex<NodePtr> items;
-    if (base != nullptr) {
-      for (const NodePtr& item : base->items) items.Put(MergeKey(*item, field), item);
-    }
+  void MergeKeyedItems(Built& built, const Node& layer, const Field& field,
+                       const std::string& path) {
     const Field& item_field = field.type == FieldType::kKeyedList ? field : StringField();
     for (const NodePtr& item : layer.items) {
       const std::string key = MergeKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
-        if (!items.Erase(key)) {
-          diagnostics_.Error(item->range, "'!delete " + key + "': " + Quoted(path) +
+        if (built.positions.count(key) == 0) {
+          diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path) +
                                               " has no inherited item " + Quoted(key));
         }
+        Put(built, built.node->items, key, nullptr, [](NodePtr merged) { return merged; });
         continue;
       }
-      const NodePtr* inherited = items.Find(key);
       // In place when the key is there, so the order of the base is kept.
-      items.Put(key, Merge(inherited != nullptr ? *inherited : nullptr, item, item_field,
-                           path + "[" + key + "]"));
+      NodePtr merged =
+          Merge(Inherited(built, key, false), item, item_field, path + "[" + key + "]");
+      Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
     }
-    return std::move(items).Take();
   }
 
   Diagnostics& diagnostics_;
+  std::unordered_map<const Node*, Built> owned_;
 };
 
 }  // namespace
@@ -191,6 +211,7 @@ NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics
   NodePtr merged;
   for (const NodePtr& layer : layers) merged = merger.Merge(merged, layer, ProfileSchema(), "");
   if (diagnostics.error_count() != errors_before) return nullptr;
+  merger.Finish();
   return merged;
 }
 

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "unified_diff.h"
+#include "utf8.h"
 
 namespace qemuc {
 namespace {
@@ -102,22 +103,6 @@ std::optional<std::string> LinkTarget(const std::string& link) {
   return directory == "/" ? "/" + text : directory + "/" + text;
 }
 
-// A path as messages show it: control characters escaped, so that a link planted in a repository
-// cannot drive the terminal or CI log of whoever runs qemuc on it.
-std::string Printable(const std::string& path) {
-  std::string shown;
-  for (const char c : path) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte != 0x7f) {
-      shown += c;
-      continue;
-    }
-    char escaped[8];
-    std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-    shown += escaped;
-  }
-  return shown;
-}
 
 std::string Octal(mode_t mode) {
   char octal[8];
@@ -203,7 +188,7 @@ OutputTarget ResolveOutputTarget(const std::string& path) {
     if (lstat(current.c_str(), &info) != 0) {
       if (errno == ENOENT && links == 0) return {current, false, ""};
       if (errno != ENOENT) return Refused(std::strerror(errno));
-      return Refused("a symbolic link to " + Printable(current) +
+      return Refused("a symbolic link to " + EscapeForTerminal(current) +
                      ", which does not exist; -o writes through a link only to an existing file");
     }
     if (S_ISREG(info.st_mode)) return {current, true, ""};
@@ -211,7 +196,7 @@ OutputTarget ResolveOutputTarget(const std::string& path) {
       const std::string type = FileTypeName(info.st_mode);
       return Refused(links == 0
                          ? "not a regular file (" + type + "); -o writes generated files only"
-                         : "a symbolic link to " + Printable(current) + ", which is " + type +
+                         : "a symbolic link to " + EscapeForTerminal(current) + ", which is " + type +
                                "; -o writes generated files only");
     }
     const std::optional<std::string> target = LinkTarget(current);
@@ -227,7 +212,7 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
   if (!target.error.empty()) return target.error;
   if (target.exists) {
     if (const auto input = InputAt(target.path, inputs))
-      return "it is an input of this run (" + Printable(*input) + ")";
+      return "it is an input of this run (" + EscapeForTerminal(*input) + ")";
   }
   return ReplaceFile(target.path, contents, executable);
 }

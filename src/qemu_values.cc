@@ -7,6 +7,10 @@
 
 namespace qemuc {
 
+std::string DescribeMaxMemory() {
+  return std::to_string(kMaxMemoryMiB / 1024) + "G (" + std::to_string(kMaxMemoryMiB) + " MiB)";
+}
+
 bool IsLetter(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }

@@ -96,7 +96,8 @@ Field Qemu() {
               .Default("qemu-system-<target>"),
           Field("target", T::kEnum, "Guest architecture.").OneOf({"x86_64", "aarch64"}).Required(),
           Field("cpus", T::kInteger, "Number of virtual CPUs.").Default("1").Min(1).Max(4096),
-          Field("memory", T::kMemory, "RAM: MiB as an integer, or a string with K/M/G/T.")
+          Field("memory", T::kMemory,
+                "RAM: MiB as an integer, or a string with K/M/G/T; at most 990G.")
               .Required(),
           Field("kvm", T::kBool, "Use KVM acceleration.").Default("false"),
           Field("kernel", T::kPath, "Kernel image.").Required(),

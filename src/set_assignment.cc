@@ -63,7 +63,8 @@ std::string ParsePath(const std::string& path, Assignment& assignment) {
     }
     where = JoinKeyPath(where, step.key);
     if (step.item && step.field->type != FieldType::kKeyedList) {
-      return Quoted(where) + " is not a keyed list; '[" + *step.item + "]' cannot follow it";
+      return Quoted(where) + " is not a keyed list; " + Quoted("[" + *step.item + "]") +
+             " cannot follow it";
     }
     if (step.item) where += "[" + *step.item + "]";
     parent = step.field;

@@ -349,17 +349,33 @@ std::optional<int64_t> ReadInteger(const Node& scalar) {
   return ParseDecimal(scalar.text);
 }
 
+namespace {
+
+// Digits that ParseDecimal refuses only because they do not fit in int64.
+bool IsHugeDecimal(std::string_view text) {
+  return IsDecimal(text) && text[0] != '-' && !HasLeadingZero(text) && !ParseDecimal(text);
+}
+
+}  // namespace
+
 MemorySize ReadMemory(const Node& scalar) {
   constexpr int64_t kMiB = 1024 * 1024;
-  if (const std::optional<int64_t> mib = ReadInteger(scalar)) {
-    if (*mib < 1) return {0, "must be at least 1 MiB, not " + scalar.text};
-    return {*mib, ""};
-  }
   const std::string& text = scalar.text;
+  // Every size past the maximum gets this, however many digits it has: no arithmetic overflows.
+  const MemorySize too_large = {0, "must be at most " + DescribeMaxMemory() +
+                                       ", the most that QEMU's q35 and virt machines address as "
+                                       "qemuc starts them; not " +
+                                       Quoted(text)};
+  if (const std::optional<int64_t> mib = ReadInteger(scalar)) {
+    if (*mib < 1) return {0, "must be at least 1 MiB, not " + text};
+    return *mib > kMaxMemoryMiB ? too_large : MemorySize{*mib, ""};
+  }
+  if (scalar.is_plain() && IsHugeDecimal(text)) return too_large;
   const std::string_view units = "KMGT";
   const size_t unit = text.empty() ? std::string::npos : units.find(text.back());
   const std::string_view number =
       unit == std::string::npos ? "" : std::string_view(text).substr(0, text.size() - 1);
+  if (IsHugeDecimal(number)) return too_large;
   const std::optional<int64_t> count = ParseDecimal(number);
   if (!count || *count < 0) {
     return {
@@ -370,12 +386,12 @@ MemorySize ReadMemory(const Node& scalar) {
   }
   int64_t bytes = *count;
   for (size_t i = 0; i <= unit; ++i) {
-    if (bytes > INT64_MAX / 1024) return {0, "is too large: " + text};
+    if (bytes > INT64_MAX / 1024) return too_large;
     bytes *= 1024;
   }
   if (bytes % kMiB != 0) return {0, "must be a whole number of MiB, not " + text};
   if (bytes < kMiB) return {0, "must be at least 1 MiB, not " + text};
-  return {bytes / kMiB, ""};
+  return bytes / kMiB > kMaxMemoryMiB ? too_large : MemorySize{bytes / kMiB, ""};
 }
 
 bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {

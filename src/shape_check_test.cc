@@ -144,8 +144,21 @@ systemd:
           "p.yaml:1:16: error: 'qemu.memory' must be MiB as a plain integer, or a size such as "
           "512M or 2G (K, M, G, "
           "T: binary units), not a quoted number\n");
+    const std::string too_large =
+        "p.yaml:1:16: error: 'qemu.memory' must be at most 990G (1013760 MiB), the most that "
+        "QEMU's q35 and virt machines address as qemuc starts them; not ";
     CHECK(Headlines("qemu: {memory: 99999999999999999T}\n") ==
-          "p.yaml:1:16: error: 'qemu.memory' is too large: 99999999999999999T\n");
+          too_large + "'99999999999999999T'\n");
+    CHECK(Headlines("qemu: {memory: 99999999999999999999T}\n") ==
+          too_large + "'99999999999999999999T'\n");
+    CHECK(Headlines("qemu: {memory: 99999999999999999999}\n") ==
+          too_large + "'99999999999999999999'\n");
+    CHECK(Headlines("qemu: {memory: 8388607T}\n") == too_large + "'8388607T'\n");
+    CHECK(Headlines("qemu: {memory: 991G}\n") == too_large + "'991G'\n");
+    CHECK(Headlines("qemu: {memory: 1013761}\n") == too_large + "'1013761'\n");
+    CHECK(ShapeErrors("qemu: {memory: 990G}\n") == "");
+    CHECK(ShapeErrors("qemu: {memory: 1013760}\n") == "");
+    CHECK(ShapeErrors("qemu: {memory: 1038090240K}\n") == "");
   }
 
   TEST_CASE("enums name their choices and suggest the closest") {

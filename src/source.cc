@@ -27,6 +27,26 @@ SourceFile::SourceFile(std::string path, std::string display_path, std::string t
     // yaml-cpp counts "\r\n" and "\n" as one break; a lone "\r" is not a break for it either.
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
   }
+  // A file is at most 1 MiB and an argument at most 128 KiB, so 32 bits hold any count.
+  continuations_before_block_.reserve(text_.size() / kBlockBytes + 1);
+  uint32_t continuations = 0;
+  for (size_t i = 0; i < text_.size(); ++i) {
+    if (i % kBlockBytes == 0) continuations_before_block_.push_back(continuations);
+    if (IsUtf8Continuation(static_cast<unsigned char>(text_[i]))) ++continuations;
+  }
+  if (text_.size() % kBlockBytes == 0) continuations_before_block_.push_back(continuations);
+}
+
+size_t SourceFile::ContinuationsBefore(size_t offset) const {
+  offset = std::min(offset, text_.size());
+  const size_t block = offset / kBlockBytes;
+  const std::string_view rest =
+      std::string_view(text_).substr(block * kBlockBytes, offset - block * kBlockBytes);
+  size_t count = continuations_before_block_[block];
+  for (const char c : rest) {
+    if (IsUtf8Continuation(static_cast<unsigned char>(c))) ++count;
+  }
+  return count;
 }
 
 std::string_view SourceFile::Line(uint32_t line) const {
@@ -44,9 +64,13 @@ size_t SourceFile::Offset(uint32_t line0, uint32_t byte_column0) const {
 
 uint32_t SourceFile::CharColumn(uint32_t line0, uint32_t byte_column0) const {
   const std::string_view line = Line(line0 + 1);
-  const std::string_view prefix = line.substr(0, std::min<size_t>(byte_column0, line.size()));
-  const size_t past_line_end = byte_column0 > line.size() ? byte_column0 - line.size() : 0;
-  return static_cast<uint32_t>(CountCodePoints(prefix) + past_line_end + 1);
+  const size_t in_line = std::min<size_t>(byte_column0, line.size());
+  const size_t past_line_end = byte_column0 - in_line;
+  if (line.empty()) return static_cast<uint32_t>(past_line_end + 1);
+  const size_t start = static_cast<size_t>(line.data() - text_.data());
+  const size_t characters =
+      in_line - (ContinuationsBefore(start + in_line) - ContinuationsBefore(start));
+  return static_cast<uint32_t>(characters + past_line_end + 1);
 }
 
 uint32_t SourceFile::LineOfOffset(size_t offset) const {

@@ -26,7 +26,8 @@ class SourceFile {
   std::string_view Line(uint32_t line) const;
   // Byte offset of a 0-based (line, byte column) as yaml-cpp reports it.
   size_t Offset(uint32_t line0, uint32_t byte_column0) const;
-  // 1-based character column of a 0-based (line, byte column).
+  // 1-based character column of a 0-based (line, byte column). Constant time: a node on a long
+  // line (30,000 flow items on one line) must not count the line from its start again.
   uint32_t CharColumn(uint32_t line0, uint32_t byte_column0) const;
   // 0-based line that holds a byte offset.
   uint32_t LineOfOffset(size_t offset) const;
@@ -37,6 +38,14 @@ class SourceFile {
   std::string display_path_;
   std::string text_;
   std::vector<size_t> line_starts_;
+  // Continuation bytes (10xxxxxx) before each multiple of kBlockBytes: characters between two
+  // offsets are their distance less the continuation bytes between them. Built once, then only
+  // read, so that `validate -j` threads can share the file.
+  static constexpr size_t kBlockBytes = 64;
+  std::vector<uint32_t> continuations_before_block_;
+
+  // Continuation bytes in text_[0, offset).
+  size_t ContinuationsBefore(size_t offset) const;
 };
 
 // A place in a source file: 1-based line and character column, and the length in characters

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+
+#include "utf8.h"
+
 namespace qemuc {
 namespace {
 
@@ -19,6 +23,36 @@ TEST_SUITE("source") {
     CHECK(range.line == 2);
     CHECK(range.column == 5);
     CHECK(FormatLocation(range) == "x:2:5");
+  }
+
+  TEST_CASE("character columns agree with counting from the line start, across index blocks") {
+    // Lines of mixed 1- to 4-byte characters crossing the 64-byte blocks of the index.
+    std::string text;
+    for (int i = 0; i < 300; ++i) {
+      text += i % 7 == 0 ? "\n" : i % 3 == 0 ? "\xC3\xA9" : i % 5 == 0 ? "\xF0\x9F\x98\x80" : "a";
+    }
+    const SourceFile file("/x", "x", text);
+    for (uint32_t line0 = 0; line0 < 50; ++line0) {
+      const std::string_view line = file.Line(line0 + 1);
+      for (uint32_t byte = 0; byte <= line.size() + 2; ++byte) {
+        const size_t in_line = std::min<size_t>(byte, line.size());
+        const size_t expected = CountCodePoints(line.substr(0, in_line)) + (byte - in_line) + 1;
+        REQUIRE(file.CharColumn(line0, byte) == expected);
+      }
+    }
+    CHECK(file.CharColumn(1000, 3) == 4);  // past the last line
+  }
+
+  TEST_CASE("columns on one long line take constant time each") {
+    // 30,000 flow items on one line took 13.6 s when each column was counted from the line start.
+    std::string line;
+    for (int i = 0; i < 20000; ++i) line += "{id: \xC3\xA9" + std::to_string(i) + "}, ";
+    const SourceFile file("/x", "x", line);
+    const auto start = std::chrono::steady_clock::now();
+    size_t sum = 0;
+    for (uint32_t byte = 0; byte < line.size(); byte += 7) sum += file.CharColumn(0, byte);
+    CHECK(sum > 0);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500));
   }
 
   TEST_CASE("a byte order mark is dropped") {

@@ -6,11 +6,18 @@
 #include <string_view>
 #include <vector>
 
+#include "utf8.h"
+
 namespace qemuc {
 
-// 'text', as messages name keys, values and paths.
+// A value named in a message is cut after this many characters: each line stays bounded, however
+// long the key, name or path (3,000 long keys wrote 115 MB of errors).
+constexpr size_t kMaxQuotedCharacters = 80;
+
+// 'text', as messages name keys, values and paths; a longer one as 'its first 80 characters...'.
 inline std::string Quoted(std::string_view text) {
-  return "'" + std::string(text) + "'";
+  const std::string_view shown = PrefixOfCharacters(text, kMaxQuotedCharacters);
+  return "'" + std::string(shown) + (shown.size() < text.size() ? "...'" : "'");
 }
 
 // "qemu" + "cpus" -> "qemu.cpus": the dotted key paths that messages and origins name.

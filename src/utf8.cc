@@ -1,5 +1,8 @@
 #include "utf8.h"
 
+#include <cstdint>
+#include <cstdio>
+
 namespace qemuc {
 
 size_t Utf8SequenceLength(std::string_view text, size_t i) {
@@ -44,6 +47,75 @@ size_t CountCodePoints(std::string_view text) {
     if (!IsUtf8Continuation(static_cast<unsigned char>(c))) ++count;
   }
   return count;
+}
+
+std::string_view PrefixOfCharacters(std::string_view text, size_t characters) {
+  size_t end = 0;
+  for (size_t seen = 0; end < text.size(); ++end) {
+    if (IsUtf8Continuation(static_cast<unsigned char>(text[end]))) continue;
+    if (seen++ == characters) break;
+  }
+  return text.substr(0, end);
+}
+
+namespace {
+
+// The code point of a well-formed sequence.
+uint32_t CodePoint(std::string_view character) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(character[i]); };
+  if (character.size() == 1) return byte(0);
+  uint32_t point = byte(0) & (0x7Fu >> character.size());
+  for (size_t i = 1; i < character.size(); ++i) point = point << 6 | (byte(i) & 0x3Fu);
+  return point;
+}
+
+// "\\x1b": a byte, shown as C shows it.
+std::string EscapeByte(unsigned char byte) {
+  char escape[8];
+  std::snprintf(escape, sizeof escape, "\\x%02x", byte);
+  return escape;
+}
+
+// "\\u202e": a character past ASCII, by its code point.
+std::string EscapeCodePoint(uint32_t point) {
+  if (point < 0x80) return EscapeByte(static_cast<unsigned char>(point));
+  char escape[16];
+  std::snprintf(escape, sizeof escape, "\\u%04x", point);
+  return escape;
+}
+
+}  // namespace
+
+bool IsTerminalControl(std::string_view character) {
+  const uint32_t point = CodePoint(character);
+  return point < 0x20 || (point >= 0x7F && point <= 0x9F) || (point >= 0x202A && point <= 0x202E) ||
+         (point >= 0x2066 && point <= 0x2069);
+}
+
+std::string EscapeForTerminal(std::string_view text) {
+  std::string shown;
+  shown.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const size_t length = Utf8SequenceLength(text, i);
+    if (length == 0) {
+      shown += EscapeByte(static_cast<unsigned char>(text[i++]));
+      continue;
+    }
+    const std::string_view character = text.substr(i, length);
+    i += length;
+    if (!IsTerminalControl(character)) {
+      shown += character;
+    } else if (character == "\n") {
+      shown += "\\n";
+    } else if (character == "\r") {
+      shown += "\\r";
+    } else if (character == "\t") {
+      shown += "\\t";
+    } else {
+      shown += EscapeCodePoint(CodePoint(character));
+    }
+  }
+  return shown;
 }
 
 }  // namespace qemuc

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace qemuc {
@@ -23,6 +24,19 @@ std::optional<size_t> FindInvalidUtf8(std::string_view text);
 
 // Number of code points in valid UTF-8 text (continuation bytes are not counted).
 size_t CountCodePoints(std::string_view text);
+
+// The longest prefix of `text` with at most `characters` code points; a multi-byte character is
+// never cut in two.
+std::string_view PrefixOfCharacters(std::string_view text, size_t characters);
+
+// True for a well-formed character that a terminal may act on instead of showing: C0 and C1
+// controls, DEL, and the bidirectional overrides and isolates that reorder what follows.
+bool IsTerminalControl(std::string_view character);
+
+// `text` as a terminal can show it without acting on it (messages, notes, file names): each
+// terminal control becomes a visible escape (\n, \r, \t, \x1b, \u202e) and each byte that is
+// not UTF-8 becomes \xHH. Other text, a backslash included, is unchanged.
+std::string EscapeForTerminal(std::string_view text);
 
 }  // namespace qemuc
 

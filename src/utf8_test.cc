@@ -38,6 +38,23 @@ TEST_SUITE("utf8") {
     CHECK(CountCodePoints("abc") == 3);
     CHECK(CountCodePoints("é😀x") == 3);
   }
+
+  TEST_CASE("a prefix of so many characters never cuts one in two") {
+    CHECK(PrefixOfCharacters("abc", 2) == "ab");
+    CHECK(PrefixOfCharacters("abc", 5) == "abc");
+    CHECK(PrefixOfCharacters("é😀x", 2) == "é😀");
+    CHECK(PrefixOfCharacters("é😀x", 0) == "");
+  }
+
+  TEST_CASE("terminal controls and bytes that are not UTF-8 become visible escapes") {
+    CHECK(EscapeForTerminal("plain é 😀 \\x1b") == "plain é 😀 \\x1b");
+    CHECK(EscapeForTerminal("a\x1b]0;title\x07"
+                            "b") == "a\\x1b]0;title\\x07b");
+    CHECK(EscapeForTerminal("cr\rlf\ntab\t") == "cr\\rlf\\ntab\\t");
+    CHECK(EscapeForTerminal(std::string("nul\0del\x7f", 8)) == "nul\\x00del\\x7f");
+    CHECK(EscapeForTerminal("c1 \xC2\x9B bidi \xE2\x80\xAE") == "c1 \\u009b bidi \\u202e");
+    CHECK(EscapeForTerminal("bad \xFF\xC3") == "bad \\xff\\xc3");
+  }
 }
 
 }  // namespace

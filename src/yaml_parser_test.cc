@@ -265,9 +265,9 @@ TEST_SUITE("yaml_parser") {
   TEST_CASE(
       "nesting is limited to 64 levels, also through aliases and far below yaml-cpp's limit") {
     std::string deep = "a: " + std::string(64, '[') + std::string(64, ']') + "\n";
-    CHECK(Errors(deep) == "p.yaml:1:67: error: nesting deeper than 64 levels\n" +
-                              deep.substr(0, deep.size() - 1) + "\n" + std::string(66, ' ') +
-                              "^\n");
+    // The 131-character line is shown as its last 117 characters after "...".
+    CHECK(Errors(deep) == "p.yaml:1:67: error: nesting deeper than 64 levels\n..." +
+                              deep.substr(14, 117) + "\n" + std::string(55, ' ') + "^\n");
     ParsedText fits;
     testing::Parse(fits, "a: " + std::string(63, '[') + std::string(63, ']') + "\n");
     CHECK(fits.root.get() != nullptr);
