@@ -142,6 +142,14 @@ TEST_SUITE("merge") {
     CHECK(AppendOf({"cmdline: [x=1, a, x=2]\n", "cmdline: [x]\n"}) == "x a");
   }
 
+  TEST_CASE("cmdline: !override and !reset start over; the new list keeps its repeats") {
+    const std::string base = "cmdline: [console=a, x=1, console=b]\n";
+    CHECK(AppendOf({base, "cmdline: !override [x=2, console=c, console=d]\n"}) ==
+          "x=2 console=c console=d");
+    CHECK(AppendOf({base}, {}, {"cmdline=!reset", "cmdline=[console=e, y, console=f]"}) ==
+          "console=e y console=f");
+  }
+
   TEST_CASE("cmdline: groups over three files, each replacing the one before") {
     const std::vector<std::string> chain = {"cmdline: [k=1, console=a, m, console=b]\n",
                                             "cmdline: [console=c, k=2, console=c2]\n",
