@@ -28,10 +28,6 @@ const Field& ChildField(const Field& field, std::string_view key) {
   }
 }
 
-bool IsKeyedSequence(const Field& field) {
-  return field.type == FieldType::kKeyedList || field.type == FieldType::kCmdline;
-}
-
 }  // namespace
 
 std::string MergeKey(const Node& item, const Field& list) {
@@ -42,6 +38,81 @@ std::string MergeKey(const Node& item, const Field& list) {
 }
 
 namespace {
+
+// The merged cmdline while layers are applied (SPEC §2.3). Entries live in slots, in order; a
+// slot holds entries of one key, and a key may own several slots (one layer may write a key
+// apart: `console=a x=1 console=b`). A later layer's entries with key K replace all inherited K
+// entries at the place of the first, so they go into that key's first slot and its other slots
+// are emptied: each layer costs its own size plus the inherited entries it removes, never a
+// copy of the whole list. Flatten gives the list once all layers are applied.
+class CmdlineGroups {
+ public:
+  // Starts a layer: what its keys had before it counts as inherited.
+  void BeginLayer() { ++layer_; }
+
+  void Add(const std::string& key, NodePtr entry) {
+    Key& group = Touch(key);
+    if (group.in_place) {
+      slots_[group.slots.front()].push_back(std::move(entry));
+    } else {
+      group.slots.push_back(slots_.size());
+      slots_.push_back({std::move(entry)});
+    }
+  }
+
+  // Removes the inherited entries with `key` that this layer has not replaced already; its own
+  // entries stay. Returns false when the layer inherited no entry with that key.
+  bool Delete(const std::string& key) {
+    const auto found = keys_.find(key);
+    if (found == keys_.end()) return false;
+    const bool first_touch = found->second.layer != layer_;
+    Key& group = Touch(key);
+    if (!group.inherited) return false;
+    if (first_touch) {  // Touch emptied them all; the layer's own entries are yet to come
+      group.slots.clear();
+      group.in_place = false;
+    }
+    return true;
+  }
+
+  std::vector<NodePtr> Flatten() const {
+    std::vector<NodePtr> entries;
+    for (const std::vector<NodePtr>& slot : slots_) {
+      entries.insert(entries.end(), slot.begin(), slot.end());
+    }
+    return entries;
+  }
+
+ private:
+  struct Key {
+    std::vector<size_t> slots;  // the slots holding entries with this key, in order
+    size_t layer = 0;           // the last layer that wrote the key
+    bool inherited = false;     // the key had entries before that layer
+    bool in_place = false;      // that layer's entries go into slots.front()
+  };
+
+  // The key's state for the current layer; at the layer's first touch of an inherited key, its
+  // entries are dropped but for the first slot, which the layer's entries will fill.
+  Key& Touch(const std::string& key) {
+    Key& group = keys_[key];
+    if (group.layer == layer_) return group;
+    group.layer = layer_;
+    group.inherited = !group.slots.empty();
+    group.in_place = group.inherited;
+    if (group.inherited) {
+      for (size_t i = 1; i < group.slots.size(); ++i) Empty(group.slots[i]);
+      group.slots.resize(1);
+      Empty(group.slots.front());
+    }
+    return group;
+  }
+
+  void Empty(size_t slot) { std::vector<NodePtr>().swap(slots_[slot]); }
+
+  std::vector<std::vector<NodePtr>> slots_;
+  std::unordered_map<std::string, Key> keys_;
+  size_t layer_ = 0;
+};
 
 // Builds the merged tree in place, one layer after the other. Every merged mapping and list is a
 // node the merger made and still owns, with an index of its entries or items by key, so that
@@ -75,9 +146,10 @@ class Merger {
     return base;
   }
 
-  // Closes the holes left by removed entries and items.
+  // Closes the holes left by removed entries and items, and lays out every cmdline.
   void Finish() {
     for (auto& [unused, built] : owned_) {
+      if (built.cmdline != nullptr) built.node->items = built.cmdline->Flatten();
       if (built.holes == 0) continue;
       auto& entries = built.node->entries;
       entries.erase(
@@ -99,6 +171,7 @@ class Merger {
     std::unordered_map<std::string, size_t> positions;  // key -> entry or item
     std::unordered_set<std::string> texts;              // items of a list without repeats
     size_t holes = 0;
+    std::unique_ptr<CmdlineGroups> cmdline;  // a cmdline's entries, until Finish
   };
 
   static void CopyHeader(const Node& layer, Node& node) {
@@ -125,7 +198,9 @@ class Merger {
   void MergeInto(Built& built, const Node& layer, const Field& field, const std::string& path) {
     if (layer.is_mapping()) {
       MergeEntries(built, layer, field, path);
-    } else if (IsKeyedSequence(field)) {
+    } else if (field.type == FieldType::kCmdline) {
+      MergeCmdline(built, layer, field, path);
+    } else if (field.type == FieldType::kKeyedList) {
       MergeKeyedItems(built, layer, field, path);
     } else {
       MergeItems(built, layer, field, path);
@@ -181,7 +256,6 @@ class Merger {
 
   void MergeKeyedItems(Built& built, const Node& layer, const Field& field,
                        const std::string& path) {
-    const Field& item_field = field.type == FieldType::kKeyedList ? field : StringField();
     for (const NodePtr& item : layer.items) {
       const std::string key = MergeKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
@@ -193,9 +267,23 @@ class Merger {
         continue;
       }
       // In place when the key is there, so the order of the base is kept.
-      NodePtr merged =
-          Merge(Inherited(built, key, false), item, item_field, path + "[" + key + "]");
+      NodePtr merged = Merge(Inherited(built, key, false), item, field, path + "[" + key + "]");
       Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
+    }
+  }
+
+  void MergeCmdline(Built& built, const Node& layer, const Field& field, const std::string& path) {
+    if (built.cmdline == nullptr) built.cmdline = std::make_unique<CmdlineGroups>();
+    CmdlineGroups& groups = *built.cmdline;
+    groups.BeginLayer();
+    for (const NodePtr& item : layer.items) {
+      const std::string key = MergeKey(*item, field);
+      if (item->tag != NodeTag::kDelete) {
+        groups.Add(key, Fresh(*item, StringField(), path));
+      } else if (!groups.Delete(key)) {
+        diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path) +
+                                            " has no inherited item " + Quoted(key));
+      }
     }
   }
 

@@ -67,6 +67,28 @@ const Node& At(const Node& root, std::initializer_list<const char*> keys) {
   return *node;
 }
 
+// The -append of a chain of files /p/l0.yaml <- /p/l1.yaml <- ... (each extends the one before),
+// the last one compiled with `overlays` and `sets`; each text is the body of its file.
+std::string AppendOf(const std::vector<std::string>& chain,
+                     const std::vector<std::string>& overlays = {},
+                     const std::vector<std::string>& sets = {}) {
+  Pipeline pipeline;
+  for (size_t i = 0; i < chain.size(); ++i) {
+    const bool last = i + 1 == chain.size();
+    const std::string head = i == 0 ? "qemu: {target: x86_64, memory: 64, kernel: /k}\n"
+                                    : "extends: l" + std::to_string(i - 1) + ".yaml\n";
+    pipeline.reader.Add("/p/l" + std::to_string(i) + ".yaml",
+                        head + (last ? "" : "abstract: true\n") + chain[i]);
+  }
+  ProfileRequest request{"/p/l" + std::to_string(chain.size() - 1) + ".yaml", overlays, {}, {}};
+  for (const std::string& set : sets) {
+    request.sets.push_back(std::get<Assignment>(ParseAssignment(set)));
+  }
+  const Strings argv = pipeline.Argv(request);
+  const Strings append = ArgsOf(argv, "-append");
+  return append.size() == 1 ? append[0] : "<no single -append> " + pipeline.Rendered();
+}
+
 TEST_SUITE("merge") {
   TEST_CASE("the base alone, for the tests below to differ from") {
     const Strings argv = BoardArgv("");
@@ -104,6 +126,85 @@ TEST_SUITE("merge") {
   TEST_CASE("cmdline is keyed by the text before '=': replaced in place, new keys appended") {
     CHECK(ArgsOf(BoardArgv("cmdline: [loglevel=7, console=ttyS1, debug]\n"), "-append") ==
           Strings{"console=ttyS1 quiet loglevel=7 debug"});
+  }
+
+  TEST_CASE("cmdline: every entry of one layer is kept in order, repeated keys included") {
+    CHECK(AppendOf({"cmdline: [console=a, x=1, console=b, quiet, x=2, quiet]\n"}) ==
+          "console=a x=1 console=b quiet x=2 quiet");
+  }
+
+  TEST_CASE(
+      "cmdline: a layer's entries with key K replace every inherited K at the first's place") {
+    CHECK(AppendOf({"cmdline: [console=a, x=1, console=b, quiet]\n",
+                    "cmdline: [quiet, console=c, y=1, console=d]\n"}) ==
+          "console=c console=d x=1 quiet y=1");
+    // An entry without '=' is its own key: "x" and "x=1" share the key x.
+    CHECK(AppendOf({"cmdline: [x=1, a, x=2]\n", "cmdline: [x]\n"}) == "x a");
+  }
+
+  TEST_CASE("cmdline: !override and !reset start over; the new list keeps its repeats") {
+    const std::string base = "cmdline: [console=a, x=1, console=b]\n";
+    CHECK(AppendOf({base, "cmdline: !override [x=2, console=c, console=d]\n"}) ==
+          "x=2 console=c console=d");
+    CHECK(AppendOf({base}, {}, {"cmdline=!reset", "cmdline=[console=e, y, console=f]"}) ==
+          "console=e y console=f");
+  }
+
+  TEST_CASE("cmdline: groups over three files, each replacing the one before") {
+    const std::vector<std::string> chain = {"cmdline: [k=1, console=a, m, console=b]\n",
+                                            "cmdline: [console=c, k=2, console=c2]\n",
+                                            "cmdline: [m=1, k=3, m=2]\n"};
+    CHECK(AppendOf({chain[0], chain[1]}) == "k=2 console=c console=c2 m");
+    CHECK(AppendOf(chain) == "k=3 console=c console=c2 m=1 m=2");
+  }
+
+  TEST_CASE("cmdline: !delete K removes every inherited K; the layer's own entries stay") {
+    const std::string base = "cmdline: [console=a, x=1, console=b]\n";
+    CHECK(AppendOf({base, "cmdline: [!delete console]\n"}) == "x=1");
+    // After the !delete, K is new to the layer and appended; before it, it took the place.
+    CHECK(AppendOf({base, "cmdline: [!delete console, console=z]\n"}) == "x=1 console=z");
+    CHECK(AppendOf({base, "cmdline: [console=z, !delete console, console=y]\n"}) ==
+          "console=z console=y x=1");
+    CHECK(AppendOf({base, "cmdline: [!delete console, !delete console]\n"}) == "x=1");
+    // Deleted by a layer, the key is not inherited by the next one.
+    CHECK(AppendOf({base, "cmdline: [!delete console]\n", "cmdline: [console=c, console=d]\n"}) ==
+          "x=1 console=c console=d");
+  }
+
+  TEST_CASE("cmdline: !delete of a key the layer did not inherit is an error at it") {
+    const std::string base = "cmdline: [console=a, console=b]\n";
+    CHECK(AppendOf({base, "cmdline: [x=1, !delete x]\n"}) ==
+          "<no single -append> /p/l1.yaml:2:24: error: '!delete x': 'cmdline' has no inherited "
+          "item 'x'\ncmdline: [x=1, !delete x]\n                       ^\n");
+    CHECK(AppendOf({base, "cmdline: [!delete console]\n", "cmdline: [!delete console]\n"}) ==
+          "<no single -append> /p/l2.yaml:2:19: error: '!delete console': 'cmdline' has no "
+          "inherited item 'console'\ncmdline: [!delete console]\n                  ^~~~~~~\n");
+  }
+
+  TEST_CASE("cmdline: overlays and --set are layers like any other") {
+    const std::string board =
+        "cmdline: [console=ttyS0, quiet, console=tty0]\n"
+        "overlays:\n"
+        "  serial: {cmdline: [console=hvc0, console=ttyS1, debug]}\n"
+        "  loud: {cmdline: [!delete quiet, debug=2, debug=3]}\n";
+    CHECK(AppendOf({board}, {"serial"}) == "console=hvc0 console=ttyS1 quiet debug");
+    CHECK(AppendOf({board}, {"serial", "loud"}) == "console=hvc0 console=ttyS1 debug=2 debug=3");
+    // "debug" and "debug=2" share the key debug: serial's group replaces loud's.
+    CHECK(AppendOf({board}, {"loud", "serial"}) == "console=hvc0 console=ttyS1 debug");
+    CHECK(AppendOf({board}, {"serial"},
+                   {"cmdline=[console=s1, console=s2]", "cmdline=[quiet=1, console=s3]"}) ==
+          "console=s3 quiet=1 debug");
+  }
+
+  TEST_CASE("cmdline: 20,000 --set layers, each replacing one group and adding a key") {
+    std::vector<std::string> sets;
+    for (int i = 0; i < 20000; ++i) {
+      sets.push_back("cmdline=[console=a" + std::to_string(i) + ", k" + std::to_string(i) +
+                     ", console=b" + std::to_string(i) + "]");
+    }
+    const std::string append = AppendOf({"cmdline: [console=x, console=y]\n"}, {}, sets);
+    CHECK(append.rfind("console=a19999 console=b19999 k0 k1 ", 0) == 0);
+    CHECK(append.size() > 20000 * 3);
   }
 
   TEST_CASE("extra_args are appended as written, repeats kept; other string lists drop repeats") {

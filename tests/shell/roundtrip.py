@@ -6,7 +6,7 @@ usage: roundtrip.py QEMUC ARGV_DUMP SHELL [SHELL_ARG...]   run the script under 
 
 A temporary directory gets a profile whose qemu.binary is ARGV_DUMP (writes each argv[i], i >= 1,
 plus a NUL to stdout), whose kernel, initrd and drive files have hostile names, and whose
-qemu.extra_args, cmdline (one entry per key) and extra kernel arguments hold the hostile values of
+qemu.extra_args, cmdline and extra kernel arguments hold the hostile values of
 notes/shell-systemd-json-qemu-values.md section 7. qemuc compiles it to JSON (parsed by Python's
 json: an independent reader) and to launch.sh. Checks:
   1. the JSON argv carries the inputs unchanged (binary, -m, -kernel, -initrd, -drive file= with
@@ -84,20 +84,9 @@ HOSTILE = [
 ]
 
 
-def _unique_cmdline_keys(values):
-    """cmdline entries are keyed by the text before the first '=' and a later entry replaces an
-    earlier one with the same key (SPEC section 2.3): "=x" would replace "" (key ""). This test is
-    about quoting, not merging, so cmdline keeps only the first entry of each key."""
-    seen, kept = set(), []
-    for value in values:
-        key = value.split("=", 1)[0]
-        if key not in seen:
-            seen.add(key)
-            kept.append(value)
-    return kept
-
-
-CMDLINE = _unique_cmdline_keys(HOSTILE)
+# Every hostile value, repeated keys included ("=x" and "" share the key ""): entries of one
+# layer are all kept, in order (SPEC section 2.3).
+CMDLINE = list(HOSTILE)
 
 # Kernel arguments given after '--' on the qemuc command line.
 KERNEL_ARGS = ["k=a b", "it's", "$HOME", "\\"]
