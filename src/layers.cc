@@ -48,6 +48,24 @@ std::vector<const Node*> ExtendsEntries(const Node& root) {
   return entries;
 }
 
+// Counts `path` among the files of the profile; false after reporting at `at` (nullptr: the
+// command line) when it would be one too many.
+bool CountFile(LayerStack& stack, const std::string& path, const SourceRange* at,
+               Diagnostics& diagnostics) {
+  if (stack.files.count(path) > 0) return true;
+  if (stack.too_many_files) return false;
+  if (stack.files.size() == kMaxProfileFiles) {
+    stack.too_many_files = true;
+    diagnostics.Error(at != nullptr ? *at : SourceRange{},
+                      "too many files: a profile may be made of at most " +
+                          std::to_string(kMaxProfileFiles) +
+                          " files (the profile, its parents and overlay files)");
+    return false;
+  }
+  stack.files.insert(path);
+  return true;
+}
+
 // Depth-first post-order over the extends graph.
 class GraphLoader {
  public:
@@ -61,6 +79,7 @@ class GraphLoader {
       return false;
     }
     if (done_.count(path) > 0) return true;  // a diamond: each file is applied once
+    if (!MayRead(path, display, named_by)) return false;
     const SourceRange* named_at = named_by != nullptr ? &named_by->range : nullptr;
     const ParsedFileCache::Entry entry =
         environment_.cache.Get(environment_.reader, environment_.sources, path, display,
@@ -76,6 +95,11 @@ class GraphLoader {
     links_.push_back(nullptr);
     for (const Node* parent : ExtendsEntries(*entry.root)) {
       links_.back() = parent;
+      if (path_.size() == kMaxExtendsDepth) {
+        ReportTooDeep(*parent);
+        ok = false;
+        break;
+      }
       const std::string parent_path = ResolveAgainst(DirectoryOf(path), parent->text);
       ok = Visit(parent_path, DisplayPathOf(parent_path), parent) && ok;
     }
@@ -90,6 +114,26 @@ class GraphLoader {
   }
 
  private:
+  // The checks before reading a file: a parent's name, and the number of files.
+  bool MayRead(const std::string& path, const std::string& display, const Node* named_by) {
+    if (named_by == nullptr) return CountFile(stack_, path, nullptr, diagnostics_);
+    const std::string why = environment_.reader.RefuseNonYaml(path);
+    if (!why.empty()) {
+      diagnostics_.Error(named_by->range, "refusing to read " + display + ": " + why)
+          .notes.push_back({"a parent must be a .yaml or .yml file", {}});
+      return false;
+    }
+    return CountFile(stack_, path, &named_by->range, diagnostics_);
+  }
+
+  // At the entry that would make the chain of files from the profile one too long.
+  void ReportTooDeep(const Node& entry) {
+    diagnostics_.Error(entry.range, "extends chain too long: this entry makes it " +
+                                        std::to_string(kMaxExtendsDepth + 1) + " files from " +
+                                        links_.front()->range.file->display_path() + "; at most " +
+                                        std::to_string(kMaxExtendsDepth) + " are allowed");
+  }
+
   // "extends cycle: a.yaml -> b.yaml -> a.yaml", at the entry that closes it, with a note for
   // each link.
   void ReportCycle(std::vector<std::string>::const_iterator start, const Node* closing) {
@@ -153,8 +197,15 @@ bool IsOverlayFile(const std::string& value) {
 
 bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& environment,
                     Diagnostics& diagnostics) {
+  const std::string path = AbsolutePath(value);
+  if (const std::string why = environment.reader.RefuseNonYaml(path); !why.empty()) {
+    diagnostics.Error({}, "refusing to read " + value + ": " + why)
+        .notes.push_back({"an overlay file (-O) must be a .yaml or .yml file", {}});
+    return false;
+  }
+  if (!CountFile(stack, path, nullptr, diagnostics)) return false;
   const ParsedFileCache::Entry entry =
-      environment.cache.Get(environment.reader, environment.sources, AbsolutePath(value), value,
+      environment.cache.Get(environment.reader, environment.sources, path, value,
                             FileRole::kOverlayFile, nullptr, diagnostics);
   if (entry.file != nullptr)
     stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -25,11 +26,19 @@ struct Inclusion {
   std::string how;  // "is extended by", "is applied with -O"
 };
 
+// SPEC §2.3 and README "Security and limits": real chains are 2-4 files deep; the bound keeps
+// the recursion over the graph shallow. The file count bounds what one profile can make qemuc
+// read (256 x 1 MiB).
+constexpr size_t kMaxExtendsDepth = 32;   // files on one chain, the profile included
+constexpr size_t kMaxProfileFiles = 256;  // the profile, its parents and its overlay files
+
 struct LayerStack {
   const SourceFile* profile = nullptr;
   std::vector<NodePtr> layers;       // lowest first; each passed the shape check
   std::vector<std::string> sources;  // the files, as the user would name them, lowest first
   std::map<const SourceFile*, Inclusion> included;
+  std::set<std::string> files;  // every file asked for (absolute), for kMaxProfileFiles
+  bool too_many_files = false;  // reported once; the files after it are not read
 };
 
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.
