@@ -39,6 +39,7 @@ struct Node {
   std::vector<MappingEntry> entries;  // mappings only, in source order
   std::vector<NodePtr> items;         // sequences only
   uint64_t expanded_size = 1;         // nodes in this subtree with aliases expanded
+  uint64_t expanded_bytes = 0;        // bytes of its keys and scalars, aliases expanded
   uint32_t height = 1;                // nesting levels in this subtree
 
   bool is_scalar() const { return kind == NodeKind::kScalar; }

@@ -76,6 +76,7 @@ class TreeBuilder : public YAML::EventHandler {
            "contains the alias)");
     }
     CountNodes(it->second->expanded_size, range);
+    CountBytes(it->second->expanded_bytes, range);
     CheckDepth(static_cast<uint32_t>(stack_.size()) + it->second->height, range);
     AddValue(it->second);
   }
@@ -99,8 +100,10 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     CountNodes(1, range);
+    CountBytes(value.size(), range);
     auto node = std::make_shared<Node>();
     node->kind = NodeKind::kScalar;
+    node->expanded_bytes = value.size();
     node->tag = CheckedTag(tag, mark);
     node->style = token.style;
     node->text = value;
@@ -195,7 +198,9 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnKey(const SourceRange& range, const std::string& tag, ScalarStyle style,
              const std::string& key) {
+    CountBytes(key.size(), range);
     Frame& frame = stack_.back();
+    frame.node->expanded_bytes += key.size();
     frame.has_key = true;
     frame.drop_value = true;
     frame.pending = MappingEntry{key, range, nullptr};
@@ -223,6 +228,15 @@ class TreeBuilder : public YAML::EventHandler {
       Stop(range, "the document expands to more than " +
                       std::to_string(limits_.max_expanded_nodes) +
                       " nodes (aliases count once per use)");
+    }
+  }
+
+  void CountBytes(uint64_t added, const SourceRange& range) {
+    byte_count_ += added;
+    if (byte_count_ > limits_.max_expanded_bytes) {
+      Stop(range, "the document expands to more than " +
+                      std::to_string(limits_.max_expanded_bytes) +
+                      " bytes of keys and values (aliases count once per use)");
     }
   }
 
@@ -280,6 +294,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame& parent = stack_.back();
     parent.node->expanded_size += value->expanded_size;
+    parent.node->expanded_bytes += value->expanded_bytes;
     parent.node->height = std::max(parent.node->height, value->height + 1);
     if (parent.node->is_sequence()) {
       parent.node->items.push_back(value);
@@ -301,6 +316,7 @@ class TreeBuilder : public YAML::EventHandler {
   NodePtr root_;
   bool saw_root_ = false;
   uint64_t node_count_ = 0;
+  uint64_t byte_count_ = 0;
   uint32_t ignored_depth_ = 0;  // inside a complex key: its events are skipped
   SourceRange complex_key_range_;
 };

@@ -281,6 +281,27 @@ TEST_SUITE("yaml_parser") {
           "b: [*x]\n"
           "    ^\n");
   }
+
+  TEST_CASE("keys and scalars count their bytes with aliases expanded, at most 4 MiB") {
+    // One 600 kB string used seven times (anchor and six aliases): 4.2 MB, refused at the last.
+    const std::string big = std::string(600000, 'x');
+    std::string text = "a: &s " + big + "\nb: [*s, *s, *s, *s, *s, *s]\n";
+    const std::string errors = Errors(text);
+    CHECK(errors.rfind("p.yaml:2:25: error: the document expands to more than 4194304 bytes of "
+                       "keys and values (aliases count once per use)\n",
+                       0) == 0);
+    ParsedText fits;
+    testing::Parse(fits, "a: &s " + big + "\nb: [*s, *s, *s, *s, *s]\n");
+    REQUIRE(fits.root.get() != nullptr);
+    CHECK(fits.root->expanded_bytes == 2 + 6 * big.size());
+
+    ParseLimits small;
+    small.max_expanded_bytes = 12;  // keys count too: "a" "k" "abc" 5, "b" and the alias 10, "c" 11
+    CHECK(Errors("a: &x {k: abc}\nb: *x\nc: [*x]\n", small) ==
+          "p.yaml:3:5: error: the document expands to more than 12 bytes of keys and values "
+          "(aliases count once per use)\nc: [*x]\n    ^\n");
+    CHECK(Errors("a: &x {k: abc}\nb: *x\nccc: 1\n", small).find("p.yaml:3:1: error:") == 0);
+  }
 }
 
 }  // namespace
