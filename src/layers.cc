@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "paths.h"
 #include "schema.h"
@@ -160,32 +161,44 @@ class GraphLoader {
 };
 
 // The value at "qemu.drives[blk0].file" in a layer, or nullptr. Keyed items are found by the key
-// field the table names for their list.
-const Node* FindAtPath(const Node& root, const std::string& path) {
-  const Node* node = &root;
-  const Field* field = &ProfileSchema();
-  for (size_t i = 0; i < path.size() && node != nullptr;) {
-    const size_t end = std::min(path.find_first_of(".[", i), path.size());
-    const std::string key = path.substr(i, end - i);
-    const MappingEntry* entry = node->is_mapping() ? node->Find(key) : nullptr;
-    field = field != nullptr ? field->Find(key) : nullptr;
-    node = entry != nullptr ? entry->value.get() : nullptr;
-    i = end + 1;
-    if (end < path.size() && path[end] == '[' && node != nullptr && field != nullptr) {
-      const size_t close = std::min(path.find(']', end), path.size());
-      const std::string item_key = path.substr(end + 1, close - end - 1);
-      const auto item =
-          std::find_if(node->items.begin(), node->items.end(), [&](const NodePtr& candidate) {
-            const MappingEntry* found =
-                candidate->is_mapping() ? candidate->Find(field->key) : nullptr;
-            return found != nullptr && found->value->text == item_key;
-          });
-      node = item != node->items.end() ? item->get() : nullptr;
-      i = close + 2;
+// field the table names for their list, through an index built once per list: thousands of
+// diagnostics about the items of a long list must not each scan it.
+class PathFinder {
+ public:
+  const Node* Find(const Node& root, const std::string& path) {
+    const Node* node = &root;
+    const Field* field = &ProfileSchema();
+    for (size_t i = 0; i < path.size() && node != nullptr;) {
+      const size_t end = std::min(path.find_first_of(".[", i), path.size());
+      const std::string key = path.substr(i, end - i);
+      const MappingEntry* entry = node->is_mapping() ? node->Find(key) : nullptr;
+      field = field != nullptr ? field->Find(key) : nullptr;
+      node = entry != nullptr ? entry->value.get() : nullptr;
+      i = end + 1;
+      if (end < path.size() && path[end] == '[' && node != nullptr && field != nullptr) {
+        const size_t close = std::min(path.find(']', end), path.size());
+        node = Item(*node, field->key, path.substr(end + 1, close - end - 1));
+        i = close + 2;
+      }
     }
+    return node;
   }
-  return node;
-}
+
+ private:
+  const Node* Item(const Node& list, std::string_view key_field, const std::string& key) {
+    auto [index, added] = items_.try_emplace(&list);
+    if (added) {
+      for (const NodePtr& item : list.items) {
+        const MappingEntry* found = item->is_mapping() ? item->Find(key_field) : nullptr;
+        if (found != nullptr) index->second.emplace(found->value->text, item.get());
+      }
+    }
+    const auto item = index->second.find(key);
+    return item != index->second.end() ? item->second : nullptr;
+  }
+
+  std::map<const Node*, std::unordered_map<std::string, const Node*>> items_;
+};
 
 bool IsOverlayFile(const std::string& value) {
   const auto ends_with = [&](std::string_view suffix) {
@@ -266,6 +279,7 @@ bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& s
 }
 
 void AddEarlierValueNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first) {
+  PathFinder finder;
   for (size_t i = first; i < diagnostics.size(); ++i) {
     Diagnostic& diagnostic = diagnostics.at(i);
     if (diagnostic.key_path.empty()) continue;
@@ -274,7 +288,7 @@ void AddEarlierValueNotes(const LayerStack& stack, Diagnostics& diagnostics, siz
         [&](const NodePtr& layer) { return layer->range.file == diagnostic.range.file; });
     for (auto earlier = std::make_reverse_iterator(later); earlier != stack.layers.rend();
          ++earlier) {
-      if (const Node* value = FindAtPath(**earlier, diagnostic.key_path)) {
+      if (const Node* value = finder.Find(**earlier, diagnostic.key_path)) {
         diagnostic.notes.push_back(
             {"the earlier value is " + std::string(DescribeKind(*value)) + " at", value->range});
         break;
