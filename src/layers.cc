@@ -10,6 +10,7 @@
 #include "shape_check.h"
 #include "spell.h"
 #include "text.h"
+#include "yaml_parser.h"
 
 namespace qemuc {
 namespace {
@@ -67,6 +68,28 @@ bool CountFile(LayerStack& stack, const std::string& path, const SourceRange* at
   return true;
 }
 
+// Adds a file's nodes and bytes to those of the profile; false after reporting at `at` (nullptr:
+// the command line) when they cross the parser's budgets for one document. Each file is within
+// them, but 256 such files would make merging and every later stage hold 256 times as much.
+bool CountContents(LayerStack& stack, const Node& root, const SourceRange* at,
+                   Diagnostics& diagnostics) {
+  const ParseLimits limits;
+  stack.nodes += root.expanded_size;
+  stack.bytes += root.expanded_bytes;
+  if (stack.nodes <= limits.max_expanded_nodes && stack.bytes <= limits.max_expanded_bytes) {
+    return true;
+  }
+  const bool nodes = stack.nodes > limits.max_expanded_nodes;
+  diagnostics.Error(
+      at != nullptr ? *at : SourceRange{},
+      "the files of this profile hold more than " +
+          (nodes ? std::to_string(limits.max_expanded_nodes) + " nodes"
+                 : std::to_string(limits.max_expanded_bytes) + " bytes of keys and values") +
+          " in all (aliases count once per use)");
+  stack.too_many_files = true;  // nothing more is read
+  return false;
+}
+
 // Depth-first post-order over the extends graph.
 class GraphLoader {
  public:
@@ -88,7 +111,9 @@ class GraphLoader {
     if (named_by != nullptr && entry.file != nullptr) {
       stack_.included.emplace(entry.file, Inclusion{named_by->range, "is extended by"});
     }
-    if (entry.root == nullptr) return false;
+    if (entry.root == nullptr || !CountContents(stack_, *entry.root, named_at, diagnostics_)) {
+      return false;
+    }
     // A file with problems still has its parents loaded: all problems at once, and an earlier
     // value to name for a value of the wrong kind.
     bool ok = entry.ok;
@@ -222,7 +247,9 @@ bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& en
                             FileRole::kOverlayFile, nullptr, diagnostics);
   if (entry.file != nullptr)
     stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
-  if (entry.root == nullptr) return false;
+  if (entry.root == nullptr || !CountContents(stack, *entry.root, nullptr, diagnostics)) {
+    return false;
+  }
   if (!entry.ok) {
     stack.layers.push_back(entry.root);  // not merged; there for AddEarlierValueNotes
     return false;

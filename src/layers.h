@@ -8,6 +8,7 @@
 #ifndef QEMUC_LAYERS_H_
 #define QEMUC_LAYERS_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <set>
@@ -39,6 +40,8 @@ struct LayerStack {
   std::map<const SourceFile*, Inclusion> included;
   std::set<std::string> files;  // every file asked for (absolute), for kMaxProfileFiles
   bool too_many_files = false;  // reported once; the files after it are not read
+  uint64_t nodes = 0;           // of all files read, aliases expanded: bounded like one file's
+  uint64_t bytes = 0;
 };
 
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.

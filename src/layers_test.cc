@@ -283,6 +283,20 @@ TEST_SUITE("layers") {
           "note: an overlay file (-O) must be a .yaml or .yml file\n");
     CHECK(pipeline.CompileWith({"/p/d.yaml", {}, {}, {}}).has_value());
   }
+
+  TEST_CASE("the files of a profile share the budgets of one document") {
+    std::string args = "abstract: true\nqemu:\n  extra_args:\n";
+    for (int i = 0; i < 60000; ++i) args += "    - x\n";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", args);
+    pipeline.reader.Add("/p/b.yaml", args);
+    pipeline.reader.Add("/p/one.yaml", "extends: [a.yaml]\n" + std::string(kVm));
+    pipeline.reader.Add("/p/two.yaml", "extends: [a.yaml, b.yaml]\n" + std::string(kVm));
+    CHECK(pipeline.CompileWith({"/p/one.yaml", {}, {}, {}}).has_value());
+    CHECK(Errors(pipeline, {"/p/two.yaml", {}, {}, {}}) ==
+          "/p/two.yaml:1:19: error: the files of this profile hold more than 100000 nodes in all "
+          "(aliases count once per use)\nextends: [a.yaml, b.yaml]\n                  ^~~~~~\n");
+  }
 }
 
 }  // namespace

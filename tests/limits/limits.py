@@ -86,18 +86,30 @@ def parent_not_yaml(root):
 
 
 def earlier_values(root):
-    # A wrong kind in each of 15,000 drives, each noted at the value it would change in the base.
-    n = 15000
+    # A wrong kind in each of 10,000 drives (70,000 nodes in all), each noted at the value it would
+    # change in the base.
+    n = 10000
     write(f"{root}/base.yaml", "abstract: true\nqemu:\n  drives:\n" + "".join(
         f"    - id: d{i}\n      file: /f{i}\n" for i in range(n)))
     write(f"{root}/p.yaml", "extends: base.yaml\nqemu:\n  target: x86_64\n  memory: 1G\n"
           "  kernel: /k\n  drives:\n" + "".join(
         f"    - id: d{i}\n      file: [x]\n" for i in range(n)))
-    return ("note: the earlier value is a scalar at base.yaml:30003:13", "many")
+    return ("note: the earlier value is a scalar at base.yaml:20003:13", "many")
+
+
+def many_full_files(root):
+    # 100 parents of 60,000 nodes each: every one within a document's budget, 6 million together.
+    body = "abstract: true\nqemu:\n  extra_args:\n" + "    - x\n" * 60000
+    for i in range(100):
+        write(f"{root}/f{i}.yaml", body)
+    write(f"{root}/p.yaml", "extends:\n" + "".join(f"  - f{i}.yaml\n" for i in range(100)) + VM)
+    return ("p.yaml:3:5: error: the files of this profile hold more than 100000 nodes in all "
+            "(aliases count once per use)")
 
 
 CASES = [var_chain, var_cycle, extends_chain, extends_wide, value_doubling, many_big_values,
-         aliased_interpolation, aliased_string, parent_not_yaml, earlier_values]
+         aliased_interpolation, aliased_string, parent_not_yaml, earlier_values,
+         many_full_files]
 COMMANDS = [["validate"], ["compile", "--no-host-checks", "-f", "args"], ["resolve"]]
 
 
