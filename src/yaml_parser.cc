@@ -366,8 +366,10 @@ bool RunParser(YAML::Parser& parser, YAML::EventHandler& handler, const SourceFi
     return true;
   } catch (const StopParsing&) {
   } catch (const YAML::DeepRecursion& e) {
-    // Reached only with ParseLimits::max_depth above yaml-cpp's own 500 levels.
-    diagnostics.Error(RangeOfMark(file, e.mark), "nesting too deep for the YAML parser");
+    // yaml-cpp's own guard (500 levels): reached when the limit above is higher, and for 500
+    // unclosed brackets, which yaml-cpp refuses before their events reach the builder.
+    diagnostics.DropSince(first);
+    diagnostics.Error(SyntaxErrorRange(file, text, e.mark), "nesting too deep for the YAML parser");
   } catch (const YAML::Exception& e) {
     diagnostics.DropSince(first);
     diagnostics.Error(SyntaxErrorRange(file, text, e.mark), "invalid YAML: " + e.msg);

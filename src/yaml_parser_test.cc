@@ -274,6 +274,10 @@ TEST_SUITE("yaml_parser") {
     // 600 levels: yaml-cpp would throw DeepRecursion ("bad file") at 500; our limit comes first.
     const std::string very_deep = "a: " + std::string(600, '[') + std::string(600, ']') + "\n";
     CHECK(Errors(very_deep).find("error: nesting deeper than 64 levels") != std::string::npos);
+    // Unclosed, yaml-cpp's guard refuses them first: reported at the end, where they stay open.
+    const std::string unclosed = "a: 1\nb: " + std::string(100000, '[') + "\n";
+    CHECK(Errors(unclosed).rfind("p.yaml:3:1: error: nesting too deep for the YAML parser\n", 0) ==
+          0);
     ParseLimits shallow;
     shallow.max_depth = 3;
     CHECK(Errors("a: &x [[1]]\nb: [*x]\n", shallow) ==
