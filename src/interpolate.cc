@@ -68,20 +68,29 @@ std::vector<Piece> Pieces(const std::string& text, const std::vector<Reference>&
   return pieces;
 }
 
-// True when the source spells `node`'s text as it is right after its start (plain, or quoted
-// without escapes): only then do offsets into the text map onto columns.
-bool SpelledAsIs(const Node& node) {
-  const std::string_view line = node.range.file->Line(node.range.line);
+// The byte of its file where `node`'s range starts.
+size_t StartByte(const Node& node) {
+  if (node.offset != Node::kNoOffset) return node.offset;
+  const SourceFile& file = *node.range.file;
+  const std::string_view line = file.Line(node.range.line);
   size_t byte = 0;
   for (uint32_t column = 1; column < node.range.column && byte < line.size(); ++column) {
     do ++byte;
     while (byte < line.size() && IsUtf8Continuation(static_cast<unsigned char>(line[byte])));
   }
+  return file.Offset(node.range.line - 1, 0) + byte;
+}
+
+// True when the source spells `node`'s text as it is right after its start (plain, or quoted
+// without escapes): only then do offsets into the text map onto columns.
+bool SpelledAsIs(const Node& node) {
+  const std::string_view text = node.range.file->text();
+  size_t byte = std::min(StartByte(node), text.size());
   if (node.style == ScalarStyle::kQuoted) {
-    if (byte >= line.size() || (line[byte] != '"' && line[byte] != '\'')) return false;  // a block
+    if (byte >= text.size() || (text[byte] != '"' && text[byte] != '\'')) return false;  // a block
     ++byte;
   }
-  return line.substr(byte).compare(0, node.text.size(), node.text) == 0;
+  return text.substr(byte).compare(0, node.text.size(), node.text) == 0;
 }
 
 // Places of references in one text: the reference itself when the text maps onto the source,
@@ -142,10 +151,6 @@ std::string ChainText(const std::vector<std::string>& names) {
   }
   return chain;
 }
-
-}  // namespace
-
-namespace {
 
 class Interpolator {
  public:

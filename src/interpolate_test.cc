@@ -200,6 +200,21 @@ TEST_SUITE("interpolate") {
           "undefined variable 'nope' (did you mean 'nope2'?)");
     CHECK(pipeline.diagnostics.at(99999).range.column == 62 + 7 * 99999);
   }
+
+  TEST_CASE("places of references in many values on one long line") {
+    std::string args;
+    for (int i = 0; i < 5000; ++i) args += std::string(i > 0 ? ", " : "") + "\"\u00e9${nope}\"";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml",
+                        "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [" + args +
+                            "]}\nvars: {x: y}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    REQUIRE(pipeline.diagnostics.size() == 5000);
+    // Each value is 10 characters and 2 of separator, the first at column 61; the reference is 2
+    // characters in.
+    CHECK(pipeline.diagnostics.at(4999).range.column == 61 + 12 * 4999 + 2);
+    CHECK(pipeline.diagnostics.at(4999).range.length == 7);
+  }
 }
 
 }  // namespace

@@ -108,6 +108,7 @@ class TreeBuilder : public YAML::EventHandler {
     node->style = token.style;
     node->text = value;
     node->range = range;
+    node->offset = token.value_offset;
     node->height = 0;
     Register(anchor, node);
     AddValue(node);
