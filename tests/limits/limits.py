@@ -117,7 +117,7 @@ COMMANDS = [["validate"], ["compile", "--no-host-checks", "-f", "args"], ["resol
 def sanitized(qemuc):
     """True for a build with AddressSanitizer: slower, larger, and it cannot run under RLIMIT_AS."""
     with open(qemuc, "rb") as f:
-        return b"AddressSanitizer" in f.read()
+        return b"__asan_init" in f.read()
 
 
 def limit_child(address_space=True):
