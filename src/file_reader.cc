@@ -5,8 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #include "utf8.h"
 
@@ -54,17 +57,39 @@ ReadResult DiskFileReader::Read(const std::string& path) const {
     return ReadResult::Error(TooLarge(static_cast<size_t>(info.st_size)));
   }
   std::string text;
-  char buffer[65536];
+  // On the heap: a buffer on the stack of every level of a deep extends chain adds up.
+  std::vector<char> buffer(65536);
   for (;;) {
-    const ssize_t n = read(fd.get(), buffer, sizeof buffer);
+    const ssize_t n = read(fd.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return ReadResult::Error(std::strerror(errno));
     if (n == 0) break;
-    text.append(buffer, static_cast<size_t>(n));
+    text.append(buffer.data(), static_cast<size_t>(n));
     // The file may have grown since fstat.
     if (text.size() > kMaxProfileBytes) return ReadResult::Error(TooLarge(text.size()));
   }
   return ReadResult::Text(std::move(text));
+}
+
+bool HasYamlExtension(const std::string& path) {
+  const auto ends_with = [&](std::string_view suffix) {
+    return path.size() > suffix.size() &&
+           path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends_with(".yaml") || ends_with(".yml");
+}
+
+std::string FileReader::RefuseNonYaml(const std::string& path) const {
+  if (HasYamlExtension(path)) return "";
+  return "not a .yaml or .yml file";
+}
+
+std::string DiskFileReader::RefuseNonYaml(const std::string& path) const {
+  if (std::string why = FileReader::RefuseNonYaml(path); !why.empty()) return why;
+  char target[PATH_MAX];
+  // A file that does not exist (or a dangling link) is left to Read, which says so.
+  if (realpath(path.c_str(), target) == nullptr || HasYamlExtension(target)) return "";
+  return "it leads to " + std::string(target) + ", not a .yaml or .yml file";
 }
 
 ReadResult MemoryFileReader::Read(const std::string& path) const {

@@ -18,6 +18,9 @@ namespace qemuc {
 
 constexpr size_t kMaxProfileBytes = 1024 * 1024;
 
+// True for a name ending in .yaml or .yml, the only files read as parents and overlays.
+bool HasYamlExtension(const std::string& path);
+
 // The file's bytes, or why they could not be read ("No such file or directory").
 struct ReadResult {
   std::optional<std::string> text;
@@ -32,11 +35,17 @@ class FileReader {
   virtual ~FileReader() = default;
   // Reads a regular file of at most kMaxProfileBytes. Never blocks on a FIFO or device.
   virtual ReadResult Read(const std::string& path) const = 0;
+  // Why `path` must not be read as a parent or overlay file, or "" when it may (SPEC §2.3): its
+  // name must end in .yaml or .yml. Checked before reading, so that `extends: /etc/shadow` cannot
+  // make qemuc (often root, in public CI logs) echo a line of a file that is not a profile.
+  virtual std::string RefuseNonYaml(const std::string& path) const;
 };
 
 class DiskFileReader : public FileReader {
  public:
   ReadResult Read(const std::string& path) const override;
+  // Also the file a symbolic link leads to: a committed `base.yaml -> /etc/shadow` is refused.
+  std::string RefuseNonYaml(const std::string& path) const override;
 };
 
 class MemoryFileReader : public FileReader {

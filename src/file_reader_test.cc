@@ -81,6 +81,23 @@ TEST_SUITE("file_reader") {
     CHECK(LoadErrors(std::string("a: 1\nb: x\0y\n", 12))
               .find("a.yaml:2:5: error: NUL byte in file") == 0);
   }
+
+  TEST_CASE("a parent must be named .yaml or .yml, and so must the file a link leads to") {
+    TemporaryDirectory directory;
+    const std::string yaml = directory.Write("a.yaml", "name: x\n");
+    const std::string text = directory.Write("notes.txt", "secret\n");
+    const std::string good = directory.path() + "/good.yml";
+    const std::string bad = directory.path() + "/bad.yaml";
+    REQUIRE(symlink(yaml.c_str(), good.c_str()) == 0);
+    REQUIRE(symlink(text.c_str(), bad.c_str()) == 0);
+    const DiskFileReader reader;
+    CHECK(reader.RefuseNonYaml(yaml) == "");
+    CHECK(reader.RefuseNonYaml(good) == "");
+    CHECK(reader.RefuseNonYaml(directory.path() + "/missing.yaml") == "");  // Read says why
+    CHECK(reader.RefuseNonYaml(text) == "not a .yaml or .yml file");
+    CHECK(reader.RefuseNonYaml("/etc/shadow") == "not a .yaml or .yml file");
+    CHECK(reader.RefuseNonYaml(bad) == "it leads to " + text + ", not a .yaml or .yml file");
+  }
 }
 
 }  // namespace

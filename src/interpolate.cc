@@ -7,46 +7,149 @@
 #include "spell.h"
 #include "text.h"
 #include "utf8.h"
+#include "yaml_parser.h"
 
 namespace qemuc {
 namespace {
 
-struct Variable {
-  std::string text;  // as written, references unresolved
-  SourceRange range;
-  const Node* node = nullptr;  // where it is written (for places inside it), if in a profile
-  enum class State { kUnresolved, kResolving, kResolved, kFailed } state = State::kUnresolved;
-  std::string value;
+// One "${name}" in a text. `length` runs through the "}", or to the end when it is missing.
+struct Reference {
+  size_t offset = 0;
+  size_t length = 0;
+  bool terminated = false;
+  std::string name;
 };
 
-// True when the source spells `node`'s text as it is right after its start (plain, or quoted
-// without escapes): only then do offsets into the text map onto columns.
-bool SpelledAsIs(const Node& node) {
-  const std::string_view line = node.range.file->Line(node.range.line);
+// The text between references, "$${" already turned into "${".
+struct Piece {
+  std::string literal;  // before the reference
+  const Reference* reference = nullptr;
+};
+
+std::vector<Reference> FindReferences(const std::string& text) {
+  std::vector<Reference> references;
+  for (size_t i = text.find('$'); i != std::string::npos; i = text.find('$', i)) {
+    if (text.compare(i, 3, "$${") == 0) {
+      i += 3;
+    } else if (text.compare(i, 2, "${") == 0) {
+      const size_t close = text.find('}', i + 2);
+      Reference reference;
+      reference.offset = i;
+      reference.terminated = close != std::string::npos;
+      reference.length = reference.terminated ? close + 1 - i : text.size() - i;
+      if (reference.terminated) reference.name = text.substr(i + 2, close - i - 2);
+      i += reference.length;
+      references.push_back(std::move(reference));
+    } else {
+      ++i;
+    }
+  }
+  return references;
+}
+
+// `text` cut at its references, in order; the last piece has no reference.
+std::vector<Piece> Pieces(const std::string& text, const std::vector<Reference>& references) {
+  std::vector<Piece> pieces;
+  size_t at = 0;
+  const auto literal = [&](size_t end) {
+    std::string out;
+    for (size_t i = at; i < end;) {
+      const bool escaped = text.compare(i, 3, "$${") == 0;
+      out += escaped ? "${" : std::string(1, text[i]);
+      i += escaped ? 3 : 1;
+    }
+    return out;
+  };
+  for (const Reference& reference : references) {
+    pieces.push_back({literal(reference.offset), &reference});
+    at = reference.offset + reference.length;
+  }
+  pieces.push_back({literal(text.size()), nullptr});
+  return pieces;
+}
+
+// The byte of its file where `node`'s range starts.
+size_t StartByte(const Node& node) {
+  if (node.offset != Node::kNoOffset) return node.offset;
+  const SourceFile& file = *node.range.file;
+  const std::string_view line = file.Line(node.range.line);
   size_t byte = 0;
   for (uint32_t column = 1; column < node.range.column && byte < line.size(); ++column) {
     do ++byte;
     while (byte < line.size() && IsUtf8Continuation(static_cast<unsigned char>(line[byte])));
   }
-  if (node.style == ScalarStyle::kQuoted) {
-    if (byte >= line.size() || (line[byte] != '"' && line[byte] != '\'')) return false;  // a block
-    ++byte;
-  }
-  return line.substr(byte).compare(0, node.text.size(), node.text) == 0;
+  return file.Offset(node.range.line - 1, 0) + byte;
 }
 
-// The place of the reference at `offset` bytes into a scalar's text; the whole value when the
-// text does not map onto the source (escapes, folded lines, block scalars).
-SourceRange PlaceIn(const Node* node, const SourceRange& fallback, const std::string& text,
-                    size_t offset, size_t length) {
-  if (node == nullptr || node->range.file == nullptr || !SpelledAsIs(*node)) return fallback;
-  SourceRange range = node->range;
-  const uint32_t quote = node->style == ScalarStyle::kQuoted ? 1 : 0;
-  range.column +=
-      quote + static_cast<uint32_t>(CountCodePoints(std::string_view(text).substr(0, offset)));
-  range.length =
-      static_cast<uint32_t>(CountCodePoints(std::string_view(text).substr(offset, length)));
-  return range;
+// True when the source spells `node`'s text as it is right after its start (plain, or quoted
+// without escapes): only then do offsets into the text map onto columns.
+bool SpelledAsIs(const Node& node) {
+  const std::string_view text = node.range.file->text();
+  size_t byte = std::min(StartByte(node), text.size());
+  if (node.style == ScalarStyle::kQuoted) {
+    if (byte >= text.size() || (text[byte] != '"' && text[byte] != '\'')) return false;  // a block
+    ++byte;
+  }
+  return text.substr(byte).compare(0, node.text.size(), node.text) == 0;
+}
+
+// Places of references in one text: the reference itself when the text maps onto the source,
+// else the whole value (escapes, folded lines, block scalars, -D values). Asked only for errors,
+// in increasing offsets, so that many errors in one long value stay linear.
+class Places {
+ public:
+  Places(const std::string& text, const Node* node, const SourceRange& whole)
+      : text_(text), node_(node), whole_(whole) {}
+
+  SourceRange At(size_t offset, size_t length) {
+    if (!spelled_)
+      spelled_ = node_ != nullptr && node_->range.file != nullptr && SpelledAsIs(*node_);
+    if (!*spelled_ || offset < offset_) return whole_;
+    columns_ += CountCodePoints(std::string_view(text_).substr(offset_, offset - offset_));
+    offset_ = offset;
+    SourceRange range = node_->range;
+    range.column +=
+        (node_->style == ScalarStyle::kQuoted ? 1 : 0) + static_cast<uint32_t>(columns_);
+    range.length =
+        static_cast<uint32_t>(CountCodePoints(std::string_view(text_).substr(offset, length)));
+    return range;
+  }
+
+  const SourceRange& whole() const { return whole_; }
+
+ private:
+  const std::string& text_;
+  const Node* node_;
+  SourceRange whole_;
+  std::optional<bool> spelled_;
+  size_t offset_ = 0;
+  size_t columns_ = 0;
+};
+
+struct Variable {
+  std::string name;
+  std::string text;  // as written, references unresolved
+  SourceRange range;
+  const Node* node = nullptr;  // where it is written (for places inside it), if in a profile
+  enum class State { kUnresolved, kResolving, kResolved, kFailed } state = State::kUnresolved;
+  std::string value;
+  size_t level = 0;                   // 1: no references; else one more than its deepest reference
+  const Variable* deepest = nullptr;  // the reference that sets `level`
+  size_t frame = 0;                   // while resolving: its place on the stack
+};
+
+// "a -> b -> c", the middle left out of a long chain so that the message stays short.
+std::string ChainText(const std::vector<std::string>& names) {
+  constexpr size_t kShown = 3;
+  std::string chain;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names.size() > 2 * kShown + 1 && i >= kShown && i < names.size() - kShown) {
+      if (i == kShown) chain += " -> ...";
+      continue;
+    }
+    chain += (i > 0 ? " -> " : "") + names[i];
+  }
+  return chain;
 }
 
 class Interpolator {
@@ -54,161 +157,317 @@ class Interpolator {
   Interpolator(std::map<std::string, Variable> variables, Diagnostics& diagnostics)
       : variables_(std::move(variables)), diagnostics_(diagnostics) {}
 
-  // `text` with its references replaced; reports problems at places in `node`.
+  // Every variable, used or not, so that validate reports a broken one before it is used.
+  void ResolveAll() {
+    for (auto& [name, variable] : variables_) {
+      if (stopped_) return;
+      if (variable.state == Variable::State::kUnresolved) Resolve(variable);
+    }
+  }
+
+  // `text` with its references replaced; reports problems at places in `node` (`at`: the whole
+  // value). A reference to a variable that failed fails quietly: that was reported where it is.
   std::optional<std::string> Expand(const std::string& text, const Node* node,
                                     const SourceRange& at) {
-    std::string out;
+    const std::vector<Reference> references = FindReferences(text);
+    Places places(text, node, at);
+    std::vector<const Variable*> targets;
     bool ok = true;
-    for (size_t i = 0; i < text.size();) {
-      if (text.compare(i, 3, "$${") == 0) {
-        out += "${";
-        i += 3;
-      } else if (text.compare(i, 2, "${") == 0) {
-        const size_t close = text.find('}', i + 2);
-        const size_t length = close == std::string::npos ? text.size() - i : close + 1 - i;
-        const std::optional<std::string> value =
-            Reference(text, i, close, PlaceIn(node, at, text, i, length));
-        ok = value.has_value() && ok;
-        out += value.value_or("");
-        i += length;
-      } else {
-        out += text[i++];
+    for (const Reference& reference : references) {
+      const Variable* target = Lookup(reference, places);
+      ok = target != nullptr && target->state == Variable::State::kResolved && ok;
+      targets.push_back(target);
+    }
+    if (!ok || stopped_) return std::nullopt;
+    return Substitute(text, references, targets, places);
+  }
+
+  // Counts `bytes` more of the interpolated profile and its variables.
+  bool CountBytes(uint64_t bytes, const SourceRange& at) {
+    bytes_ += bytes;
+    if (bytes_ <= kMaxInterpolatedBytes) return true;
+    Stop(at, "the profile and its variables grow to more than " +
+                 std::to_string(kMaxInterpolatedBytes) +
+                 " bytes of text after interpolation (aliases count once per use)");
+    return false;
+  }
+
+  // A budget ran out: one error, and nothing more is interpolated or reported.
+  void Stop(const SourceRange& at, const std::string& message) {
+    if (!stopped_) diagnostics_.Error(at, message);
+    stopped_ = true;
+  }
+
+  bool stopped() const { return stopped_; }
+
+ private:
+  struct Frame {
+    Variable* variable;
+    std::vector<Reference> references;
+    Places places;
+    std::vector<const Variable*> targets;  // of the references looked at so far
+  };
+
+  // Depth first with a stack of its own: a chain of 20,000 variables must not overflow the
+  // machine's. Each variable is finished after the ones it refers to, so it is expanded once.
+  void Resolve(Variable& start) {
+    std::vector<Frame> stack;
+    const auto push = [&](Variable& variable) {
+      variable.state = Variable::State::kResolving;
+      variable.frame = stack.size();
+      stack.push_back({&variable,
+                       FindReferences(variable.text),
+                       Places(variable.text, variable.node, variable.range),
+                       {}});
+    };
+    push(start);
+    while (!stack.empty()) {
+      Frame& frame = stack.back();
+      if (frame.targets.size() == frame.references.size()) {
+        Finish(frame);
+        stack.pop_back();
+        continue;
+      }
+      Variable* target = Lookup(frame.references[frame.targets.size()], frame.places);
+      frame.targets.push_back(target);
+      if (target == nullptr) continue;
+      if (target->state == Variable::State::kResolving) ReportCycle(stack, *target);
+      if (target->state == Variable::State::kUnresolved) push(*target);  // `frame` is stale now
+    }
+  }
+
+  // Expands a variable whose references are all finished.
+  void Finish(Frame& frame) {
+    Variable& variable = *frame.variable;
+    if (variable.state == Variable::State::kFailed) return;  // in a cycle, reported
+    variable.state = Variable::State::kFailed;
+    variable.level = 1;
+    size_t deepest = 0;
+    for (size_t i = 0; i < frame.targets.size(); ++i) {
+      const Variable* target = frame.targets[i];
+      if (target == nullptr || target->state != Variable::State::kResolved) return;
+      if (target->level + 1 > variable.level) {
+        variable.level = target->level + 1;
+        variable.deepest = target;
+        deepest = i;
       }
     }
-    if (!ok) return std::nullopt;
+    if (variable.level > kMaxVariableNesting) {
+      ReportTooDeep(variable, frame.places.At(frame.references[deepest].offset,
+                                              frame.references[deepest].length));
+      return;
+    }
+    if (stopped_) return;
+    std::optional<std::string> value =
+        Substitute(variable.text, frame.references, frame.targets, frame.places);
+    if (!value || !CountBytes(value->size(), variable.range)) return;
+    variable.value = std::move(*value);
+    variable.state = Variable::State::kResolved;
+  }
+
+  // The variable a reference names, or nullptr after reporting why there is none.
+  Variable* Lookup(const Reference& reference, Places& places) {
+    if (!reference.terminated) {
+      diagnostics_.Error(places.At(reference.offset, reference.length),
+                         "unterminated variable reference (write $${ for a literal ${)");
+      return nullptr;
+    }
+    if (!IsVariableName(reference.name)) {
+      diagnostics_.Error(places.At(reference.offset, reference.length),
+                         "malformed variable reference " + Quoted("${" + reference.name + "}"));
+      return nullptr;
+    }
+    const auto it = variables_.find(reference.name);
+    if (it != variables_.end()) return &it->second;
+    diagnostics_.Error(places.At(reference.offset, reference.length),
+                       "undefined variable " + Quoted(reference.name) + Suggestion(reference.name));
+    return nullptr;
+  }
+
+  // "did you mean" within the speller's budget: each lookup is a pass over every variable, and
+  // thousands of undefined names among thousands of variables must stay linear. A name that is
+  // undefined in several places gets the same answer each time.
+  std::string Suggestion(const std::string& name) {
+    if (const auto it = suggestions_.find(name); it != suggestions_.end()) return it->second;
+    if (!speller_.has_budget()) return "";
+    if (names_.empty()) {
+      for (const auto& [known, unused] : variables_) names_.push_back(known);
+    }
+    return suggestions_[name] = speller_.DidYouMean(name, names_);
+  }
+
+  // The text with references replaced by the values of `targets`, all resolved.
+  std::optional<std::string> Substitute(const std::string& text,
+                                        const std::vector<Reference>& references,
+                                        const std::vector<const Variable*>& targets,
+                                        Places& places) {
+    const std::vector<Piece> pieces = Pieces(text, references);
+    std::string out;
+    for (size_t i = 0; i < pieces.size(); ++i) {
+      if (!Append(out, pieces[i].literal, places.whole())) return std::nullopt;
+      const Reference* reference = pieces[i].reference;
+      if (reference != nullptr &&
+          !Append(out, targets[i]->value, places.At(reference->offset, reference->length))) {
+        return std::nullopt;
+      }
+    }
     return out;
   }
 
-  // Every variable, used or not, so that validate reports a broken one before it is used.
-  void ResolveAll() {
-    for (auto& [name, variable] : variables_) Resolve(name, variable);
+  bool Append(std::string& out, const std::string& bytes, const SourceRange& at) {
+    if (out.size() + bytes.size() > kMaxInterpolatedValueBytes) {
+      diagnostics_.Error(at, "interpolation makes the value longer than " +
+                                 std::to_string(kMaxInterpolatedValueBytes) +
+                                 " bytes here, the most one argument can hold");
+      return false;
+    }
+    if (bytes_ + out.size() + bytes.size() > kMaxInterpolatedBytes) {
+      return CountBytes(out.size() + bytes.size(), at);
+    }
+    out += bytes;
+    return true;
   }
 
- private:
-  std::optional<std::string> Reference(const std::string& text, size_t start, size_t close,
-                                       const SourceRange& place) {
-    if (close == std::string::npos) {
-      diagnostics_.Error(place, "unterminated variable reference (write $${ for a literal ${)");
-      return std::nullopt;
+  void ReportTooDeep(const Variable& variable, const SourceRange& at) {
+    std::vector<std::string> names;
+    for (const Variable* link = &variable; link != nullptr; link = link->deepest) {
+      names.push_back(link->name);
     }
-    const std::string name = text.substr(start + 2, close - start - 2);
-    if (!IsVariableName(name)) {
-      diagnostics_.Error(place, "malformed variable reference " + Quoted("${" + name + "}"));
-      return std::nullopt;
-    }
-    const auto it = variables_.find(name);
-    if (it == variables_.end()) {
-      std::vector<std::string_view> names;
-      // Each undefined name is compared with every variable: the speller's budget keeps many
-      // of them among many variables linear.
-      if (speller_.has_budget()) {
-        for (const auto& [known, unused] : variables_) names.push_back(known);
-      }
-      diagnostics_.Error(place,
-                         "undefined variable " + Quoted(name) + speller_.DidYouMean(name, names));
-      return std::nullopt;
-    }
-    return Resolve(name, it->second);
+    diagnostics_.Error(at, "variables nest more than " + std::to_string(kMaxVariableNesting) +
+                               " levels deep: " + ChainText(names));
   }
 
-  std::optional<std::string> Resolve(const std::string& name, Variable& variable) {
-    switch (variable.state) {
-      case Variable::State::kResolved:
-        return variable.value;
-      case Variable::State::kFailed:
-        return std::nullopt;
-      case Variable::State::kResolving:
-        ReportCycle(name);
-        return std::nullopt;
-      case Variable::State::kUnresolved:
-        break;
+  // "variable cycle: a -> b -> a" at the variable that closes it; each member then fails quietly.
+  void ReportCycle(const std::vector<Frame>& stack, const Variable& target) {
+    std::vector<std::string> names;
+    for (size_t i = target.frame; i < stack.size(); ++i) names.push_back(stack[i].variable->name);
+    names.push_back(target.name);
+    diagnostics_.Error(stack.back().variable->range, "variable cycle: " + ChainText(names));
+    for (size_t i = target.frame; i < stack.size(); ++i) {
+      stack[i].variable->state = Variable::State::kFailed;
     }
-    variable.state = Variable::State::kResolving;
-    resolving_.push_back(name);
-    const std::optional<std::string> value = Expand(variable.text, variable.node, variable.range);
-    resolving_.pop_back();
-    variable.state = value ? Variable::State::kResolved : Variable::State::kFailed;
-    variable.value = value.value_or("");
-    return value;
-  }
-
-  void ReportCycle(const std::string& name) {
-    const auto start = std::find(resolving_.begin(), resolving_.end(), name);
-    std::string chain;
-    for (auto it = start; it != resolving_.end(); ++it) chain += *it + " -> ";
-    const Variable& closing = variables_.at(resolving_.back());
-    diagnostics_.Error(closing.range, "variable cycle: " + chain + name);
-    // Every variable of the cycle fails; mark them so that each is reported once.
-    for (auto it = start; it != resolving_.end(); ++it)
-      variables_.at(*it).state = Variable::State::kFailed;
   }
 
   std::map<std::string, Variable> variables_;
   Diagnostics& diagnostics_;
   Speller speller_;
-  std::vector<std::string> resolving_;
+  std::vector<std::string_view> names_;  // for "did you mean", built when first needed
+  std::map<std::string, std::string> suggestions_;
+  uint64_t bytes_ = 0;
+  bool stopped_ = false;
 };
 
 std::map<std::string, Variable> CollectVariables(const Node& merged,
                                                  const std::vector<Define>& defines) {
   std::map<std::string, Variable> variables;
+  const auto add = [&](const std::string& name, const std::string& text, const SourceRange& range,
+                       const Node* node) {
+    Variable& variable = variables[name];
+    variable.name = name;
+    variable.text = text;
+    variable.range = range;
+    variable.node = node;
+  };
   if (const MappingEntry* vars = merged.Find("vars")) {
     for (const MappingEntry& entry : vars->value->entries) {
-      Variable variable;
-      variable.text = entry.value->text;
-      variable.range = entry.value->range;
-      variable.node = entry.value.get();
-      variables[entry.key] = variable;
+      add(entry.key, entry.value->text, entry.value->range, entry.value.get());
     }
   }
-  for (const Define& define : defines) {
-    Variable variable;
-    variable.text = define.value;
-    variable.range = define.range;
-    variables[define.name] = variable;
-  }
+  for (const Define& define : defines) add(define.name, define.value, define.range, nullptr);
   return variables;
 }
 
+// The merged tree with its strings interpolated, counted with aliases expanded: every later
+// stage (validate, lower, emit) walks it once per use, so the budgets of the parser hold here.
 class TreeInterpolator {
  public:
-  TreeInterpolator(Interpolator& interpolator) : interpolator_(interpolator) {}
+  explicit TreeInterpolator(Interpolator& interpolator) : interpolator_(interpolator) {}
+
+  NodePtr Interpolate(const NodePtr& root) { return Walk(root, true, true).node; }
+
+ private:
+  struct Walked {
+    NodePtr node;
+    uint64_t bytes = 0;  // of keys and scalars, once per use
+    uint64_t nodes = 0;
+  };
 
   // Nodes are shared and never changed (node.h): a subtree without references is returned as it
-  // is, and a node is copied only when one of its children changed.
-  NodePtr Walk(const NodePtr& node, bool root) {
-    if (node->is_scalar()) {
-      if (node->text.find("${") == std::string::npos) return node;
-      const std::optional<std::string> text =
-          interpolator_.Expand(node->text, node.get(), node->range);
-      if (!text) return node;  // reported
-      auto copy = std::make_shared<Node>(*node);
-      copy->text = *text;
-      return copy;
+  // is, and a node is copied only when one of its children changed. A subtree shared by aliases
+  // is interpolated once; each further use only counts.
+  Walked Walk(const NodePtr& node, bool interpolate, bool root) {
+    if (interpolator_.stopped()) return {node};
+    const auto key = std::make_pair(node.get(), interpolate);
+    if (const auto it = memo_.find(key); it != memo_.end()) {
+      Count(it->second.bytes, it->second.nodes, node->range);
+      return it->second;
     }
+    Walked walked =
+        node->is_scalar() ? WalkScalar(node, interpolate) : WalkCollection(node, interpolate, root);
+    if (!root) memo_.emplace(key, walked);
+    return walked;
+  }
+
+  Walked WalkScalar(const NodePtr& node, bool interpolate) {
+    Walked walked{node, node->text.size(), 1};
+    if (interpolate && node->text.find("${") != std::string::npos) {
+      std::optional<std::string> text = interpolator_.Expand(node->text, node.get(), node->range);
+      if (text) {  // else reported
+        auto copy = std::make_shared<Node>(*node);
+        copy->text = std::move(*text);
+        walked.bytes = copy->text.size();
+        walked.node = std::move(copy);
+      }
+    }
+    Count(walked.bytes, 1, node->range);
+    return walked;
+  }
+
+  Walked WalkCollection(const NodePtr& node, bool interpolate, bool root) {
+    Walked walked{node, 0, 1};
+    Count(0, 1, node->range);
     std::shared_ptr<Node> copy;
     const auto copied = [&]() -> Node& {
       if (copy == nullptr) copy = std::make_shared<Node>(*node);
       return *copy;
     };
+    const auto add = [&](const Walked& child) {
+      walked.bytes += child.bytes;
+      walked.nodes += child.nodes;
+    };
     for (size_t i = 0; i < node->entries.size(); ++i) {
       const MappingEntry& entry = node->entries[i];
+      // vars, overlays and extends are not strings of the VM: counted, not interpolated.
       const bool opaque =
           root && (entry.key == "vars" || entry.key == "overlays" || entry.key == "extends");
-      if (opaque) continue;
-      NodePtr value = Walk(entry.value, false);
-      if (value != entry.value) copied().entries[i].value = std::move(value);
+      walked.bytes += entry.key.size();
+      Count(entry.key.size(), 0, entry.key_range);
+      const Walked value = Walk(entry.value, interpolate && !opaque, false);
+      add(value);
+      if (value.node != entry.value) copied().entries[i].value = value.node;
     }
     for (size_t i = 0; i < node->items.size(); ++i) {
-      NodePtr item = Walk(node->items[i], false);
-      if (item != node->items[i]) copied().items[i] = std::move(item);
+      const Walked item = Walk(node->items[i], interpolate, false);
+      add(item);
+      if (item.node != node->items[i]) copied().items[i] = item.node;
     }
-    if (copy == nullptr) return node;
-    return copy;
+    if (copy != nullptr) walked.node = std::move(copy);
+    return walked;
   }
 
- private:
+  void Count(uint64_t bytes, uint64_t nodes, const SourceRange& at) {
+    nodes_ += nodes;
+    const uint64_t max_nodes = ParseLimits{}.max_expanded_nodes;
+    if (nodes_ > max_nodes) {
+      interpolator_.Stop(at, "the merged profile holds more than " + std::to_string(max_nodes) +
+                                 " nodes (aliases count once per use)");
+    }
+    interpolator_.CountBytes(bytes, at);
+  }
+
   Interpolator& interpolator_;
+  std::map<std::pair<const Node*, bool>, Walked> memo_;
+  uint64_t nodes_ = 0;
 };
 
 }  // namespace
@@ -230,9 +489,8 @@ NodePtr Interpolate(const NodePtr& merged, const std::vector<Define>& defines,
                     Diagnostics& diagnostics) {
   const size_t first = diagnostics.size();
   Interpolator interpolator(CollectVariables(*merged, defines), diagnostics);
-  TreeInterpolator walker(interpolator);
   interpolator.ResolveAll();
-  NodePtr result = walker.Walk(merged, true);
+  NodePtr result = TreeInterpolator(interpolator).Interpolate(merged);
   diagnostics.SortSince(first);
   // Every reference that fails is reported, so no new diagnostic means every one succeeded.
   return diagnostics.size() == first ? result : nullptr;

@@ -5,6 +5,7 @@
 #ifndef QEMUC_INTERPOLATE_H_
 #define QEMUC_INTERPOLATE_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,15 @@
 #include "node.h"
 
 namespace qemuc {
+
+// README "Security and limits". A variable whose value refers to one that refers to ... nests
+// at most this deep.
+constexpr size_t kMaxVariableNesting = 32;
+// The kernel's MAX_ARG_STRLEN less the NUL: no longer value can reach QEMU.
+constexpr size_t kMaxInterpolatedValueBytes = 131071;
+// Keys and scalars of the interpolated profile (aliases once per use) and variable values
+// together; 4x the 1 MiB file limit, as the parser's budget.
+constexpr uint64_t kMaxInterpolatedBytes = 4 * 1024 * 1024;
 
 // -D NAME=VALUE; `range` covers VALUE in the command-line source.
 struct Define {

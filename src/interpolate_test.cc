@@ -87,6 +87,134 @@ TEST_SUITE("interpolate") {
     CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {"dir=${nope}"}}).has_value());
     CHECK(pipeline.Rendered().rfind("-D:1:5: error: undefined variable 'nope'", 0) == 0);
   }
+
+  TEST_CASE("variables nest at most 32 deep: one error where a chain crosses, however long") {
+    for (const int count : {32, 33, 20000}) {
+      CAPTURE(count);
+      std::string vars = "vars:\n";
+      for (int i = 0; i < count - 1; ++i) {
+        vars += "  v" + std::to_string(i) + ": ${v" + std::to_string(i + 1) + "}\n";
+      }
+      vars += "  v" + std::to_string(count - 1) + ": end\n";
+      Pipeline pipeline;
+      pipeline.reader.Add("/p/b.yaml",
+                          vars + "qemu: {target: x86_64, memory: 64, kernel: \"/${v0}\"}\n");
+      if (count == 32) {
+        CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {}, {}, {}}), "-kernel") == "/end");
+        continue;
+      }
+      CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+      // The 33 variables that end the chain: the first of them is where it crosses.
+      const std::string first = std::to_string(count - 33);
+      const std::string line = "  v" + first + ": ${v" + std::to_string(count - 32) + "}";
+      CHECK(pipeline.Rendered() ==
+            "/p/b.yaml:" + std::to_string(count - 33 + 2) + ":" + std::to_string(first.size() + 6) +
+                ": error: variables nest more than 32 levels deep: v" + first + " -> v" +
+                std::to_string(count - 32) + " -> v" + std::to_string(count - 31) + " -> ... -> v" +
+                std::to_string(count - 3) + " -> v" + std::to_string(count - 2) + " -> v" +
+                std::to_string(count - 1) + "\n" + line + "\n" +
+                std::string(first.size() + 5, ' ') + "^" +
+                std::string(line.size() - first.size() - 6, '~') + "\n");
+    }
+  }
+
+  TEST_CASE("a long cycle is one error, its chain shortened") {
+    std::string vars = "vars:\n";
+    for (int i = 0; i < 5000; ++i) {
+      vars += "  v" + std::to_string(i) + ": ${v" + std::to_string((i + 1) % 5000) + "}\n";
+    }
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", vars + "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    CHECK(pipeline.Rendered() ==
+          "/p/b.yaml:5001:10: error: variable cycle: v0 -> v1 -> v2 -> ... -> v4998 -> v4999 -> "
+          "v0\n  v4999: ${v0}\n         ^~~~~\n");
+  }
+
+  TEST_CASE("one value is at most 131071 bytes after interpolation, all of them 4 MiB") {
+    // a0 is 2 bytes, a_n twice a_(n-1): a16 would be 131072 bytes, one too many.
+    std::string vars = "vars:\n  a0: xx\n";
+    for (int i = 1; i <= 40; ++i) {
+      const std::string previous = "${a" + std::to_string(i - 1) + "}";
+      vars += "  a" + std::to_string(i) + ": " + previous + previous + "\n";
+    }
+    const std::string vm = "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", vars + vm + "\"${a40}\"]}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    CHECK(pipeline.Rendered() ==
+          "/p/b.yaml:18:14: error: interpolation makes the value longer than 131071 bytes here, "
+          "the most one argument can hold\n  a16: ${a15}${a15}\n             ^~~~~~\n");
+
+    // a15 (64 KiB) used by 64 variables and once in the profile: past 4 MiB in all, one error.
+    std::string many = vars.substr(0, vars.find("  a16:"));
+    for (int i = 0; i < 70; ++i) many += "  b" + std::to_string(i) + ": ${a15}\n";
+    Pipeline budget;
+    budget.reader.Add("/p/b.yaml", many + vm + "]}\n");
+    CHECK_FALSE(budget.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    const std::string errors = budget.Rendered();
+    CHECK(errors.find("error: the profile and its variables grow to more than 4194304 bytes of "
+                      "text after interpolation (aliases count once per use)\n") !=
+          std::string::npos);
+    CHECK(errors.find("error:", errors.find("error:") + 1) == std::string::npos);
+  }
+
+  TEST_CASE("an interpolated value shared by aliases counts once per use") {
+    std::string vars = "vars:\n  a0: xx\n";
+    for (int i = 1; i <= 15; ++i) {
+      const std::string previous = "${a" + std::to_string(i - 1) + "}";
+      vars += "  a" + std::to_string(i) + ": " + previous + previous + "\n";
+    }
+    std::string aliases;
+    for (int i = 0; i < 70; ++i) aliases += ", *x";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml", vars +
+                                         "qemu: {target: x86_64, memory: 64, kernel: /k, "
+                                         "extra_args: [&x \"${a15}\"" +
+                                         aliases + "]}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    CHECK(pipeline.Rendered().find("error: the profile and its variables grow to more than "
+                                   "4194304 bytes") != std::string::npos);
+    Pipeline fits;
+    fits.reader.Add("/p/b.yaml", vars +
+                                     "qemu: {target: x86_64, memory: 64, kernel: /k, "
+                                     "extra_args: [&x \"${a15}\", *x, *x]}\n");
+    CHECK(fits.Argv({"/p/b.yaml", {}, {}, {}}).size() > 3);
+  }
+
+  TEST_CASE("many references and many undefined names in one value stay linear") {
+    std::string refs;
+    for (int i = 0; i < 100000; ++i) refs += "${nope}";
+    std::string names = "vars:\n";
+    for (int i = 0; i < 20000; ++i) names += "  n" + std::to_string(i) + ": x\n";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml",
+                        names +
+                            "  nope2: y\nqemu: {target: x86_64, memory: 64, kernel: /k, "
+                            "extra_args: [\"" +
+                            refs + "\"]}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    // One error per use (not rendered here: each would print the 700 kB line).
+    REQUIRE(pipeline.diagnostics.size() == 100000);
+    CHECK(pipeline.diagnostics.at(0).message ==
+          "undefined variable 'nope' (did you mean 'nope2'?)");
+    CHECK(pipeline.diagnostics.at(99999).range.column == 62 + 7 * 99999);
+  }
+
+  TEST_CASE("places of references in many values on one long line") {
+    std::string args;
+    for (int i = 0; i < 5000; ++i) args += std::string(i > 0 ? ", " : "") + "\"\u00e9${nope}\"";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b.yaml",
+                        "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [" + args +
+                            "]}\nvars: {x: y}\n");
+    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    REQUIRE(pipeline.diagnostics.size() == 5000);
+    // Each value is 10 characters and 2 of separator, the first at column 61; the reference is 2
+    // characters in.
+    CHECK(pipeline.diagnostics.at(4999).range.column == 61 + 12 * 4999 + 2);
+    CHECK(pipeline.diagnostics.at(4999).range.length == 7);
+  }
 }
 
 }  // namespace

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "paths.h"
 #include "schema.h"
 #include "shape_check.h"
 #include "spell.h"
 #include "text.h"
+#include "yaml_parser.h"
 
 namespace qemuc {
 namespace {
@@ -48,6 +50,46 @@ std::vector<const Node*> ExtendsEntries(const Node& root) {
   return entries;
 }
 
+// Counts `path` among the files of the profile; false after reporting at `at` (nullptr: the
+// command line) when it would be one too many.
+bool CountFile(LayerStack& stack, const std::string& path, const SourceRange* at,
+               Diagnostics& diagnostics) {
+  if (stack.files.count(path) > 0) return true;
+  if (stack.too_many_files) return false;
+  if (stack.files.size() == kMaxProfileFiles) {
+    stack.too_many_files = true;
+    diagnostics.Error(at != nullptr ? *at : SourceRange{},
+                      "too many files: a profile may be made of at most " +
+                          std::to_string(kMaxProfileFiles) +
+                          " files (the profile, its parents and overlay files)");
+    return false;
+  }
+  stack.files.insert(path);
+  return true;
+}
+
+// Adds a file's nodes and bytes to those of the profile; false after reporting at `at` (nullptr:
+// the command line) when they cross the parser's budgets for one document. Each file is within
+// them, but 256 such files would make merging and every later stage hold 256 times as much.
+bool CountContents(LayerStack& stack, const Node& root, const SourceRange* at,
+                   Diagnostics& diagnostics) {
+  const ParseLimits limits;
+  stack.nodes += root.expanded_size;
+  stack.bytes += root.expanded_bytes;
+  if (stack.nodes <= limits.max_expanded_nodes && stack.bytes <= limits.max_expanded_bytes) {
+    return true;
+  }
+  const bool nodes = stack.nodes > limits.max_expanded_nodes;
+  diagnostics.Error(
+      at != nullptr ? *at : SourceRange{},
+      "the files of this profile hold more than " +
+          (nodes ? std::to_string(limits.max_expanded_nodes) + " nodes"
+                 : std::to_string(limits.max_expanded_bytes) + " bytes of keys and values") +
+          " in all (aliases count once per use)");
+  stack.too_many_files = true;  // nothing more is read
+  return false;
+}
+
 // Depth-first post-order over the extends graph.
 class GraphLoader {
  public:
@@ -61,6 +103,7 @@ class GraphLoader {
       return false;
     }
     if (done_.count(path) > 0) return true;  // a diamond: each file is applied once
+    if (!MayRead(path, display, named_by)) return false;
     const SourceRange* named_at = named_by != nullptr ? &named_by->range : nullptr;
     const ParsedFileCache::Entry entry =
         environment_.cache.Get(environment_.reader, environment_.sources, path, display,
@@ -68,7 +111,9 @@ class GraphLoader {
     if (named_by != nullptr && entry.file != nullptr) {
       stack_.included.emplace(entry.file, Inclusion{named_by->range, "is extended by"});
     }
-    if (entry.root == nullptr) return false;
+    if (entry.root == nullptr || !CountContents(stack_, *entry.root, named_at, diagnostics_)) {
+      return false;
+    }
     // A file with problems still has its parents loaded: all problems at once, and an earlier
     // value to name for a value of the wrong kind.
     bool ok = entry.ok;
@@ -76,6 +121,11 @@ class GraphLoader {
     links_.push_back(nullptr);
     for (const Node* parent : ExtendsEntries(*entry.root)) {
       links_.back() = parent;
+      if (path_.size() == kMaxExtendsDepth) {
+        ReportTooDeep(*parent);
+        ok = false;
+        break;
+      }
       const std::string parent_path = ResolveAgainst(DirectoryOf(path), parent->text);
       ok = Visit(parent_path, DisplayPathOf(parent_path), parent) && ok;
     }
@@ -90,6 +140,26 @@ class GraphLoader {
   }
 
  private:
+  // The checks before reading a file: a parent's name, and the number of files.
+  bool MayRead(const std::string& path, const std::string& display, const Node* named_by) {
+    if (named_by == nullptr) return CountFile(stack_, path, nullptr, diagnostics_);
+    const std::string why = environment_.reader.RefuseNonYaml(path);
+    if (!why.empty()) {
+      diagnostics_.Error(named_by->range, "refusing to read " + display + ": " + why)
+          .notes.push_back({"a parent must be a .yaml or .yml file", {}});
+      return false;
+    }
+    return CountFile(stack_, path, &named_by->range, diagnostics_);
+  }
+
+  // At the entry that would make the chain of files from the profile one too long.
+  void ReportTooDeep(const Node& entry) {
+    diagnostics_.Error(entry.range, "extends chain too long: this entry makes it " +
+                                        std::to_string(kMaxExtendsDepth + 1) + " files from " +
+                                        links_.front()->range.file->display_path() + "; at most " +
+                                        std::to_string(kMaxExtendsDepth) + " are allowed");
+  }
+
   // "extends cycle: a.yaml -> b.yaml -> a.yaml", at the entry that closes it, with a note for
   // each link.
   void ReportCycle(std::vector<std::string>::const_iterator start, const Node* closing) {
@@ -116,32 +186,44 @@ class GraphLoader {
 };
 
 // The value at "qemu.drives[blk0].file" in a layer, or nullptr. Keyed items are found by the key
-// field the table names for their list.
-const Node* FindAtPath(const Node& root, const std::string& path) {
-  const Node* node = &root;
-  const Field* field = &ProfileSchema();
-  for (size_t i = 0; i < path.size() && node != nullptr;) {
-    const size_t end = std::min(path.find_first_of(".[", i), path.size());
-    const std::string key = path.substr(i, end - i);
-    const MappingEntry* entry = node->is_mapping() ? node->Find(key) : nullptr;
-    field = field != nullptr ? field->Find(key) : nullptr;
-    node = entry != nullptr ? entry->value.get() : nullptr;
-    i = end + 1;
-    if (end < path.size() && path[end] == '[' && node != nullptr && field != nullptr) {
-      const size_t close = std::min(path.find(']', end), path.size());
-      const std::string item_key = path.substr(end + 1, close - end - 1);
-      const auto item =
-          std::find_if(node->items.begin(), node->items.end(), [&](const NodePtr& candidate) {
-            const MappingEntry* found =
-                candidate->is_mapping() ? candidate->Find(field->key) : nullptr;
-            return found != nullptr && found->value->text == item_key;
-          });
-      node = item != node->items.end() ? item->get() : nullptr;
-      i = close + 2;
+// field the table names for their list, through an index built once per list: thousands of
+// diagnostics about the items of a long list must not each scan it.
+class PathFinder {
+ public:
+  const Node* Find(const Node& root, const std::string& path) {
+    const Node* node = &root;
+    const Field* field = &ProfileSchema();
+    for (size_t i = 0; i < path.size() && node != nullptr;) {
+      const size_t end = std::min(path.find_first_of(".[", i), path.size());
+      const std::string key = path.substr(i, end - i);
+      const MappingEntry* entry = node->is_mapping() ? node->Find(key) : nullptr;
+      field = field != nullptr ? field->Find(key) : nullptr;
+      node = entry != nullptr ? entry->value.get() : nullptr;
+      i = end + 1;
+      if (end < path.size() && path[end] == '[' && node != nullptr && field != nullptr) {
+        const size_t close = std::min(path.find(']', end), path.size());
+        node = Item(*node, field->key, path.substr(end + 1, close - end - 1));
+        i = close + 2;
+      }
     }
+    return node;
   }
-  return node;
-}
+
+ private:
+  const Node* Item(const Node& list, std::string_view key_field, const std::string& key) {
+    auto [index, added] = items_.try_emplace(&list);
+    if (added) {
+      for (const NodePtr& item : list.items) {
+        const MappingEntry* found = item->is_mapping() ? item->Find(key_field) : nullptr;
+        if (found != nullptr) index->second.emplace(found->value->text, item.get());
+      }
+    }
+    const auto item = index->second.find(key);
+    return item != index->second.end() ? item->second : nullptr;
+  }
+
+  std::map<const Node*, std::unordered_map<std::string, const Node*>> items_;
+};
 
 bool IsOverlayFile(const std::string& value) {
   const auto ends_with = [&](std::string_view suffix) {
@@ -153,12 +235,21 @@ bool IsOverlayFile(const std::string& value) {
 
 bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& environment,
                     Diagnostics& diagnostics) {
+  const std::string path = AbsolutePath(value);
+  if (const std::string why = environment.reader.RefuseNonYaml(path); !why.empty()) {
+    diagnostics.Error({}, "refusing to read " + value + ": " + why)
+        .notes.push_back({"an overlay file (-O) must be a .yaml or .yml file", {}});
+    return false;
+  }
+  if (!CountFile(stack, path, nullptr, diagnostics)) return false;
   const ParsedFileCache::Entry entry =
-      environment.cache.Get(environment.reader, environment.sources, AbsolutePath(value), value,
+      environment.cache.Get(environment.reader, environment.sources, path, value,
                             FileRole::kOverlayFile, nullptr, diagnostics);
   if (entry.file != nullptr)
     stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
-  if (entry.root == nullptr) return false;
+  if (entry.root == nullptr || !CountContents(stack, *entry.root, nullptr, diagnostics)) {
+    return false;
+  }
   if (!entry.ok) {
     stack.layers.push_back(entry.root);  // not merged; there for AddEarlierValueNotes
     return false;
@@ -222,6 +313,7 @@ bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& s
 }
 
 void AddEarlierValueNotes(const LayerStack& stack, Diagnostics& diagnostics, size_t first) {
+  PathFinder finder;
   for (size_t i = first; i < diagnostics.size(); ++i) {
     Diagnostic& diagnostic = diagnostics.at(i);
     if (diagnostic.key_path.empty()) continue;
@@ -230,7 +322,7 @@ void AddEarlierValueNotes(const LayerStack& stack, Diagnostics& diagnostics, siz
         [&](const NodePtr& layer) { return layer->range.file == diagnostic.range.file; });
     for (auto earlier = std::make_reverse_iterator(later); earlier != stack.layers.rend();
          ++earlier) {
-      if (const Node* value = FindAtPath(**earlier, diagnostic.key_path)) {
+      if (const Node* value = finder.Find(**earlier, diagnostic.key_path)) {
         diagnostic.notes.push_back(
             {"the earlier value is " + std::string(DescribeKind(*value)) + " at", value->range});
         break;

@@ -8,8 +8,10 @@
 #ifndef QEMUC_LAYERS_H_
 #define QEMUC_LAYERS_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,12 +28,22 @@ struct Inclusion {
   std::string how;  // "is extended by", "is applied with -O"
 };
 
+// SPEC §2.3 and README "Security and limits": real chains are 2-4 files deep; the bound keeps
+// the recursion over the graph shallow. The file count bounds what one profile can make qemuc
+// read (256 x 1 MiB).
+constexpr size_t kMaxExtendsDepth = 32;   // files on one chain, the profile included
+constexpr size_t kMaxProfileFiles = 256;  // the profile, its parents and its overlay files
+
 struct LayerStack {
   const SourceFile* profile = nullptr;
   std::vector<NodePtr> layers;       // lowest first; each passed the shape check
   std::vector<std::string> sources;  // the files, as the user would name them, lowest first
   std::map<const SourceFile*, Inclusion> included;
   Speller speller;  // "did you mean" for unknown -O names, within one budget per profile
+  std::set<std::string> files;  // every file asked for (absolute), for kMaxProfileFiles
+  bool too_many_files = false;  // reported once; the files after it are not read
+  uint64_t nodes = 0;           // of all files read, aliases expanded: bounded like one file's
+  uint64_t bytes = 0;
 };
 
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.

@@ -223,6 +223,80 @@ TEST_SUITE("layers") {
         "ov/ext.yaml:2:1: error: 'extends' cannot be set in an overlay\nextends: b.yaml\n^~~~~~~\n"
         "note: ov/ext.yaml is applied with -O\n");
   }
+
+  TEST_CASE("an extends chain of more than 32 files is an error at the entry that crosses") {
+    for (const size_t files : {size_t{32}, size_t{33}, size_t{20000}}) {
+      CAPTURE(files);
+      Pipeline pipeline;
+      pipeline.reader.Add("/p/c0.yaml", "extends: c1.yaml\n" + std::string(kVm));
+      for (size_t i = 1; i < files; ++i) {
+        const std::string extends = "extends: c" + std::to_string(i + 1) + ".yaml\n";
+        pipeline.reader.Add("/p/c" + std::to_string(i) + ".yaml",
+                            "abstract: true\n" + (i + 1 < files ? extends : ""));
+      }
+      if (files == 32) {
+        CHECK(pipeline.CompileWith({"/p/c0.yaml", {}, {}, {}}).has_value());
+        continue;
+      }
+      const std::string errors = Errors(pipeline, {"/p/c0.yaml", {}, {}, {}});
+      CHECK(errors.rfind(
+                "/p/c31.yaml:2:10: error: extends chain too long: this entry makes it 33 files "
+                "from /p/c0.yaml; at most 32 are allowed\nextends: c32.yaml\n",
+                0) == 0);
+      CHECK(errors.find("error:", errors.find("error:") + 1) == std::string::npos);  // one
+    }
+  }
+
+  TEST_CASE("a profile is made of at most 256 files, one error for the first one too many") {
+    Pipeline pipeline;
+    std::string extends = "extends: [";
+    for (int i = 0; i < 300; ++i) {
+      pipeline.reader.Add("/p/p" + std::to_string(i) + ".yaml", "abstract: true\n");
+      extends += (i > 0 ? ", p" : "p") + std::to_string(i) + ".yaml";
+    }
+    pipeline.reader.Add("/p/top.yaml", extends + "]\n" + kVm);
+    pipeline.reader.Add("/p/few.yaml", "extends: [p0.yaml, p1.yaml]\n" + std::string(kVm));
+    const std::string errors = Errors(pipeline, {"/p/top.yaml", {}, {}, {}});
+    // The profile and p0 ... p254 make 256: the entry of p255 is one too many.
+    CHECK(errors.rfind("/p/top.yaml:1:" + std::to_string(extends.find("p255") + 1) + ":", 0) == 0);
+    CHECK(errors.find("error: too many files: a profile may be made of at most 256 files (the "
+                      "profile, its parents and overlay files)\n") != std::string::npos);
+    CHECK(errors.find("error:", errors.find("error:") + 1) == std::string::npos);
+    CHECK(pipeline.CompileWith({"/p/few.yaml", {}, {}, {}}).has_value());
+  }
+
+  TEST_CASE("a parent or overlay file must be named .yaml or .yml; it is not read otherwise") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/secret", "root:x:0:0\n");
+    pipeline.reader.Add("/p/a.yaml", "extends: secret\n" + std::string(kVm));
+    pipeline.reader.Add("/p/b.yaml", std::string(kVm));
+    pipeline.reader.Add("/p/c.yml", "abstract: true\n");
+    pipeline.reader.Add("/p/d.yaml", "extends: c.yml\n" + std::string(kVm));
+    CHECK(Errors(pipeline, {"/p/a.yaml", {}, {}, {}}) ==
+          "/p/a.yaml:1:10: error: refusing to read /p/secret: not a .yaml or .yml file\n"
+          "extends: secret\n         ^~~~~~\nnote: a parent must be a .yaml or .yml file\n");
+    Pipeline other;
+    other.reader.Add("/p/b.yaml", std::string(kVm));
+    other.reader.Add("/p/secret", "root:x:0:0\n");
+    CHECK(Errors(other, {"/p/b.yaml", {"/p/secret"}, {}, {}}) ==
+          "qemuc: error: refusing to read /p/secret: not a .yaml or .yml file\n"
+          "note: an overlay file (-O) must be a .yaml or .yml file\n");
+    CHECK(pipeline.CompileWith({"/p/d.yaml", {}, {}, {}}).has_value());
+  }
+
+  TEST_CASE("the files of a profile share the budgets of one document") {
+    std::string args = "abstract: true\nqemu:\n  extra_args:\n";
+    for (int i = 0; i < 60000; ++i) args += "    - x\n";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", args);
+    pipeline.reader.Add("/p/b.yaml", args);
+    pipeline.reader.Add("/p/one.yaml", "extends: [a.yaml]\n" + std::string(kVm));
+    pipeline.reader.Add("/p/two.yaml", "extends: [a.yaml, b.yaml]\n" + std::string(kVm));
+    CHECK(pipeline.CompileWith({"/p/one.yaml", {}, {}, {}}).has_value());
+    CHECK(Errors(pipeline, {"/p/two.yaml", {}, {}, {}}) ==
+          "/p/two.yaml:1:19: error: the files of this profile hold more than 100000 nodes in all "
+          "(aliases count once per use)\nextends: [a.yaml, b.yaml]\n                  ^~~~~~\n");
+  }
 }
 
 }  // namespace

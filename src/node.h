@@ -36,9 +36,14 @@ struct Node {
   ScalarStyle style = ScalarStyle::kPlain;
   std::string text;   // scalars only
   SourceRange range;  // a scalar: its value (after any tag); a collection: where it starts
+  // A scalar from the parser: the byte in range.file where `range` starts (its quote, if any),
+  // so that places inside a value on a long line need no count from the line's start.
+  static constexpr size_t kNoOffset = static_cast<size_t>(-1);
+  size_t offset = kNoOffset;
   std::vector<MappingEntry> entries;  // mappings only, in source order
   std::vector<NodePtr> items;         // sequences only
   uint64_t expanded_size = 1;         // nodes in this subtree with aliases expanded
+  uint64_t expanded_bytes = 0;        // bytes of its keys and scalars, aliases expanded
   uint32_t height = 1;                // nesting levels in this subtree
 
   bool is_scalar() const { return kind == NodeKind::kScalar; }

@@ -76,6 +76,7 @@ class TreeBuilder : public YAML::EventHandler {
            "contains the alias)");
     }
     CountNodes(it->second->expanded_size, range);
+    CountBytes(it->second->expanded_bytes, range);
     CheckDepth(static_cast<uint32_t>(stack_.size()) + it->second->height, range);
     AddValue(it->second);
   }
@@ -99,12 +100,15 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     CountNodes(1, range);
+    CountBytes(value.size(), range);
     auto node = std::make_shared<Node>();
     node->kind = NodeKind::kScalar;
+    node->expanded_bytes = value.size();
     node->tag = CheckedTag(tag, mark);
     node->style = token.style;
     node->text = value;
     node->range = range;
+    node->offset = token.value_offset;
     node->height = 0;
     Register(anchor, node);
     AddValue(node);
@@ -195,7 +199,9 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnKey(const SourceRange& range, const std::string& tag, ScalarStyle style,
              const std::string& key) {
+    CountBytes(key.size(), range);
     Frame& frame = stack_.back();
+    frame.node->expanded_bytes += key.size();
     frame.has_key = true;
     frame.drop_value = true;
     frame.pending = MappingEntry{key, range, nullptr};
@@ -223,6 +229,15 @@ class TreeBuilder : public YAML::EventHandler {
       Stop(range, "the document expands to more than " +
                       std::to_string(limits_.max_expanded_nodes) +
                       " nodes (aliases count once per use)");
+    }
+  }
+
+  void CountBytes(uint64_t added, const SourceRange& range) {
+    byte_count_ += added;
+    if (byte_count_ > limits_.max_expanded_bytes) {
+      Stop(range, "the document expands to more than " +
+                      std::to_string(limits_.max_expanded_bytes) +
+                      " bytes of keys and values (aliases count once per use)");
     }
   }
 
@@ -280,6 +295,7 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame& parent = stack_.back();
     parent.node->expanded_size += value->expanded_size;
+    parent.node->expanded_bytes += value->expanded_bytes;
     parent.node->height = std::max(parent.node->height, value->height + 1);
     if (parent.node->is_sequence()) {
       parent.node->items.push_back(value);
@@ -301,6 +317,7 @@ class TreeBuilder : public YAML::EventHandler {
   NodePtr root_;
   bool saw_root_ = false;
   uint64_t node_count_ = 0;
+  uint64_t byte_count_ = 0;
   uint32_t ignored_depth_ = 0;  // inside a complex key: its events are skipped
   SourceRange complex_key_range_;
 };
@@ -350,8 +367,10 @@ bool RunParser(YAML::Parser& parser, YAML::EventHandler& handler, const SourceFi
     return true;
   } catch (const StopParsing&) {
   } catch (const YAML::DeepRecursion& e) {
-    // Reached only with ParseLimits::max_depth above yaml-cpp's own 500 levels.
-    diagnostics.Error(RangeOfMark(file, e.mark), "nesting too deep for the YAML parser");
+    // yaml-cpp's own guard (500 levels): reached when the limit above is higher, and for 500
+    // unclosed brackets, which yaml-cpp refuses before their events reach the builder.
+    diagnostics.DropSince(first);
+    diagnostics.Error(SyntaxErrorRange(file, text, e.mark), "nesting too deep for the YAML parser");
   } catch (const YAML::Exception& e) {
     diagnostics.DropSince(first);
     diagnostics.Error(SyntaxErrorRange(file, text, e.mark), "invalid YAML: " + e.msg);

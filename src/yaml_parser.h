@@ -14,6 +14,9 @@ namespace qemuc {
 struct ParseLimits {
   uint64_t max_expanded_nodes = 100000;  // with aliases expanded (billion laughs)
   uint32_t max_depth = 64;               // nesting levels, the root mapping being level 1
+  // Bytes of keys and scalars with aliases expanded: 4x the 1 MiB file limit. The node budget
+  // alone lets one long anchored string be used 100,000 times.
+  uint64_t max_expanded_bytes = 4 * 1024 * 1024;
 };
 
 // What the document may be: a profile (a mapping), or one value given on the command line.

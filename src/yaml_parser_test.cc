@@ -274,12 +274,37 @@ TEST_SUITE("yaml_parser") {
     // 600 levels: yaml-cpp would throw DeepRecursion ("bad file") at 500; our limit comes first.
     const std::string very_deep = "a: " + std::string(600, '[') + std::string(600, ']') + "\n";
     CHECK(Errors(very_deep).find("error: nesting deeper than 64 levels") != std::string::npos);
+    // Unclosed, yaml-cpp's guard refuses them first: reported at the end, where they stay open.
+    const std::string unclosed = "a: 1\nb: " + std::string(100000, '[') + "\n";
+    CHECK(Errors(unclosed).rfind("p.yaml:3:1: error: nesting too deep for the YAML parser\n", 0) ==
+          0);
     ParseLimits shallow;
     shallow.max_depth = 3;
     CHECK(Errors("a: &x [[1]]\nb: [*x]\n", shallow) ==
           "p.yaml:2:5: error: nesting deeper than 3 levels\n"
           "b: [*x]\n"
           "    ^\n");
+  }
+
+  TEST_CASE("keys and scalars count their bytes with aliases expanded, at most 4 MiB") {
+    // One 600 kB string used seven times (anchor and six aliases): 4.2 MB, refused at the last.
+    const std::string big = std::string(600000, 'x');
+    std::string text = "a: &s " + big + "\nb: [*s, *s, *s, *s, *s, *s]\n";
+    const std::string errors = Errors(text);
+    CHECK(errors.rfind("p.yaml:2:25: error: the document expands to more than 4194304 bytes of "
+                       "keys and values (aliases count once per use)\n",
+                       0) == 0);
+    ParsedText fits;
+    testing::Parse(fits, "a: &s " + big + "\nb: [*s, *s, *s, *s, *s]\n");
+    REQUIRE(fits.root.get() != nullptr);
+    CHECK(fits.root->expanded_bytes == 2 + 6 * big.size());
+
+    ParseLimits small;
+    small.max_expanded_bytes = 12;  // keys count too: "a" "k" "abc" 5, "b" and the alias 10, "c" 11
+    CHECK(Errors("a: &x {k: abc}\nb: *x\nc: [*x]\n", small) ==
+          "p.yaml:3:5: error: the document expands to more than 12 bytes of keys and values "
+          "(aliases count once per use)\nc: [*x]\n    ^\n");
+    CHECK(Errors("a: &x {k: abc}\nb: *x\nccc: 1\n", small).find("p.yaml:3:1: error:") == 0);
   }
 }
 
