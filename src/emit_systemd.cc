@@ -8,7 +8,6 @@
 namespace qemuc {
 namespace {
 
-constexpr size_t kMaxArgumentBytes = 131071;          // the kernel's MAX_ARG_STRLEN, less the NUL
 constexpr size_t kMaxLogicalLineBytes = 1024 * 1024;  // systemd's LONG_LINE_MAX
 
 std::string Hex(unsigned char byte) {
@@ -257,7 +256,8 @@ Emitted ExecStart(const Invocation& invocation, const std::string& socket) {
   for (size_t i = 1; i < argv.size(); ++i) {
     if (argv[i].size() > kMaxArgumentBytes) {
       return {"", "argument " + std::to_string(i) + " is " + std::to_string(argv[i].size()) +
-                      " bytes; the kernel takes at most 131071 in one argument"};
+                      " bytes; the kernel takes at most " + std::to_string(kMaxArgumentBytes) +
+                      " in one argument"};
     }
     if (invocation.unit.graceful_stop && i + 2 == argv.size()) {
       exec += " \\\n  \"-qmp\" \\\n  \"unix:" + socket + ",server=on,wait=off\"";

@@ -315,9 +315,9 @@ class Interpolator {
   }
 
   bool Append(std::string& out, const std::string& bytes, const SourceRange& at) {
-    if (out.size() + bytes.size() > kMaxInterpolatedValueBytes) {
+    if (out.size() + bytes.size() > kMaxArgumentBytes) {
       diagnostics_.Error(at, "interpolation makes the value longer than " +
-                                 std::to_string(kMaxInterpolatedValueBytes) +
+                                 std::to_string(kMaxArgumentBytes) +
                                  " bytes here, the most one argument can hold");
       return false;
     }

@@ -17,8 +17,6 @@ namespace qemuc {
 // README "Security and limits". A variable whose value refers to one that refers to ... nests
 // at most this deep.
 constexpr size_t kMaxVariableNesting = 32;
-// The kernel's MAX_ARG_STRLEN less the NUL: no longer value can reach QEMU.
-constexpr size_t kMaxInterpolatedValueBytes = 131071;
 // Keys and scalars of the interpolated profile (aliases once per use) and variable values
 // together; 4x the 1 MiB file limit, as the parser's budget.
 constexpr uint64_t kMaxInterpolatedBytes = 4 * 1024 * 1024;

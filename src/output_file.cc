@@ -12,6 +12,7 @@
 #include <cstring>
 #include <optional>
 
+#include "posix_file.h"
 #include "unified_diff.h"
 #include "utf8.h"
 
@@ -62,28 +63,6 @@ class SignalsHeldBack {
   sigset_t saved_;
 };
 
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() {
-    if (fd_ >= 0) close(fd_);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-std::string FileTypeName(mode_t mode) {
-  if (S_ISDIR(mode)) return "a directory";
-  if (S_ISFIFO(mode)) return "a FIFO";
-  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
-  if (S_ISSOCK(mode)) return "a socket";
-  return "not a regular file";
-}
-
 std::string DirectoryPart(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -102,7 +81,6 @@ std::optional<std::string> LinkTarget(const std::string& link) {
   const std::string directory = DirectoryPart(link);
   return directory == "/" ? "/" + text : directory + "/" + text;
 }
-
 
 std::string Octal(mode_t mode) {
   char octal[8];
@@ -196,8 +174,8 @@ OutputTarget ResolveOutputTarget(const std::string& path) {
       const std::string type = FileTypeName(info.st_mode);
       return Refused(links == 0
                          ? "not a regular file (" + type + "); -o writes generated files only"
-                         : "a symbolic link to " + EscapeForTerminal(current) + ", which is " + type +
-                               "; -o writes generated files only");
+                         : "a symbolic link to " + EscapeForTerminal(current) + ", which is " +
+                               type + "; -o writes generated files only");
     }
     const std::optional<std::string> target = LinkTarget(current);
     if (!target) return Refused(std::strerror(errno));

@@ -6,6 +6,7 @@
 #define QEMUC_QEMU_VALUES_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,10 @@ struct Ipv4 {
 // that as addresses that must differ, so a /30 with all three set is fine.
 constexpr int kMinPrefix = 4;
 constexpr int kMaxPrefix = 32;
+
+// The kernel's MAX_ARG_STRLEN less the NUL: the longest argument QEMU can be started with, and
+// so the longest value interpolation may make and the longest argument a unit may hold.
+constexpr size_t kMaxArgumentBytes = 131071;
 
 // The most RAM a profile may ask for, in MiB: 990 GiB. QEMU 7.2 refuses more in the machines
 // qemuc starts under TCG (measured with a reserve=off memory backend): x86_64 q35 with the
