@@ -58,13 +58,13 @@ bool HasYamlExtension(const std::string& path) {
   return ends_with(".yaml") || ends_with(".yml");
 }
 
-std::string FileReader::RefuseNonYaml(const std::string& path) const {
+std::string RefuseNonYamlName(const std::string& path) {
   if (HasYamlExtension(path)) return "";
   return "not a .yaml or .yml file";
 }
 
 std::string DiskFileReader::RefuseNonYaml(const std::string& path) const {
-  if (std::string why = FileReader::RefuseNonYaml(path); !why.empty()) return why;
+  if (std::string why = RefuseNonYamlName(path); !why.empty()) return why;
   char target[PATH_MAX];
   // A file that does not exist (or a dangling link) is left to Read, which says so.
   if (realpath(path.c_str(), target) == nullptr || HasYamlExtension(target)) return "";

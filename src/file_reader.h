@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "diagnostic.h"
 #include "source.h"
@@ -38,8 +39,12 @@ class FileReader {
   // Why `path` must not be read as a parent or overlay file, or "" when it may (SPEC §2.3): its
   // name must end in .yaml or .yml. Checked before reading, so that `extends: /etc/shadow` cannot
   // make qemuc (often root, in public CI logs) echo a line of a file that is not a profile.
-  virtual std::string RefuseNonYaml(const std::string& path) const;
+  // Pure, so that a reader that wraps another cannot forget to pass the question on.
+  virtual std::string RefuseNonYaml(const std::string& path) const = 0;
 };
+
+// The name part of RefuseNonYaml, which every reader asks first.
+std::string RefuseNonYamlName(const std::string& path);
 
 class DiskFileReader : public FileReader {
  public:
@@ -52,9 +57,38 @@ class MemoryFileReader : public FileReader {
  public:
   void Add(const std::string& path, std::string text) { files_[path] = std::move(text); }
   ReadResult Read(const std::string& path) const override;
+  std::string RefuseNonYaml(const std::string& path) const override {
+    return RefuseNonYamlName(path);
+  }
 
  private:
   std::map<std::string, std::string> files_;
+};
+
+// Reads through another reader and remembers every path asked for: the inputs of a run, which
+// its -o must not replace.
+class RecordingFileReader : public FileReader {
+ public:
+  explicit RecordingFileReader(const FileReader& reader) : reader_(reader) {}
+  ReadResult Read(const std::string& path) const override {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      paths_.push_back(path);
+    }
+    return reader_.Read(path);
+  }
+  std::string RefuseNonYaml(const std::string& path) const override {
+    return reader_.RefuseNonYaml(path);
+  }
+  std::vector<std::string> paths() const {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return paths_;
+  }
+
+ private:
+  const FileReader& reader_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::string> paths_;
 };
 
 // Owns every loaded SourceFile, so that ranges stay valid for the whole run.

@@ -29,6 +29,9 @@ class CountingReader : public FileReader {
     ++reads_[path];
     return inner_.Read(path);
   }
+  std::string RefuseNonYaml(const std::string& path) const override {
+    return inner_.RefuseNonYaml(path);
+  }
   int reads(const std::string& path) const {
     const std::lock_guard<std::mutex> lock(mutex_);
     return reads_.count(path) > 0 ? reads_.at(path) : 0;

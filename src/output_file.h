@@ -7,36 +7,12 @@
 #include <sys/types.h>
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "file_reader.h"
 
 namespace qemuc {
-
-// Reads through another reader and remembers every path asked for: the inputs of a run, which
-// its -o must not replace.
-class RecordingFileReader : public FileReader {
- public:
-  explicit RecordingFileReader(const FileReader& reader) : reader_(reader) {}
-  ReadResult Read(const std::string& path) const override {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      paths_.push_back(path);
-    }
-    return reader_.Read(path);
-  }
-  std::vector<std::string> paths() const {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return paths_;
-  }
-
- private:
-  const FileReader& reader_;
-  mutable std::mutex mutex_;
-  mutable std::vector<std::string> paths_;
-};
 
 // What -o FILE writes once symbolic links are followed.
 struct OutputTarget {

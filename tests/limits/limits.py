@@ -86,6 +86,16 @@ def parent_not_yaml(root):
     return "p.yaml:1:10: error: refusing to read /etc/shadow: not a .yaml or .yml file"
 
 
+def parent_link_not_yaml(root):
+    # A committed link with a .yaml name that leads to a secret: refused by every command, and
+    # not a byte of the secret in the output.
+    write(f"{root}/secret.txt", "root:$6$secret-hash:19000::\n")
+    os.symlink("secret.txt", f"{root}/base.yaml")
+    write(f"{root}/p.yaml", "extends: base.yaml\n" + VM)
+    return (f"p.yaml:1:10: error: refusing to read base.yaml: it leads to {root}/secret.txt, "
+            "not a .yaml or .yml file")
+
+
 def earlier_values(root):
     # A wrong kind in each of 10,000 drives (70,000 nodes in all), each noted at the value it would
     # change in the base. The first 20 are shown; the count of the rest proves all were found.
@@ -110,8 +120,8 @@ def many_full_files(root):
 
 
 CASES = [var_chain, var_cycle, extends_chain, extends_wide, value_doubling, many_big_values,
-         aliased_interpolation, aliased_string, parent_not_yaml, earlier_values,
-         many_full_files]
+         aliased_interpolation, aliased_string, parent_not_yaml, parent_link_not_yaml,
+         earlier_values, many_full_files]
 COMMANDS = [["validate"], ["compile", "--no-host-checks", "-f", "args"], ["resolve"]]
 
 
@@ -158,6 +168,8 @@ def check(qemuc, command, root, expected):
         problems.append(f"{errors} errors, not 1")
     if stdout:
         problems.append("output on stdout")
+    if "secret-hash" in stderr:
+        problems.append("a line of a file that is not a profile reached stderr")
     if cpu > MAX_CPU_SECONDS:
         problems.append(f"{cpu:.2f} s of CPU, more than {MAX_CPU_SECONDS}")
     if rss > MAX_RSS_KB:
