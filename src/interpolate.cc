@@ -304,26 +304,30 @@ class Interpolator {
     const std::vector<Piece> pieces = Pieces(text, references);
     std::string out;
     for (size_t i = 0; i < pieces.size(); ++i) {
-      if (!Append(out, pieces[i].literal, places.whole())) return std::nullopt;
+      if (!Append(out, pieces[i].literal, [&] { return places.whole(); })) return std::nullopt;
       const Reference* reference = pieces[i].reference;
-      if (reference != nullptr &&
-          !Append(out, targets[i]->value, places.At(reference->offset, reference->length))) {
-        return std::nullopt;
-      }
+      const auto place = [&] { return places.At(reference->offset, reference->length); };
+      if (reference != nullptr && !Append(out, targets[i]->value, place)) return std::nullopt;
     }
     return out;
   }
 
-  bool Append(std::string& out, const std::string& bytes, const SourceRange& at) {
-    if (out.size() + bytes.size() > kMaxArgumentBytes) {
-      diagnostics_.Error(at, "interpolation makes the value longer than " +
-                                 std::to_string(kMaxArgumentBytes) +
-                                 " bytes here, the most one argument can hold");
+  // Appends `bytes` to a value being built, within the limits of one value and of the whole
+  // profile. `at` gives the place to report and is asked only on an error: a place inside a
+  // value counts characters along its line, which for every reference on a long line would be
+  // quadratic.
+  template <typename Place>
+  bool Append(std::string& out, const std::string& bytes, const Place& at) {
+    const size_t size = out.size() + bytes.size();
+    if (size > kMaxArgumentBytes) {
+      diagnostics_.Error(at(), "interpolation makes the value longer than " +
+                                   std::to_string(kMaxArgumentBytes) +
+                                   " bytes here, the most one argument can hold");
       return false;
     }
-    if (bytes_ + out.size() + bytes.size() > kMaxInterpolatedBytes) {
-      return CountBytes(out.size() + bytes.size(), at);
-    }
+    // A finished value counts toward the profile's budget where it is used; one that crosses the
+    // budget while it grows is reported here, at the reference that crosses.
+    if (bytes_ + size > kMaxInterpolatedBytes) return CountBytes(size, at());
     out += bytes;
     return true;
   }

@@ -179,7 +179,9 @@ class Merger {
     node.style = layer.style;
     node.text = layer.text;
     node.range = layer.range;
+    node.offset = layer.offset;  // places inside the value stay linear to find (interpolate)
     node.expanded_size = layer.expanded_size;
+    node.expanded_bytes = layer.expanded_bytes;
     node.height = layer.height;
     node.tag = NodeTag::kNone;
   }

@@ -76,6 +76,21 @@ def flow_line(qemuc, d):
     expect(b"'9bad'" in err, "flow: the bad id is not named")
 
 
+def quoted_references_on_one_line(qemuc, d):
+    # 50,000 quoted "${x}" on one line, x undefined and then defined: the place of each reference
+    # is found from the byte the parser recorded, through merging, not by a count along the line.
+    items = ", ".join(['"${x}"'] * 50000)
+    write(d, "refs-line.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [" +
+          items + "]}\n")
+    err = run(qemuc, ["validate", "refs-line.yaml"], d)
+    check_safe("quoted references", err)
+    expect(err.endswith(b"refs-line.yaml: note: 49980 more errors in refs-line.yaml not shown\n"),
+           f"quoted references: {err[-200:]!r}")
+    write(d, "refs-defined.yaml", "vars: {x: a}\n" + VM.replace("}", ", extra_args: [" + items +
+                                                                 "]}"))
+    run(qemuc, ["validate", "refs-defined.yaml"], d, status=0)
+
+
 def long_name(qemuc, d):
     # A 120,000-character undefined variable next to one a character shorter.
     name = "v" * 120000
@@ -162,7 +177,7 @@ def huge_memory(qemuc, d):
 def main():
     qemuc = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory() as d:
-        for case in (flow_line, long_name, many_options, many_unknown_names, many_errors,
+        for case in (flow_line, quoted_references_on_one_line, long_name, many_options, many_unknown_names, many_errors,
                      control_characters, huge_memory):
             case(qemuc, d)
     for failure in failures:
