@@ -68,24 +68,31 @@ bool CountFile(LayerStack& stack, const std::string& path, const SourceRange* at
   return true;
 }
 
-// Adds a file's nodes and bytes to those of the profile; false after reporting at `at` (nullptr:
-// the command line) when they cross the parser's budgets for one document. Each file is within
-// them, but 256 such files would make merging and every later stage hold 256 times as much.
-bool CountContents(LayerStack& stack, const Node& root, const SourceRange* at,
+// Adds a file to what the profile holds: its text as read (comments included), its nodes and its
+// bytes of keys and values. False after reporting at `at` (nullptr: the command line) when the
+// profile crosses the parser's budgets for one document: each file is within them, but 256 such
+// files would make qemuc read 256 MiB and every later stage hold 256 times as much.
+bool CountContents(LayerStack& stack, const ParsedFileCache::Entry& entry, const SourceRange* at,
                    Diagnostics& diagnostics) {
   const ParseLimits limits;
-  stack.nodes += root.expanded_size;
-  stack.bytes += root.expanded_bytes;
-  if (stack.nodes <= limits.max_expanded_nodes && stack.bytes <= limits.max_expanded_bytes) {
+  if (entry.file != nullptr) stack.text_bytes += entry.file->text().size();
+  if (entry.root != nullptr) {
+    stack.nodes += entry.root->expanded_size;
+    stack.bytes += entry.root->expanded_bytes;
+  }
+  std::string over;
+  if (stack.text_bytes > limits.max_expanded_bytes) {
+    over = std::to_string(limits.max_expanded_bytes) + " bytes of text";
+  } else if (stack.nodes > limits.max_expanded_nodes) {
+    over = std::to_string(limits.max_expanded_nodes) + " nodes (aliases count once per use)";
+  } else if (stack.bytes > limits.max_expanded_bytes) {
+    over = std::to_string(limits.max_expanded_bytes) +
+           " bytes of keys and values (aliases count once per use)";
+  } else {
     return true;
   }
-  const bool nodes = stack.nodes > limits.max_expanded_nodes;
-  diagnostics.Error(
-      at != nullptr ? *at : SourceRange{},
-      "the files of this profile hold more than " +
-          (nodes ? std::to_string(limits.max_expanded_nodes) + " nodes"
-                 : std::to_string(limits.max_expanded_bytes) + " bytes of keys and values") +
-          " in all (aliases count once per use)");
+  diagnostics.Error(at != nullptr ? *at : SourceRange{},
+                    "the files of this profile hold more than " + over + " in all");
   stack.too_many_files = true;  // nothing more is read
   return false;
 }
@@ -111,9 +118,8 @@ class GraphLoader {
     if (named_by != nullptr && entry.file != nullptr) {
       stack_.included.emplace(entry.file, Inclusion{named_by->range, "is extended by"});
     }
-    if (entry.root == nullptr || !CountContents(stack_, *entry.root, named_at, diagnostics_)) {
-      return false;
-    }
+    const bool within_budgets = CountContents(stack_, entry, named_at, diagnostics_);
+    if (entry.root == nullptr || !within_budgets) return false;
     // A file with problems still has its parents loaded: all problems at once, and an earlier
     // value to name for a value of the wrong kind.
     bool ok = entry.ok;
@@ -247,9 +253,8 @@ bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& en
                             FileRole::kOverlayFile, nullptr, diagnostics);
   if (entry.file != nullptr)
     stack.included.emplace(entry.file, Inclusion{{}, "is applied with -O"});
-  if (entry.root == nullptr || !CountContents(stack, *entry.root, nullptr, diagnostics)) {
-    return false;
-  }
+  const bool within_budgets = CountContents(stack, entry, nullptr, diagnostics);
+  if (entry.root == nullptr || !within_budgets) return false;
   if (!entry.ok) {
     stack.layers.push_back(entry.root);  // not merged; there for AddEarlierValueNotes
     return false;

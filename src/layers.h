@@ -44,6 +44,7 @@ struct LayerStack {
   bool too_many_files = false;  // reported once; the files after it are not read
   uint64_t nodes = 0;           // of all files read, aliases expanded: bounded like one file's
   uint64_t bytes = 0;
+  uint64_t text_bytes = 0;  // of all files read, comments and blank lines included
 };
 
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.

@@ -297,8 +297,8 @@ TEST_SUITE("layers") {
     pipeline.reader.Add("/p/two.yaml", "extends: [a.yaml, b.yaml]\n" + std::string(kVm));
     CHECK(pipeline.CompileWith({"/p/one.yaml", {}, {}, {}}).has_value());
     CHECK(Errors(pipeline, {"/p/two.yaml", {}, {}, {}}) ==
-          "/p/two.yaml:1:19: error: the files of this profile hold more than 100000 nodes in all "
-          "(aliases count once per use)\nextends: [a.yaml, b.yaml]\n                  ^~~~~~\n");
+          "/p/two.yaml:1:19: error: the files of this profile hold more than 100000 nodes "
+          "(aliases count once per use) in all\nextends: [a.yaml, b.yaml]\n                  ^~~~~~\n");
   }
 }
 

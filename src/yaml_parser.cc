@@ -20,6 +20,9 @@ namespace {
 // Thrown by the tree builder after an error that leaves the rest of the file meaningless.
 struct StopParsing {};
 
+// 100 errors in one file are more than anyone reads; 20 of them are shown.
+constexpr size_t kMaxParseErrors = 100;
+
 constexpr std::string_view kCoreSchemaTagPrefix = "tag:yaml.org,2002:";
 
 std::optional<NodeTag> ToNodeTag(const std::string& tag) {
@@ -140,16 +143,26 @@ class TreeBuilder : public YAML::EventHandler {
   void ReportMissingValue(const SourceRange& range) {
     Frame& parent = stack_.back();
     if (parent.node->is_sequence()) {
-      diagnostics_.Error(range, "empty list item");
+      Report(range, "empty list item");
       return;
     }
     if (!parent.drop_value) {
-      diagnostics_.Error(parent.pending.key_range, Quoted(KeyPath()) + " has no value")
+      Report(parent.pending.key_range, Quoted(KeyPath()) + " has no value")
           .notes.push_back(
               {"null values are not allowed; '!reset' removes an inherited value", {}});
     }
     parent.has_key = false;
     parent.drop_value = false;
+  }
+
+  // An error that lets parsing go on. Past kMaxParseErrors in one file parsing stops: errors
+  // that make no node (1 MiB of "[,,,,]" is a million empty items) could otherwise fill memory.
+  Diagnostic& Report(const SourceRange& range, std::string message) {
+    if (++errors_ > kMaxParseErrors) {
+      Stop(range, "more than " + std::to_string(kMaxParseErrors) +
+                      " errors in this file; the rest of it is not read");
+    }
+    return diagnostics_.Error(range, std::move(message));
   }
 
   [[noreturn]] void Stop(const SourceRange& range, std::string message) {
@@ -180,7 +193,7 @@ class TreeBuilder : public YAML::EventHandler {
     const std::optional<NodeTag> known = ToNodeTag(tag);
     if (known) return *known;
     const SourceRange range = TagRange(mark);
-    diagnostics_.Error(range, "unknown tag " + Quoted(DisplayTag(tag)))
+    Report(range, "unknown tag " + Quoted(DisplayTag(tag)))
         .notes.push_back({"the tags qemuc knows are !override, !reset and !delete", {}});
     return NodeTag::kNone;
   }
@@ -206,17 +219,17 @@ class TreeBuilder : public YAML::EventHandler {
     frame.drop_value = true;
     frame.pending = MappingEntry{key, range, nullptr};
     if (!ToNodeTag(tag) || *ToNodeTag(tag) != NodeTag::kNone) {
-      diagnostics_.Error(range, "a key cannot have a tag (" + Quoted(DisplayTag(tag)) + ")");
+      Report(range, "a key cannot have a tag (" + Quoted(DisplayTag(tag)) + ")");
       return;
     }
     if (key == "<<" && style == ScalarStyle::kPlain) {
-      diagnostics_.Error(range, "YAML merge keys ('<<') are not supported")
+      Report(range, "YAML merge keys ('<<') are not supported")
           .notes.push_back({"share settings with 'extends' or overlays instead", {}});
       return;
     }
     const auto [seen, added] = frame.keys_seen.emplace(key, range);
     if (!added) {
-      diagnostics_.Error(range, "duplicate key " + Quoted(key))
+      Report(range, "duplicate key " + Quoted(key))
           .notes.push_back({"first defined at", seen->second});
       return;
     }
@@ -318,6 +331,7 @@ class TreeBuilder : public YAML::EventHandler {
   bool saw_root_ = false;
   uint64_t node_count_ = 0;
   uint64_t byte_count_ = 0;
+  size_t errors_ = 0;           // reported through Report
   uint32_t ignored_depth_ = 0;  // inside a complex key: its events are skipped
   SourceRange complex_key_range_;
 };

@@ -115,13 +115,31 @@ def many_full_files(root):
     for i in range(100):
         write(f"{root}/f{i}.yaml", body)
     write(f"{root}/p.yaml", "extends:\n" + "".join(f"  - f{i}.yaml\n" for i in range(100)) + VM)
-    return ("p.yaml:3:5: error: the files of this profile hold more than 100000 nodes in all "
-            "(aliases count once per use)")
+    return ("p.yaml:3:5: error: the files of this profile hold more than 100000 nodes "
+            "(aliases count once per use) in all")
+
+
+def many_comment_files(root):
+    # 200 parents of 1 MiB of comments: no nodes, but 200 MiB to read (10 s). The text of all
+    # files of a profile is bounded like one document's.
+    body = "abstract: true\n" + ("#" + "x" * 1000 + "\n") * 1040
+    for i in range(200):
+        write(f"{root}/f{i}.yaml", body)
+    write(f"{root}/p.yaml", "extends: [" + ", ".join(f"f{i}.yaml" for i in range(200)) + "]\n" + VM)
+    return ("p.yaml:1:47: error: the files of this profile hold more than 4194304 bytes of text "
+            "in all")
+
+
+def empty_items(root):
+    # 1 MiB of "[,,,," is a million empty items, each an error that makes no node: the parser
+    # stops after 100 errors in one file instead of keeping a million (400 MB, then bad_alloc).
+    write(f"{root}/p.yaml", VM + "cmdline: [" + "," * 1000000 + "]\n")
+    return ("p.yaml: note: 81 more errors in p.yaml not shown", "many")
 
 
 CASES = [var_chain, var_cycle, extends_chain, extends_wide, value_doubling, many_big_values,
          aliased_interpolation, aliased_string, parent_not_yaml, parent_link_not_yaml,
-         earlier_values, many_full_files]
+         earlier_values, many_full_files, many_comment_files, empty_items]
 COMMANDS = [["validate"], ["compile", "--no-host-checks", "-f", "args"], ["resolve"]]
 
 
