@@ -216,7 +216,7 @@ po::options_description CompileOptions() {
 
 po::options_description ValidateOptions() {
   po::options_description options("options");
-  options.add_options()("jobs,j", po::value<unsigned>()->value_name("N")->default_value(1),
+  options.add_options()("jobs,j", po::value<int>()->value_name("N")->default_value(1),
                         "check N profiles at once (the output does not change)");
   AddLayerOptions(options, false);
   options.add_options()("help,h", "show this help");
@@ -337,15 +337,19 @@ int RunCompile(const CommandLine& line, Environment& environment, Console& conso
 
 int RunValidate(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
-  const unsigned jobs = line.values["jobs"].as<unsigned>();
-  if (jobs == 0) throw UsageError{"--jobs must be at least 1", "validate"};
+  // An int, not unsigned: Boost reads "-1" as 4294967295 for an unsigned option.
+  const int jobs = line.values["jobs"].as<int>();
+  if (jobs < 1 || jobs > kMaxJobs) {
+    throw UsageError{"--jobs must be from 1 to " + std::to_string(kMaxJobs), "validate"};
+  }
   std::vector<ProfileRequest> requests;
   for (const std::string& profile : line.inputs) {
     requests.push_back(ReadProfileRequest(line, profile, "validate"));
   }
   DiagnosticPrinter printer(line, console);
   bool problems = false;
-  for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {
+  for (const Diagnostics& found :
+       ValidateProfiles(requests, environment, static_cast<unsigned>(jobs))) {
     printer.Print(found);
     problems = problems || found.has_errors();
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 
 #include "interpolate.h"
@@ -169,7 +170,15 @@ std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& req
     }
   };
   std::vector<std::thread> threads;
-  for (size_t i = 1; i < std::min<size_t>(jobs, requests.size()); ++i) threads.emplace_back(work);
+  for (size_t i = 1; i < std::min<size_t>(jobs, requests.size()); ++i) {
+    // Where the system has no more threads to give (a memory limit, a process limit), fewer
+    // threads do the same work: the result does not depend on their number.
+    try {
+      threads.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   work();
   for (std::thread& thread : threads) thread.join();
   return found;

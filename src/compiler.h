@@ -49,6 +49,9 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,
                      Diagnostics& diagnostics);
 
+// The most threads validate -j may ask for: more than any machine that runs it has cores.
+constexpr int kMaxJobs = 256;
+
 // ValidateProfile for each request, `jobs` at a time; what each found, in the order given.
 // Shared parents are read once; the result does not depend on `jobs`.
 std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,
