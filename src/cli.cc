@@ -386,8 +386,8 @@ int RunQmpPowerdown(const CommandLine& line, Environment&, Console& console) {
     throw UsageError{"qmp-powerdown takes SOCKET and PID", "qmp-powerdown"};
   const std::optional<long> pid = ParsePowerdownPid(line.inputs[1]);
   if (!pid) {
-    throw UsageError{"PID must be a process id from 1 to " + std::to_string(kMaxPid) + ", not '" +
-                         line.inputs[1] + "'",
+    throw UsageError{"PID must be a process id from 1 to " + std::to_string(kMaxPid) + ", not " +
+                         Quoted(line.inputs[1]),
                      "qmp-powerdown"};
   }
   const double timeout = line.values["timeout"].as<double>();
@@ -397,7 +397,10 @@ int RunQmpPowerdown(const CommandLine& line, Environment&, Console& console) {
         "qmp-powerdown"};
   }
   const PowerdownResult result = QmpPowerdown(line.inputs[0], *pid, timeout);
-  if (!result.message.empty()) console.err << "qemuc: qmp-powerdown: " << result.message << "\n";
+  // The message may quote what the peer sent: escaped, as every diagnostic is.
+  if (!result.message.empty()) {
+    console.err << "qemuc: qmp-powerdown: " << EscapeForTerminal(result.message) << "\n";
+  }
   return result.status;
 }
 

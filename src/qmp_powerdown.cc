@@ -18,6 +18,8 @@
 #include <fstream>
 #include <thread>
 
+#include "text.h"
+
 namespace qemuc {
 namespace {
 
@@ -34,7 +36,7 @@ class Connection {
 
   std::string Open(const std::string& path) {
     sockaddr_un address{};
-    if (path.size() >= sizeof address.sun_path) return "socket path too long: " + path;
+    if (path.size() >= sizeof address.sun_path) return "socket path too long: " + Quoted(path);
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
     // Non-blocking, so that no call waits past the deadline: a full backlog fails at once
@@ -42,7 +44,7 @@ class Connection {
     fd_ = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd_ < 0) return std::strerror(errno);
     if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-      return "cannot connect to " + path + ": " + std::strerror(errno);
+      return "cannot connect to " + Quoted(path) + ": " + std::strerror(errno);
     }
     return "";
   }
@@ -130,7 +132,7 @@ std::string Execute(Connection& qmp, const std::string& command) {
   std::string error;
   const std::string reply = qmp.ReadReply(error);
   if (!error.empty()) return error;
-  if (reply.find("\"return\"") == std::string::npos) return command + " failed: " + reply;
+  if (reply.find("\"return\"") == std::string::npos) return command + " failed: " + Quoted(reply);
   return "";
 }
 
@@ -168,7 +170,7 @@ PowerdownResult QmpPowerdown(const std::string& socket_path, long pid, double ti
   const std::string greeting = qmp.ReadReply(error);
   if (!error.empty()) return {kPowerdownFailed, error};
   if (greeting.find("\"QMP\"") == std::string::npos) {
-    return {kPowerdownFailed, "not a QMP greeting: " + greeting};
+    return {kPowerdownFailed, "not a QMP greeting: " + Quoted(greeting)};
   }
   for (const char* command : {"qmp_capabilities", "system_powerdown"}) {
     if (std::string failed = Execute(qmp, command); !failed.empty())

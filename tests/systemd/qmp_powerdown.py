@@ -97,6 +97,34 @@ def flood_bytes(connection):
         connection.sendall(chunk)
 
 
+def hostile_reply(connection):
+    """Answers qmp_capabilities with an error of 60 kB full of terminal controls: an OSC that
+    retitles the window, a screen clear, BEL, a byte that is not UTF-8."""
+    connection.recv(4096)
+    desc = b"\x1b]0;PWNED\x07\x1b[2J\xff" + b"x" * 60000
+    connection.sendall(b'{"error": {"class": "GenericError", "desc": "' + desc + b'"}}\n')
+    connection.recv(4096)
+
+
+def check_hostile_reply(qemuc, top):
+    """What the peer sent reaches stderr escaped and cut to a line."""
+    child = subprocess.Popen(["sleep", "30"])
+    sock = os.path.join(top, "reply.qmp")
+    thread = hostile_qmp(sock, hostile_reply)
+    result = run(qemuc, sock, str(child.pid), "--timeout", "5")
+    thread.join(5)
+    child.kill()
+    child.wait()
+    controls = sorted({b for b in result.stderr if b < 0x20 and b != 0x0A or b == 0x7F})
+    ok = check("a hostile QMP error reply", result, 1,
+               "qmp_capabilities failed: '{\"error\": {\"class\": \"GenericError\", \"desc\": "
+               "\"\\x1b]0;PWNED\\x07\\x1b[2J\\xffxxx")
+    ok &= check_that(not controls and len(result.stderr) < 400,
+                     "a hostile QMP error reply: escaped and cut", "%d bytes, controls %s: %r" %
+                     (len(result.stderr), controls, result.stderr[:200]))
+    return ok
+
+
 def check_hostile_peers(qemuc, top):
     ok = True
     for name, behaviour, text in [("a peer trickling bytes without a newline", trickle, "did not answer in time"),
@@ -173,6 +201,7 @@ def main():
         ok &= check("dead PID", run(qemuc, os.path.join(top, "a.qmp"), str(gone.pid)), 1, "is not running")
 
         ok &= check_hostile_peers(qemuc, top)
+        ok &= check_hostile_reply(qemuc, top)
         ok &= check_usage_errors(qemuc, top)
 
         qemu = shutil.which("qemu-system-x86_64")
