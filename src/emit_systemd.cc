@@ -177,9 +177,6 @@ std::string SettingsProblem(const Invocation& invocation) {
            "' cannot name the unit's QMP socket and log identifier (letters, digits, '.', '_' "
            "and '-'); set 'name'";
   }
-  if (EndsInBackslash(unit.description)) {
-    return "the unit's Description= would end in a backslash, which continues the line";
-  }
   for (const std::string& name : {unit.user, unit.group}) {
     if (!name.empty() && !IsSystemdUserOrGroup(name)) return "not a user or group: " + name;
   }

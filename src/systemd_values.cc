@@ -80,12 +80,10 @@ std::string SystemdDescription(std::string_view text) {
     if (c == '%') description += '%';
     description += c;
   }
+  // A line that ends in a backslash continues on the next line. After a space it does not (the
+  // space ends the escape), and systemd trims the space from the value: the backslash is kept.
+  if (!description.empty() && description.back() == '\\') description += ' ';
   return description;
-}
-
-bool EndsInBackslash(std::string_view text) {
-  const std::string description = SystemdDescription(text);
-  return !description.empty() && description.back() == '\\';
 }
 
 }  // namespace qemuc

@@ -23,12 +23,9 @@ bool IsSystemdUserOrGroup(std::string_view name);
 
 // Description= as systemd reads it: no quoting or escapes, specifiers expanded. Each run of
 // whitespace and control characters becomes one space (a setting is one line), the ends are
-// trimmed (systemd trims them too), and '%' is doubled.
+// trimmed (systemd trims them too), and '%' is doubled. A trailing backslash is followed by a
+// space, so that it is not read as a line continuation.
 std::string SystemdDescription(std::string_view text);
-
-// Whether `text` written as a setting's value would end in a backslash, which systemd reads as
-// a line continuation: the next line of the unit would join the value.
-bool EndsInBackslash(std::string_view text);
 
 }  // namespace qemuc
 

@@ -126,8 +126,6 @@ class Validator {
         {"qemu.networks[].mac", &Validator::CheckMac},
         {"qemu.networks[].tap.name", &Validator::CheckTapName},
         {"qemu.networks[].user.forwards[].host_address", &Validator::CheckHostAddress},
-        {"description", &Validator::CheckDescription},
-        {"systemd.description", &Validator::CheckDescription},
         {"systemd.user", &Validator::CheckUserOrGroup},
         {"systemd.group", &Validator::CheckUserOrGroup},
         {"systemd.after[]", &Validator::CheckUnitName},
@@ -253,13 +251,6 @@ class Validator {
 
   // The systemd unit takes these values into settings with no quoting (systemd_values.h): what
   // systemd would read otherwise is refused here, at the value.
-  void CheckDescription(const Node& value, const std::string& path) {
-    if (!EndsInBackslash(value.text)) return;
-    Error(value.range, Quoted(path) +
-                           " must not end with a backslash: systemd would read it as a line "
-                           "continuation in the unit's Description=");
-  }
-
   void CheckUserOrGroup(const Node& value, const std::string& path) {
     if (IsSystemdUserOrGroup(value.text)) return;
     Error(value.range, Quoted(path) +

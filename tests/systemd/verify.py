@@ -105,12 +105,12 @@ def cases(top):
     first, second = (os.path.join(top, d) for d in EXECUTABLE_DIRS)
     drives = [os.path.join(top, d, "disk %d.img" % i) for i, d in enumerate(DRIVE_DIRS)]
     return [
-        Case("dev", os.path.join(first, "qemu -c id"), "100% of $HOME, \"q\" 'x' \\y %n\n${HOME}\t;",
+        Case("dev", os.path.join(first, "qemu -c id"), "100% of $HOME, \"q\" 'x' \\y %n\n${HOME}\t;\\",
              {"user": "1000", "group": "kvm", "after": ["local-fs.target", "user@1000.service"],
               "wants": ["x\\x2dy.mount"], "wanted_by": "default.target", "restart": "always"},
              drives, True),
         Case("vm2", os.path.join(second, "qemu-system-x86_64"), "unused",
-             {"description": " spaced  %%n $$ ${HOME} \\t \"q\" \n next ", "user": "_qemu-1",
+             {"description": " spaced  %%n $$ ${HOME} \\t \"q\" \n next \\\\ ", "user": "_qemu-1",
               "group": "65534", "wanted_by": "multi-user.target"}, drives[:1], False),
     ]
 
