@@ -1,5 +1,3 @@
-#include <cstdio>
-
 #include "emit.h"
 #include "qemu_values.h"
 #include "systemd_values.h"
@@ -10,17 +8,11 @@ namespace {
 
 constexpr size_t kMaxLogicalLineBytes = 1024 * 1024;  // systemd's LONG_LINE_MAX
 
-std::string Hex(unsigned char byte) {
-  char escape[8];
-  std::snprintf(escape, sizeof escape, "\\x%02x", byte);
-  return escape;
-}
+}  // namespace
 
 // One ExecStart= argument, double-quoted (notes §2): systemd unquotes and C-unescapes a word,
 // then expands specifiers (%) and, at exec time, variables ($); so both are doubled, and every
 // control byte or byte that is not UTF-8 is written \xHH. An empty argument stays "".
-}  // namespace
-
 std::string SystemdArgument(std::string_view argument) {
   std::string quoted = "\"";
   for (size_t i = 0; i < argument.size();) {
@@ -32,7 +24,7 @@ std::string SystemdArgument(std::string_view argument) {
         quoted.append(argument.substr(i, length));
         i += length;
       } else {
-        quoted += Hex(byte);
+        quoted += EscapeByte(byte);
         ++i;
       }
       continue;
@@ -61,7 +53,7 @@ std::string SystemdArgument(std::string_view argument) {
         break;
       default:
         if (byte < 0x20 || byte == 0x7F) {
-          quoted += Hex(byte);
+          quoted += EscapeByte(byte);
         } else {
           quoted += argument[i];
         }
@@ -158,7 +150,7 @@ std::string CommentText(std::string_view text) {
     const auto byte = static_cast<unsigned char>(text[i]);
     const size_t length = byte >= 0x80 ? Utf8SequenceLength(text, i) : 1;
     if (length == 0) {
-      comment += Hex(byte);
+      comment += EscapeByte(byte);
       ++i;
       continue;
     }

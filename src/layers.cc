@@ -232,11 +232,7 @@ class PathFinder {
 };
 
 bool IsOverlayFile(const std::string& value) {
-  const auto ends_with = [&](std::string_view suffix) {
-    return value.size() >= suffix.size() &&
-           value.compare(value.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  return value.find('/') != std::string::npos || ends_with(".yaml") || ends_with(".yml");
+  return value.find('/') != std::string::npos || HasYamlExtension(value);
 }
 
 bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& environment,

@@ -39,11 +39,12 @@ extern "C" void RemoveTemporaryAndEnd(int signal_number) {
 }
 
 // The signals whose default action would end the process in the middle of a write.
+constexpr int kHandledSignals[] = {SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+
 sigset_t HandledSignals() {
   sigset_t signals;
   sigemptyset(&signals);
-  for (const int signal_number : {SIGHUP, SIGINT, SIGTERM, SIGXFSZ})
-    sigaddset(&signals, signal_number);
+  for (const int signal_number : kHandledSignals) sigaddset(&signals, signal_number);
   return signals;
 }
 
@@ -276,7 +277,7 @@ Freshness CheckFreshness(const std::string& path, const std::string& text, bool 
 }
 
 void RemoveTemporaryFileOnSignals() {
-  for (const int signal_number : {SIGHUP, SIGINT, SIGTERM, SIGXFSZ}) {
+  for (const int signal_number : kHandledSignals) {
     struct sigaction action {};
     if (sigaction(signal_number, nullptr, &action) != 0 || action.sa_handler == SIG_IGN) continue;
     action.sa_handler = RemoveTemporaryAndEnd;

@@ -69,13 +69,6 @@ uint32_t CodePoint(std::string_view character) {
   return point;
 }
 
-// "\\x1b": a byte, shown as C shows it.
-std::string EscapeByte(unsigned char byte) {
-  char escape[8];
-  std::snprintf(escape, sizeof escape, "\\x%02x", byte);
-  return escape;
-}
-
 // "\\u202e": a character past ASCII, by its code point.
 std::string EscapeCodePoint(uint32_t point) {
   if (point < 0x80) return EscapeByte(static_cast<unsigned char>(point));
@@ -85,6 +78,12 @@ std::string EscapeCodePoint(uint32_t point) {
 }
 
 }  // namespace
+
+std::string EscapeByte(unsigned char byte) {
+  char escape[8];
+  std::snprintf(escape, sizeof escape, "\\x%02x", byte);
+  return escape;
+}
 
 bool IsTerminalControl(std::string_view character) {
   const uint32_t point = CodePoint(character);

@@ -33,6 +33,9 @@ std::string_view PrefixOfCharacters(std::string_view text, size_t characters);
 // controls, DEL, and the bidirectional overrides and isolates that reorder what follows.
 bool IsTerminalControl(std::string_view character);
 
+// "\x1b": one byte as C writes it, for bytes that cannot be shown as they are.
+std::string EscapeByte(unsigned char byte);
+
 // `text` as a terminal can show it without acting on it (messages, notes, file names): each
 // terminal control becomes a visible escape (\n, \r, \t, \x1b, \u202e) and each byte that is
 // not UTF-8 becomes \xHH. Other text, a backslash included, is unchanged.
