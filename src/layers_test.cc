@@ -298,7 +298,8 @@ TEST_SUITE("layers") {
     CHECK(pipeline.CompileWith({"/p/one.yaml", {}, {}, {}}).has_value());
     CHECK(Errors(pipeline, {"/p/two.yaml", {}, {}, {}}) ==
           "/p/two.yaml:1:19: error: the files of this profile hold more than 100000 nodes "
-          "(aliases count once per use) in all\nextends: [a.yaml, b.yaml]\n                  ^~~~~~\n");
+          "(aliases count once per use) in all\nextends: [a.yaml, b.yaml]\n                  "
+          "^~~~~~\n");
   }
 }
 
