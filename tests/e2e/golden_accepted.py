@@ -14,7 +14,9 @@ For each case under GOLDEN_DIR whose `cmd` is a `compile` with status 0 (tests/g
    answers `query-status` with `prelaunch`. It is then killed. A case with tap networking runs
    in a network namespace of its own holding its taps (netns.py), never on the machine's.
 
-Cases whose argv uses KVM are left to `--kvm`, which checks only those, where KVM works.
+Cases whose argv uses KVM are left to `--kvm`, which checks only those, where KVM works. A case
+with a file `not-for-qemu` (its text says why: a unit's escaping of a binary that is no QEMU) is
+reported as skipped.
 With `--expect-rejection` every case must instead be refused: the same QMP probe must fail, and
 the failure must hold the text of the case's file `qemu-rejects`, which QEMU prints
 (tests/e2e/rejected/ shows the probe sees a refusal, early at the command line or late when a
@@ -113,6 +115,11 @@ def test(args, report):
         if arguments is None:
             continue
         arguments = without_format(arguments)
+        not_for_qemu = os.path.join(case, "not-for-qemu")
+        if os.path.isfile(not_for_qemu):
+            with open(not_for_qemu, encoding="utf-8") as f:
+                report.skip_part(name, f.read().strip())
+            continue
         with report.section(name), tempfile.TemporaryDirectory(prefix="qemuc-e2e-golden-") as directory, \
                 harness.Processes(report) as processes:
             planned = harness.compile_argv(qemuc, arguments, cwd=case)
