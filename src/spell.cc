@@ -42,11 +42,8 @@ std::string_view ClosestMatch(std::string_view word,
   std::string_view best;
   size_t best_distance = kMaxSuggestionDistance + 1;
   for (const std::string_view candidate : candidates) {
-    // Lengths that differ by more than the distance allowed cannot be within it; skipping them
-    // keeps a 100,000-character name linear instead of 100,000 x 100,000 steps (49 s).
-    const size_t length_difference =
-        std::max(word.size(), candidate.size()) - std::min(word.size(), candidate.size());
-    if (length_difference > kMaxSuggestionDistance) continue;
+    // EditDistance answers at once for lengths that differ by more than the limit, which keeps a
+    // 100,000-character name linear instead of 100,000 x 100,000 steps (49 s).
     const size_t distance = EditDistance(word, candidate, kMaxSuggestionDistance);
     // A suggestion as long as the word itself is a guess, not a correction ("ab" -> "id").
     if (distance < best_distance && distance < std::max(word.size(), candidate.size())) {
