@@ -81,35 +81,34 @@ size_t StartByte(const Node& node) {
   return file.Offset(node.range.line - 1, 0) + byte;
 }
 
-// True when the source spells `node`'s text as it is right after its start (plain, or quoted
-// without escapes): only then do offsets into the text map onto columns.
-bool SpelledAsIs(const Node& node) {
+// The byte of its file where `node`'s text starts, when the source spells that text as it is
+// (plain, or quoted without escapes): only then do offsets into the text map onto the source.
+std::optional<size_t> TextStart(const Node& node) {
   const std::string_view text = node.range.file->text();
   size_t byte = std::min(StartByte(node), text.size());
   if (node.style == ScalarStyle::kQuoted) {
-    if (byte >= text.size() || (text[byte] != '"' && text[byte] != '\'')) return false;  // a block
-    ++byte;
+    if (byte >= text.size() || (text[byte] != '"' && text[byte] != '\'')) return std::nullopt;
+    ++byte;  // else a block scalar
   }
-  return text.substr(byte).compare(0, node.text.size(), node.text) == 0;
+  if (text.substr(byte).compare(0, node.text.size(), node.text) != 0) return std::nullopt;
+  return byte;
 }
 
 // Places of references in one text: the reference itself when the text maps onto the source,
-// else the whole value (escapes, folded lines, block scalars, -D values). Asked only for errors,
-// in increasing offsets, so that many errors in one long value stay linear.
+// else the whole value (escapes, folded lines, block scalars, -D values). Asked only for errors:
+// finding whether the text maps onto the source compares it with the source once.
 class Places {
  public:
   Places(const std::string& text, const Node* node, const SourceRange& whole)
       : text_(text), node_(node), whole_(whole) {}
 
   SourceRange At(size_t offset, size_t length) {
-    if (!spelled_)
-      spelled_ = node_ != nullptr && node_->range.file != nullptr && SpelledAsIs(*node_);
-    if (!*spelled_ || offset < offset_) return whole_;
-    columns_ += CountCodePoints(std::string_view(text_).substr(offset_, offset - offset_));
-    offset_ = offset;
-    SourceRange range = node_->range;
-    range.column +=
-        (node_->style == ScalarStyle::kQuoted ? 1 : 0) + static_cast<uint32_t>(columns_);
+    if (!looked_) {
+      looked_ = true;
+      if (node_ != nullptr && node_->range.file != nullptr) start_ = TextStart(*node_);
+    }
+    if (!start_) return whole_;
+    SourceRange range = RangeAtOffset(*node_->range.file, *start_ + offset);
     range.length =
         static_cast<uint32_t>(CountCodePoints(std::string_view(text_).substr(offset, length)));
     return range;
@@ -121,9 +120,8 @@ class Places {
   const std::string& text_;
   const Node* node_;
   SourceRange whole_;
-  std::optional<bool> spelled_;
-  size_t offset_ = 0;
-  size_t columns_ = 0;
+  bool looked_ = false;
+  std::optional<size_t> start_;  // TextStart of the node, when it has one
 };
 
 struct Variable {
