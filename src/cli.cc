@@ -122,6 +122,13 @@ const std::vector<Command>& Commands() {
       {"resolve", "qemuc resolve PROFILE [options]",
        "Print the merged profile, with every layer applied and every path resolved.",
        ResolveOptions, false, RunResolve},
+      {"check", "qemuc check [options]",
+       "Check a repository of boards: every profile and output of qemuc.yaml (for CI, "
+       "pre-commit).",
+       CheckOptions, false, RunCheck},
+      {"build", "qemuc build [FILE...] [options]",
+       "Write the outputs of qemuc.yaml (or those named) that are stale or missing.", BuildOptions,
+       false, RunBuild},
       {"qmp-powerdown",
        "qemuc qmp-powerdown SOCKET PID [--timeout S]\n\n"
        "exit status: 0 PID ended; 1 QEMU could not be asked (no socket, no process, a QMP error);\n"

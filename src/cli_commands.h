@@ -18,6 +18,12 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
 
 int RunSchema(const CommandLine& line, Environment& environment, Console& console);
 
+po::options_description BuildOptions();
+int RunBuild(const CommandLine& line, Environment& environment, Console& console);
+
+po::options_description CheckOptions();
+int RunCheck(const CommandLine& line, Environment& environment, Console& console);
+
 po::options_description PowerdownOptions();
 int RunQmpPowerdown(const CommandLine& line, Environment& environment, Console& console);
 

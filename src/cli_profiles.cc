@@ -10,8 +10,7 @@ namespace qemuc {
 
 po::options_description ValidateOptions() {
   po::options_description options("options");
-  options.add_options()("jobs,j", po::value<int>()->value_name("N")->default_value(1),
-                        "check N profiles at once (the output does not change)");
+  AddJobsOption(options, "profiles");
   AddLayerOptions(options, false);
   options.add_options()("help,h", "show this help");
   return options;
@@ -29,19 +28,14 @@ po::options_description ResolveOptions() {
 
 int RunValidate(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
-  // An int, not unsigned: Boost reads "-1" as 4294967295 for an unsigned option.
-  const int jobs = line.values["jobs"].as<int>();
-  if (jobs < 1 || jobs > kMaxJobs) {
-    throw UsageError{"--jobs must be from 1 to " + std::to_string(kMaxJobs), "validate"};
-  }
+  const unsigned jobs = ReadJobs(line, "validate");
   std::vector<ProfileRequest> requests;
   for (const std::string& profile : line.inputs) {
     requests.push_back(ReadProfileRequest(line, profile, "validate"));
   }
   DiagnosticPrinter printer(line, console);
   bool problems = false;
-  for (const Diagnostics& found :
-       ValidateProfiles(requests, environment, static_cast<unsigned>(jobs))) {
+  for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {
     printer.Print(found);
     problems = problems || found.has_errors();
   }

@@ -31,6 +31,13 @@ void PrintDiagnostics(const Diagnostics& diagnostics, const CommandLine& line, C
   DiagnosticPrinter(line, console).Print(diagnostics);
 }
 
+size_t PrintMergedDiagnostics(const Diagnostics& diagnostics, const CommandLine& line,
+                              Console& console) {
+  const Diagnostics merged = MergeRepeated(diagnostics);
+  PrintDiagnostics(merged, line, console);
+  return merged.error_count();
+}
+
 size_t RequireChoice(std::string_view what, const std::string& value,
                      const std::vector<std::string_view>& choices, const std::string& command) {
   const auto found = std::find(choices.begin(), choices.end(), value);
@@ -42,12 +49,31 @@ size_t RequireChoice(std::string_view what, const std::string& value,
   return static_cast<size_t>(found - choices.begin());
 }
 
-void AddLayerOptions(po::options_description& options, bool with_set) {
+void AddErrorFormatOption(po::options_description& options) {
   options.add_options()("error-format",
                         po::value<std::string>()->value_name("FORMAT")->default_value("gcc"),
-                        "diagnostics as gcc (file:line:col: text) or json (one object a line)")(
-      "overlay,O", po::value<std::vector<std::string>>()->value_name("OVERLAY"),
-      "apply an overlay: a name from the profile's overlays, or a file")(
+                        "diagnostics as gcc (file:line:col: text) or json (one object a line)");
+}
+
+void AddJobsOption(po::options_description& options, std::string_view what) {
+  const std::string help = "check N " + std::string(what) + " at once (the output does not change)";
+  options.add_options()("jobs,j", po::value<int>()->value_name("N")->default_value(1),
+                        help.c_str());
+}
+
+unsigned ReadJobs(const CommandLine& line, const std::string& command) {
+  // An int, not unsigned: Boost reads "-1" as 4294967295 for an unsigned option.
+  const int jobs = line.values["jobs"].as<int>();
+  if (jobs < 1 || jobs > kMaxJobs) {
+    throw UsageError{"--jobs must be from 1 to " + std::to_string(kMaxJobs), command};
+  }
+  return static_cast<unsigned>(jobs);
+}
+
+void AddLayerOptions(po::options_description& options, bool with_set) {
+  AddErrorFormatOption(options);
+  options.add_options()("overlay,O", po::value<std::vector<std::string>>()->value_name("OVERLAY"),
+                        "apply an overlay: a name from the profile's overlays, or a file")(
       "define,D", po::value<std::vector<std::string>>()->value_name("NAME=VALUE"),
       "set the variable NAME (wins over vars)");
   if (with_set) {

@@ -1,14 +1,12 @@
 #include "compiler.h"
 
 #include <algorithm>
-#include <atomic>
-#include <system_error>
-#include <thread>
 
 #include "interpolate.h"
 #include "invocation.h"
 #include "lower.h"
 #include "merge.h"
+#include "parallel.h"
 #include "paths.h"
 #include "qemu_values.h"
 #include "shape_check.h"
@@ -163,24 +161,8 @@ bool ValidateProfile(const ProfileRequest& request, Environment& environment,
 std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,
                                           Environment& environment, unsigned jobs) {
   std::vector<Diagnostics> found(requests.size());
-  std::atomic<size_t> next{0};
-  const auto work = [&] {
-    for (size_t i = next++; i < requests.size(); i = next++) {
-      ValidateProfile(requests[i], environment, found[i]);
-    }
-  };
-  std::vector<std::thread> threads;
-  for (size_t i = 1; i < std::min<size_t>(jobs, requests.size()); ++i) {
-    // Where the system has no more threads to give (a memory limit, a process limit), fewer
-    // threads do the same work: the result does not depend on their number.
-    try {
-      threads.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;
-    }
-  }
-  work();
-  for (std::thread& thread : threads) thread.join();
+  ForEachInParallel(requests.size(), jobs,
+                    [&](size_t i) { ValidateProfile(requests[i], environment, found[i]); });
   return found;
 }
 

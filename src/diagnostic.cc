@@ -233,6 +233,61 @@ std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {
   return text;
 }
 
+namespace {
+
+bool SamePlace(const SourceRange& a, const SourceRange& b) {
+  return a.file == b.file && a.line == b.line && a.column == b.column;
+}
+
+void MergeNotes(Diagnostic& into, const Diagnostic& repeated, size_t& hidden) {
+  for (const Note& note : repeated.notes) {
+    const auto same = [&](const Note& other) {
+      return other.message == note.message && SamePlace(other.range, note.range);
+    };
+    if (std::any_of(into.notes.begin(), into.notes.end(), same)) continue;
+    if (into.notes.size() < kMaxMergedNotes) {
+      into.notes.push_back(note);
+    } else {
+      ++hidden;
+    }
+  }
+}
+
+}  // namespace
+
+Diagnostics MergeRepeated(const Diagnostics& diagnostics) {
+  // By file path, not SourceFile: a file that could not be read is registered once per mention.
+  using Place = std::tuple<std::string, uint32_t, uint32_t, Severity, std::string>;
+  struct Merged {
+    Diagnostic diagnostic;
+    size_t hidden_notes = 0;
+  };
+  std::map<Place, size_t> first;  // index in `merged`
+  std::vector<Merged> merged;
+  for (const Diagnostic& diagnostic : diagnostics.all()) {
+    const SourceRange& at = diagnostic.range;
+    const Place place{at.file != nullptr ? at.file->path() : "", at.line, at.column,
+                      diagnostic.severity, diagnostic.message};
+    const auto [it, added] = first.emplace(place, merged.size());
+    if (added) {
+      merged.push_back({diagnostic, 0});
+    } else {
+      Merged& into = merged[it->second];
+      MergeNotes(into.diagnostic, diagnostic, into.hidden_notes);
+    }
+  }
+  Diagnostics result;
+  for (Merged& each : merged) {
+    if (each.hidden_notes > 0) {
+      each.diagnostic.notes.push_back(
+          {std::to_string(each.hidden_notes) + " more notes not shown", {}});
+    }
+    each.diagnostic.shared = false;  // printed once already
+    result.Add(each.diagnostic);
+  }
+  return result;
+}
+
 bool DiagnosticLimit::Admit(const Diagnostic& diagnostic) {
   const std::string file =
       diagnostic.range.file != nullptr ? diagnostic.range.file->display_path() : "";

@@ -60,6 +60,13 @@ class Diagnostics {
   size_t error_count_ = 0;
 };
 
+// The diagnostics of a run over many profiles (check, build) with each one found again (same
+// place, same message: a broken base, for every board that extends it) kept once, holding the
+// notes of every finding (at most kMaxMergedNotes, then how many more), so that it names all
+// the profiles it affects.
+constexpr size_t kMaxMergedNotes = 20;
+Diagnostics MergeRepeated(const Diagnostics& diagnostics);
+
 // Shows at most kMaxDiagnosticsPerFile diagnostics about each file (by its name; "" for none)
 // over a whole run, as clang's -ferror-limit does, then says how many more there were: 3,000
 // errors on one line wrote 115 MB. The exit status does not depend on it.

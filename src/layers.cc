@@ -97,6 +97,21 @@ bool CountContents(LayerStack& stack, const ParsedFileCache::Entry& entry, const
   return false;
 }
 
+// SPEC §8: the project file is never read as a profile, a parent or an overlay file. Returns
+// false after saying so, at `named_at` (an extends entry) or at the file.
+bool RefuseProjectFile(SourceSet& sources, const std::string& path, const std::string& display,
+                       const SourceRange* named_at, Diagnostics& diagnostics) {
+  const std::string message = display + " is a project file, not a profile";
+  Diagnostic& error = named_at != nullptr
+                          ? diagnostics.Error(*named_at, message)
+                          : diagnostics.Error({sources.Add(path, display, ""), 0, 0, 1}, message);
+  error.notes.push_back(
+      {"'qemuc check' and 'qemuc build' read it (they find it from the current "
+       "directory, or from -C DIR)",
+       {}});
+  return false;
+}
+
 // Depth-first post-order over the extends graph.
 class GraphLoader {
  public:
@@ -148,6 +163,10 @@ class GraphLoader {
  private:
   // The checks before reading a file: a parent's name, and the number of files.
   bool MayRead(const std::string& path, const std::string& display, const Node* named_by) {
+    const SourceRange* named_at = named_by != nullptr ? &named_by->range : nullptr;
+    if (IsProjectFileName(path)) {
+      return RefuseProjectFile(environment_.sources, path, display, named_at, diagnostics_);
+    }
     if (named_by == nullptr) return CountFile(stack_, path, nullptr, diagnostics_);
     const std::string why = environment_.reader.RefuseNonYaml(path);
     if (!why.empty()) {
@@ -238,6 +257,9 @@ bool IsOverlayFile(const std::string& value) {
 bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& environment,
                     Diagnostics& diagnostics) {
   const std::string path = AbsolutePath(value);
+  if (IsProjectFileName(path)) {
+    return RefuseProjectFile(environment.sources, path, value, nullptr, diagnostics);
+  }
   if (const std::string why = environment.reader.RefuseNonYaml(path); !why.empty()) {
     diagnostics.Error({}, "refusing to read " + value + ": " + why)
         .notes.push_back({"an overlay file (-O) must be a .yaml or .yml file", {}});

@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 
 #include "posix_file.h"
@@ -247,9 +248,17 @@ ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {
   return existing;
 }
 
-Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable) {
+std::string CreateParentDirectories(const std::string& path) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (parent.empty()) return "";
+  std::error_code error;
+  std::filesystem::create_directories(parent, error);
+  return error ? "cannot create " + parent.string() + ": " + error.message() : "";
+}
+
+Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable,
+                         const std::string& rerun) {
   using State = ExistingOutput::State;
-  const std::string rerun = "run the same command without --check to write it";
   const ExistingOutput current = ReadExistingOutput(path, text.size() + kCheckSlackBytes);
   switch (current.state) {
     case State::kError:

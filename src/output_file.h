@@ -35,6 +35,10 @@ OutputTarget ResolveOutputTarget(const std::string& path);
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
                                 bool executable, const std::vector<std::string>& inputs = {});
 
+// Creates the directories `path` needs that do not exist yet (mode 0777 less the umask), as
+// `mkdir -p` would, for qemuc build. Returns "" on success, else why not.
+std::string CreateParentDirectories(const std::string& path);
+
 // For compile --check: the current contents of the file -o FILE would write.
 struct ExistingOutput {
   enum class State { kRead, kMissing, kTooLarge, kError };
@@ -52,13 +56,16 @@ ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes);
 // compile --check: whether FILE (resolved as ResolveOutputTarget says) holds exactly `text`, and
 // has mode 0755 when `executable`. When it does not, `diff` is a unified diff from FILE to `text`
 // (none for a file far larger than `text`: it is not read whole) and `error` says why, naming
-// FILE ("out.sh is stale: run the same command without --check to write it").
+// FILE and ending in `rerun` ("out.sh is stale: run the same command without --check to write
+// it").
 struct Freshness {
   bool fresh = false;
   std::string diff;
   std::string error;
 };
-Freshness CheckFreshness(const std::string& path, const std::string& text, bool executable);
+Freshness CheckFreshness(
+    const std::string& path, const std::string& text, bool executable,
+    const std::string& rerun = "run the same command without --check to write it");
 
 // Makes SIGHUP, SIGINT, SIGTERM and SIGXFSZ (a write past `ulimit -f`) remove the temporary file
 // of a write in progress, then end the process as the signal would have. Signals the process

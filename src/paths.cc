@@ -38,4 +38,9 @@ std::string Stem(const std::string& file) {
   return fs::path(file).stem().string();
 }
 
+bool IsProjectFileName(std::string_view path) {
+  const size_t slash = path.rfind('/');
+  return path.substr(slash == std::string_view::npos ? 0 : slash + 1) == kProjectFileName;
+}
+
 }  // namespace qemuc

@@ -4,6 +4,7 @@
 #define QEMUC_PATHS_H_
 
 #include <string>
+#include <string_view>
 
 namespace qemuc {
 
@@ -23,6 +24,12 @@ std::string ResolvedPath(const Node& value);
 
 // True for a qemu.binary without '/': a name looked up in PATH, not a path relative to the file.
 bool IsBareName(const std::string& binary);
+
+// The project file of SPEC §8, at the top of a repository of boards.
+inline constexpr std::string_view kProjectFileName = "qemuc.yaml";
+
+// True for a path whose last component is qemuc.yaml: a project file, never a profile.
+bool IsProjectFileName(std::string_view path);
 
 // "boards/x64-dev.yaml" -> "x64-dev".
 std::string Stem(const std::string& file);

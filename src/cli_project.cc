@@ -1,0 +1,239 @@
+// qemuc build and qemuc check (SPEC §8): the commands that take a repository's project file,
+// qemuc.yaml, instead of profiles.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <iostream>
+#include <set>
+
+#include "cli_commands.h"
+#include "cli_project.h"
+#include "output_file.h"
+#include "paths.h"
+#include "project_build.h"
+#include "text.h"
+
+namespace qemuc {
+namespace {
+
+const char* const kRebuild = "run 'qemuc build' to write it";
+
+// The outputs `build FILE...` names (paths from where qemuc was started), or all of them.
+std::vector<const ProjectOutput*> ChosenOutputs(const Project& project,
+                                                const std::vector<std::string>& files) {
+  std::vector<const ProjectOutput*> chosen;
+  if (files.empty()) {
+    for (const ProjectOutput& output : project.outputs) chosen.push_back(&output);
+    return chosen;
+  }
+  for (const std::string& file : files) {
+    const auto named = std::find_if(
+        project.outputs.begin(), project.outputs.end(),
+        [&](const ProjectOutput& output) { return AbsolutePath(output.file) == file; });
+    if (named == project.outputs.end()) {
+      throw UsageError{"not an output of " + std::string(kProjectFileName) + ": " + Quoted(file),
+                       "build"};
+    }
+    if (std::find(chosen.begin(), chosen.end(), &*named) == chosen.end()) {
+      chosen.push_back(&*named);
+    }
+  }
+  return chosen;
+}
+
+struct BuildCounts {
+  size_t changed = 0;    // written, or stale with --check
+  size_t unchanged = 0;  // already as generated
+  size_t failed = 0;
+};
+
+// Writes one compiled output unless it already holds these bytes and mode, or, with --check,
+// reports it stale with its diff. Problems go to `diagnostics`, at the output's place.
+void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string>& inputs,
+                   bool check_only, BuildCounts& counts, Diagnostics& diagnostics,
+                   Console& console) {
+  const ProjectOutput& output = *compiled.output;
+  const bool executable = output.format->executable;
+  const Freshness freshness = CheckFreshness(output.file, *compiled.text, executable, kRebuild);
+  if (freshness.fresh) {
+    ++counts.unchanged;
+    return;
+  }
+  if (check_only) {
+    ++counts.changed;
+    console.out << freshness.diff;
+    diagnostics.Error(output.file_at, freshness.error);
+    return;
+  }
+  std::string error = CreateParentDirectories(output.file);
+  if (error.empty()) error = WriteFileAtomically(output.file, *compiled.text, executable, inputs);
+  if (!error.empty()) {
+    ++counts.failed;
+    diagnostics.Error(output.file_at, "cannot write " + output.file + ": " + error);
+    return;
+  }
+  ++counts.changed;
+  console.out << "wrote " << EscapeForTerminal(output.file) << "\n";
+}
+
+// Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
+BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
+                         bool check_only, unsigned jobs, Environment& environment,
+                         Diagnostics& diagnostics, Console& console) {
+  const std::vector<CompiledOutput> compiled = CompileOutputs(project, chosen, environment, jobs);
+  const std::vector<std::string> inputs = AllInputs(compiled);
+  BuildCounts counts;
+  for (const CompiledOutput& output : compiled) {
+    for (const Diagnostic& diagnostic : output.diagnostics.all()) diagnostics.Add(diagnostic);
+    if (!output.text) {
+      ++counts.failed;
+      continue;
+    }
+    DeliverOutput(output, inputs, check_only, counts, diagnostics, console);
+  }
+  return counts;
+}
+
+std::string Summary(const BuildCounts& counts, bool check_only) {
+  return std::to_string(counts.changed) + (check_only ? " stale, " : " written, ") +
+         std::to_string(counts.unchanged) + (check_only ? " fresh, " : " unchanged, ") +
+         std::to_string(counts.failed) + " failed";
+}
+
+// "1 profile", "2 profiles".
+std::string Count(size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
+}
+
+void AddProjectOptions(po::options_description& options) {
+  options.add_options()("directory,C", po::value<std::string>()->value_name("DIR"),
+                        "find qemuc.yaml from DIR upward, not from the current directory");
+  AddErrorFormatOption(options);
+}
+
+// The directory holding the nearest qemuc.yaml at or above `start` (absolute), or "".
+std::string FindProjectDirectory(const std::string& start) {
+  for (std::string directory = start;; directory = DirectoryOf(directory)) {
+    struct stat info {};
+    const std::string file = ResolveAgainst(directory, std::string(kProjectFileName));
+    if (stat(file.c_str(), &info) == 0 || errno != ENOENT) return directory;
+    if (directory == "/") return "";
+  }
+}
+
+// Where the search starts: -C DIR (which must be a directory), else the current directory.
+std::optional<std::string> SearchStart(const CommandLine& line, Diagnostics& diagnostics) {
+  if (!line.values.count("directory")) return AbsolutePath(".");
+  const std::string given = line.values["directory"].as<std::string>();
+  const std::string directory = AbsolutePath(given);
+  struct stat info {};
+  if (stat(directory.c_str(), &info) != 0) {
+    diagnostics.Error({}, "-C " + given + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    diagnostics.Error({}, "-C " + given + ": not a directory")
+        .notes.push_back({"-C names the directory to find qemuc.yaml from; to check one "
+                          "profile, run 'qemuc validate PROFILE'",
+                          {}});
+    return std::nullopt;
+  }
+  return directory;
+}
+
+}  // namespace
+
+std::optional<Project> OpenProject(const CommandLine& line, Environment& environment,
+                                   Diagnostics& diagnostics) {
+  const std::optional<std::string> start = SearchStart(line, diagnostics);
+  if (!start) return std::nullopt;
+  const std::string directory = FindProjectDirectory(*start);
+  if (directory.empty()) {
+    diagnostics
+        .Error({}, "no " + std::string(kProjectFileName) + " in " + *start +
+                       " or any directory above it")
+        .notes.push_back({"a repository of boards keeps one at its top (README: \"Working with a "
+                          "repository of boards\"); without one, name the profiles: "
+                          "'qemuc validate boards/*.yaml'",
+                          {}});
+    return std::nullopt;
+  }
+  if (chdir(directory.c_str()) != 0) {
+    diagnostics.Error({}, "cannot enter " + directory + ": " + std::strerror(errno));
+    return std::nullopt;
+  }
+  return LoadProject(ResolveAgainst(directory, std::string(kProjectFileName)),
+                     std::string(kProjectFileName), environment, diagnostics);
+}
+
+po::options_description BuildOptions() {
+  po::options_description options("options");
+  options.add_options()(
+      "check", "write nothing; exit 1 with a diff for every output that is stale or missing");
+  AddJobsOption(options, "outputs");
+  AddProjectOptions(options);
+  options.add_options()("help,h", "show this help");
+  return options;
+}
+
+int RunBuild(const CommandLine& line, Environment& environment, Console& console) {
+  std::vector<std::string> files;
+  for (const std::string& file : line.inputs) files.push_back(AbsolutePath(file));
+  const unsigned jobs = ReadJobs(line, "build");
+  Diagnostics diagnostics;
+  const std::optional<Project> project = OpenProject(line, environment, diagnostics);
+  if (!project) {
+    PrintDiagnostics(diagnostics, line, console);
+    return kExitProblem;
+  }
+  const bool check_only = line.values.count("check") > 0;
+  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files), check_only,
+                                          jobs, environment, diagnostics, console);
+  PrintMergedDiagnostics(diagnostics, line, console);
+  console.out << Summary(counts, check_only) << "\n";
+  return diagnostics.has_errors() ? kExitProblem : kExitOk;
+}
+
+po::options_description CheckOptions() {
+  po::options_description options("options");
+  AddJobsOption(options, "profiles and outputs");
+  AddProjectOptions(options);
+  options.add_options()("help,h", "show this help");
+  return options;
+}
+
+int RunCheck(const CommandLine& line, Environment& environment, Console& console) {
+  if (!line.inputs.empty()) {
+    throw UsageError{
+        "check takes no PROFILE: it checks what qemuc.yaml names (to check one "
+        "profile, run 'qemuc validate " +
+            line.inputs[0] + "')",
+        "check"};
+  }
+  const unsigned jobs = ReadJobs(line, "check");
+  Diagnostics diagnostics;
+  const std::optional<Project> project = OpenProject(line, environment, diagnostics);
+  if (!project) {
+    PrintDiagnostics(diagnostics, line, console);
+    return kExitProblem;
+  }
+  const std::vector<std::string> profiles = ProjectProfiles(*project, diagnostics);
+  std::vector<ProfileRequest> requests;
+  for (const std::string& profile : profiles) requests.push_back({profile, {}, {}, {}});
+  for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {
+    for (const Diagnostic& diagnostic : found.all()) diagnostics.Add(diagnostic);
+  }
+  std::vector<const ProjectOutput*> outputs;
+  for (const ProjectOutput& output : project->outputs) outputs.push_back(&output);
+  const BuildCounts counts =
+      BuildOutputs(*project, outputs, true, jobs, environment, diagnostics, console);
+  const size_t errors = PrintMergedDiagnostics(diagnostics, line, console);
+  console.out << "checked " << Count(profiles.size(), "profile") << " and "
+              << Count(outputs.size(), "output") << ": " << Count(errors, "error") << ", "
+              << Summary(counts, true) << "\n";
+  return diagnostics.has_errors() ? kExitProblem : kExitOk;
+}
+
+}  // namespace qemuc

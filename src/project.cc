@@ -1,0 +1,289 @@
+#include "project.h"
+
+#include <algorithm>
+#include <map>
+
+#include "interpolate.h"
+#include "paths.h"
+#include "schema.h"
+#include "shape_check.h"
+#include "spell.h"
+#include "text.h"
+#include "utf8.h"
+#include "yaml_parser.h"
+
+namespace qemuc {
+namespace {
+
+const std::vector<std::string_view> kRootKeys = {"profiles", "outputs"};
+const std::vector<std::string_view> kOutputKeys = {"file", "profile", "format",     "overlays",
+                                                   "set",  "defines", "host_checks"};
+
+class ProjectReader {
+ public:
+  // `directory`: the project file's, against which its paths resolve.
+  ProjectReader(std::string directory, Diagnostics& diagnostics)
+      : directory_(std::move(directory)), diagnostics_(diagnostics) {}
+
+  void ReadRoot(const Node& root, Project& project) {
+    if (IsProfile(root)) return;
+    for (const MappingEntry& entry : root.entries) {
+      if (entry.key == "profiles") {
+        ReadProfiles(*entry.value, project);
+      } else if (entry.key == "outputs") {
+        ReadOutputs(*entry.value, project);
+      } else {
+        UnknownKey(entry, "", kRootKeys);
+      }
+    }
+  }
+
+ private:
+  // A profile given where the project file belongs: say so once, rather than call each of its
+  // keys unknown.
+  bool IsProfile(const Node& root) {
+    for (const MappingEntry& entry : root.entries) {
+      if (std::find(kRootKeys.begin(), kRootKeys.end(), entry.key) == kRootKeys.end() &&
+          ProfileSchema().Find(entry.key) != nullptr) {
+        diagnostics_
+            .Error(entry.key_range, "this is a profile, not a project file: " + Quoted(entry.key) +
+                                        " is a key of profiles")
+            .notes.push_back({"a project file (qemuc.yaml) lists 'profiles' and 'outputs'; to "
+                              "check one profile, run 'qemuc validate PROFILE'",
+                              {}});
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void UnknownKey(const MappingEntry& entry, const std::string& where,
+                  const std::vector<std::string_view>& known) {
+    diagnostics_.Error(entry.key_range, "unknown key " + Quoted(entry.key) + where +
+                                            " of the project file" + DidYouMean(entry.key, known));
+  }
+
+  void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
+    diagnostics_.Error(node.range, Quoted(path) + " must be " + std::string(expected) + ", not " +
+                                       DescribeKind(node));
+  }
+
+  // A string of valid UTF-8 without NUL or newline (it names a file or goes on a command line).
+  bool ReadString(const Node& node, const std::string& path, std::string& out) {
+    if (!node.is_scalar()) {
+      WrongKind(node, path, "a string");
+      return false;
+    }
+    if (FindInvalidUtf8(node.text) || node.text.find('\0') != std::string::npos) {
+      diagnostics_.Error(node.range, Quoted(path) + " is not valid UTF-8 text");
+      return false;
+    }
+    out = node.text;
+    return true;
+  }
+
+  bool ReadPath(const Node& node, const std::string& path, std::string& out) {
+    if (!ReadString(node, path, out)) return false;
+    if (out.empty()) {
+      diagnostics_.Error(node.range, Quoted(path) + " must not be empty");
+      return false;
+    }
+    if (out.find('\n') != std::string::npos) {
+      diagnostics_.Error(node.range, Quoted(path) + " must not contain a newline");
+      return false;
+    }
+    return true;
+  }
+
+  std::vector<const Node*> ReadList(const Node& node, const std::string& path) {
+    if (!node.is_sequence()) {
+      WrongKind(node, path, "a list");
+      return {};
+    }
+    return Items(&node);
+  }
+
+  void ReadProfiles(const Node& node, Project& project) {
+    for (const Node* item : ReadList(node, "profiles")) {
+      ProfilePattern pattern;
+      if (ReadPath(*item, "profiles item", pattern.pattern)) {
+        pattern.at = item->range;
+        project.profiles.push_back(std::move(pattern));
+      }
+    }
+  }
+
+  void ReadOutputs(const Node& node, Project& project) {
+    std::map<std::string, SourceRange> written_at;
+    for (const Node* item : ReadList(node, "outputs")) {
+      if (!item->is_mapping()) {
+        WrongKind(*item, "outputs item", "a mapping");
+        continue;
+      }
+      std::optional<ProjectOutput> output = ReadOutput(*item);
+      if (!output) continue;
+      const auto [first, added] =
+          written_at.emplace(ResolveAgainst(directory_, output->file), output->file_at);
+      if (!added) {
+        diagnostics_.Error(output->file_at, "two outputs write " + Quoted(output->file))
+            .notes.push_back({"the first is here", first->second});
+        continue;
+      }
+      project.outputs.push_back(std::move(*output));
+    }
+  }
+
+  std::optional<ProjectOutput> ReadOutput(const Node& item) {
+    ProjectOutput output;
+    const size_t errors = diagnostics_.error_count();
+    const MappingEntry* format = nullptr;
+    for (const MappingEntry& entry : item.entries) {
+      const Node& value = *entry.value;
+      if (entry.key == "file") {
+        if (ReadPath(value, "file", output.file)) output.file_at = value.range;
+      } else if (entry.key == "profile") {
+        if (ReadPath(value, "profile", output.request.profile)) output.profile_at = value.range;
+      } else if (entry.key == "format") {
+        format = &entry;
+      } else if (entry.key == "overlays") {
+        ReadOverlays(value, output.request);
+      } else if (entry.key == "set") {
+        ReadSets(value, output.request);
+      } else if (entry.key == "defines") {
+        ReadDefines(value, output.request);
+      } else if (entry.key == "host_checks") {
+        ReadHostChecks(value, output);
+      } else {
+        UnknownKey(entry, " in an output", kOutputKeys);
+      }
+    }
+    RequireKey(item, "file", output.file);
+    RequireKey(item, "profile", output.request.profile);
+    if (!output.file.empty()) ReadFormat(format, output);
+    if (diagnostics_.error_count() != errors) return std::nullopt;
+    return output;
+  }
+
+  void RequireKey(const Node& item, std::string_view key, const std::string& value) {
+    if (item.Find(key) == nullptr && value.empty()) {
+      diagnostics_.Error(item.range, "an output needs " + Quoted(key));
+    }
+  }
+
+  // `format:`, or the format the file's extension names.
+  void ReadFormat(const MappingEntry* format, ProjectOutput& output) {
+    if (format == nullptr) {
+      output.format = OutputFormatOfFile(output.file);
+      if (output.format != nullptr) return;
+      diagnostics_
+          .Error(output.file_at, "cannot tell the format of " + Quoted(output.file) +
+                                     " from its name; add 'format:' (" +
+                                     JoinChoices(OutputFormatNames()) + ")")
+          .notes.push_back({"a name ending in .sh is shell, .json json, .args args, .service "
+                            "systemd",
+                            {}});
+      return;
+    }
+    std::string name;
+    if (!ReadString(*format->value, "format", name)) return;
+    output.format = FindOutputFormat(name);
+    if (output.format != nullptr) return;
+    diagnostics_.Error(format->value->range,
+                       "'format' must be " + JoinChoices(OutputFormatNames()) + ", not " +
+                           Quoted(name) + DidYouMean(name, OutputFormatNames()));
+  }
+
+  void ReadOverlays(const Node& node, ProfileRequest& request) {
+    for (const Node* item : ReadList(node, "overlays")) {
+      std::string overlay;
+      if (ReadPath(*item, "overlays item", overlay)) request.overlays.push_back(overlay);
+    }
+  }
+
+  void ReadSets(const Node& node, ProfileRequest& request) {
+    for (const Node* item : ReadList(node, "set")) {
+      std::string argument;
+      if (!ReadString(*item, "set item", argument)) continue;
+      auto assignment = ParseAssignment(argument);
+      if (const auto* error = std::get_if<std::string>(&assignment)) {
+        diagnostics_.Error(item->range, "'set' item " + Quoted(argument) + ": " + *error);
+        continue;
+      }
+      request.sets.push_back(std::get<Assignment>(std::move(assignment)));
+    }
+  }
+
+  void ReadDefines(const Node& node, ProfileRequest& request) {
+    if (!node.is_mapping()) return WrongKind(node, "defines", "a mapping of names to strings");
+    for (const MappingEntry& entry : node.entries) {
+      if (!IsVariableName(entry.key)) {
+        diagnostics_.Error(entry.key_range,
+                           "variable name " + Quoted(entry.key) +
+                               " must be letters, digits and '_', not starting with a digit");
+        continue;
+      }
+      std::string value;
+      if (ReadString(*entry.value, "defines." + entry.key, value)) {
+        request.defines.push_back(entry.key + "=" + value);
+      }
+    }
+  }
+
+  void ReadHostChecks(const Node& value, ProjectOutput& output) {
+    const std::optional<bool> checks = value.is_scalar() ? ReadBool(value) : std::nullopt;
+    if (checks) {
+      output.host_checks = *checks;
+      return;
+    }
+    diagnostics_.Error(value.range, "'host_checks' must be true or false");
+  }
+
+  std::string directory_;
+  Diagnostics& diagnostics_;
+};
+
+// A project file means nothing by tags: the merge directives are for profiles.
+bool RefuseTags(const Node& node, Diagnostics& diagnostics) {
+  bool ok = true;
+  if (node.tag != NodeTag::kNone) {
+    diagnostics.Error(node.range,
+                      "tags (!override, !reset, !delete) have no meaning in a "
+                      "project file; they are for profiles");
+    ok = false;
+  }
+  for (const MappingEntry& entry : node.entries) ok = RefuseTags(*entry.value, diagnostics) && ok;
+  for (const NodePtr& item : node.items) ok = RefuseTags(*item, diagnostics) && ok;
+  return ok;
+}
+
+}  // namespace
+
+std::vector<std::string> ProjectProfiles(const Project& project, Diagnostics& diagnostics) {
+  // TEMPORARY until the glob module lands: literal paths only.
+  std::vector<std::string> profiles;
+  for (const ProfilePattern& pattern : project.profiles) profiles.push_back(pattern.pattern);
+  (void)diagnostics;
+  return profiles;
+}
+
+std::optional<Project> LoadProject(const std::string& path, const std::string& display_path,
+                                   Environment& environment, Diagnostics& diagnostics) {
+  ReadResult read = environment.reader.Read(path);
+  if (!read.text) {
+    const SourceFile* named = environment.sources.Add(path, display_path, "");
+    diagnostics.Error({named, 0, 0, 1}, "cannot read the project file: " + read.error);
+    return std::nullopt;
+  }
+  const size_t errors = diagnostics.error_count();
+  Project project;
+  project.file =
+      AddSourceText(environment.sources, path, display_path, std::move(*read.text), diagnostics);
+  if (project.file == nullptr) return std::nullopt;
+  const NodePtr root = ParseYaml(*project.file, diagnostics);
+  if (root == nullptr || !RefuseTags(*root, diagnostics)) return std::nullopt;
+  ProjectReader(DirectoryOf(path), diagnostics).ReadRoot(*root, project);
+  if (diagnostics.error_count() != errors) return std::nullopt;
+  return project;
+}
+
+}  // namespace qemuc
