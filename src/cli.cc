@@ -123,8 +123,7 @@ const std::vector<Command>& Commands() {
        "Print the merged profile, with every layer applied and every path resolved.",
        ResolveOptions, false, RunResolve},
       {"check", "qemuc check [options]",
-       "Check a repository of boards: every profile and output of qemuc.yaml (for CI, "
-       "pre-commit).",
+       "Check every profile and output of qemuc.yaml, in one process (CI, pre-commit).",
        CheckOptions, false, RunCheck},
       {"build", "qemuc build [FILE...] [options]",
        "Write the outputs of qemuc.yaml (or those named) that are stale or missing.", BuildOptions,
