@@ -20,20 +20,23 @@ namespace {
 
 const char* const kRebuild = "run 'qemuc build' to write it";
 
-// The outputs `build FILE...` names (paths from where qemuc was started), or all of them.
+// The outputs `build FILE...` names, or all of them. `files` were made absolute from where qemuc
+// was started; `given` are the names as given.
 std::vector<const ProjectOutput*> ChosenOutputs(const Project& project,
-                                                const std::vector<std::string>& files) {
+                                                const std::vector<std::string>& files,
+                                                const std::vector<std::string>& given) {
   std::vector<const ProjectOutput*> chosen;
   if (files.empty()) {
     for (const ProjectOutput& output : project.outputs) chosen.push_back(&output);
     return chosen;
   }
-  for (const std::string& file : files) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
     const auto named = std::find_if(
         project.outputs.begin(), project.outputs.end(),
         [&](const ProjectOutput& output) { return AbsolutePath(output.file) == file; });
     if (named == project.outputs.end()) {
-      throw UsageError{"not an output of " + std::string(kProjectFileName) + ": " + Quoted(file),
+      throw UsageError{"not an output of " + std::string(kProjectFileName) + ": " + Quoted(given[i]),
                        "build"};
     }
     if (std::find(chosen.begin(), chosen.end(), &*named) == chosen.end()) {
@@ -189,7 +192,7 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
     return kExitProblem;
   }
   const bool check_only = line.values.count("check") > 0;
-  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files), check_only,
+  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), check_only,
                                           jobs, environment, diagnostics, console);
   PrintMergedDiagnostics(diagnostics, line, console);
   console.out << Summary(counts, check_only) << "\n";
