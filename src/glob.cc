@@ -149,8 +149,10 @@ bool IsDirectory(EntryKind kind) {
   return kind == EntryKind::kDirectory || kind == EntryKind::kLinkToDirectory;
 }
 
-// `*`, `?` and `**` leave hidden names alone unless the segment asks for them by its own dot.
+// `*`, `?` and `**` leave hidden names alone unless the segment asks for them by its own dot,
+// and never take `.` or `..` (a lister should not return them; this one does not trust it).
 bool Hidden(const std::string& name, std::string_view segment) {
+  if (name.empty() || name == "." || name == "..") return true;
   return name[0] == '.' && segment[0] != '.';
 }
 

@@ -199,6 +199,23 @@ TEST_SUITE("glob") {
     CHECK(Expand(repository, "/repo", ".*/*.yaml") == Paths{".git/config.yaml"});  // not ./, ../
   }
 
+  TEST_CASE("'.' and '..' from a careless lister are never matched nor entered") {
+    struct CarelessLister : DirectoryLister {
+      DirectoryListing List(const std::string& directory, size_t) const override {
+        if (directory != "/c") return {{}, std::string("unexpected")};
+        return {{{".", EntryKind::kDirectory},
+                 {"..", EntryKind::kDirectory},
+                 {".a.yaml", EntryKind::kFile},
+                 {"b.yaml", EntryKind::kFile}},
+                std::nullopt};
+      }
+      PathKind Examine(const std::string&) const override { return {}; }
+    };
+    CHECK(Expand(CarelessLister(), "/c", ".*") == Paths{".a.yaml"});
+    CHECK(Expand(CarelessLister(), "/c", ".*/*.yaml").empty());
+    CHECK(Expand(CarelessLister(), "/c", "**/*.yaml") == Paths{"b.yaml"});
+  }
+
   TEST_CASE("a literal segment is looked up, not listed") {
     MemoryDirectoryLister repository = Repository();
     repository.MakeUnlistable("/repo/boards", "Permission denied");
