@@ -116,6 +116,13 @@ const std::vector<Command>& Commands() {
       {"compile", "qemuc compile PROFILE [options] [-- KERNEL_ARG...]",
        "Compile a profile to a launch script (default), JSON or plain arguments.", CompileOptions,
        true, RunCompile},
+      {"run",
+       "qemuc run PROFILE [options] [-- KERNEL_ARG...]\n\n"
+       "Host checks always apply, since QEMU really starts: the binary is looked up in PATH and\n"
+       "the kernel, initrd and drive files must exist. qemuc then replaces itself with QEMU (no\n"
+       "shell), so the exit status is QEMU's; 1 when qemuc cannot compile the profile or start\n"
+       "QEMU, 2 a usage error.",
+       "Compile a profile and replace qemuc with QEMU running it.", RunOptions, true, RunRun},
       {"validate", "qemuc validate PROFILE... [options]",
        "Check profiles without compiling them; never looks at the host.", ValidateOptions, false,
        RunValidate},
