@@ -52,7 +52,8 @@ def check_boots(report, qemuc, target, kernel, directory, processes):
                                                                compiled.decode(errors="replace")))
     status, stdout, stderr = processes.run([qemuc, "run"] + arguments, cwd=directory)
     expected = test_kernels.expected_cmdline(target, kernel, CMDLINE + KERNEL_ARGUMENTS)
-    test_kernels.check_boot(report, "%s, qemuc run" % target, target, status, stdout, stderr, expected)
+    test_kernels.check_boot(report, "%s, qemuc run" % target, target, status, stdout, stderr,
+                            expected)
 
 
 def check_becomes_qemu(report, qemuc, kernel, directory, processes):
@@ -76,9 +77,10 @@ def check_becomes_qemu(report, qemuc, kernel, directory, processes):
     session = sorted(member for member, member_status in harness.live_processes().items()
                      if member_status[3] == pid)
     report.check(status is not None and status[2] == os.getpid() and session == [pid],
-                 "its parent is the test and it is alone in its session: no qemuc or shell around it",
+                 "its parent is the test, alone in its session: no qemuc or shell around it",
                  "status: %r\nsession: %s" % (status, harness.describe(session)))
-    open_files = [os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)]
+    descriptors = "/proc/%d/fd" % pid
+    open_files = [os.readlink(os.path.join(descriptors, fd)) for fd in os.listdir(descriptors)]
     report.check(not {parent, board} & set(open_files), "it holds no profile file open",
                  "open: %r" % open_files)
     process.send_signal(signal.SIGTERM)
