@@ -10,6 +10,9 @@ namespace qemuc {
 po::options_description CompileOptions();
 int RunCompile(const CommandLine& line, Environment& environment, Console& console);
 
+po::options_description RunOptions();
+int RunRun(const CommandLine& line, Environment& environment, Console& console);
+
 po::options_description ValidateOptions();
 int RunValidate(const CommandLine& line, Environment& environment, Console& console);
 

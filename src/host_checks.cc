@@ -67,6 +67,14 @@ std::string RealHost::SearchPath() const {
   return path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
 }
 
+std::string RealHost::ReplaceProcess(const std::vector<std::string>& argv) const {
+  std::vector<char*> pointers;
+  for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
+  pointers.push_back(nullptr);
+  execv(pointers[0], pointers.data());
+  return std::strerror(errno);
+}
+
 bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.error_count();
   const size_t first = diagnostics.size();

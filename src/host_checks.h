@@ -1,11 +1,13 @@
 // The only stage that looks at the machine (SPEC §3): the QEMU binary exists and is executable
 // (a bare name is looked up in PATH and made absolute, SPEC §5 difference 3), and the kernel,
-// initrd and drive files exist. Skipped entirely with --no-host-checks.
+// initrd and drive files exist. Skipped entirely with --no-host-checks. The Host is also where
+// `qemuc run` starts QEMU, so that unit tests fake that too.
 #ifndef QEMUC_HOST_CHECKS_H_
 #define QEMUC_HOST_CHECKS_H_
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "diagnostic.h"
 #include "lower.h"
@@ -20,6 +22,9 @@ class Host {
   virtual std::optional<std::string> FileProblem(const std::string& path) const = 0;
   virtual bool IsExecutable(const std::string& path) const = 0;
   virtual std::string SearchPath() const = 0;  // $PATH
+  // Replaces this process with the program argv[0] (a path: execv, no PATH search, no shell),
+  // given `argv`. Returns only when that failed, with why ("Permission denied").
+  virtual std::string ReplaceProcess(const std::vector<std::string>& argv) const = 0;
 };
 
 class RealHost : public Host {
@@ -27,6 +32,7 @@ class RealHost : public Host {
   std::optional<std::string> FileProblem(const std::string& path) const override;
   bool IsExecutable(const std::string& path) const override;
   std::string SearchPath() const override;
+  std::string ReplaceProcess(const std::vector<std::string>& argv) const override;
 };
 
 // Resolves profile.config.binary in place. Returns false when it reported a problem.

@@ -70,9 +70,20 @@ inline std::string ArgAfter(const std::vector<std::string>& argv, const std::str
   return "<missing>";
 }
 
+// What FakeHost::ReplaceProcess throws where a real exec would not return: the command is left
+// at that point as a replaced process would leave it.
+struct ProcessReplaced {
+  std::vector<std::string> argv;
+};
+
 // A machine with exactly the files and executables a test names.
 class FakeHost : public Host {
  public:
+  // ReplaceProcess fails with `error` instead of throwing ProcessReplaced.
+  void FailExec(std::string error) { exec_error_ = std::move(error); }
+  // Every argv given to ReplaceProcess, in order.
+  const std::vector<std::vector<std::string>>& executed() const { return executed_; }
+
   void AddFile(const std::string& path) { files_.insert(path); }
   void AddExecutable(const std::string& path) {
     files_.insert(path);
@@ -86,11 +97,18 @@ class FakeHost : public Host {
   }
   bool IsExecutable(const std::string& path) const override { return executables_.count(path) > 0; }
   std::string SearchPath() const override { return search_path_; }
+  std::string ReplaceProcess(const std::vector<std::string>& argv) const override {
+    executed_.push_back(argv);
+    if (!exec_error_.empty()) return exec_error_;
+    throw ProcessReplaced{argv};
+  }
 
  private:
   std::set<std::string> files_;
   std::set<std::string> executables_;
   std::string search_path_ = "/usr/bin";
+  std::string exec_error_;
+  mutable std::vector<std::vector<std::string>> executed_;
 };
 
 // The whole pipeline on an in-memory file system and a fake host.
