@@ -3,9 +3,10 @@
 //
 // A path must come back exactly as written from both readers: ninja's depfile parser
 // (src/depfile_parser.in.cc; Debian 12 ships ninja 1.11.1) and GNU make 4.3 (`-include`d). The
-// rules below were read in ninja's parser and each was checked by experiment with Debian's
-// ninja 1.11.1 (`ninja -t deps` after a `deps = gcc` build) and make 4.3 ("No rule to make
-// target 'PATH'" naming each missing file, and building when all exist):
+// rules below were read in ninja's parser and in make's read.c (parse_file_seq: archive groups),
+// and each was checked by experiment with Debian's ninja 1.11.1 (`ninja -t deps` after a
+// `deps = gcc` build) and make 4.3 ("No rule to make target 'PATH'" naming each missing file,
+// and building when all exist); tests/depfile/readers.py keeps checking the accepted ones:
 // - written as they are: letters, digits, `+ , / _ . ~ ( ) { } % @ [ ] ! -`, bytes >= 0x80;
 // - escaped: a space as `\ `, `#` as `\#`, `:` as `\:`, `$` as `$$` (both readers undo these);
 // - a backslash is written as it is when the next character is written as it is (both readers
@@ -59,7 +60,9 @@ std::string DepfilePathError(const std::string& path, DepfileRole role);
 // dependency (a repeated dependency is written once; a rule without any is `target:`), then one
 // empty rule per dependency. Deterministic: the same rules give the same bytes. An error, and
 // no text, for the first path that cannot be written, a target given twice, or a target that is
-// also a dependency (ninja refuses it; make sees a circular dependency).
+// also a dependency (ninja refuses it; make sees a circular dependency). Several rules suit make,
+// which keeps each target's own dependencies; ninja gives its one build edge every dependency of
+// every rule and, without `deps = gcc`, needs every target to be an output of that edge.
 RenderedDepfile RenderDepfile(const std::vector<DepfileRule>& rules);
 
 }  // namespace qemuc
