@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <sstream>
+
+#include "cli_commands.h"
 #include "graph_loader.h"
 #include "layers.h"
 #include "test_support.h"
@@ -42,6 +45,13 @@ std::string DotOf(testing::Pipeline& pipeline, const std::vector<std::string>& p
   for (const std::string& profile : profiles) loader.AddProfile(profile);
   for (const OverlayUse& use : uses) loader.AddOverlayUse(use.profile, use.overlay_file, use.label);
   return RenderDot(loader.graph());
+}
+
+// A command line as graph and list parse it, with --error-format gcc.
+CommandLine GccLine() {
+  CommandLine line;
+  line.values.insert({"error-format", po::variable_value(std::string("gcc"), false)});
+  return line;
 }
 
 TEST_SUITE("graph") {
@@ -199,6 +209,45 @@ TEST_SUITE("graph") {
               "  \"/p/a.yaml\" -> \"/p/kvm.yaml\" [style=dashed, label=\"out/a.sh\"];\n"
               "  \"/p/a.yaml\" -> \"/p/notes.txt\" [style=dashed, label=\"out/a \\\"x\\\".sh\"];\n"
               "}\n");
+  }
+
+  TEST_CASE("ShowGraph: the project's overlay uses are drawn; a broken profile is reported, 1") {
+    testing::Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    pipeline.reader.Add("/p/kvm.yaml", "abstract: true\nqemu: {kvm: true}\n");
+    pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
+    std::ostringstream out;
+    std::ostringstream err;
+    Console console{out, err, false};
+    CHECK(ShowGraph({"/p/a.yaml"}, {{"/p/a.yaml", "/p/kvm.yaml", "out/a.sh"}}, GccLine(),
+                    pipeline.environment, console) == kExitOk);
+    CHECK(err.str().empty());
+    CHECK(out.str().find(
+              "  \"/p/a.yaml\" -> \"/p/kvm.yaml\" [style=dashed, label=\"out/a.sh\"];\n") !=
+          std::string::npos);
+    std::ostringstream bad_out;
+    Console bad_console{bad_out, err, false};
+    CHECK(ShowGraph({"/p/bad.yaml"}, {}, GccLine(), pipeline.environment, bad_console) ==
+          kExitProblem);
+    CHECK(err.str().rfind("/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu'", 0) == 0);
+    CHECK(bad_out.str().find("  \"/p/bad.yaml\" [color=red];\n") != std::string::npos);
+  }
+
+  TEST_CASE("ShowList: the good profiles are listed, the broken one reported, status 1") {
+    testing::Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
+    std::ostringstream out;
+    std::ostringstream err;
+    Console console{out, err, false};
+    CommandLine line = GccLine();
+    line.values.insert({"format", po::variable_value(std::string("table"), false)});
+    CHECK(ShowList({"/p/bad.yaml", "/p/a.yaml"}, line, pipeline.environment, console) ==
+          kExitProblem);
+    CHECK(out.str() ==
+          "NAME  TARGET  CPUS  MEMORY  OVERLAYS  DESCRIPTION\n"
+          "a     x86_64     1  64 MiB\n");
+    CHECK(err.str().rfind("/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu'", 0) == 0);
   }
 }
 

@@ -61,7 +61,10 @@ std::vector<size_t> ColumnWidths(const std::vector<Cells>& table) {
     }
     return widths;
   };
-  size_t cap = *std::max_element(natural.begin(), natural.end());
+  if (TableWidth(natural) <= kListTableWidth) return natural;
+  // No column of a table that fits is wider than the table: a description of a million
+  // characters starts the search there, not at its own width.
+  size_t cap = kListTableWidth;
   while (cap > 1 && TableWidth(capped(cap)) > kListTableWidth) --cap;
   return capped(cap);
 }
