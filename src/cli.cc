@@ -135,6 +135,27 @@ const std::vector<Command>& Commands() {
       {"build", "qemuc build [FILE...] [options]",
        "Write the outputs of qemuc.yaml (or those named) that are stale or missing.", BuildOptions,
        false, RunBuild},
+      {"graph",
+       "qemuc graph PROFILE... [options]\n\n"
+       "Each file is one node, named relative to the current directory (absolute outside it).\n"
+       "An arrow goes from a file to each parent it extends, numbered in merge order when there\n"
+       "are several. Dashed boxes are abstract files (bases, overlay files), red ones files with\n"
+       "problems (reported on stderr as validate reports them; exit status 1). Render it with\n"
+       "Graphviz: qemuc graph boards/*.yaml | dot -Tsvg -o graph.svg",
+       "Print the files of profiles and what extends what, as Graphviz DOT.", GraphOptions, false,
+       RunGraph},
+      {"list",
+       "qemuc list PROFILE... [--format table|json] [options]\n\n"
+       "One row per compilable profile (abstract ones are left out): name, target, cpus, memory,\n"
+       "the overlays it defines and its description. The table fits 100 columns: when it would\n"
+       "be wider, the longest NAME, OVERLAYS and DESCRIPTION cells are cut to one width, ending\n"
+       "in '…'; control characters are shown escaped (\\n). --format json prints\n"
+       "{\"format\": \"qemuc-list\", \"version\": 1, \"profiles\": [{\"file\", \"name\", "
+       "\"target\",\n\"cpus\", \"memory_mib\", \"overlays\": [...], \"description\"}]}. A "
+       "broken profile is\nreported on stderr as validate reports it, the others are listed, "
+       "and the status is 1.",
+       "List profiles: name, target, cpus, memory, overlays and description.", ListOptions, false,
+       RunList},
       {"qmp-powerdown",
        "qemuc qmp-powerdown SOCKET PID [--timeout S]\n\n"
        "exit status: 0 PID ended; 1 QEMU could not be asked (no socket, no process, a QMP error);\n"

@@ -4,6 +4,7 @@
 #define QEMUC_CLI_COMMANDS_H_
 
 #include "cli_support.h"
+#include "graph_loader.h"
 
 namespace qemuc {
 
@@ -26,6 +27,20 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
 
 po::options_description CheckOptions();
 int RunCheck(const CommandLine& line, Environment& environment, Console& console);
+
+po::options_description GraphOptions();
+int RunGraph(const CommandLine& line, Environment& environment, Console& console);
+// Validates `profiles` (diagnostics on stderr, as validate) and prints the DOT of their files
+// and of `overlay_uses`; 1 when a profile has a problem (the graph is printed all the same).
+int ShowGraph(const std::vector<std::string>& profiles, const std::vector<OverlayUse>& overlay_uses,
+              const CommandLine& line, Environment& environment, Console& console);
+
+po::options_description ListOptions();
+int RunList(const CommandLine& line, Environment& environment, Console& console);
+// Lists the compilable profiles among `profiles` in --format; a broken one is reported on
+// stderr, as validate reports it, the others are still listed, and the status is 1.
+int ShowList(const std::vector<std::string>& profiles, const CommandLine& line,
+             Environment& environment, Console& console);
 
 po::options_description PowerdownOptions();
 int RunQmpPowerdown(const CommandLine& line, Environment& environment, Console& console);

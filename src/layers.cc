@@ -13,11 +13,9 @@
 #include "yaml_parser.h"
 
 namespace qemuc {
-namespace {
 
-// How diagnostics name a parent: relative to the current directory when it is below it, else
-// absolute. It depends only on the file, not on which profile reached it first: with
-// validate -j, threads race to load a shared parent, and the output must not change.
+// It depends only on the file, not on which profile reached it first: with validate -j,
+// threads race to load a shared parent, and the output must not change.
 std::string DisplayPathOf(const std::string& absolute) {
   namespace fs = std::filesystem;
   const fs::path relative = fs::path(absolute).lexically_relative(AbsolutePath("."));
@@ -25,6 +23,19 @@ std::string DisplayPathOf(const std::string& absolute) {
   if (text.empty() || text == ".." || text.rfind("../", 0) == 0) return absolute;
   return text;
 }
+
+std::vector<const Node*> ExtendsEntries(const Node& root) {
+  const MappingEntry* extends = root.Find("extends");
+  if (extends == nullptr || extends->value->tag == NodeTag::kReset) return {};
+  std::vector<const Node*> entries = ScalarOrItems(*extends->value);
+  // What the shape check refused (a mapping, an empty path) is not followed: it was reported.
+  entries.erase(std::remove_if(entries.begin(), entries.end(),
+                               [](const Node* entry) { return !IsParentEntry(*entry); }),
+                entries.end());
+  return entries;
+}
+
+namespace {
 
 // Keys that describe a file rather than the VM: a parent's `abstract` is not inherited, and
 // `extends` has done its work once the graph is loaded.
@@ -37,17 +48,6 @@ NodePtr WithoutFileKeys(const NodePtr& root, bool keep_abstract) {
                                      }),
                       copy->entries.end());
   return copy;
-}
-
-std::vector<const Node*> ExtendsEntries(const Node& root) {
-  const MappingEntry* extends = root.Find("extends");
-  if (extends == nullptr || extends->value->tag == NodeTag::kReset) return {};
-  std::vector<const Node*> entries = ScalarOrItems(*extends->value);
-  // What the shape check refused (a mapping, an empty path) is not followed: it was reported.
-  entries.erase(std::remove_if(entries.begin(), entries.end(),
-                               [](const Node* entry) { return !IsParentEntry(*entry); }),
-                entries.end());
-  return entries;
 }
 
 // Counts `path` among the files of the profile; false after reporting at `at` (nullptr: the

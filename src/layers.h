@@ -47,6 +47,14 @@ struct LayerStack {
   uint64_t text_bytes = 0;  // of all files read, comments and blank lines included
 };
 
+// How diagnostics and `qemuc graph` name a file reached through extends: relative to the current
+// directory when it is below it, else absolute (`absolute` is an absolute path).
+std::string DisplayPathOf(const std::string& absolute);
+
+// The entries of a file's `extends` that name a parent to read, in merge order (a string, or the
+// strings of a list; what the shape check refused is left out).
+std::vector<const Node*> ExtendsEntries(const Node& root);
+
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.
 // Returns false after reporting a problem; `stack` still says how each file came in, for notes.
 bool LoadProfileLayers(const std::string& profile, Environment& environment,
