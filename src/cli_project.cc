@@ -36,8 +36,8 @@ std::vector<const ProjectOutput*> ChosenOutputs(const Project& project,
         project.outputs.begin(), project.outputs.end(),
         [&](const ProjectOutput& output) { return AbsolutePath(output.file) == file; });
     if (named == project.outputs.end()) {
-      throw UsageError{"not an output of " + std::string(kProjectFileName) + ": " + Quoted(given[i]),
-                       "build"};
+      throw UsageError{
+          "not an output of " + std::string(kProjectFileName) + ": " + Quoted(given[i]), "build"};
     }
     if (std::find(chosen.begin(), chosen.end(), &*named) == chosen.end()) {
       chosen.push_back(&*named);
@@ -192,8 +192,8 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
     return kExitProblem;
   }
   const bool check_only = line.values.count("check") > 0;
-  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), check_only,
-                                          jobs, environment, diagnostics, console);
+  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs),
+                                          check_only, jobs, environment, diagnostics, console);
   PrintMergedDiagnostics(diagnostics, line, console);
   console.out << Summary(counts, check_only) << "\n";
   return diagnostics.has_errors() ? kExitProblem : kExitOk;
@@ -222,7 +222,8 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
     PrintDiagnostics(diagnostics, line, console);
     return kExitProblem;
   }
-  const std::vector<std::string> profiles = ProjectProfiles(*project, diagnostics);
+  const std::vector<std::string> profiles =
+      ProjectProfiles(*project, DiskDirectoryLister(), diagnostics);
   std::vector<ProfileRequest> requests;
   for (const std::string& profile : profiles) requests.push_back({profile, {}, {}, {}});
   for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {

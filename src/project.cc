@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "interpolate.h"
 #include "paths.h"
@@ -18,6 +19,13 @@ namespace {
 const std::vector<std::string_view> kRootKeys = {"profiles", "outputs"};
 const std::vector<std::string_view> kOutputKeys = {"file", "profile", "format",     "overlays",
                                                    "set",  "defines", "host_checks"};
+
+// Where byte `offset` of a pattern is in the project file: there when the pattern is written as
+// it reads, else at the pattern's start.
+SourceRange PlaceInPattern(const ProfilePattern& pattern, size_t offset) {
+  if (pattern.offset == Node::kNoOffset || pattern.at.file == nullptr) return pattern.at;
+  return RangeAtOffset(*pattern.at.file, pattern.offset + offset);
+}
 
 class ProjectReader {
  public:
@@ -106,10 +114,14 @@ class ProjectReader {
   void ReadProfiles(const Node& node, Project& project) {
     for (const Node* item : ReadList(node, "profiles")) {
       ProfilePattern pattern;
-      if (ReadPath(*item, "profiles item", pattern.pattern)) {
-        pattern.at = item->range;
-        project.profiles.push_back(std::move(pattern));
+      if (!ReadPath(*item, "profiles item", pattern.pattern)) continue;
+      pattern.at = item->range;
+      if (item->is_plain()) pattern.offset = item->offset;
+      if (const std::optional<GlobError> error = CheckGlobSyntax(pattern.pattern)) {
+        diagnostics_.Error(PlaceInPattern(pattern, error->offset), error->message);
+        continue;
       }
+      project.profiles.push_back(std::move(pattern));
     }
   }
 
@@ -258,11 +270,29 @@ bool RefuseTags(const Node& node, Diagnostics& diagnostics) {
 
 }  // namespace
 
-std::vector<std::string> ProjectProfiles(const Project& project, Diagnostics& diagnostics) {
-  // TEMPORARY until the glob module lands: literal paths only.
+std::vector<std::string> ProjectProfiles(const Project& project, const DirectoryLister& lister,
+                                         Diagnostics& diagnostics) {
   std::vector<std::string> profiles;
-  for (const ProfilePattern& pattern : project.profiles) profiles.push_back(pattern.pattern);
-  (void)diagnostics;
+  std::set<std::string> seen;
+  for (const ProfilePattern& pattern : project.profiles) {
+    const GlobResult result = ExpandGlob(lister, "", pattern.pattern);
+    if (result.error) {
+      diagnostics.Error(PlaceInPattern(pattern, result.error->offset), result.error->message);
+      continue;
+    }
+    size_t matched = 0;
+    for (const std::string& match : result.matches) {
+      if (IsProjectFileName(match)) continue;
+      ++matched;
+      if (seen.insert(match).second) profiles.push_back(match);
+    }
+    if (matched == 0) {
+      diagnostics.Error(pattern.at, Quoted(pattern.pattern) + " matches no profile")
+          .notes.push_back({"globs are relative to the directory of qemuc.yaml; '*' and '?' do "
+                            "not match a leading '.', nor '/'",
+                            {}});
+    }
+  }
   return profiles;
 }
 

@@ -13,6 +13,7 @@
 #include "compiler.h"
 #include "diagnostic.h"
 #include "environment.h"
+#include "glob.h"
 #include "output_format.h"
 
 namespace qemuc {
@@ -21,6 +22,9 @@ namespace qemuc {
 struct ProfilePattern {
   std::string pattern;
   SourceRange at;
+  // The byte of the project file where the pattern's text starts, when the text is written as
+  // it reads (a plain scalar), so that an error can point into it; else Node::kNoOffset.
+  size_t offset = Node::kNoOffset;
 };
 
 // One item of `outputs:`: the file `qemuc build` writes, and the compile that makes it.
@@ -47,7 +51,8 @@ std::optional<Project> LoadProject(const std::string& path, const std::string& d
 // The profiles `profiles:` matches (paths relative to the project's directory, which is the
 // current one), in the order of the globs, each once; a glob that matches nothing is an error at
 // its place. Files named qemuc.yaml are project files, never matched.
-std::vector<std::string> ProjectProfiles(const Project& project, Diagnostics& diagnostics);
+std::vector<std::string> ProjectProfiles(const Project& project, const DirectoryLister& lister,
+                                         Diagnostics& diagnostics);
 
 }  // namespace qemuc
 
