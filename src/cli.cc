@@ -136,16 +136,19 @@ const std::vector<Command>& Commands() {
        "Write the outputs of qemuc.yaml (or those named) that are stale or missing.", BuildOptions,
        false, RunBuild},
       {"graph",
-       "qemuc graph PROFILE... [options]\n\n"
-       "Each file is one node, named relative to the current directory (absolute outside it).\n"
-       "An arrow goes from a file to each parent it extends, numbered in merge order when there\n"
-       "are several. Dashed boxes are abstract files (bases, overlay files), red ones files with\n"
-       "problems (reported on stderr as validate reports them; exit status 1). Render it with\n"
-       "Graphviz: qemuc graph boards/*.yaml | dot -Tsvg -o graph.svg",
+       "qemuc graph [PROFILE...] [options]\n\n"
+       "Without PROFILE: the profiles of qemuc.yaml (found from the current directory upward, or\n"
+       "from -C DIR) and of its outputs, with a dashed arrow from a profile to each overlay file\n"
+       "an output applies, labelled with the output. Each file is one node, named relative to the\n"
+       "current directory (absolute outside it). An arrow goes from a file to each parent it\n"
+       "extends, numbered in merge order when there are several. Dashed boxes are abstract files\n"
+       "(bases, overlay files), red ones files with problems (reported on stderr as validate\n"
+       "reports them; exit status 1). Render it with Graphviz: qemuc graph | dot -Tsvg -o g.svg",
        "Print the files of profiles and what extends what, as Graphviz DOT.", GraphOptions, false,
        RunGraph},
       {"list",
-       "qemuc list PROFILE... [--format table|json] [options]\n\n"
+       "qemuc list [PROFILE...] [--format table|json] [options]\n\n"
+       "Without PROFILE: the profiles of qemuc.yaml (found as for check) and of its outputs.\n"
        "One row per compilable profile (abstract ones are left out): name, target, cpus, memory,\n"
        "the overlays it defines and its description. The table fits 100 columns: when it would\n"
        "be wider, the longest NAME, OVERLAYS and DESCRIPTION cells are cut to one width, ending\n"

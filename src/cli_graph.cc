@@ -2,21 +2,35 @@
 #include <iostream>
 
 #include "cli_commands.h"
+#include "cli_project.h"
+#include "layers.h"
 
 namespace qemuc {
 
 po::options_description GraphOptions() {
   po::options_description options("options");
-  options.add_options()("error-format",
-                        po::value<std::string>()->value_name("FORMAT")->default_value("gcc"),
-                        "diagnostics as gcc (file:line:col: text) or json (one object a line)")(
-      "help,h", "show this help");
+  AddDirectoryOption(options);
+  AddErrorFormatOption(options);
+  options.add_options()("help,h", "show this help");
   return options;
 }
 
 int RunGraph(const CommandLine& line, Environment& environment, Console& console) {
-  if (line.inputs.empty()) throw UsageError{"graph needs at least one PROFILE", "graph"};
-  return ShowGraph(line.inputs, {}, line, environment, console);
+  RefuseDirectoryWithProfiles(line, "graph");
+  if (!line.inputs.empty()) return ShowGraph(line.inputs, {}, line, environment, console);
+  Diagnostics diagnostics;
+  const std::optional<ProjectProfileSet> set = OpenProjectProfiles(line, environment, diagnostics);
+  PrintDiagnostics(diagnostics, line, console);
+  if (!set) return kExitProblem;
+  // An overlay file an output applies is drawn from its profile, labelled with the output.
+  std::vector<OverlayUse> uses;
+  for (const ProjectOutput& output : set->project.outputs) {
+    for (const std::string& overlay : output.request.overlays) {
+      if (IsOverlayFile(overlay)) uses.push_back({output.request.profile, overlay, output.file});
+    }
+  }
+  const int status = ShowGraph(set->profiles, uses, line, environment, console);
+  return diagnostics.has_errors() ? kExitProblem : status;
 }
 
 int ShowGraph(const std::vector<std::string>& profiles, const std::vector<OverlayUse>& overlay_uses,

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "cli_commands.h"
+#include "cli_project.h"
 #include "paths.h"
 #include "profile_list.h"
 #include "utf8.h"
@@ -13,16 +14,22 @@ po::options_description ListOptions() {
   po::options_description options("options");
   options.add_options()("format,f",
                         po::value<std::string>()->value_name("FORMAT")->default_value("table"),
-                        "table (for people) or json (for programs)")(
-      "error-format", po::value<std::string>()->value_name("FORMAT")->default_value("gcc"),
-      "diagnostics as gcc (file:line:col: text) or json (one object a line)")("help,h",
-                                                                              "show this help");
+                        "table (for people) or json (for programs)");
+  AddDirectoryOption(options);
+  AddErrorFormatOption(options);
+  options.add_options()("help,h", "show this help");
   return options;
 }
 
 int RunList(const CommandLine& line, Environment& environment, Console& console) {
-  if (line.inputs.empty()) throw UsageError{"list needs at least one PROFILE", "list"};
-  return ShowList(line.inputs, line, environment, console);
+  RefuseDirectoryWithProfiles(line, "list");
+  if (!line.inputs.empty()) return ShowList(line.inputs, line, environment, console);
+  Diagnostics diagnostics;
+  const std::optional<ProjectProfileSet> set = OpenProjectProfiles(line, environment, diagnostics);
+  PrintDiagnostics(diagnostics, line, console);
+  if (!set) return kExitProblem;
+  const int status = ShowList(set->profiles, line, environment, console);
+  return diagnostics.has_errors() ? kExitProblem : status;
 }
 
 int ShowList(const std::vector<std::string>& profiles, const CommandLine& line,

@@ -5,11 +5,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <set>
 
 #include "cli_commands.h"
 #include "cli_project.h"
+#include "depfile.h"
 #include "output_file.h"
 #include "paths.h"
 #include "project_build.h"
@@ -82,10 +84,12 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
 }
 
 // Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
+// `compiled` receives what each output compiled to.
 BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
                          bool check_only, unsigned jobs, Environment& environment,
-                         Diagnostics& diagnostics, Console& console) {
-  const std::vector<CompiledOutput> compiled = CompileOutputs(project, chosen, environment, jobs);
+                         Diagnostics& diagnostics, Console& console,
+                         std::vector<CompiledOutput>& compiled) {
+  compiled = CompileOutputs(project, chosen, environment, jobs);
   const std::vector<std::string> inputs = AllInputs(compiled);
   BuildCounts counts;
   for (const CompiledOutput& output : compiled) {
@@ -105,14 +109,50 @@ std::string Summary(const BuildCounts& counts, bool check_only) {
          std::to_string(counts.failed) + " failed";
 }
 
+// --depfile FILE, absolute (from where qemuc was started), or "" without it.
+std::string RequestedDepfile(const CommandLine& line) {
+  if (!line.values.count("depfile")) return "";
+  const std::string depfile = line.values["depfile"].as<std::string>();
+  if (depfile.empty()) throw UsageError{"--depfile needs a file name", "build"};
+  if (line.values.count("check")) {
+    throw UsageError{"--depfile cannot be used with --check, which writes nothing", "build"};
+  }
+  return AbsolutePath(depfile);
+}
+
+// `path` (absolute) as a build tool started in `directory` names it: relative when below it.
+std::string NamedFrom(const std::string& directory, const std::string& path) {
+  const std::string relative = std::filesystem::path(path).lexically_relative(directory).string();
+  if (relative.empty() || relative == ".." || relative.rfind("../", 0) == 0) return path;
+  return relative;
+}
+
+// One rule per output: the output as named from `started_in`, then every file it was made from
+// (qemuc.yaml, the profile, its parents, its overlay files). Never over an input or an output.
+void WriteBuildDepfile(const std::string& depfile, const std::string& started_in,
+                       const std::vector<CompiledOutput>& compiled, Diagnostics& diagnostics) {
+  std::vector<DepfileRule> rules;
+  std::vector<std::string> protected_files = AllInputs(compiled);
+  for (const CompiledOutput& output : compiled) {
+    const std::string target = AbsolutePath(output.output->file);
+    rules.push_back({NamedFrom(started_in, target), output.inputs});
+    protected_files.push_back(target);
+  }
+  const RenderedDepfile rendered = RenderDepfile(rules);
+  std::string error = rendered.error;
+  if (error.empty()) error = WriteFileAtomically(depfile, rendered.text, false, protected_files);
+  if (!error.empty()) {
+    diagnostics.Error({}, "cannot write depfile " + NamedFrom(started_in, depfile) + ": " + error);
+  }
+}
+
 // "1 profile", "2 profiles".
 std::string Count(size_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
 void AddProjectOptions(po::options_description& options) {
-  options.add_options()("directory,C", po::value<std::string>()->value_name("DIR"),
-                        "find qemuc.yaml from DIR upward, not from the current directory");
+  AddDirectoryOption(options);
   AddErrorFormatOption(options);
 }
 
@@ -171,10 +211,41 @@ std::optional<Project> OpenProject(const CommandLine& line, Environment& environ
                      std::string(kProjectFileName), environment, diagnostics);
 }
 
+void AddDirectoryOption(po::options_description& options) {
+  options.add_options()("directory,C", po::value<std::string>()->value_name("DIR"),
+                        "find qemuc.yaml from DIR upward, not from the current directory");
+}
+
+void RefuseDirectoryWithProfiles(const CommandLine& line, const std::string& command) {
+  if (line.values.count("directory") && !line.inputs.empty()) {
+    throw UsageError{"-C is for the project file: give either PROFILE... or -C DIR", command};
+  }
+}
+
+std::optional<ProjectProfileSet> OpenProjectProfiles(const CommandLine& line,
+                                                     Environment& environment,
+                                                     Diagnostics& diagnostics) {
+  std::optional<Project> project = OpenProject(line, environment, diagnostics);
+  if (!project) return std::nullopt;
+  ProjectProfileSet set{std::move(*project), {}};
+  set.profiles = ProjectProfiles(set.project, DiskDirectoryLister(), diagnostics);
+  std::set<std::string> seen;
+  for (const std::string& profile : set.profiles) seen.insert(AbsolutePath(profile));
+  for (const ProjectOutput& output : set.project.outputs) {
+    if (seen.insert(AbsolutePath(output.request.profile)).second) {
+      set.profiles.push_back(output.request.profile);
+    }
+  }
+  return set;
+}
+
 po::options_description BuildOptions() {
   po::options_description options("options");
   options.add_options()(
-      "check", "write nothing; exit 1 with a diff for every output that is stale or missing");
+      "check", "write nothing; exit 1 with a diff for every output that is stale or missing")(
+      "depfile", po::value<std::string>()->value_name("FILE"),
+      "after a build without errors, write a Make-syntax depfile to FILE: each output, then "
+      "every file read to make it");
   AddJobsOption(options, "outputs");
   AddProjectOptions(options);
   options.add_options()("help,h", "show this help");
@@ -182,8 +253,11 @@ po::options_description BuildOptions() {
 }
 
 int RunBuild(const CommandLine& line, Environment& environment, Console& console) {
+  // Names on the command line mean what they say from where qemuc was started.
+  const std::string started_in = AbsolutePath(".");
   std::vector<std::string> files;
   for (const std::string& file : line.inputs) files.push_back(AbsolutePath(file));
+  const std::string depfile = RequestedDepfile(line);
   const unsigned jobs = ReadJobs(line, "build");
   Diagnostics diagnostics;
   const std::optional<Project> project = OpenProject(line, environment, diagnostics);
@@ -192,8 +266,15 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
     return kExitProblem;
   }
   const bool check_only = line.values.count("check") > 0;
-  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs),
-                                          check_only, jobs, environment, diagnostics, console);
+  std::vector<CompiledOutput> compiled;
+  const BuildCounts counts =
+      BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), check_only, jobs,
+                   environment, diagnostics, console, compiled);
+  // A depfile names the outputs it was made for: after a failure there is none to write (the
+  // build tool runs the command again anyway).
+  if (!depfile.empty() && !diagnostics.has_errors()) {
+    WriteBuildDepfile(depfile, started_in, compiled, diagnostics);
+  }
   PrintMergedDiagnostics(diagnostics, line, console);
   console.out << Summary(counts, check_only) << "\n";
   return diagnostics.has_errors() ? kExitProblem : kExitOk;
@@ -231,8 +312,9 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   }
   std::vector<const ProjectOutput*> outputs;
   for (const ProjectOutput& output : project->outputs) outputs.push_back(&output);
+  std::vector<CompiledOutput> compiled;
   const BuildCounts counts =
-      BuildOutputs(*project, outputs, true, jobs, environment, diagnostics, console);
+      BuildOutputs(*project, outputs, true, jobs, environment, diagnostics, console, compiled);
   const size_t errors = PrintMergedDiagnostics(diagnostics, line, console);
   console.out << "checked " << Count(profiles.size(), "profile") << " and "
               << Count(outputs.size(), "output") << ": " << Count(errors, "error") << ", "

@@ -16,6 +16,23 @@ namespace qemuc {
 std::optional<Project> OpenProject(const CommandLine& line, Environment& environment,
                                    Diagnostics& diagnostics);
 
+// -C DIR, for every command that opens the project file.
+void AddDirectoryOption(po::options_description& options);
+
+// What graph and list work on when given no PROFILE: the profiles the project's globs match,
+// then the profiles of its outputs that they do not, each once. Nullopt after reporting why
+// there are none (no project file, or one with errors).
+struct ProjectProfileSet {
+  Project project;
+  std::vector<std::string> profiles;
+};
+std::optional<ProjectProfileSet> OpenProjectProfiles(const CommandLine& line,
+                                                     Environment& environment,
+                                                     Diagnostics& diagnostics);
+
+// A usage error when `command` got both PROFILE arguments and -C DIR, which is for the project.
+void RefuseDirectoryWithProfiles(const CommandLine& line, const std::string& command);
+
 }  // namespace qemuc
 
 #endif  // QEMUC_CLI_PROJECT_H_

@@ -250,10 +250,6 @@ class PathFinder {
   std::map<const Node*, std::unordered_map<std::string, const Node*>> items_;
 };
 
-bool IsOverlayFile(const std::string& value) {
-  return value.find('/') != std::string::npos || HasYamlExtension(value);
-}
-
 bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& environment,
                     Diagnostics& diagnostics) {
   const std::string path = AbsolutePath(value);
@@ -322,6 +318,10 @@ bool AddNamedOverlay(const std::string& name, const Node& merged, LayerStack& st
 }
 
 }  // namespace
+
+bool IsOverlayFile(const std::string& value) {
+  return value.find('/') != std::string::npos || HasYamlExtension(value);
+}
 
 bool LoadProfileLayers(const std::string& profile, Environment& environment,
                        Diagnostics& diagnostics, LayerStack& stack) {

@@ -60,6 +60,10 @@ std::vector<const Node*> ExtendsEntries(const Node& root);
 bool LoadProfileLayers(const std::string& profile, Environment& environment,
                        Diagnostics& diagnostics, LayerStack& stack);
 
+// True for a -O value that names a file (it has a '/' or ends in .yaml/.yml), not an entry of
+// the profile's `overlays:`.
+bool IsOverlayFile(const std::string& value);
+
 // Layer 3: appends the overlay named by `value` (-O VALUE). `merged` is what the layers so far
 // merge to, where named overlays are looked up.
 bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& stack,

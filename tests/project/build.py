@@ -194,6 +194,28 @@ def test_check_and_subset(root):
           f"check after build: {out!r} {err}")
 
 
+def test_depfile(root):
+    """build --depfile: one rule per output, from qemuc.yaml to its last layer, escaped as make and
+    ninja read them (the root holds a space and a '$')."""
+    run(["build"], root)
+    depfile = os.path.join(root, "deps.d")
+    status, _, err = run(["build", "--depfile", "deps.d"], root)
+    with open(depfile, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    escaped = root.replace(" ", "\\ ").replace("$", "$$")
+    target = "out/other.service"  # as named from where qemuc was started
+    expected = [f"{target}: {escaped}/{name}" for name in
+                ("qemuc.yaml", "base/base.yaml", "boards/other.yaml", "overlays/kvm.yaml")]
+    check(status == 0 and all(line in lines for line in expected),
+          f"the depfile names out/other.service and its four inputs ({err}): {lines[:6]}")
+    check(f"{escaped}/boards/board.yaml:" in lines, "every input has an empty rule, as gcc -MP")
+    status, _, err = run(["build", "--check", "--depfile", "x.d"], root)
+    check(status == 2 and "--depfile cannot be used with --check" in err, f"--check: {err}")
+    status, _, err = run(["build", "--depfile", "qemuc.yaml"], root)
+    check(status == 1 and "cannot write depfile qemuc.yaml: " in err, f"over an input: {err}")
+    os.remove(depfile)
+
+
 def main():
     if shutil.which(QEMUC) is None and not os.access(QEMUC, os.X_OK):
         print(f"FAIL: no qemuc at {QEMUC}")
@@ -205,6 +227,7 @@ def main():
         test_rebuild_keeps_mtimes(root)
         test_failing_output(root)
         test_check_and_subset(root)
+        test_depfile(root)
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0
 
