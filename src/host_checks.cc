@@ -36,8 +36,9 @@ void CheckBinary(LoweredProfile& profile, const Host& host, Diagnostics& diagnos
     } else {
       diagnostics
           .Error(profile.binary_range, "QEMU binary " + Quoted(binary) + " not found in PATH")
-          .notes.push_back(
-              {"install QEMU, set qemu.binary to its path, or pass --no-host-checks", {}});
+          .notes.push_back({"install QEMU or set qemu.binary to its path (compile --no-host-checks "
+                            "skips this check)",
+                            {}});
     }
     return;
   }

@@ -36,7 +36,8 @@ TEST_SUITE("host_checks") {
         pipeline.Rendered() ==
         "/p/a.yaml:2:11: error: QEMU binary 'qemu-system-x86_64' not found in PATH\n"
         "  target: x86_64\n          ^~~~~~\n"
-        "note: install QEMU, set qemu.binary to its path, or pass --no-host-checks\n"
+        "note: install QEMU or set qemu.binary to its path (compile --no-host-checks skips this "
+        "check)\n"
         "/p/a.yaml:4:11: error: kernel /p/k: No such file or directory\n  kernel: k\n          ^\n"
         "/p/a.yaml:5:11: error: initrd /p/r: No such file or directory\n  initrd: r\n          ^\n"
         "/p/a.yaml:6:27: error: drive 'd0' /p/disk.img: No such file or directory\n"
