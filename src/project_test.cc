@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "project_build.h"
 #include "test_support.h"
 
@@ -194,6 +196,39 @@ TEST_SUITE("project") {
       CHECK(AllInputs(compiled) ==
             std::vector<std::string>{"/r/qemuc.yaml", "/r/base.yaml", "/r/a.yaml"});
     }
+  }
+
+  TEST_CASE("check reads and parses each file once: validation and outputs share the cache") {
+    testing::Pipeline pipeline;
+    pipeline.reader.Add("/r/qemuc.yaml",
+                        "outputs:\n"
+                        "  - { file: a.args, profile: /r/a.yaml, overlays: [/r/o.yaml] }\n"
+                        "  - { file: b.sh, profile: /r/b.yaml }\n");
+    pipeline.reader.Add("/r/base.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
+    pipeline.reader.Add("/r/a.yaml", "extends: base.yaml\n");
+    pipeline.reader.Add("/r/b.yaml", "extends: base.yaml\n");
+    pipeline.reader.Add("/r/o.yaml", "abstract: true\nqemu: { cpus: 2 }\n");
+    const RecordingFileReader recording(pipeline.reader);
+    Environment environment{recording, pipeline.host, pipeline.sources, pipeline.cache};
+    const std::optional<Project> project =
+        LoadProject("/r/qemuc.yaml", "qemuc.yaml", environment, pipeline.diagnostics);
+    REQUIRE(project);
+    std::vector<ProfileRequest> requests;
+    // o.yaml is validated as a profile and applied as an overlay file: read once all the same.
+    for (const char* profile : {"/r/a.yaml", "/r/b.yaml", "/r/base.yaml", "/r/o.yaml"}) {
+      requests.push_back({profile, {}, {}, {}});
+    }
+    for (const Diagnostics& found : ValidateProfiles(requests, environment, 2)) {
+      CHECK_FALSE(found.has_errors());
+    }
+    const std::vector<const ProjectOutput*> outputs = {&project->outputs[0], &project->outputs[1]};
+    for (const CompiledOutput& compiled : CompileOutputs(*project, outputs, environment, 2)) {
+      CHECK(compiled.text);
+    }
+    std::vector<std::string> read = recording.paths();
+    std::sort(read.begin(), read.end());
+    CHECK(read == std::vector<std::string>{"/r/a.yaml", "/r/b.yaml", "/r/base.yaml", "/r/o.yaml",
+                                           "/r/qemuc.yaml"});
   }
 }
 
