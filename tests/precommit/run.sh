@@ -204,9 +204,12 @@ commit fail "the launch script deleted"
 shows "qemuc.yaml:3:11: error: out/x64-small.sh does not exist: run 'qemuc build' to write it"
 undo out/x64-small.sh
 
-# A commit that touches no profile runs the hook too, and passes.
+# A commit that touches no profile runs the hook too, and passes. It checks what is committed:
+# pre-commit stashes the broken board that is not staged.
 echo "Three boards." >> README
 git add README
+echo "qemu: {cpus: many}" >> boards/x64-big.yaml
 staged_only README
-commit pass "a change to the README alone"
+commit pass "a change to the README alone, a broken board not staged"
+undo boards/x64-big.yaml
 [ -z "$(git status --porcelain)" ] || fail "uncommitted changes left: $(git status --porcelain)"
