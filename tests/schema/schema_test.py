@@ -204,7 +204,10 @@ def validate(validator, loader, path):
 
 
 def yaml_files(directory):
-    files = sorted(p for p in pathlib.Path(directory).rglob("*") if p.suffix in (".yaml", ".yml"))
+    """The profiles under `directory`: qemuc.yaml is a project file, which the profile schema is
+    not about."""
+    files = sorted(p for p in pathlib.Path(directory).rglob("*")
+                   if p.suffix in (".yaml", ".yml") and p.name != "qemuc.yaml")
     if not files:
         raise SystemExit(f"no YAML files under {directory}")
     return files
