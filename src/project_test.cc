@@ -122,7 +122,7 @@ TEST_SUITE("project") {
           "qemuc.yaml:3:13: error: two outputs write './out/../out/a.sh'\n"
           "  - { file: ./out/../out/a.sh, profile: q.yaml }\n"
           "            ^~~~~~~~~~~~~~~~~\n"
-          "note: the first is here qemuc.yaml:2:13\n");
+          "note: the first output writing it is at qemuc.yaml:2:13\n");
   }
 
   TEST_CASE("a profile where the project file belongs is named as such") {
@@ -148,7 +148,7 @@ TEST_SUITE("project") {
         "profiles: ['']\n"
         "outputs: { file: a.sh }\n");
     CHECK(kinds.Rendered() ==
-          "qemuc.yaml:1:12: error: 'profiles item' must not be empty\n"
+          "qemuc.yaml:1:12: error: 'profiles[0]' must not be empty\n"
           "profiles: ['']\n"
           "           ^~\n"
           "qemuc.yaml:2:10: error: 'outputs' must be a list, not a mapping\n"
