@@ -52,6 +52,20 @@ struct BuildCounts {
   size_t failed = 0;
 };
 
+// With --check, an output build would refuse to write, since the run reads it (a profile, a
+// parent, qemuc.yaml), is reported as build reports it, not as stale.
+bool RefuseInput(const ProjectOutput& output, const std::vector<std::string>& inputs,
+                 Diagnostics& diagnostics) {
+  const OutputTarget target = ResolveOutputTarget(output.file);
+  if (!target.error.empty() || !target.exists) return false;
+  const std::optional<std::string> input = InputAt(target.path, inputs);
+  if (!input) return false;
+  diagnostics.Error(output.file_at, "cannot write " + output.file +
+                                        ": it is an input of this run (" +
+                                        EscapeForTerminal(*input) + ")");
+  return true;
+}
+
 // Writes one compiled output unless it already holds these bytes and mode, or, with --check,
 // reports it stale with its diff. Problems go to `diagnostics`, at the output's place.
 void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string>& inputs,
@@ -59,6 +73,10 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
                    Console& console) {
   const ProjectOutput& output = *compiled.output;
   const bool executable = output.format->executable;
+  if (check_only && RefuseInput(output, inputs, diagnostics)) {
+    ++counts.failed;
+    return;
+  }
   const Freshness freshness = CheckFreshness(output.file, *compiled.text, executable, kRebuild);
   if (freshness.fresh) {
     ++counts.unchanged;
@@ -82,11 +100,13 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
 }
 
 // Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
+// `profiles` (those `profiles:` matches) are never written, as the files the compiles read.
 BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
-                         bool check_only, unsigned jobs, Environment& environment,
-                         Diagnostics& diagnostics, Console& console) {
+                         const std::vector<std::string>& profiles, bool check_only, unsigned jobs,
+                         Environment& environment, Diagnostics& diagnostics, Console& console) {
   const std::vector<CompiledOutput> compiled = CompileOutputs(project, chosen, environment, jobs);
-  const std::vector<std::string> inputs = AllInputs(compiled);
+  std::vector<std::string> inputs = AllInputs(compiled);
+  for (const std::string& profile : profiles) inputs.push_back(AbsolutePath(profile));
   BuildCounts counts;
   for (const CompiledOutput& output : compiled) {
     for (const Diagnostic& diagnostic : output.diagnostics.all()) diagnostics.Add(diagnostic);
@@ -192,8 +212,13 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
     return kExitProblem;
   }
   const bool check_only = line.values.count("check") > 0;
-  const BuildCounts counts = BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs),
-                                          check_only, jobs, environment, diagnostics, console);
+  // Only so that no output replaces one of them: reporting the globs' problems is check's job.
+  Diagnostics ignored;
+  const std::vector<std::string> profiles =
+      ProjectProfiles(*project, DiskDirectoryLister(), ignored);
+  const BuildCounts counts =
+      BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), profiles, check_only,
+                   jobs, environment, diagnostics, console);
   PrintMergedDiagnostics(diagnostics, line, console);
   console.out << Summary(counts, check_only) << "\n";
   return diagnostics.has_errors() ? kExitProblem : kExitOk;
@@ -232,7 +257,7 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   std::vector<const ProjectOutput*> outputs;
   for (const ProjectOutput& output : project->outputs) outputs.push_back(&output);
   const BuildCounts counts =
-      BuildOutputs(*project, outputs, true, jobs, environment, diagnostics, console);
+      BuildOutputs(*project, outputs, profiles, true, jobs, environment, diagnostics, console);
   const size_t errors = PrintMergedDiagnostics(diagnostics, line, console);
   console.out << "checked " << Count(profiles.size(), "profile") << " and "
               << Count(outputs.size(), "output") << ": " << Count(errors, "error") << ", "
