@@ -52,17 +52,18 @@ struct BuildCounts {
   size_t failed = 0;
 };
 
-// With --check, an output build would refuse to write, since the run reads it (a profile, a
-// parent, qemuc.yaml), is reported as build reports it, not as stale.
-bool RefuseInput(const ProjectOutput& output, const std::vector<std::string>& inputs,
-                 Diagnostics& diagnostics) {
+// With --check, an output build would refuse to write (a directory, a device, a file the run
+// reads: a profile, a parent, qemuc.yaml) is reported as build reports it, not as stale.
+bool RefuseUnwritable(const ProjectOutput& output, const std::vector<std::string>& inputs,
+                      Diagnostics& diagnostics) {
   const OutputTarget target = ResolveOutputTarget(output.file);
-  if (!target.error.empty() || !target.exists) return false;
-  const std::optional<std::string> input = InputAt(target.path, inputs);
-  if (!input) return false;
-  diagnostics.Error(output.file_at, "cannot write " + output.file +
-                                        ": it is an input of this run (" +
-                                        EscapeForTerminal(*input) + ")");
+  std::string why = target.error;
+  if (why.empty() && target.exists) {
+    if (const std::optional<std::string> input = InputAt(target.path, inputs))
+      why = "it is an input of this run (" + EscapeForTerminal(*input) + ")";
+  }
+  if (why.empty()) return false;
+  diagnostics.Error(output.file_at, "cannot write " + output.file + ": " + why);
   return true;
 }
 
@@ -73,7 +74,7 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
                    Console& console) {
   const ProjectOutput& output = *compiled.output;
   const bool executable = output.format->executable;
-  if (check_only && RefuseInput(output, inputs, diagnostics)) {
+  if (check_only && RefuseUnwritable(output, inputs, diagnostics)) {
     ++counts.failed;
     return;
   }
@@ -141,7 +142,9 @@ std::string FindProjectDirectory(const std::string& start) {
   for (std::string directory = start;; directory = DirectoryOf(directory)) {
     struct stat info {};
     const std::string file = ResolveAgainst(directory, std::string(kProjectFileName));
-    if (stat(file.c_str(), &info) == 0 || errno != ENOENT) return directory;
+    // lstat: a dangling qemuc.yaml link is this project's file, broken, not a reason to go on
+    // up and use another project's.
+    if (lstat(file.c_str(), &info) == 0 || errno != ENOENT) return directory;
     if (directory == "/") return "";
   }
 }
