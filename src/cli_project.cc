@@ -4,8 +4,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "cli_commands.h"
@@ -100,6 +102,20 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
   console.out << "wrote " << EscapeForTerminal(output.file) << "\n";
 }
 
+// The file `file` lands in, spelled one way: links followed and its directory's real path, so
+// that two outputs naming one file by different paths (a linked directory) are caught; the
+// project file compares spellings only. "" when the output cannot be written anyway.
+std::string LandsIn(const std::string& file) {
+  const OutputTarget target = ResolveOutputTarget(AbsolutePath(file));
+  if (!target.error.empty()) return "";
+  const size_t slash = target.path.find_last_of('/');
+  char* real = realpath(DirectoryOf(target.path).c_str(), nullptr);
+  if (slash == std::string::npos || real == nullptr) return target.path;  // a directory to create
+  const std::string landing = ResolveAgainst(real, target.path.substr(slash + 1));
+  free(real);
+  return landing;
+}
+
 // Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
 // `profiles` (those `profiles:` matches) are never written, as the files the compiles read.
 BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
@@ -109,10 +125,22 @@ BuildCounts BuildOutputs(const Project& project, const std::vector<const Project
   std::vector<std::string> inputs = AllInputs(compiled);
   for (const std::string& profile : profiles) inputs.push_back(AbsolutePath(profile));
   BuildCounts counts;
+  std::map<std::string, const ProjectOutput*> landed;
   for (const CompiledOutput& output : compiled) {
     for (const Diagnostic& diagnostic : output.diagnostics.all()) diagnostics.Add(diagnostic);
     if (!output.text) {
       ++counts.failed;
+      continue;
+    }
+    const std::string landing = LandsIn(output.output->file);
+    const auto [first, added] = landed.emplace(landing, output.output);
+    if (!landing.empty() && !added) {
+      ++counts.failed;
+      diagnostics
+          .Error(output.output->file_at,
+                 "two outputs write one file: " + Quoted(output.output->file) + " is " +
+                     Quoted(first->second->file) + " by another path")
+          .notes.push_back({"the first output writing it is at", first->second->file_at});
       continue;
     }
     DeliverOutput(output, inputs, check_only, counts, diagnostics, console);

@@ -8,7 +8,8 @@ file replaced that the project does not own:
   search does not go on up to a parent's qemuc.yaml);
 - outputs that name a file the run reads (a board, its parent, qemuc.yaml, a link to a board) or
   one `profiles:` matches: build refuses and leaves them byte for byte and mtime as they were;
-  check says the same rather than call them stale; an output that is a directory;
+  check says the same rather than call them stale; an output that is a directory; two outputs
+  naming one file through a linked directory;
 - output names with quotes, '$', spaces, non-ASCII, a tab and an escape sequence: written, and
   shown escaped;
 - many outputs into one directory, with -j 256;
@@ -145,6 +146,28 @@ def test_outputs_that_are_inputs(root):
           f"check reports the outputs build refuses as build does, none as stale ({out!r})")
 
 
+def test_two_outputs_one_file_through_a_link(root):
+    d = fresh(root, "alias")
+    write(os.path.join(d, "a.yaml"), BOARD)
+    os.mkdir(os.path.join(d, "out"))
+    os.symlink("out", os.path.join(d, "alias"))
+    write(os.path.join(d, "qemuc.yaml"),
+          "outputs:\n"
+          "  - { file: out/x.args, profile: a.yaml }\n"
+          "  - { file: alias/x.args, profile: a.yaml, set: [qemu.cpus=2] }\n")
+    message = ("qemuc.yaml:3:13: error: two outputs write one file: 'alias/x.args' is "
+               "'out/x.args' by another path\n")
+    for _ in range(2):
+        status, out, err, _ = run(["build"], d)
+        check(status == 1 and out == "wrote out/x.args\n1 written, 0 unchanged, 1 failed\n" and
+              err.startswith(message), f"build writes the first, refuses the second ({out!r})")
+        os.unlink(os.path.join(d, "out/x.args"))
+    run(["build"], d)
+    status, out, err, _ = run(["check"], d)
+    check(status == 1 and err.startswith(message) and "1 fresh, 1 failed" in out,
+          f"check says the same ({out!r})")
+
+
 def test_names_with_special_characters(root):
     d = fresh(root, "names")
     write(os.path.join(d, "a.yaml"), BOARD)
@@ -236,6 +259,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="qemuc hostile $ ü ") as root:
         for test in (test_project_file_too_large, test_project_file_not_a_file,
                      test_project_file_links_to_profile, test_outputs_that_are_inputs,
+                     test_two_outputs_one_file_through_a_link,
                      test_names_with_special_characters, test_many_outputs_one_directory,
                      test_glob_deep_tree, test_glob_symlink_loop, test_glob_ten_thousand_profiles):
             test(root)
