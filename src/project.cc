@@ -161,7 +161,11 @@ class ProjectReader {
     for (const MappingEntry& entry : item.entries) {
       const Node& value = *entry.value;
       if (entry.key == "file") {
-        if (ReadPath(value, "file", output.file)) output.file_at = value.range;
+        if (ReadPath(value, "file", output.file) && NamesFile(value, output.file)) {
+          output.file_at = value.range;
+        } else {
+          output.file.clear();
+        }
       } else if (entry.key == "profile") {
         if (ReadPath(value, "profile", output.request.profile)) output.profile_at = value.range;
       } else if (entry.key == "format") {
@@ -183,6 +187,14 @@ class ProjectReader {
     if (!output.file.empty()) ReadFormat(format, output);
     if (diagnostics_.error_count() != errors) return std::nullopt;
     return output;
+  }
+
+  // `out/`, `.` or `a/..` name a directory: refused here, before build creates it for nothing.
+  bool NamesFile(const Node& node, const std::string& file) {
+    const std::string last = file.substr(file.find_last_of('/') + 1);
+    if (!last.empty() && last != "." && last != "..") return true;
+    diagnostics_.Error(node.range, "'file' must name a file, not a directory: " + Quoted(file));
+    return false;
   }
 
   void RequireKey(const Node& item, std::string_view key, const std::string& value) {

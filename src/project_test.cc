@@ -54,6 +54,26 @@ TEST_SUITE("project") {
     CHECK(unit.file_at.line == 9);
   }
 
+  TEST_CASE("an output's file names a file, not a directory") {
+    const Loaded loaded(
+        "outputs:\n"
+        "  - { file: out/, profile: p.yaml, format: args }\n"
+        "  - { file: ., profile: p.yaml, format: args }\n"
+        "  - { file: out/.., profile: p.yaml }\n"
+        "  - { file: out/..x.args, profile: p.yaml }\n");
+    CHECK_FALSE(loaded.project);
+    CHECK(loaded.Rendered() ==
+          "qemuc.yaml:2:13: error: 'file' must name a file, not a directory: 'out/'\n"
+          "  - { file: out/, profile: p.yaml, format: args }\n"
+          "            ^~~~\n"
+          "qemuc.yaml:3:13: error: 'file' must name a file, not a directory: '.'\n"
+          "  - { file: ., profile: p.yaml, format: args }\n"
+          "            ^\n"
+          "qemuc.yaml:4:13: error: 'file' must name a file, not a directory: 'out/..'\n"
+          "  - { file: out/.., profile: p.yaml }\n"
+          "            ^~~~~~\n");
+  }
+
   TEST_CASE("the format comes from the extension unless 'format:' says") {
     const Loaded loaded(
         "outputs:\n"
