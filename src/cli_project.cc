@@ -116,6 +116,20 @@ std::string LandsIn(const std::string& file) {
   return landing;
 }
 
+// Records where `output` lands; false, reported at it, when an earlier output lands there too.
+bool LandsApart(const ProjectOutput& output, std::map<std::string, const ProjectOutput*>& landed,
+                Diagnostics& diagnostics) {
+  const std::string landing = LandsIn(output.file);
+  if (landing.empty()) return true;
+  const auto [first, added] = landed.emplace(landing, &output);
+  if (added) return true;
+  diagnostics
+      .Error(output.file_at, "two outputs write one file: " + Quoted(output.file) + " is " +
+                                 Quoted(first->second->file) + " by another path")
+      .notes.push_back({"the first output writing it is at", first->second->file_at});
+  return false;
+}
+
 // Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
 // `profiles` (those `profiles:` matches) are never written, as the files the compiles read.
 BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
@@ -132,15 +146,8 @@ BuildCounts BuildOutputs(const Project& project, const std::vector<const Project
       ++counts.failed;
       continue;
     }
-    const std::string landing = LandsIn(output.output->file);
-    const auto [first, added] = landed.emplace(landing, output.output);
-    if (!landing.empty() && !added) {
+    if (!LandsApart(*output.output, landed, diagnostics)) {
       ++counts.failed;
-      diagnostics
-          .Error(output.output->file_at,
-                 "two outputs write one file: " + Quoted(output.output->file) + " is " +
-                     Quoted(first->second->file) + " by another path")
-          .notes.push_back({"the first output writing it is at", first->second->file_at});
       continue;
     }
     DeliverOutput(output, inputs, check_only, counts, diagnostics, console);
