@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "cli_commands.h"
@@ -54,6 +56,21 @@ struct BuildCounts {
   size_t failed = 0;
 };
 
+// With --check, an output build would refuse to write (a directory, a device, a file the run
+// reads: a profile, a parent, qemuc.yaml) is reported as build reports it, not as stale.
+bool RefuseUnwritable(const ProjectOutput& output, const std::vector<std::string>& inputs,
+                      Diagnostics& diagnostics) {
+  const OutputTarget target = ResolveOutputTarget(output.file);
+  std::string why = target.error;
+  if (why.empty() && target.exists) {
+    if (const std::optional<std::string> input = InputAt(target.path, inputs))
+      why = "it is an input of this run (" + EscapeForTerminal(*input) + ")";
+  }
+  if (why.empty()) return false;
+  diagnostics.Error(output.file_at, "cannot write " + output.file + ": " + why);
+  return true;
+}
+
 // Writes one compiled output unless it already holds these bytes and mode, or, with --check,
 // reports it stale with its diff. Problems go to `diagnostics`, at the output's place.
 void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string>& inputs,
@@ -61,6 +78,10 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
                    Console& console) {
   const ProjectOutput& output = *compiled.output;
   const bool executable = output.format->executable;
+  if (check_only && RefuseUnwritable(output, inputs, diagnostics)) {
+    ++counts.failed;
+    return;
+  }
   const Freshness freshness = CheckFreshness(output.file, *compiled.text, executable, kRebuild);
   if (freshness.fresh) {
     ++counts.unchanged;
@@ -83,18 +104,53 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
   console.out << "wrote " << EscapeForTerminal(output.file) << "\n";
 }
 
+// The file `file` lands in, spelled one way: links followed and its directory's real path, so
+// that two outputs naming one file by different paths (a linked directory) are caught; the
+// project file compares spellings only. "" when the output cannot be written anyway.
+std::string LandsIn(const std::string& file) {
+  const OutputTarget target = ResolveOutputTarget(AbsolutePath(file));
+  if (!target.error.empty()) return "";
+  const size_t slash = target.path.find_last_of('/');
+  char* real = realpath(DirectoryOf(target.path).c_str(), nullptr);
+  if (slash == std::string::npos || real == nullptr) return target.path;  // a directory to create
+  const std::string landing = ResolveAgainst(real, target.path.substr(slash + 1));
+  free(real);
+  return landing;
+}
+
+// Records where `output` lands; false, reported at it, when an earlier output lands there too.
+bool LandsApart(const ProjectOutput& output, std::map<std::string, const ProjectOutput*>& landed,
+                Diagnostics& diagnostics) {
+  const std::string landing = LandsIn(output.file);
+  if (landing.empty()) return true;
+  const auto [first, added] = landed.emplace(landing, &output);
+  if (added) return true;
+  diagnostics
+      .Error(output.file_at, "two outputs write one file: " + Quoted(output.file) + " is " +
+                                 Quoted(first->second->file) + " by another path")
+      .notes.push_back({"the first output writing it is at", first->second->file_at});
+  return false;
+}
+
 // Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
-// `compiled` receives what each output compiled to.
+// `compiled` receives what each output compiled to. `profiles` (those `profiles:` matches) are
+// never written, as the files the compiles read.
 BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
-                         bool check_only, unsigned jobs, Environment& environment,
-                         Diagnostics& diagnostics, Console& console,
+                         const std::vector<std::string>& profiles, bool check_only, unsigned jobs,
+                         Environment& environment, Diagnostics& diagnostics, Console& console,
                          std::vector<CompiledOutput>& compiled) {
   compiled = CompileOutputs(project, chosen, environment, jobs);
-  const std::vector<std::string> inputs = AllInputs(compiled);
+  std::vector<std::string> inputs = AllInputs(compiled);
+  for (const std::string& profile : profiles) inputs.push_back(AbsolutePath(profile));
   BuildCounts counts;
+  std::map<std::string, const ProjectOutput*> landed;
   for (const CompiledOutput& output : compiled) {
     for (const Diagnostic& diagnostic : output.diagnostics.all()) diagnostics.Add(diagnostic);
     if (!output.text) {
+      ++counts.failed;
+      continue;
+    }
+    if (!LandsApart(*output.output, landed, diagnostics)) {
       ++counts.failed;
       continue;
     }
@@ -161,7 +217,9 @@ std::string FindProjectDirectory(const std::string& start) {
   for (std::string directory = start;; directory = DirectoryOf(directory)) {
     struct stat info {};
     const std::string file = ResolveAgainst(directory, std::string(kProjectFileName));
-    if (stat(file.c_str(), &info) == 0 || errno != ENOENT) return directory;
+    // lstat: a dangling qemuc.yaml link is this project's file, broken, not a reason to go on
+    // up and use another project's.
+    if (lstat(file.c_str(), &info) == 0 || errno != ENOENT) return directory;
     if (directory == "/") return "";
   }
 }
@@ -266,10 +324,14 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
     return kExitProblem;
   }
   const bool check_only = line.values.count("check") > 0;
+  // Only so that no output replaces one of them: reporting the globs' problems is check's job.
+  Diagnostics ignored;
+  const std::vector<std::string> profiles =
+      ProjectProfiles(*project, DiskDirectoryLister(), ignored);
   std::vector<CompiledOutput> compiled;
   const BuildCounts counts =
-      BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), check_only, jobs,
-                   environment, diagnostics, console, compiled);
+      BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), profiles, check_only,
+                   jobs, environment, diagnostics, console, compiled);
   // A depfile names the outputs it was made for: after a failure there is none to write (the
   // build tool runs the command again anyway).
   if (!depfile.empty() && !diagnostics.has_errors()) {
@@ -313,8 +375,8 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   std::vector<const ProjectOutput*> outputs;
   for (const ProjectOutput& output : project->outputs) outputs.push_back(&output);
   std::vector<CompiledOutput> compiled;
-  const BuildCounts counts =
-      BuildOutputs(*project, outputs, true, jobs, environment, diagnostics, console, compiled);
+  const BuildCounts counts = BuildOutputs(*project, outputs, profiles, true, jobs, environment,
+                                          diagnostics, console, compiled);
   const size_t errors = PrintMergedDiagnostics(diagnostics, line, console);
   console.out << "checked " << Count(profiles.size(), "profile") << " and "
               << Count(outputs.size(), "output") << ": " << Count(errors, "error") << ", "

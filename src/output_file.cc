@@ -105,21 +105,6 @@ std::string WriteAll(int fd, const std::string& contents) {
   return "";
 }
 
-// The first of `inputs` that is the same file as `path` (device and inode).
-std::optional<std::string> InputAt(const std::string& path,
-                                   const std::vector<std::string>& inputs) {
-  struct stat output {};
-  if (stat(path.c_str(), &output) != 0) return std::nullopt;
-  for (const std::string& input : inputs) {
-    struct stat read {};
-    if (stat(input.c_str(), &read) == 0 && read.st_dev == output.st_dev &&
-        read.st_ino == output.st_ino) {
-      return input;
-    }
-  }
-  return std::nullopt;
-}
-
 // Creates the temporary file beside `path` and records its name for the signal handler.
 int CreateTemporary(const std::string& path, std::string& temporary_path) {
   std::string name = DirectoryPart(path) + "/.qemuc-XXXXXX";
@@ -160,6 +145,21 @@ std::string ReplaceFile(const std::string& path, const std::string& contents, bo
 }
 
 }  // namespace
+
+// The first of `inputs` that is the same file as `path` (device and inode).
+std::optional<std::string> InputAt(const std::string& path,
+                                   const std::vector<std::string>& inputs) {
+  struct stat output {};
+  if (stat(path.c_str(), &output) != 0) return std::nullopt;
+  for (const std::string& input : inputs) {
+    struct stat read {};
+    if (stat(input.c_str(), &read) == 0 && read.st_dev == output.st_dev &&
+        read.st_ino == output.st_ino) {
+      return input;
+    }
+  }
+  return std::nullopt;
+}
 
 OutputTarget ResolveOutputTarget(const std::string& path) {
   std::string current = path;
@@ -278,10 +278,13 @@ Freshness CheckFreshness(const std::string& path, const std::string& text, bool 
       break;
   }
   const bool missing = current.state == State::kMissing;
-  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it.
+  // diff -u puts a tab before what follows a name; patch(1) reads the name up to it. The name is
+  // escaped: it may come from a checked-in qemuc.yaml, and a tab or an escape sequence in it
+  // would cut the header or reach the terminal.
+  const std::string shown = EscapeForTerminal(path);
   return {false,
-          UnifiedDiff(current.text, text, missing ? "/dev/null" : path + "\t(current)",
-                      path + "\t(generated)"),
+          UnifiedDiff(current.text, text, missing ? "/dev/null" : shown + "\t(current)",
+                      shown + "\t(generated)"),
           path + (missing ? " does not exist: " : " is stale: ") + rerun};
 }
 

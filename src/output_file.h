@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ OutputTarget ResolveOutputTarget(const std::string& path);
 // `executable`, else 0644.
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
                                 bool executable, const std::vector<std::string>& inputs = {});
+
+// The first of `inputs` that is the same file as `path` (device and inode), if any: a file
+// WriteFileAtomically refuses to replace.
+std::optional<std::string> InputAt(const std::string& path, const std::vector<std::string>& inputs);
 
 // Creates the directories `path` needs that do not exist yet (mode 0777 less the umask), as
 // `mkdir -p` would, for qemuc build. Returns "" on success, else why not.

@@ -103,6 +103,11 @@ class ProjectReader {
     return true;
   }
 
+  // "outputs[2]": how messages name an item, as profiles' messages name 'qemu.drives[0]'.
+  static std::string ItemPath(const std::string& list, size_t index) {
+    return list + "[" + std::to_string(index) + "]";
+  }
+
   std::vector<const Node*> ReadList(const Node& node, const std::string& path) {
     if (!node.is_sequence()) {
       WrongKind(node, path, "a list");
@@ -112,9 +117,11 @@ class ProjectReader {
   }
 
   void ReadProfiles(const Node& node, Project& project) {
-    for (const Node* item : ReadList(node, "profiles")) {
+    const std::vector<const Node*> items = ReadList(node, "profiles");
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Node* item = items[i];
       ProfilePattern pattern;
-      if (!ReadPath(*item, "profiles item", pattern.pattern)) continue;
+      if (!ReadPath(*item, ItemPath("profiles", i), pattern.pattern)) continue;
       pattern.at = item->range;
       if (item->is_plain()) pattern.offset = item->offset;
       if (const std::optional<GlobError> error = CheckGlobSyntax(pattern.pattern)) {
@@ -127,9 +134,11 @@ class ProjectReader {
 
   void ReadOutputs(const Node& node, Project& project) {
     std::map<std::string, SourceRange> written_at;
-    for (const Node* item : ReadList(node, "outputs")) {
+    const std::vector<const Node*> items = ReadList(node, "outputs");
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Node* item = items[i];
       if (!item->is_mapping()) {
-        WrongKind(*item, "outputs item", "a mapping");
+        WrongKind(*item, ItemPath("outputs", i), "a mapping");
         continue;
       }
       std::optional<ProjectOutput> output = ReadOutput(*item);
@@ -138,7 +147,7 @@ class ProjectReader {
           written_at.emplace(ResolveAgainst(directory_, output->file), output->file_at);
       if (!added) {
         diagnostics_.Error(output->file_at, "two outputs write " + Quoted(output->file))
-            .notes.push_back({"the first is here", first->second});
+            .notes.push_back({"the first output writing it is at", first->second});
         continue;
       }
       project.outputs.push_back(std::move(*output));
@@ -152,7 +161,11 @@ class ProjectReader {
     for (const MappingEntry& entry : item.entries) {
       const Node& value = *entry.value;
       if (entry.key == "file") {
-        if (ReadPath(value, "file", output.file)) output.file_at = value.range;
+        if (ReadPath(value, "file", output.file) && NamesFile(value, output.file)) {
+          output.file_at = value.range;
+        } else {
+          output.file.clear();
+        }
       } else if (entry.key == "profile") {
         if (ReadPath(value, "profile", output.request.profile)) output.profile_at = value.range;
       } else if (entry.key == "format") {
@@ -174,6 +187,14 @@ class ProjectReader {
     if (!output.file.empty()) ReadFormat(format, output);
     if (diagnostics_.error_count() != errors) return std::nullopt;
     return output;
+  }
+
+  // `out/`, `.` or `a/..` name a directory: refused here, before build creates it for nothing.
+  bool NamesFile(const Node& node, const std::string& file) {
+    const std::string last = file.substr(file.find_last_of('/') + 1);
+    if (!last.empty() && last != "." && last != "..") return true;
+    diagnostics_.Error(node.range, "'file' must name a file, not a directory: " + Quoted(file));
+    return false;
   }
 
   void RequireKey(const Node& item, std::string_view key, const std::string& value) {
@@ -206,16 +227,20 @@ class ProjectReader {
   }
 
   void ReadOverlays(const Node& node, ProfileRequest& request) {
-    for (const Node* item : ReadList(node, "overlays")) {
+    const std::vector<const Node*> items = ReadList(node, "overlays");
+    for (size_t i = 0; i < items.size(); ++i) {
       std::string overlay;
-      if (ReadPath(*item, "overlays item", overlay)) request.overlays.push_back(overlay);
+      if (ReadPath(*items[i], ItemPath("overlays", i), overlay))
+        request.overlays.push_back(overlay);
     }
   }
 
   void ReadSets(const Node& node, ProfileRequest& request) {
-    for (const Node* item : ReadList(node, "set")) {
+    const std::vector<const Node*> items = ReadList(node, "set");
+    for (size_t i = 0; i < items.size(); ++i) {
+      const Node* item = items[i];
       std::string argument;
-      if (!ReadString(*item, "set item", argument)) continue;
+      if (!ReadString(*item, ItemPath("set", i), argument)) continue;
       auto assignment = ParseAssignment(argument);
       if (const auto* error = std::get_if<std::string>(&assignment)) {
         diagnostics_.Error(item->range, "'set' item " + Quoted(argument) + ": " + *error);

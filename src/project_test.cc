@@ -56,6 +56,26 @@ TEST_SUITE("project") {
     CHECK(unit.file_at.line == 9);
   }
 
+  TEST_CASE("an output's file names a file, not a directory") {
+    const Loaded loaded(
+        "outputs:\n"
+        "  - { file: out/, profile: p.yaml, format: args }\n"
+        "  - { file: ., profile: p.yaml, format: args }\n"
+        "  - { file: out/.., profile: p.yaml }\n"
+        "  - { file: out/..x.args, profile: p.yaml }\n");
+    CHECK_FALSE(loaded.project);
+    CHECK(loaded.Rendered() ==
+          "qemuc.yaml:2:13: error: 'file' must name a file, not a directory: 'out/'\n"
+          "  - { file: out/, profile: p.yaml, format: args }\n"
+          "            ^~~~\n"
+          "qemuc.yaml:3:13: error: 'file' must name a file, not a directory: '.'\n"
+          "  - { file: ., profile: p.yaml, format: args }\n"
+          "            ^\n"
+          "qemuc.yaml:4:13: error: 'file' must name a file, not a directory: 'out/..'\n"
+          "  - { file: out/.., profile: p.yaml }\n"
+          "            ^~~~~~\n");
+  }
+
   TEST_CASE("the format comes from the extension unless 'format:' says") {
     const Loaded loaded(
         "outputs:\n"
@@ -124,7 +144,7 @@ TEST_SUITE("project") {
           "qemuc.yaml:3:13: error: two outputs write './out/../out/a.sh'\n"
           "  - { file: ./out/../out/a.sh, profile: q.yaml }\n"
           "            ^~~~~~~~~~~~~~~~~\n"
-          "note: the first is here qemuc.yaml:2:13\n");
+          "note: the first output writing it is at qemuc.yaml:2:13\n");
   }
 
   TEST_CASE("a profile where the project file belongs is named as such") {
@@ -150,7 +170,7 @@ TEST_SUITE("project") {
         "profiles: ['']\n"
         "outputs: { file: a.sh }\n");
     CHECK(kinds.Rendered() ==
-          "qemuc.yaml:1:12: error: 'profiles item' must not be empty\n"
+          "qemuc.yaml:1:12: error: 'profiles[0]' must not be empty\n"
           "profiles: ['']\n"
           "           ^~\n"
           "qemuc.yaml:2:10: error: 'outputs' must be a list, not a mapping\n"
