@@ -17,6 +17,7 @@
 #include "output_file.h"
 #include "paths.h"
 #include "project_build.h"
+#include "project_outputs.h"
 #include "text.h"
 
 namespace qemuc {
@@ -56,21 +57,6 @@ struct BuildCounts {
   size_t failed = 0;
 };
 
-// With --check, an output build would refuse to write (a directory, a device, a file the run
-// reads: a profile, a parent, qemuc.yaml) is reported as build reports it, not as stale.
-bool RefuseUnwritable(const ProjectOutput& output, const std::vector<std::string>& inputs,
-                      Diagnostics& diagnostics) {
-  const OutputTarget target = ResolveOutputTarget(output.file);
-  std::string why = target.error;
-  if (why.empty() && target.exists) {
-    if (const std::optional<std::string> input = InputAt(target.path, inputs))
-      why = "it is an input of this run (" + EscapeForTerminal(*input) + ")";
-  }
-  if (why.empty()) return false;
-  diagnostics.Error(output.file_at, "cannot write " + output.file + ": " + why);
-  return true;
-}
-
 // Writes one compiled output unless it already holds these bytes and mode, or, with --check,
 // reports it stale with its diff. Problems go to `diagnostics`, at the output's place.
 void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string>& inputs,
@@ -78,8 +64,11 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
                    Console& console) {
   const ProjectOutput& output = *compiled.output;
   const bool executable = output.format->executable;
-  if (check_only && RefuseUnwritable(output, inputs, diagnostics)) {
+  // Before anything is read or created: --check reports what build would refuse, as build does.
+  if (const std::string why = WhyOutputUnwritable(output, RealLocation(AbsolutePath(".")), inputs);
+      !why.empty()) {
     ++counts.failed;
+    diagnostics.Error(output.file_at, "cannot write " + output.file + ": " + why);
     return;
   }
   const Freshness freshness = CheckFreshness(output.file, *compiled.text, executable, kRebuild);
@@ -104,34 +93,6 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
   console.out << "wrote " << EscapeForTerminal(output.file) << "\n";
 }
 
-// The file `file` lands in, spelled one way: links followed and its directory's real path, so
-// that two outputs naming one file by different paths (a linked directory) are caught; the
-// project file compares spellings only. "" when the output cannot be written anyway.
-std::string LandsIn(const std::string& file) {
-  const OutputTarget target = ResolveOutputTarget(AbsolutePath(file));
-  if (!target.error.empty()) return "";
-  const size_t slash = target.path.find_last_of('/');
-  char* real = realpath(DirectoryOf(target.path).c_str(), nullptr);
-  if (slash == std::string::npos || real == nullptr) return target.path;  // a directory to create
-  const std::string landing = ResolveAgainst(real, target.path.substr(slash + 1));
-  free(real);
-  return landing;
-}
-
-// Records where `output` lands; false, reported at it, when an earlier output lands there too.
-bool LandsApart(const ProjectOutput& output, std::map<std::string, const ProjectOutput*>& landed,
-                Diagnostics& diagnostics) {
-  const std::string landing = LandsIn(output.file);
-  if (landing.empty()) return true;
-  const auto [first, added] = landed.emplace(landing, &output);
-  if (added) return true;
-  diagnostics
-      .Error(output.file_at, "two outputs write one file: " + Quoted(output.file) + " is " +
-                                 Quoted(first->second->file) + " by another path")
-      .notes.push_back({"the first output writing it is at", first->second->file_at});
-  return false;
-}
-
 // Compiles and writes (or checks) `chosen`; returns what happened, reporting to `diagnostics`.
 // `compiled` receives what each output compiled to. `profiles` (those `profiles:` matches) are
 // never written, as the files the compiles read.
@@ -143,14 +104,14 @@ BuildCounts BuildOutputs(const Project& project, const std::vector<const Project
   std::vector<std::string> inputs = AllInputs(compiled);
   for (const std::string& profile : profiles) inputs.push_back(AbsolutePath(profile));
   BuildCounts counts;
-  std::map<std::string, const ProjectOutput*> landed;
+  OutputLandings landings;
   for (const CompiledOutput& output : compiled) {
     for (const Diagnostic& diagnostic : output.diagnostics.all()) diagnostics.Add(diagnostic);
     if (!output.text) {
       ++counts.failed;
       continue;
     }
-    if (!LandsApart(*output.output, landed, diagnostics)) {
+    if (!landings.Add(*output.output, diagnostics)) {
       ++counts.failed;
       continue;
     }

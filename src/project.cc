@@ -190,10 +190,22 @@ class ProjectReader {
   }
 
   // `out/`, `.` or `a/..` name a directory: refused here, before build creates it for nothing.
+  // An absolute path or one that climbs out of the project's directory is refused too: build
+  // writes only inside it (project_outputs.h), and a path from a pull request must not say
+  // where else to write.
   bool NamesFile(const Node& node, const std::string& file) {
     const std::string last = file.substr(file.find_last_of('/') + 1);
-    if (!last.empty() && last != "." && last != "..") return true;
-    diagnostics_.Error(node.range, "'file' must name a file, not a directory: " + Quoted(file));
+    std::string why;
+    if (last.empty() || last == "." || last == "..") {
+      why = "must name a file, not a directory";
+    } else if (file[0] == '/') {
+      why = "must be relative to the directory of qemuc.yaml, where build writes";
+    } else if (const std::string normal = ResolveAgainst("", file);
+               normal == ".." || normal.rfind("../", 0) == 0) {
+      why = "must stay inside the directory of qemuc.yaml, where build writes";
+    }
+    if (why.empty()) return true;
+    diagnostics_.Error(node.range, "'file' " + why + ": " + Quoted(file));
     return false;
   }
 

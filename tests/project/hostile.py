@@ -255,11 +255,44 @@ def test_glob_ten_thousand_profiles(root):
           and len(err) < 4000, f"a broken base of 10,000 boards: one error, notes cut ({took:.1f} s)")
 
 
+def test_outputs_outside_the_project(root):
+    """A pull request decides qemuc.yaml: build writes only inside its directory, whatever the
+    path or the links say, and check reports the same refusals."""
+    d = fresh(root, "outside")
+    elsewhere = fresh(root, "elsewhere")
+    write(os.path.join(elsewhere, "victim.args"), "keep\n")
+    victim = state(os.path.join(elsewhere, "victim.args"))
+    write(os.path.join(d, "a.yaml"), BOARD)
+    os.symlink(elsewhere, os.path.join(d, "linked"))
+    os.symlink(os.path.join(elsewhere, "victim.args"), os.path.join(d, "link.args"))
+    write(os.path.join(d, "qemuc.yaml"),
+          "outputs:\n"
+          f"  - {{ file: {elsewhere}/abs.args, profile: a.yaml }}\n"
+          "  - { file: sub/../../up.args, profile: a.yaml }\n")
+    status, _, err, _ = run(["build"], d)
+    check(status == 1 and "qemuc.yaml:2:13: error: 'file' must be relative to the directory of "
+          "qemuc.yaml" in err and "qemuc.yaml:3:13: error: 'file' must stay inside the directory "
+          "of qemuc.yaml" in err, f"absolute and climbing paths are refused where written: {err}")
+    write(os.path.join(d, "qemuc.yaml"),
+          "outputs:\n"
+          "  - { file: linked/new/x.args, profile: a.yaml }\n"
+          "  - { file: link.args, profile: a.yaml }\n"
+          "  - { file: inside/x.args, profile: a.yaml }\n")
+    for command in (["build"], ["check"]):
+        status, out, err, _ = run(command, d)
+        check(status == 1 and err.count("it leads outside the project's directory, to ") == 2 and
+              "1 failed" not in out and "2 failed" in out,
+              f"{command[0]}: a linked directory and a link to a file outside are refused: {err}")
+    check(not os.path.exists(os.path.join(elsewhere, "new")) and
+          state(os.path.join(elsewhere, "victim.args")) == victim,
+          "nothing is created or replaced outside the project")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="qemuc hostile $ ü ") as root:
         for test in (test_project_file_too_large, test_project_file_not_a_file,
                      test_project_file_links_to_profile, test_outputs_that_are_inputs,
-                     test_two_outputs_one_file_through_a_link,
+                     test_two_outputs_one_file_through_a_link, test_outputs_outside_the_project,
                      test_names_with_special_characters, test_many_outputs_one_directory,
                      test_glob_deep_tree, test_glob_symlink_loop, test_glob_ten_thousand_profiles):
             test(root)
