@@ -55,6 +55,7 @@ struct BuildCounts {
   size_t changed = 0;    // written, or stale with --check
   size_t unchanged = 0;  // already as generated
   size_t failed = 0;
+  size_t diffs_not_shown = 0;  // of stale outputs past the first kMaxDiagnosticsPerFile
 };
 
 // Writes one compiled output unless it already holds these bytes and mode, or, with --check,
@@ -77,8 +78,13 @@ void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string
     return;
   }
   if (check_only) {
-    ++counts.changed;
-    console.out << freshness.diff;
+    // Diffs are bounded like diagnostics: 26,000 missing outputs printed 8.6 MB of them.
+    if (++counts.changed <= kMaxDiagnosticsPerFile) {
+      console.out << freshness.diff;
+    } else if (++counts.diffs_not_shown == 1) {
+      console.out << "(the diffs of stale outputs after the first " << kMaxDiagnosticsPerFile
+                  << " are not shown)\n";
+    }
     diagnostics.Error(output.file_at, freshness.error);
     return;
   }

@@ -288,11 +288,25 @@ def test_outputs_outside_the_project(root):
           "nothing is created or replaced outside the project")
 
 
+def test_check_diffs_are_bounded(root):
+    """26,000 missing outputs printed 8.6 MB of diffs: like diagnostics, at most 20 are shown."""
+    d = fresh(root, "many-stale")
+    write(os.path.join(d, "a.yaml"), BOARD)
+    write(os.path.join(d, "qemuc.yaml"), "outputs:\n" + "".join(
+        f"  - {{ file: out/{i}.args, profile: a.yaml }}\n" for i in range(37)))
+    status, out, _, _ = run(["check"], d)
+    check(status == 1 and out.count("+++ out/") == 20 and
+          "(the diffs of stale outputs after the first 20 are not shown)\n" in out and
+          out.endswith("37 stale, 0 fresh, 0 failed\n"),
+          f"check shows 20 diffs and counts all 37 stale outputs ({len(out)} bytes)")
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix="qemuc hostile $ ü ") as root:
         for test in (test_project_file_too_large, test_project_file_not_a_file,
                      test_project_file_links_to_profile, test_outputs_that_are_inputs,
                      test_two_outputs_one_file_through_a_link, test_outputs_outside_the_project,
+                     test_check_diffs_are_bounded,
                      test_names_with_special_characters, test_many_outputs_one_directory,
                      test_glob_deep_tree, test_glob_symlink_loop, test_glob_ten_thousand_profiles):
             test(root)
