@@ -169,6 +169,12 @@ void WriteBuildDepfile(const std::string& depfile, const std::string& started_in
   }
 }
 
+// What a command whose project could not be opened prints and returns.
+int PrintFailure(const Diagnostics& diagnostics, const CommandLine& line, Console& console) {
+  PrintDiagnostics(diagnostics, line, console);
+  return kExitProblem;
+}
+
 // "1 profile", "2 profiles".
 std::string Count(size_t count, const std::string& noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
@@ -286,10 +292,7 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
   const unsigned jobs = ReadJobs(line, "build");
   Diagnostics diagnostics;
   const std::optional<Project> project = OpenProject(line, environment, diagnostics);
-  if (!project) {
-    PrintDiagnostics(diagnostics, line, console);
-    return kExitProblem;
-  }
+  if (!project) return PrintFailure(diagnostics, line, console);
   const bool check_only = line.values.count("check") > 0;
   // Only so that no output replaces one of them: reporting the globs' problems is check's job.
   Diagnostics ignored;
@@ -328,10 +331,7 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   const unsigned jobs = ReadJobs(line, "check");
   Diagnostics diagnostics;
   const std::optional<Project> project = OpenProject(line, environment, diagnostics);
-  if (!project) {
-    PrintDiagnostics(diagnostics, line, console);
-    return kExitProblem;
-  }
+  if (!project) return PrintFailure(diagnostics, line, console);
   const std::vector<std::string> profiles =
       ProjectProfiles(*project, DiskDirectoryLister(), diagnostics);
   std::vector<ProfileRequest> requests;
