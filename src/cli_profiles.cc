@@ -10,7 +10,7 @@ namespace qemuc {
 
 po::options_description ValidateOptions() {
   po::options_description options("options");
-  AddJobsOption(options, "profiles");
+  AddJobsOption(options, "check N profiles");
   AddLayerOptions(options, false);
   options.add_options()("help,h", "show this help");
   return options;

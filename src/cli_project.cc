@@ -277,7 +277,7 @@ po::options_description BuildOptions() {
       "depfile", po::value<std::string>()->value_name("FILE"),
       "after a build without errors, write a Make-syntax depfile to FILE: each output, then "
       "every file read to make it");
-  AddJobsOption(options, "outputs");
+  AddJobsOption(options, "compile N outputs");
   AddProjectOptions(options);
   options.add_options()("help,h", "show this help");
   return options;
@@ -314,7 +314,7 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
 
 po::options_description CheckOptions() {
   po::options_description options("options");
-  AddJobsOption(options, "profiles and outputs");
+  AddJobsOption(options, "check N profiles and outputs");
   AddProjectOptions(options);
   options.add_options()("help,h", "show this help");
   return options;

@@ -55,8 +55,8 @@ void AddErrorFormatOption(po::options_description& options) {
                         "diagnostics as gcc (file:line:col: text) or json (one object a line)");
 }
 
-void AddJobsOption(po::options_description& options, std::string_view what) {
-  const std::string help = "check N " + std::string(what) + " at once (the output does not change)";
+void AddJobsOption(po::options_description& options, std::string_view work) {
+  const std::string help = std::string(work) + " at once (the output does not change)";
   options.add_options()("jobs,j", po::value<int>()->value_name("N")->default_value(1),
                         help.c_str());
 }

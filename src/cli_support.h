@@ -73,8 +73,9 @@ size_t RequireChoice(std::string_view what, const std::string& value,
 // --error-format gcc|json.
 void AddErrorFormatOption(po::options_description& options);
 
-// -j N, "check N WHAT at once"; ReadJobs reads it, a usage error outside 1..kMaxJobs.
-void AddJobsOption(po::options_description& options, std::string_view what);
+// -j N, "WORK at once" ("check N profiles"); ReadJobs reads it, a usage error outside
+// 1..kMaxJobs.
+void AddJobsOption(po::options_description& options, std::string_view work);
 unsigned ReadJobs(const CommandLine& line, const std::string& command);
 
 // The options that add layers to a profile: --error-format, -O and -D everywhere, --set where
