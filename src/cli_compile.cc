@@ -96,7 +96,8 @@ int Deliver(const CommandLine& line, const std::string& profile, const OutputFor
     depfile_text = PlanDepfile(depfile, output, inputs, console);
     if (!depfile_text) return kExitProblem;
   }
-  const std::string error = WriteFileAtomically(output, emitted.text, format.executable, inputs);
+  const std::string error =
+      WriteFileAtomically(output, emitted.text, format.executable, InputFiles(inputs));
   if (!error.empty()) {
     console.err << "qemuc: error: cannot write " << EscapeForTerminal(output) << ": "
                 << EscapeForTerminal(error) << "\n";

@@ -60,9 +60,8 @@ struct BuildCounts {
 
 // Writes one compiled output unless it already holds these bytes and mode, or, with --check,
 // reports it stale with its diff. Problems go to `diagnostics`, at the output's place.
-void DeliverOutput(const CompiledOutput& compiled, const std::vector<std::string>& inputs,
-                   bool check_only, BuildCounts& counts, Diagnostics& diagnostics,
-                   Console& console) {
+void DeliverOutput(const CompiledOutput& compiled, const InputFiles& inputs, bool check_only,
+                   BuildCounts& counts, Diagnostics& diagnostics, Console& console) {
   const ProjectOutput& output = *compiled.output;
   const bool executable = output.format->executable;
   // Before anything is read or created: --check reports what build would refuse, as build does.
@@ -107,8 +106,9 @@ BuildCounts BuildOutputs(const Project& project, const std::vector<const Project
                          Environment& environment, Diagnostics& diagnostics, Console& console,
                          std::vector<CompiledOutput>& compiled) {
   compiled = CompileOutputs(project, chosen, environment, jobs);
-  std::vector<std::string> inputs = AllInputs(compiled);
-  for (const std::string& profile : profiles) inputs.push_back(AbsolutePath(profile));
+  std::vector<std::string> read = AllInputs(compiled);
+  for (const std::string& profile : profiles) read.push_back(AbsolutePath(profile));
+  const InputFiles inputs(read);
   BuildCounts counts;
   OutputLandings landings;
   for (const CompiledOutput& output : compiled) {
@@ -163,7 +163,8 @@ void WriteBuildDepfile(const std::string& depfile, const std::string& started_in
   }
   const RenderedDepfile rendered = RenderDepfile(rules);
   std::string error = rendered.error;
-  if (error.empty()) error = WriteFileAtomically(depfile, rendered.text, false, protected_files);
+  if (error.empty())
+    error = WriteFileAtomically(depfile, rendered.text, false, InputFiles(protected_files));
   if (!error.empty()) {
     diagnostics.Error({}, "cannot write depfile " + NamedFrom(started_in, depfile) + ": " + error);
   }

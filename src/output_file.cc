@@ -146,19 +146,20 @@ std::string ReplaceFile(const std::string& path, const std::string& contents, bo
 
 }  // namespace
 
-// The first of `inputs` that is the same file as `path` (device and inode).
-std::optional<std::string> InputAt(const std::string& path,
-                                   const std::vector<std::string>& inputs) {
-  struct stat output {};
-  if (stat(path.c_str(), &output) != 0) return std::nullopt;
-  for (const std::string& input : inputs) {
-    struct stat read {};
-    if (stat(input.c_str(), &read) == 0 && read.st_dev == output.st_dev &&
-        read.st_ino == output.st_ino) {
-      return input;
-    }
+InputFiles::InputFiles(const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    struct stat info {};
+    if (stat(path.c_str(), &info) == 0)
+      files_.emplace(std::make_pair(info.st_dev, info.st_ino), path);
   }
-  return std::nullopt;
+}
+
+std::optional<std::string> InputFiles::Find(const std::string& path) const {
+  struct stat info {};
+  if (files_.empty() || stat(path.c_str(), &info) != 0) return std::nullopt;
+  const auto found = files_.find(std::make_pair(info.st_dev, info.st_ino));
+  if (found == files_.end()) return std::nullopt;
+  return found->second;
 }
 
 OutputTarget ResolveOutputTarget(const std::string& path) {
@@ -187,11 +188,11 @@ OutputTarget ResolveOutputTarget(const std::string& path) {
 }
 
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
-                                bool executable, const std::vector<std::string>& inputs) {
+                                bool executable, const InputFiles& inputs) {
   const OutputTarget target = ResolveOutputTarget(path);
   if (!target.error.empty()) return target.error;
   if (target.exists) {
-    if (const auto input = InputAt(target.path, inputs))
+    if (const auto input = inputs.Find(target.path))
       return "it is an input of this run (" + EscapeForTerminal(*input) + ")";
   }
   return ReplaceFile(target.path, contents, executable);

@@ -130,7 +130,7 @@ TEST_SUITE("output_file") {
     const std::string& directory = temporary.path();
     const std::string profile = temporary.Write("board.yaml", "extends: base.yaml\n");
     const std::string parent = temporary.Write("base.yaml", "qemu: {}\n");
-    const std::vector<std::string> inputs = {profile, parent};
+    const InputFiles inputs({profile, parent});
     const std::string refused = "it is an input of this run (" + parent + ")";
     CHECK(WriteFileAtomically(parent, "x", false, inputs) == refused);
     CHECK(WriteFileAtomically(directory + "/./base.yaml", "x", false, inputs) == refused);

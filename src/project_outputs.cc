@@ -42,7 +42,7 @@ std::string RealLocation(const std::string& path) {
 }
 
 std::string WhyOutputUnwritable(const ProjectOutput& output, const std::string& project_root,
-                                const std::vector<std::string>& inputs) {
+                                const InputFiles& inputs) {
   const OutputTarget target = ResolveOutputTarget(output.file);
   if (!target.error.empty()) return target.error;
   const std::string landing = RealLocation(AbsolutePath(target.path));
@@ -51,7 +51,7 @@ std::string WhyOutputUnwritable(const ProjectOutput& output, const std::string& 
            " (qemuc build writes only inside the directory of qemuc.yaml)";
   }
   if (target.exists) {
-    if (const std::optional<std::string> input = InputAt(target.path, inputs)) {
+    if (const std::optional<std::string> input = inputs.Find(target.path)) {
       return "it is an input of this run (" + EscapeForTerminal(*input) + ")";
     }
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "diagnostic.h"
+#include "output_file.h"
 #include "project.h"
 
 namespace qemuc {
@@ -18,7 +19,7 @@ namespace qemuc {
 // project's directory) once links are followed, not a regular file, or one of `inputs`.
 // Relative paths are relative to the current directory, the project's.
 std::string WhyOutputUnwritable(const ProjectOutput& output, const std::string& project_root,
-                                const std::vector<std::string>& inputs);
+                                const InputFiles& inputs);
 
 // Outputs of one run, by the file each lands in (links followed, the directory's real path):
 // two outputs naming one file by different paths (a linked directory) are an error.

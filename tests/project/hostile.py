@@ -253,6 +253,16 @@ def test_glob_ten_thousand_profiles(root):
     status, out, err, took = run(["check"], d, timeout=60)
     check(status == 1 and err.count("error:") == 1 and "note: 9980 more notes not shown" in err
           and len(err) < 4000, f"a broken base of 10,000 boards: one error, notes cut ({took:.1f} s)")
+    # As many outputs as profiles: each output is checked against the inputs by one lookup, not
+    # by a look at every input (1,000 outputs of 1,000 boards took 4.2 s that way, now 0.3 s).
+    write(os.path.join(d, "base.yaml"), BASE)
+    write(os.path.join(d, "qemuc.yaml"), "profiles: [boards/*.yaml, base.yaml]\noutputs:\n" +
+          "".join(f"  - {{ file: out/b{i}.args, profile: boards/b{i}.yaml }}\n"
+                  for i in range(10000)))
+    run(["build", "-j", "2"], d, timeout=120)
+    status, out, err, took = run(["check", "-j", "2"], d, timeout=120)
+    check(status == 0 and "10000 fresh" in out and took < 30,
+          f"check of 10,001 profiles and 10,000 outputs in {took:.1f} s ({err[:200]!r})")
 
 
 def test_outputs_outside_the_project(root):
