@@ -101,7 +101,8 @@ bool CheckDefaultName(const Node& merged, const SourceFile& profile, Diagnostics
 void Resolve(const ProfileRequest& request, Environment& environment, Diagnostics& diagnostics,
              ResolvedProfile& resolved) {
   LayerStack& stack = resolved.stack;
-  if (!LoadProfileLayers(request.profile, environment, diagnostics, stack)) return;
+  const SourceRange* named_at = request.named_at ? &*request.named_at : nullptr;
+  if (!LoadProfileLayers(request.profile, environment, diagnostics, stack, named_at)) return;
   if (!AddOverlays(request, stack, environment, diagnostics)) return;
   if (!AddAssignments(request, stack, environment, diagnostics)) return;
   NodePtr merged = MergeLayers(stack.layers, diagnostics);

@@ -22,6 +22,9 @@ struct ProfileRequest {
   std::vector<std::string> overlays;  // -O, in order
   std::vector<Assignment> sets;       // --set, in order, paths already checked
   std::vector<std::string> defines;   // -D NAME=VALUE, names already checked
+  // Where the profile is named when not on the command line (an output's `profile:` in
+  // qemuc.yaml): a profile that cannot be read is reported there.
+  std::optional<SourceRange> named_at = std::nullopt;
 };
 
 struct CompileRequest {

@@ -115,8 +115,14 @@ bool RefuseProjectFile(SourceSet& sources, const std::string& path, const std::s
 // Depth-first post-order over the extends graph.
 class GraphLoader {
  public:
-  GraphLoader(Environment& environment, Diagnostics& diagnostics, LayerStack& stack)
-      : environment_(environment), diagnostics_(diagnostics), stack_(stack) {}
+  // `profile_named_at`: where the profile itself is named (an output's `profile:` in qemuc.yaml),
+  // or nullptr for the command line; a profile that cannot be read is reported there.
+  GraphLoader(Environment& environment, Diagnostics& diagnostics, LayerStack& stack,
+              const SourceRange* profile_named_at)
+      : environment_(environment),
+        diagnostics_(diagnostics),
+        stack_(stack),
+        profile_named_at_(profile_named_at) {}
 
   // Returns false when the file or one of its parents could not be used.
   bool Visit(const std::string& path, const std::string& display, const Node* named_by) {
@@ -126,7 +132,7 @@ class GraphLoader {
     }
     if (done_.count(path) > 0) return true;  // a diamond: each file is applied once
     if (!MayRead(path, display, named_by)) return false;
-    const SourceRange* named_at = named_by != nullptr ? &named_by->range : nullptr;
+    const SourceRange* named_at = named_by != nullptr ? &named_by->range : profile_named_at_;
     const ParsedFileCache::Entry entry =
         environment_.cache.Get(environment_.reader, environment_.sources, path, display,
                                FileRole::kProfile, named_at, diagnostics_);
@@ -163,7 +169,7 @@ class GraphLoader {
  private:
   // The checks before reading a file: a parent's name, and the number of files.
   bool MayRead(const std::string& path, const std::string& display, const Node* named_by) {
-    const SourceRange* named_at = named_by != nullptr ? &named_by->range : nullptr;
+    const SourceRange* named_at = named_by != nullptr ? &named_by->range : profile_named_at_;
     if (IsProjectFileName(path)) {
       return RefuseProjectFile(environment_.sources, path, display, named_at, diagnostics_);
     }
@@ -205,6 +211,7 @@ class GraphLoader {
   Environment& environment_;
   Diagnostics& diagnostics_;
   LayerStack& stack_;
+  const SourceRange* profile_named_at_;
   std::vector<std::string> path_;   // files being visited, outermost first
   std::vector<const Node*> links_;  // for each, the extends entry being followed
   std::set<std::string> done_;
@@ -324,8 +331,9 @@ bool IsOverlayFile(const std::string& value) {
 }
 
 bool LoadProfileLayers(const std::string& profile, Environment& environment,
-                       Diagnostics& diagnostics, LayerStack& stack) {
-  return GraphLoader(environment, diagnostics, stack)
+                       Diagnostics& diagnostics, LayerStack& stack,
+                       const SourceRange* profile_named_at) {
+  return GraphLoader(environment, diagnostics, stack, profile_named_at)
       .Visit(AbsolutePath(profile), profile, nullptr);
 }
 

@@ -57,8 +57,11 @@ std::vector<const Node*> ExtendsEntries(const Node& root);
 
 // Layers 1 and 2: the extends graph of `profile` (a path as the user gave it) and the profile.
 // Returns false after reporting a problem; `stack` still says how each file came in, for notes.
+// A profile that cannot be read is reported at `profile_named_at` (an output's `profile:` in
+// qemuc.yaml), or at the file when nothing names it (nullptr: the command line).
 bool LoadProfileLayers(const std::string& profile, Environment& environment,
-                       Diagnostics& diagnostics, LayerStack& stack);
+                       Diagnostics& diagnostics, LayerStack& stack,
+                       const SourceRange* profile_named_at = nullptr);
 
 // True for a -O value that names a file (it has a '/' or ends in .yaml/.yml), not an entry of
 // the profile's `overlays:`.

@@ -167,7 +167,10 @@ class ProjectReader {
           output.file.clear();
         }
       } else if (entry.key == "profile") {
-        if (ReadPath(value, "profile", output.request.profile)) output.profile_at = value.range;
+        if (ReadPath(value, "profile", output.request.profile)) {
+          output.profile_at = value.range;
+          output.request.named_at = value.range;
+        }
       } else if (entry.key == "format") {
         format = &entry;
       } else if (entry.key == "overlays") {
