@@ -8,6 +8,7 @@
 #include <string>
 
 #include "diagnostic.h"
+#include "host_checks.h"
 
 namespace qemuc::fuzz {
 
@@ -28,6 +29,19 @@ inline size_t RenderAll(const Diagnostics& diagnostics) {
   }
   return length;
 }
+
+// A machine for stages that must not look at it (the loader): every question is a problem.
+class NoHost : public Host {
+ public:
+  std::optional<std::string> FileProblem(const std::string&) const override {
+    return std::string("no host while fuzzing the loader");
+  }
+  bool IsExecutable(const std::string&) const override { return false; }
+  std::string SearchPath() const override { return ""; }
+  std::string ReplaceProcess(const std::vector<std::string>&) const override {
+    return "not while fuzzing";
+  }
+};
 
 }  // namespace qemuc::fuzz
 
