@@ -100,6 +100,9 @@ bool CheckDefaultName(const Node& merged, const SourceFile& profile, Diagnostics
 // `resolved.stack` is filled either way.
 void Resolve(const ProfileRequest& request, Environment& environment, Diagnostics& diagnostics,
              ResolvedProfile& resolved) {
+  // The shape check lets a bad value (cpus: 0) through to the later stages, which report their
+  // own problems beside it; any error, of any stage, still means there is no profile.
+  const size_t errors_before = diagnostics.error_count();
   LayerStack& stack = resolved.stack;
   const SourceRange* named_at = request.named_at ? &*request.named_at : nullptr;
   if (!LoadProfileLayers(request.profile, environment, diagnostics, stack, named_at)) return;
@@ -110,7 +113,8 @@ void Resolve(const ProfileRequest& request, Environment& environment, Diagnostic
   if (merged == nullptr) return;
   const MappingEntry* abstract = AbstractEntry(*merged);
   if (!ValidateMerged(*merged, abstract == nullptr, diagnostics) ||
-      (abstract == nullptr && !CheckDefaultName(*merged, *stack.profile, diagnostics))) {
+      (abstract == nullptr && !CheckDefaultName(*merged, *stack.profile, diagnostics)) ||
+      diagnostics.error_count() != errors_before) {
     return;
   }
   resolved.merged = std::move(merged);

@@ -128,7 +128,9 @@ TEST_SUITE("layers") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml", "abstract: true\nqemu: {cpus: 0}\n");
     pipeline.reader.Add("/p/b.yaml", "abstract: true\nextends: a.yaml\n");
-    pipeline.reader.Add("/p/c.yaml", "extends: b.yaml\n");
+    // Complete but for the bad value: a bad value no longer stops the later stages.
+    pipeline.reader.Add("/p/c.yaml",
+                        "extends: b.yaml\nqemu: {target: x86_64, memory: 64, kernel: /k}\n");
     CHECK(Errors(pipeline, {"/p/c.yaml", {}, {}, {}}) ==
           "/p/a.yaml:2:14: error: 'qemu.cpus' must be between 1 and 4096, not 0\n"
           "qemu: {cpus: 0}\n             ^\n"

@@ -258,9 +258,11 @@ TEST_SUITE("merge") {
   }
 
   TEST_CASE("problems in a board do not hide those of its parent") {
-    CHECK(BoardErrors("qemu: {cpus: 0}\n", "abstract: true\nqemu: {kvm: maybe}\n") ==
+    // Complete but for the bad values: a bad value no longer stops the later stages.
+    CHECK(BoardErrors("qemu: {cpus: 0, target: x86_64, memory: 64, kernel: /k}\n",
+                      "abstract: true\nqemu: {kvm: maybe}\n") ==
           "/p/boards/b.yaml:2:14: error: 'qemu.cpus' must be between 1 and 4096, not 0\n"
-          "qemu: {cpus: 0}\n             ^\n"
+          "qemu: {cpus: 0, target: x86_64, memory: 64, kernel: /k}\n             ^\n"
           "/p/base.yaml:2:13: error: 'qemu.kvm' must be true or false, not 'maybe'\n"
           "qemu: {kvm: maybe}\n            ^~~~~\n"
           "note: /p/base.yaml is extended by /p/boards/b.yaml:1:10\n");

@@ -52,7 +52,9 @@ bool IsYaml11Boolean(std::string_view text) {
 
 class ShapeChecker {
  public:
-  ShapeChecker(FileRole role, Diagnostics& diagnostics) : role_(role), diagnostics_(diagnostics) {}
+  // `value_errors` counts the problems that leave the tree meaningful (ValueError).
+  ShapeChecker(FileRole role, Diagnostics& diagnostics, size_t& value_errors)
+      : role_(role), diagnostics_(diagnostics), value_errors_(value_errors) {}
 
   void CheckMapping(const Node& node, const Field& mapping, const std::string& path) {
     for (const MappingEntry& entry : node.entries) {
@@ -75,6 +77,14 @@ class ShapeChecker {
  private:
   void Error(const SourceRange& range, std::string message) {
     diagnostics_.Error(range, std::move(message));
+  }
+
+  // A value of the right kind that is out of range or badly written (cpus: 0, memory: 2X,
+  // kvm: yes): the tree still merges and validates, so that the problems of the later stages
+  // are reported in the same run rather than after this one is fixed.
+  Diagnostic& ValueError(const SourceRange& range, std::string message) {
+    ++value_errors_;
+    return diagnostics_.Error(range, std::move(message));
   }
 
   void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
@@ -155,9 +165,9 @@ class ShapeChecker {
   void CheckBool(const Node& node, const std::string& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "true or false");
     if (ReadBool(node)) return;
-    Diagnostic& error = diagnostics_.Error(
-        node.range, Quoted(path) + " must be true or false, not " +
-                        (node.is_plain() ? Quoted(node.text) : "a quoted string"));
+    Diagnostic& error =
+        ValueError(node.range, Quoted(path) + " must be true or false, not " +
+                                   (node.is_plain() ? Quoted(node.text) : "a quoted string"));
     if (IsYaml11Boolean(node.text)) {
       error.notes.push_back({"booleans are the plain words true and false (YAML 1.2)", {}});
     }
@@ -171,12 +181,13 @@ class ShapeChecker {
       if (node.is_plain() && IsDecimal(node.text) && HasLeadingZero(node.text)) {
         why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
       }
-      return Error(node.range, Quoted(path) + " must be a decimal integer, not " + why);
+      ValueError(node.range, Quoted(path) + " must be a decimal integer, not " + why);
+      return;
     }
     const bool too_small = field.minimum && *value < *field.minimum;
     const bool too_large = field.maximum && *value > *field.maximum;
     if (too_small || too_large) {
-      Error(node.range, Quoted(path) + " must be " + Bounds(field) + ", not " + node.text);
+      ValueError(node.range, Quoted(path) + " must be " + Bounds(field) + ", not " + node.text);
     }
   }
 
@@ -199,7 +210,7 @@ class ShapeChecker {
   void CheckMemory(const Node& node, const std::string& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "a size");
     const MemorySize size = ReadMemory(node);
-    if (!size.error.empty()) Error(node.range, Quoted(path) + " " + size.error);
+    if (!size.error.empty()) ValueError(node.range, Quoted(path) + " " + size.error);
   }
 
   void CheckEnum(const Node& node, const Field& field, const std::string& path) {
@@ -322,13 +333,14 @@ class ShapeChecker {
         WrongKind(*entry.value, path + "." + entry.key, "a mapping");
         continue;
       }
-      ShapeChecker(FileRole::kOverlay, diagnostics_)
+      ShapeChecker(FileRole::kOverlay, diagnostics_, value_errors_)
           .CheckMapping(*entry.value, ProfileSchema(), "");
     }
   }
 
   FileRole role_;
   Diagnostics& diagnostics_;
+  size_t& value_errors_;
 };
 
 }  // namespace
@@ -401,8 +413,9 @@ bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
     diagnostics.Error(root.range, "a merge directive cannot stand on a whole profile");
     return false;
   }
-  ShapeChecker(role, diagnostics).CheckMapping(root, ProfileSchema(), "");
-  return diagnostics.error_count() == errors_before;
+  size_t value_errors = 0;
+  ShapeChecker(role, diagnostics, value_errors).CheckMapping(root, ProfileSchema(), "");
+  return diagnostics.error_count() - value_errors == errors_before;
 }
 
 }  // namespace qemuc

@@ -19,7 +19,11 @@ enum class FileRole {
   kOverlay,      // an entry of overlays: or a --set value: no extends, overlays or abstract
 };
 
-// Returns false when it reported any problem.
+// Returns false when it reported a problem that leaves the tree meaningless to merge (a wrong
+// kind, an unknown key, a misplaced directive, a keyed item without its key). A value of the right
+// kind that is out of range or badly written (cpus: 0, memory: 2X, kvm: yes) is reported too but
+// returns true: the later stages still run and report their problems in the same run, and the
+// pipeline stops before lowering because errors were reported.
 bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics);
 
 // Whether an entry of `extends` names a parent to read: a string, not empty, without variables.

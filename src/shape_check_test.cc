@@ -15,7 +15,8 @@ std::string ShapeErrors(const std::string& text) {
   testing::Parse(parsed, text);
   REQUIRE_MESSAGE(parsed.root.get() != nullptr, parsed.Rendered());
   const bool ok = CheckShape(*parsed.root, FileRole::kProfile, parsed.diagnostics);
-  CHECK(ok == parsed.Rendered().empty());
+  // False only after an error; a bad value (cpus: 0) is reported and still returns true.
+  if (!ok) CHECK_FALSE(parsed.Rendered().empty());
   return parsed.Rendered();
 }
 
@@ -34,6 +35,26 @@ std::string Headlines(const std::string& text) {
 }
 
 TEST_SUITE("shape_check") {
+  TEST_CASE("a bad value is reported and leaves the tree to merge; a wrong kind does not") {
+    for (const char* text : {"qemu: {cpus: 0}\n", "qemu: {memory: 2X}\n", "qemu: {kvm: yes}\n",
+                             "qemu: {cpus: \"4\"}\n"}) {
+      ParsedText parsed;
+      testing::Parse(parsed, text);
+      REQUIRE(parsed.root != nullptr);
+      CAPTURE(text);
+      CHECK(CheckShape(*parsed.root, FileRole::kProfile, parsed.diagnostics));
+      CHECK(parsed.diagnostics.error_count() == 1);
+    }
+    for (const char* text : {"qemu: {cpus: [1]}\n", "qemu: {cpu: 1}\n", "qemu: 3\n",
+                             "qemu: {target: x86}\n"}) {
+      ParsedText parsed;
+      testing::Parse(parsed, text);
+      REQUIRE(parsed.root != nullptr);
+      CAPTURE(text);
+      CHECK_FALSE(CheckShape(*parsed.root, FileRole::kProfile, parsed.diagnostics));
+    }
+  }
+
   TEST_CASE("a complete profile of every key passes") {
     CHECK(ShapeErrors(R"(extends: [../base.yaml]
 abstract: false
