@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+
+#include "schema.h"
 #include "test_support.h"
 
 namespace qemuc {
@@ -18,7 +21,65 @@ std::vector<std::string> Argv(Pipeline& pipeline, const std::string& path) {
   return invocation->argv;
 }
 
+// Every row of the field table with a default written as a value ("5", "on-failure"), by key
+// path ("systemd.restart_sec"; items of a list as "[]"). Defaults that describe rather than state
+// ("qemu-system-<target>") are left out.
+void CollectDefaults(const Field& field, const std::string& path,
+                     std::map<std::string, std::string>& defaults) {
+  const bool literal = !field.default_value.empty() &&
+                       field.default_value.find_first_of(" <") == std::string_view::npos;
+  if (literal) defaults[path] = std::string(field.default_value);
+  const std::string prefix = field.type == FieldType::kKeyedList ? path + "[]" : path;
+  for (const Field& child : field.fields) {
+    CollectDefaults(
+        child, prefix.empty() ? std::string(child.name) : prefix + "." + std::string(child.name),
+        defaults);
+  }
+}
+
+std::string Text(bool value) {
+  return value ? "true" : "false";
+}
+
 TEST_SUITE("lower") {
+  // Defaults live in the table (for the schema and the README) and in the structs lowering fills;
+  // until one binds the other (issue 12), this ties them: a new default on either side fails here
+  // until the other agrees, and a new row with a default fails until it is listed.
+  TEST_CASE("every default the field table states is the value lowering uses") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml",
+                        "qemu:\n"
+                        "  target: x86_64\n  memory: 64\n  kernel: /k\n"
+                        "  networks: [{id: n0, user: {forwards: [{host: 2222, guest: 22}]}}]\n");
+    Diagnostics& diagnostics = pipeline.diagnostics;
+    const std::optional<ResolvedProfile> resolved =
+        ResolveProfile({"/p/a.yaml", {}, {}, {}}, pipeline.environment, diagnostics);
+    REQUIRE_MESSAGE(resolved.has_value(), pipeline.Rendered());
+    const LoweredProfile lowered = LowerProfile(*resolved->merged, *resolved->stack.profile);
+    const std::map<std::string, std::string> used = {
+        {"abstract", Text(resolved->abstract != nullptr)},
+        {"qemu.cpus", std::to_string(lowered.config.cpus)},
+        {"qemu.kvm", Text(lowered.config.kvm)},
+        {"qemu.networks[].user.forwards[].protocol",
+         lowered.config.networks.at(0).user->forwards.at(0).protocol},
+        {"systemd.restart", lowered.unit.restart},
+        {"systemd.restart_sec", std::to_string(lowered.unit.restart_sec)},
+        {"systemd.wanted_by", lowered.unit.wanted_by},
+        {"systemd.graceful_stop", Text(lowered.unit.graceful_stop)},
+        {"systemd.stop_timeout", std::to_string(lowered.unit.stop_timeout)},
+        {"systemd.hardening", Text(lowered.unit.hardening)},
+    };
+    std::map<std::string, std::string> stated;
+    CollectDefaults(ProfileSchema(), "", stated);
+    CHECK(stated.size() == used.size());
+    for (const auto& default_value : stated) {  // not a structured binding: clang's CAPTURE
+      const std::string& path = default_value.first;
+      CAPTURE(path);
+      REQUIRE(used.count(path) == 1);
+      CHECK(used.at(path) == default_value.second);
+    }
+  }
+
   TEST_CASE(
       "defaults: one CPU, no KVM, the binary named after the target, the name from the file") {
     Pipeline pipeline;
