@@ -86,7 +86,7 @@ std::vector<Define> Defines(const ProfileRequest& request, Environment& environm
 bool CheckDefaultName(const Node& merged, const SourceFile& profile, Diagnostics& diagnostics) {
   if (merged.Find("name") != nullptr) return true;
   const std::string name = ProfileName(merged, profile);
-  if (IsWord(name, IsLetterOrDigit)) return true;
+  if (IsProfileName(name)) return true;
   diagnostics
       .Error({&profile, 0, 0, 1},
              "the profile is named " + Quoted(name) +

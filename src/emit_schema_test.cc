@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <functional>
+#include <regex>
 #include <string>
 
 #include "json_string.h"
+#include "qemu_values.h"
 #include "schema.h"
 
 namespace qemuc {
@@ -32,6 +34,17 @@ void ForEachField(const Field& field, const std::function<void(const Field&)>& v
 }
 
 TEST_SUITE("emit_schema") {
+  // The name rule is stated twice: as the predicate validation uses and as the schema's
+  // pattern, which editors use. Every character class and edge must agree.
+  TEST_CASE("the schema's name pattern and the name rule accept the same names") {
+    const std::regex pattern("^(?:" + std::string(kProfileNamePattern) + ")$");
+    for (const char* name : {"x64-dev", "a", "0", "9.b_c-d", "A.", "", "-a", ".a", "_a", "a b",
+                             "a/b", "a,b", "a:b", "é", "a\n", "a$", "x64-dev.", "Z_9"}) {
+      CAPTURE(name);
+      CHECK(std::regex_match(name, pattern) == IsProfileName(name));
+    }
+  }
+
   TEST_CASE("a draft-07 schema whose root mapping is closed and refers to one definition a key") {
     const std::string schema = EmitJsonSchema();
     CHECK(schema.rfind("{\n"

@@ -164,7 +164,7 @@ std::string CommentText(std::string_view text) {
 // is the last guard, for an Invocation built some other way.
 std::string SettingsProblem(const Invocation& invocation) {
   const UnitSettings& unit = invocation.unit;
-  if (!IsWord(invocation.name, IsLetterOrDigit)) {
+  if (!IsProfileName(invocation.name)) {
     return "the profile name '" + invocation.name +
            "' cannot name the unit's QMP socket and log identifier (letters, digits, '.', '_' "
            "and '-'); set 'name'";

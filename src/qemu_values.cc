@@ -40,6 +40,10 @@ bool IsWord(std::string_view text, bool (*first)(char)) {
                      [](char c) { return IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-'; });
 }
 
+bool IsProfileName(std::string_view name) {
+  return IsWord(name, IsLetterOrDigit);
+}
+
 std::string DescribeCharacter(char c) {
   switch (c) {
     case '\n':

@@ -55,6 +55,12 @@ bool IsSpace(char c);
 // A first character that `first` accepts, then [A-Za-z0-9._-]*: QEMU ids and profile names.
 bool IsWord(std::string_view text, bool (*first)(char));
 
+// SPEC §3's rule for `name` (and the file name it defaults to), in one place: it names the VM in
+// launch scripts, units, QMP sockets and log identifiers. The schema states it as a pattern;
+// emit_schema_test checks that the two agree.
+inline constexpr std::string_view kProfileNamePattern = "[A-Za-z0-9][A-Za-z0-9._-]*";
+bool IsProfileName(std::string_view name);
+
 // How a message names one character, so that an invisible one shows.
 std::string DescribeCharacter(char c);
 

@@ -1,5 +1,7 @@
 #include "schema.h"
 
+#include "qemu_values.h"
+
 namespace qemuc {
 namespace {
 
@@ -153,7 +155,7 @@ Field Root() {
               .Default("false"),
           Field("name", T::kString, "Profile name.")
               .Default("the file name without extension")
-              .Pattern("[A-Za-z0-9][A-Za-z0-9._-]*"),
+              .Pattern(std::string(kProfileNamePattern)),
           Field("description", T::kString, "What this VM is for."),
           Field("vars", T::kStringMap, "Strings for ${name} interpolation."),
           Qemu(),

@@ -182,7 +182,7 @@ class Validator {
   }
 
   void CheckName(const Node& value, const std::string& path) {
-    if (IsWord(value.text, IsLetterOrDigit)) return;
+    if (IsProfileName(value.text)) return;
     Error(value.range, Quoted(path) +
                            " must start with a letter or digit and hold only letters, digits, "
                            "'.', '_' and '-', not " +
