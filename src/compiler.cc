@@ -148,9 +148,13 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
   }
   LoweredProfile lowered = LowerProfile(*resolved->merged, *resolved->stack.profile);
   const size_t first = diagnostics.size();
-  if (request.host_checks && !CheckHost(lowered, environment.host, diagnostics)) {
-    AddInclusionNotes(resolved->stack, diagnostics, first);
-    return std::nullopt;
+  if (request.host_checks) {
+    const std::optional<std::string> binary = CheckHost(lowered, environment.host, diagnostics);
+    if (!binary) {
+      AddInclusionNotes(resolved->stack, diagnostics, first);
+      return std::nullopt;
+    }
+    lowered.config.binary = *binary;  // SPEC §5, difference 3: resolved through PATH
   }
   std::vector<std::string> kernel_args = lowered.cmdline;
   kernel_args.insert(kernel_args.end(), request.kernel_args.begin(), request.kernel_args.end());

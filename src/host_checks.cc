@@ -28,25 +28,31 @@ std::optional<std::string> FindInSearchPath(const std::string& name, const Host&
   }
 }
 
-void CheckBinary(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics) {
-  std::string& binary = profile.config.binary;
+// The binary to run: a bare name found in PATH, made absolute, or the path as written; nullopt
+// after reporting why there is none.
+std::optional<std::string> CheckBinary(const LoweredProfile& profile, const Host& host,
+                                       Diagnostics& diagnostics) {
+  const std::string& binary = profile.config.binary;
   if (profile.binary_is_bare) {
-    if (const std::optional<std::string> found = FindInSearchPath(binary, host)) {
-      binary = *found;
-    } else {
+    std::optional<std::string> found = FindInSearchPath(binary, host);
+    if (!found) {
       diagnostics
           .Error(profile.binary_range, "QEMU binary " + Quoted(binary) + " not found in PATH")
           .notes.push_back({"install QEMU or set qemu.binary to its path (compile --no-host-checks "
                             "skips this check)",
                             {}});
     }
-    return;
+    return found;
   }
   if (const std::optional<std::string> problem = host.FileProblem(binary)) {
     diagnostics.Error(profile.binary_range, "QEMU binary " + binary + ": " + *problem);
-  } else if (!host.IsExecutable(binary)) {
-    diagnostics.Error(profile.binary_range, "QEMU binary " + binary + " is not executable");
+    return std::nullopt;
   }
+  if (!host.IsExecutable(binary)) {
+    diagnostics.Error(profile.binary_range, "QEMU binary " + binary + " is not executable");
+    return std::nullopt;
+  }
+  return binary;
 }
 
 }  // namespace
@@ -76,17 +82,19 @@ std::string RealHost::ReplaceProcess(const std::vector<std::string>& argv) const
   return std::strerror(errno);
 }
 
-bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics) {
+std::optional<std::string> CheckHost(const LoweredProfile& profile, const Host& host,
+                                     Diagnostics& diagnostics) {
   const size_t errors_before = diagnostics.error_count();
   const size_t first = diagnostics.size();
-  CheckBinary(profile, host, diagnostics);
+  const std::optional<std::string> binary = CheckBinary(profile, host, diagnostics);
   for (const FileUse& use : profile.files) {
     if (const std::optional<std::string> problem = host.FileProblem(use.path)) {
       diagnostics.Error(use.range, use.role + " " + use.path + ": " + *problem);
     }
   }
   diagnostics.SortSince(first);
-  return diagnostics.error_count() == errors_before;
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
+  return binary;
 }
 
 }  // namespace qemuc

@@ -35,8 +35,11 @@ class RealHost : public Host {
   std::string ReplaceProcess(const std::vector<std::string>& argv) const override;
 };
 
-// Resolves profile.config.binary in place. Returns false when it reported a problem.
-bool CheckHost(LoweredProfile& profile, const Host& host, Diagnostics& diagnostics);
+// Checks that the binary, kernel, initrd and drive files are there. Returns the binary to run (a
+// bare name found in PATH, made absolute; else the path as lowered), or nullopt after reporting
+// every problem. Lowering's output is left as it is: the caller decides what the argv names.
+std::optional<std::string> CheckHost(const LoweredProfile& profile, const Host& host,
+                                     Diagnostics& diagnostics);
 
 }  // namespace qemuc
 
