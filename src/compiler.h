@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "diagnostic.h"
-#include "emit.h"
 #include "environment.h"
+#include "invocation.h"
 #include "layers.h"
 #include "set_assignment.h"
 

@@ -7,34 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "invocation.h"
 #include "json_string.h"
 
 namespace qemuc {
-
-// What a systemd unit says beyond the argv (the profile's `systemd:` keys, SPEC §6).
-struct UnitSettings {
-  std::string description;  // the profile's own; empty: from its name and description
-  std::string user;
-  std::string group;
-  std::string restart = "on-failure";
-  int64_t restart_sec = 5;
-  std::vector<std::string> after;
-  std::vector<std::string> wants;
-  std::string wanted_by = "multi-user.target";
-  int64_t stop_timeout = 90;
-  bool hardening = true;
-  bool graceful_stop = false;
-  bool kvm = false;                               // DeviceAllow=/dev/kvm
-  bool tap = false;                               // /dev/net/tun, and after network-online.target
-  std::vector<std::string> writable_directories;  // of the drive files
-};
-
-struct Invocation {
-  std::string name;                  // the profile's name
-  std::vector<std::string> sources;  // the files it was built from, as the user named them
-  std::vector<std::string> argv;     // argv[0] is the QEMU binary
-  UnitSettings unit;                 // for --format systemd
-};
 
 struct Emitted {
   std::string text;

@@ -7,8 +7,17 @@
 #include <vector>
 
 #include "config.h"
+#include "unit_settings.h"
 
 namespace qemuc {
+
+// A compiled profile: what every output format is made from.
+struct Invocation {
+  std::string name;                  // the profile's name
+  std::vector<std::string> sources;  // the files it was built from, as the user named them
+  std::vector<std::string> argv;     // argv[0] is the QEMU binary
+  UnitSettings unit;                 // for --format systemd
+};
 
 // The QEMU argv for `config`; `kernel_args` become -append (the seed's cmdlineArgs).
 std::vector<std::string> CreateInvocation(const Config& config,

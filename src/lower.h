@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "config.h"
-#include "emit.h"
 #include "node.h"
+#include "unit_settings.h"
 
 namespace qemuc {
 
