@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
@@ -141,13 +140,6 @@ std::string RequestedDepfile(const CommandLine& line) {
     throw UsageError{"--depfile cannot be used with --check, which writes nothing", "build"};
   }
   return AbsolutePath(depfile);
-}
-
-// `path` (absolute) as a build tool started in `directory` names it: relative when below it.
-std::string NamedFrom(const std::string& directory, const std::string& path) {
-  const std::string relative = std::filesystem::path(path).lexically_relative(directory).string();
-  if (relative.empty() || relative == ".." || relative.rfind("../", 0) == 0) return path;
-  return relative;
 }
 
 // One rule per output: the output as named from `started_in`, then every file it was made from

@@ -1,7 +1,6 @@
 #include "layers.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 #include <unordered_map>
 
@@ -17,11 +16,7 @@ namespace qemuc {
 // It depends only on the file, not on which profile reached it first: with validate -j,
 // threads race to load a shared parent, and the output must not change.
 std::string DisplayPathOf(const std::string& absolute) {
-  namespace fs = std::filesystem;
-  const fs::path relative = fs::path(absolute).lexically_relative(AbsolutePath("."));
-  const std::string text = relative.string();
-  if (text.empty() || text == ".." || text.rfind("../", 0) == 0) return absolute;
-  return text;
+  return NamedFrom(AbsolutePath("."), absolute);
 }
 
 std::vector<const Node*> ExtendsEntries(const Node& root) {

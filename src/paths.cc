@@ -13,6 +13,12 @@ std::string AbsolutePath(const std::string& path) {
   return ResolveAgainst(fs::current_path(ignored).string(), path);
 }
 
+std::string NamedFrom(const std::string& directory, const std::string& path) {
+  const std::string relative = fs::path(path).lexically_relative(directory).string();
+  if (relative.empty() || relative == ".." || relative.rfind("../", 0) == 0) return path;
+  return relative;
+}
+
 std::string DirectoryOf(const std::string& file) {
   return fs::path(file).parent_path().string();
 }

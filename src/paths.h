@@ -13,6 +13,10 @@ struct Node;
 // `path` made absolute against the current directory, then lexically normalised.
 std::string AbsolutePath(const std::string& path);
 
+// `path` (absolute) as someone in `directory` (absolute) names it: relative when it lies below
+// the directory, else absolute. How diagnostics name parents, and depfiles their targets.
+std::string NamedFrom(const std::string& directory, const std::string& path);
+
 // The directory part of a file path ("/a/b.yaml" -> "/a").
 std::string DirectoryOf(const std::string& file);
 
