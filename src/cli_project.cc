@@ -59,13 +59,14 @@ struct BuildCounts {
 
 // Writes one compiled output unless it already holds these bytes and mode, or, with --check,
 // reports it stale with its diff. Problems go to `diagnostics`, at the output's place.
-void DeliverOutput(const CompiledOutput& compiled, const InputFiles& inputs, bool check_only,
-                   BuildCounts& counts, Diagnostics& diagnostics, Console& console) {
+// `project_root` is the real path of the project's directory, where outputs must land.
+void DeliverOutput(const CompiledOutput& compiled, const std::string& project_root,
+                   const InputFiles& inputs, bool check_only, BuildCounts& counts,
+                   Diagnostics& diagnostics, Console& console) {
   const ProjectOutput& output = *compiled.output;
   const bool executable = output.format->executable;
   // Before anything is read or created: --check reports what build would refuse, as build does.
-  if (const std::string why = WhyOutputUnwritable(output, RealLocation(AbsolutePath(".")), inputs);
-      !why.empty()) {
+  if (const std::string why = WhyOutputUnwritable(output, project_root, inputs); !why.empty()) {
     ++counts.failed;
     diagnostics.Error(output.file_at, "cannot write " + output.file + ": " + why);
     return;
@@ -108,6 +109,7 @@ BuildCounts BuildOutputs(const Project& project, const std::vector<const Project
   std::vector<std::string> read = AllInputs(compiled);
   for (const std::string& profile : profiles) read.push_back(AbsolutePath(profile));
   const InputFiles inputs(read);
+  const std::string project_root = RealLocation(AbsolutePath("."));  // once, not per output
   BuildCounts counts;
   OutputLandings landings;
   for (const CompiledOutput& output : compiled) {
@@ -120,7 +122,7 @@ BuildCounts BuildOutputs(const Project& project, const std::vector<const Project
       ++counts.failed;
       continue;
     }
-    DeliverOutput(output, inputs, check_only, counts, diagnostics, console);
+    DeliverOutput(output, project_root, inputs, check_only, counts, diagnostics, console);
   }
   return counts;
 }
