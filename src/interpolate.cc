@@ -481,6 +481,11 @@ bool HasVariableReference(std::string_view text) {
   return false;
 }
 
+std::string BadVariableNameMessage(std::string_view name) {
+  return "variable name " + Quoted(name) +
+         " must be letters, digits and '_', not starting with a digit";
+}
+
 bool IsVariableName(std::string_view name) {
   if (name.empty() || IsDigit(name[0])) return false;
   return std::all_of(name.begin(), name.end(),

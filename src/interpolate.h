@@ -39,6 +39,10 @@ bool HasVariableReference(std::string_view text);
 // True for a variable name: letters, digits and '_', not starting with a digit.
 bool IsVariableName(std::string_view name);
 
+// "variable name '1x' must be letters, ...": the error for a key of `vars` or of a project's
+// `defines` that IsVariableName refuses.
+std::string BadVariableNameMessage(std::string_view name);
+
 }  // namespace qemuc
 
 #endif  // QEMUC_INTERPOLATE_H_

@@ -269,9 +269,7 @@ class ProjectReader {
     if (!node.is_mapping()) return WrongKind(node, "defines", "a mapping of names to strings");
     for (const MappingEntry& entry : node.entries) {
       if (!IsVariableName(entry.key)) {
-        diagnostics_.Error(entry.key_range,
-                           "variable name " + Quoted(entry.key) +
-                               " must be letters, digits and '_', not starting with a digit");
+        diagnostics_.Error(entry.key_range, BadVariableNameMessage(entry.key));
         continue;
       }
       std::string value;

@@ -299,8 +299,7 @@ class ShapeChecker {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
     for (const MappingEntry& entry : node.entries) {
       if (!IsVariableName(entry.key)) {
-        Error(entry.key_range, "variable name " + Quoted(entry.key) +
-                                   " must be letters, digits and '_', not starting with a digit");
+        Error(entry.key_range, BadVariableNameMessage(entry.key));
       }
       if (entry.value->tag != NodeTag::kReset) CheckString(*entry.value, path + "." + entry.key);
     }
