@@ -1,0 +1,54 @@
+// KeyPath: where a value sits in a profile, as messages, --set, notes and provenance name it:
+//   qemu.cpus    qemu.drives[blk0].file    cmdline[2]
+// A key path is parsed and printed here only; every stage that walks a profile builds one with
+// Child and Item.
+#ifndef QEMUC_KEY_PATH_H_
+#define QEMUC_KEY_PATH_H_
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace qemuc {
+
+class KeyPath {
+ public:
+  // One key, and the item of the list under it when the path goes into one ("drives[blk0]").
+  struct Step {
+    std::string key;
+    std::optional<std::string> item;  // a keyed list's item key, or a position ("0")
+    size_t key_offset = 0;            // in the parsed text (Parse only)
+    size_t item_offset = 0;
+
+    bool operator==(const Step& other) const { return key == other.key && item == other.item; }
+  };
+
+  KeyPath() = default;
+
+  // "qemu" -> "qemu.cpus".
+  KeyPath Child(std::string_view key) const;
+  // "qemu.drives" -> "qemu.drives[blk0]".
+  KeyPath Item(std::string_view item) const;
+
+  // "a.b[KEY].c"; what is wrong with it otherwise ("'[' without ']' after 'drives'").
+  static std::variant<KeyPath, std::string> Parse(std::string_view text);
+
+  std::string Text() const;
+  bool empty() const { return steps_.empty(); }
+  const std::vector<Step>& steps() const { return steps_; }
+  // The last step's key: the name of the value itself.
+  std::string_view last_key() const;
+
+  bool operator==(const KeyPath& other) const { return steps_ == other.steps_; }
+  bool operator!=(const KeyPath& other) const { return !(*this == other); }
+
+ private:
+  std::vector<Step> steps_;
+};
+
+}  // namespace qemuc
+
+#endif  // QEMUC_KEY_PATH_H_

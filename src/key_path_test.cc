@@ -1,0 +1,62 @@
+#include "key_path.h"
+
+#include <doctest/doctest.h>
+
+namespace qemuc {
+namespace {
+
+KeyPath Parsed(std::string_view text) {
+  auto parsed = KeyPath::Parse(text);
+  REQUIRE_MESSAGE(std::holds_alternative<KeyPath>(parsed), std::get<std::string>(parsed));
+  return std::get<KeyPath>(parsed);
+}
+
+std::string ParseError(std::string_view text) {
+  auto parsed = KeyPath::Parse(text);
+  REQUIRE(std::holds_alternative<std::string>(parsed));
+  return std::get<std::string>(parsed);
+}
+
+TEST_SUITE("key_path") {
+  TEST_CASE("Child and Item build what Text prints") {
+    const KeyPath root;
+    CHECK(root.empty());
+    CHECK(root.Text().empty());
+    CHECK(root.Child("qemu").Child("cpus").Text() == "qemu.cpus");
+    const KeyPath file = root.Child("qemu").Child("drives").Item("blk0").Child("file");
+    CHECK(file.Text() == "qemu.drives[blk0].file");
+    CHECK(file.last_key() == "file");
+    CHECK(root.Child("cmdline").Item("2").Text() == "cmdline[2]");
+    CHECK(root.Child("a").Item("0").Item("1").Text() == "a[0][1]");
+  }
+
+  TEST_CASE("Parse reads what Text prints, with the offset of every key and item") {
+    for (const char* text : {"qemu.cpus", "qemu.drives[blk0].file", "name",
+                             "qemu.networks[net.0].user.forwards[22].host", "vars.a-b"}) {
+      CAPTURE(text);
+      CHECK(Parsed(text).Text() == text);
+    }
+    const KeyPath path = Parsed("qemu.drives[blk0].file");
+    REQUIRE(path.steps().size() == 3);
+    CHECK(path.steps()[1].key == "drives");
+    CHECK(path.steps()[1].key_offset == 5);
+    CHECK(path.steps()[1].item == "blk0");
+    CHECK(path.steps()[1].item_offset == 12);
+    CHECK(path.steps()[2].key_offset == 18);
+    CHECK(path == KeyPath().Child("qemu").Child("drives").Item("blk0").Child("file"));
+    CHECK(path != KeyPath().Child("qemu").Child("drives").Item("blk1").Child("file"));
+  }
+
+  TEST_CASE("Parse says what is wrong") {
+    CHECK(ParseError("") == "the path is empty");
+    CHECK(ParseError("qemu..cpus") == "an empty key in the path");
+    CHECK(ParseError("qemu.") == "an empty key in the path");
+    CHECK(ParseError(".qemu") == "an empty key in the path");
+    CHECK(ParseError("qemu.drives[blk0") == "'[' without ']' after 'drives'");
+    CHECK(ParseError("qemu.drives[]") == "an empty item key in '[]' after 'drives'");
+    CHECK(ParseError("qemu.drives[a]b") == "expected '.' after '[a]'");
+  }
+}
+
+}  // namespace
+}  // namespace qemuc
