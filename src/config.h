@@ -1,5 +1,7 @@
 // The core configuration: the seed's qemu.Config (reference/seed-config.go) plus the additions of
-// SPEC §5 difference 4. Plain values only; every check happened before lowering.
+// SPEC §5 difference 4. Plain values only; every check happened before lowering. The defaults of
+// the profile's keys are the field table's (schema.cc), which lowering stores where a key is not
+// set: the members here only start out empty.
 #ifndef QEMUC_CONFIG_H_
 #define QEMUC_CONFIG_H_
 
@@ -21,7 +23,7 @@ struct Drive {
 struct Forward {
   int host_port = 0;
   int guest_port = 0;
-  std::string protocol = "tcp";
+  std::string protocol;
   std::string host_address;  // empty: all interfaces
 };
 
@@ -47,7 +49,7 @@ struct Network {
 struct Config {
   std::string binary;  // absolute, or a bare name under --no-host-checks
   Target target = Target::kX86_64;
-  int cpus = 1;
+  int cpus = 0;
   int64_t memory_mib = 0;
   bool kvm = false;
   std::string kernel;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "emit.h"
+#include "lower.h"
 
 namespace qemuc {
 namespace {
@@ -76,7 +77,7 @@ TEST_SUITE("emit_table") {
   }
 
   TEST_CASE("systemd: an ExecStart= line of 1 MiB is refused before systemd would") {
-    Invocation invocation{"x", {}, {"/q"}, {}};
+    Invocation invocation{"x", {}, {"/q"}, DefaultUnitSettings()};
     for (int i = 0; i < 9; ++i) invocation.argv.push_back(std::string(131071, 'x'));
     CHECK(EmitSystemd(invocation, "").error.find("the ExecStart= line would be ") == 0);
     invocation.argv.resize(8);  // 7 x 131071 bytes: under 1 MiB

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "lower.h"
+
 #include "systemd_values.h"
 
 namespace qemuc {
@@ -12,7 +14,7 @@ Invocation Sample() {
           {"boards/dev.yaml"},
           {"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-nographic", "-serial", "stdio",
            "-append", "console=ttyS0 x='a b'"},
-          {}};
+          DefaultUnitSettings()};
 }
 
 TEST_SUITE("emit") {

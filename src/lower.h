@@ -5,37 +5,20 @@
 #define QEMUC_LOWER_H_
 
 #include <string>
-#include <vector>
 
-#include "config.h"
+#include "lowered_profile.h"
 #include "node.h"
-#include "unit_settings.h"
 
 namespace qemuc {
-
-// A file the compiled profile refers to, kept with the place that named it for host checks.
-struct FileUse {
-  std::string role;  // "kernel", "initrd", "drive 'blk0'"
-  std::string path;  // resolved, absolute
-  SourceRange range;
-};
-
-struct LoweredProfile {
-  std::string name;
-  std::string description;
-  Config config;
-  std::vector<std::string> cmdline;  // the profile's kernel arguments, in order
-  bool binary_is_bare = false;       // no '/': looked up in PATH by the host checks
-  SourceRange binary_range;          // qemu.binary, or qemu.target when the binary is the default
-  std::vector<FileUse> files;
-  UnitSettings unit;  // the systemd section, for --format systemd
-};
 
 // The profile's `name`, or by default its file name without extension.
 std::string ProfileName(const Node& merged, const SourceFile& profile_file);
 
 // `profile_file` is the profile itself: its stem is the default name.
 LoweredProfile LowerProfile(const Node& merged, const SourceFile& profile_file);
+
+// The systemd settings of a profile without a `systemd:` section: the field table's defaults.
+UnitSettings DefaultUnitSettings();
 
 }  // namespace qemuc
 

@@ -1,11 +1,14 @@
-// The profile format as one declarative field table (SPEC §2.2). The table drives the shape
-// check of every file, and later `resolve` output and `qemuc schema`, so that they cannot drift
-// (clang-format's mapOptional pattern). Adding a profile key: one row here, one Config field,
-// one line in invocation, one test.
+// The profile format as one declarative field table (SPEC §2.2). Each row says a key's kind,
+// default, range, format and description, the rule that validates it (rules.h) and where lowering
+// puts it (binding.h). The table drives the shape check, merging, --set, validation, lowering,
+// `resolve`, `qemuc schema` and the README's key table, so that they cannot drift (clang-format's
+// mapOptional pattern). Adding a profile key: one row here, one Config field, one line in
+// invocation, one test.
 #ifndef QEMUC_SCHEMA_H_
 #define QEMUC_SCHEMA_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +16,11 @@
 #include <vector>
 
 namespace qemuc {
+
+class Binding;
+class KeyPath;
+class RuleContext;
+struct Node;
 
 enum class FieldType {
   kString,      // any scalar, taken as text
@@ -32,6 +40,10 @@ enum class FieldType {
 };
 
 struct Field {
+  // A rule of SPEC §3 (rules.h): run on a value, on each string of a string list, on each item
+  // of a keyed list (before its rows) or on a mapping (after its rows).
+  using Rule = void (*)(const Node& value, const KeyPath& path, RuleContext& context);
+
   Field(std::string_view field_name, FieldType field_type, std::string_view field_description)
       : name(field_name), type(field_type), description(field_description) {}
 
@@ -48,8 +60,29 @@ struct Field {
     choices = std::move(values);
     return *this;
   }
+  // A literal value, as it would be written: lowering stores it where the key is not set.
   Field& Default(std::string_view value) {
     default_value = value;
+    return *this;
+  }
+  // A default that lowering works out ("qemu-system-<target>"), stated in words.
+  Field& DerivedDefault(std::string_view words) {
+    default_value = words;
+    default_derived = true;
+    return *this;
+  }
+  Field& Check(Rule value_rule) {
+    rule = value_rule;
+    return *this;
+  }
+  Field& Bind(std::shared_ptr<const Binding> place) {
+    binding = std::move(place);
+    return *this;
+  }
+  // A key of the profile language itself (extends, abstract, vars, overlays): layering,
+  // interpolation or the compiler consume it, so it has no place in the lowered profile.
+  Field& ConsumedBeforeLowering() {
+    consumed_before_lowering = true;
     return *this;
   }
   Field& Required() {
@@ -82,15 +115,19 @@ struct Field {
   std::string_view name;
   FieldType type;
   std::string_view description;
-  std::vector<Field> fields;              // kMapping, kKeyedList
-  std::string_view key;                   // kKeyedList: the field that identifies an item
-  std::vector<std::string_view> choices;  // kEnum
-  std::string_view default_value;         // as documented; empty when there is none
-  bool required = false;                  // a complete profile (or list item) must set it
-  std::optional<int64_t> minimum;         // kInteger
-  std::optional<int64_t> maximum;         // kInteger
-  std::string pattern;                    // kString, kPath; empty when there is none
-  bool pattern_as_written = false;        // else a ${name} reference passes it
+  std::vector<Field> fields;               // kMapping, kKeyedList
+  std::string_view key;                    // kKeyedList: the field that identifies an item
+  std::vector<std::string_view> choices;   // kEnum
+  std::string_view default_value;          // as documented; empty when there is none
+  bool default_derived = false;            // default_value is words, not a value
+  bool required = false;                   // a complete profile (or list item) must set it
+  std::optional<int64_t> minimum;          // kInteger
+  std::optional<int64_t> maximum;          // kInteger
+  std::string pattern;                     // kString, kPath; empty when there is none
+  bool pattern_as_written = false;         // else a ${name} reference passes it
+  Rule rule = nullptr;                     // beyond kind, range and pattern
+  std::shared_ptr<const Binding> binding;  // where lowering stores the value
+  bool consumed_before_lowering = false;
 
   const Field* Find(std::string_view child) const;
   // The names of `fields`, for "did you mean".

@@ -9,17 +9,18 @@
 
 namespace qemuc {
 
+// The defaults are the field table's (schema.cc), which lowering stores where a key is not set.
 struct UnitSettings {
-  std::string description;  // the profile's own; empty: from its name and description
+  std::string description;
   std::string user;
   std::string group;
-  std::string restart = "on-failure";
-  int64_t restart_sec = 5;
+  std::string restart;
+  int64_t restart_sec = 0;
   std::vector<std::string> after;
   std::vector<std::string> wants;
-  std::string wanted_by = "multi-user.target";
-  int64_t stop_timeout = 90;
-  bool hardening = true;
+  std::string wanted_by;
+  int64_t stop_timeout = 0;
+  bool hardening = false;
   bool graceful_stop = false;
   bool kvm = false;                               // DeviceAllow=/dev/kvm
   bool tap = false;                               // /dev/net/tun, and after network-online.target

@@ -1,0 +1,207 @@
+#include "rules.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "paths.h"
+#include "qemu_values.h"
+#include "systemd_values.h"
+#include "text.h"
+
+namespace qemuc {
+namespace {
+
+// Drive and netdev ids live in separate QEMU namespaces, and each list is keyed by its id, so
+// after merging every id is unique within its list; what remains is QEMU's id syntax.
+void CheckQemuId(const Node& value, const char* what, RuleContext& context) {
+  if (IsWord(value.text, IsLetter)) return;
+  context.Error(value.range, std::string(what) + " " + Quoted(value.text) +
+                                 " must start with a letter and hold only letters, digits, '.', "
+                                 "'_' and '-' (a QEMU id)");
+}
+
+struct PathRule {
+  bool bare_name_allowed = false;  // qemu.binary: a bare name is looked up in PATH
+  bool comma_refused = false;      // qemu.initrd: QEMU's multiboot loader splits it at commas
+};
+
+// SPEC §3: no newline in any path (we refuse every control character: none belongs in a file
+// name, and they garble every output format). A relative path takes on the directory of the
+// file that wrote it, which must pass too.
+void CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContext& context) {
+  const auto bad = [rule](char c) { return IsControl(c) || (rule.comma_refused && c == ','); };
+  const auto why = [](char c) {
+    return std::string(c == ',' ? " (QEMU's multiboot loader splits the initrd at commas)" : "");
+  };
+  const std::string& text = value.text;
+  const auto in_text = std::find_if(text.begin(), text.end(), bad);
+  if (in_text != text.end()) {
+    context.Error(value.range, Quoted(path.Text()) + " must not contain " +
+                                   DescribeCharacter(*in_text) + why(*in_text));
+    return;
+  }
+  const bool bare_name = rule.bare_name_allowed && IsBareName(text);
+  if (bare_name || value.range.file == nullptr) return;
+  const std::string resolved = ResolvedPath(value);
+  const auto in_directory = std::find_if(resolved.begin(), resolved.end(), bad);
+  if (in_directory == resolved.end()) return;
+  context
+      .Error(value.range, Quoted(path.Text()) +
+                              " is relative, and the directory it resolves against contains " +
+                              DescribeCharacter(*in_directory) + why(*in_directory))
+      .notes.push_back({"write an absolute path, or move the file that sets it", {}});
+}
+
+}  // namespace
+
+void CheckProfileName(const Node& value, const KeyPath& path, RuleContext& context) {
+  if (IsProfileName(value.text)) return;
+  context.Error(value.range, Quoted(path.Text()) +
+                                 " must start with a letter or digit and hold only letters, "
+                                 "digits, '.', '_' and '-', not " +
+                                 Quoted(value.text));
+}
+
+void CheckFilePath(const Node& value, const KeyPath& path, RuleContext& context) {
+  CheckPath(value, path, PathRule{}, context);
+}
+
+void CheckBinaryPath(const Node& value, const KeyPath& path, RuleContext& context) {
+  CheckPath(value, path, PathRule{true, false}, context);
+}
+
+void CheckInitrdPath(const Node& value, const KeyPath& path, RuleContext& context) {
+  CheckPath(value, path, PathRule{false, true}, context);
+}
+
+void CheckDriveId(const Node& value, const KeyPath&, RuleContext& context) {
+  CheckQemuId(value, "drive id", context);
+}
+
+void CheckNetworkId(const Node& value, const KeyPath&, RuleContext& context) {
+  CheckQemuId(value, "network id", context);
+}
+
+// SPEC §3: slot[.function], unique. "5", "05" and "05.0" are one address.
+void CheckPciAddress(const Node& value, const KeyPath& path, RuleContext& context) {
+  const std::optional<int> devfn = ParsePciAddress(value.text);
+  if (!devfn) {
+    context.Error(value.range, Quoted(path.Text()) +
+                                   " must be a PCI address slot[.function] in hex, slot 00 to 1f "
+                                   "and function 0 to 7 (such as 05.0), not " +
+                                   Quoted(value.text));
+    return;
+  }
+  if (*devfn >> 3 == 0) {
+    // q35's mch and virt's gpex-root sit at 00.0 and are single-function: QEMU refuses the
+    // whole slot.
+    context.Error(value.range,
+                  Quoted(path.Text()) + " must not be in slot 00, which holds the PCI host bridge");
+    return;
+  }
+  const auto [first, added] =
+      context.pci_addresses.emplace(*devfn, RuleContext::FirstUse{value.text, value.range});
+  if (added) return;
+  std::string message = "duplicate PCI address " + value.text;
+  if (first->second.text != value.text) message += " (the same as " + first->second.text + ")";
+  context.Error(value.range, message).notes.push_back({"first used at", first->second.range});
+}
+
+void CheckMac(const Node& value, const KeyPath& path, RuleContext& context) {
+  const std::optional<std::array<uint8_t, 6>> mac = ParseMac(value.text);
+  const std::string key = Quoted(path.Text());
+  if (!mac) {
+    context.Error(value.range, key +
+                                   " must be six hexadecimal octets separated by ':', such as "
+                                   "52:54:00:12:34:56, not " +
+                                   Quoted(value.text));
+  } else if ((*mac)[0] & 1) {
+    context.Error(value.range, key + " must be a unicast address, not the multicast " + value.text +
+                                   " (its first octet is odd)");
+  } else if (std::all_of(mac->begin(), mac->end(), [](uint8_t octet) { return octet == 0; })) {
+    context.Error(value.range,
+                  key + " must not be 00:00:00:00:00:00, which is no device's address");
+  }
+}
+
+// SPEC §3: 1..15 bytes (IFNAMSIZ less the NUL), none of '/', ':' or whitespace (Linux
+// dev_valid_name) nor ',' (it would end QEMU's ifname= value).
+void CheckTapName(const Node& value, const KeyPath& path, RuleContext& context) {
+  const std::string& name = value.text;
+  const std::string key = Quoted(path.Text());
+  const auto bad = std::find_if(name.begin(), name.end(), [](char c) {
+    return c == '/' || c == ':' || c == ',' || IsSpace(c) || IsControl(c);
+  });
+  if (name.empty()) {
+    context.Error(value.range, key + " must not be empty");
+  } else if (name.size() > 15) {
+    context.Error(value.range, key + " must be at most 15 bytes (a Linux interface name), not " +
+                                   std::to_string(name.size()));
+  } else if (bad != name.end()) {
+    context.Error(value.range, key + " must not contain " + DescribeCharacter(*bad) +
+                                   " (a Linux interface name has no '/', ':' or whitespace, and "
+                                   "QEMU's ifname= no ',')");
+  } else if (name == "." || name == "..") {
+    context.Error(value.range, key + " must not be " + Quoted(name) + " (Linux refuses it)");
+  }
+}
+
+// The systemd unit takes these values into settings with no quoting (systemd_values.h): what
+// systemd would read otherwise is refused here, at the value.
+void CheckUserOrGroup(const Node& value, const KeyPath& path, RuleContext& context) {
+  if (IsSystemdUserOrGroup(value.text)) return;
+  context.Error(value.range, Quoted(path.Text()) +
+                                 " must be a user or group name (a letter or '_', then letters, "
+                                 "digits, '_' or '-', at most 31 characters) or a numeric id, "
+                                 "not " +
+                                 Quoted(value.text));
+}
+
+void CheckUnitName(const Node& value, const KeyPath& path, RuleContext& context) {
+  if (IsSystemdUnitName(value.text)) return;
+  context.Error(value.range, Quoted(path.Text()) +
+                                 " must name a systemd unit (letters, digits, ':', '-', '_', '.', "
+                                 "'\\' and one '@' with an instance, then a type such as .target "
+                                 "or .service), not " +
+                                 Quoted(value.text));
+}
+
+// SPEC §3: a network is either user-mode or tap, never both, never neither.
+void CheckNetworkBackend(const Node& network, const KeyPath& path, RuleContext& context) {
+  const std::string id = path.steps().empty() ? "" : path.steps().back().item.value_or("");
+  const bool user = network.Find("user") != nullptr;
+  const bool tap = network.Find("tap") != nullptr;
+  if (user && tap) {
+    context.Error(network.range,
+                  "network " + Quoted(id) + " sets both 'user' and 'tap'; choose one");
+  } else if (!user && !tap && context.check_completeness()) {
+    context.Error(network.range, "network " + Quoted(id) + " needs 'user' or 'tap'");
+  }
+}
+
+// SPEC §3: a host port is used once across the whole profile, whichever layers set it; the
+// later use is the error, with a note at the first. As QEMU's slirp opens one socket per
+// protocol and address, tcp and udp may share a port, and so may two distinct host addresses;
+// no address (all interfaces) overlaps every address.
+void CheckUniqueHostPort(const Node& forward, const KeyPath&, RuleContext& context) {
+  const MappingEntry* entry = forward.Find("host");
+  if (entry == nullptr) return;
+  const Node& port = *entry->value;
+  const MappingEntry* protocol = forward.Find("protocol");
+  const MappingEntry* address = forward.Find("host_address");
+  const std::string key = (protocol != nullptr ? protocol->value->text : "tcp") + ":" + port.text;
+  const std::string where = address != nullptr ? address->value->text : "";
+  std::vector<std::pair<std::string, SourceRange>>& uses = context.host_ports[key];
+  for (const auto& [other, first] : uses) {
+    if (other.empty() || where.empty() || other == where) {
+      context.Error(port.range, "duplicate host port " + port.text)
+          .notes.push_back({"first used at", first});
+      return;
+    }
+  }
+  uses.emplace_back(where, port.range);
+}
+
+}  // namespace qemuc

@@ -1,0 +1,68 @@
+// The validation rules of SPEC §3, each attached to its row of the field table (schema.cc) with
+// Field::Check and run by validation (validate.cc) on the merged profile: on a value, on each
+// string of a string list, on each item of a keyed list (before its rows), or on a mapping (after
+// its rows). Every problem is reported at the place that set the value.
+#ifndef QEMUC_RULES_H_
+#define QEMUC_RULES_H_
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "diagnostic.h"
+#include "key_path.h"
+#include "node.h"
+
+namespace qemuc {
+
+// What rules share over one profile: where to report, whether the profile must be complete, and
+// the values that must be unique across it.
+class RuleContext {
+ public:
+  RuleContext(bool check_completeness, Diagnostics& diagnostics)
+      : check_completeness_(check_completeness), diagnostics_(diagnostics) {}
+
+  Diagnostic& Error(const SourceRange& range, std::string message) {
+    return diagnostics_.Error(range, std::move(message));
+  }
+  // False for an abstract profile, which a profile that extends it may complete.
+  bool check_completeness() const { return check_completeness_; }
+
+  struct FirstUse {
+    std::string text;
+    SourceRange range;
+  };
+  std::map<int, FirstUse> pci_addresses;  // by slot << 3 | function
+  // "tcp:2222" -> the host addresses it is bound to ("" for all), with their places.
+  std::map<std::string, std::vector<std::pair<std::string, SourceRange>>> host_ports;
+
+ private:
+  bool check_completeness_;
+  Diagnostics& diagnostics_;
+};
+
+// Values.
+void CheckProfileName(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckFilePath(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckBinaryPath(const Node& value, const KeyPath& path, RuleContext& context);  // or a name
+void CheckInitrdPath(const Node& value, const KeyPath& path, RuleContext& context);  // no ','
+void CheckDriveId(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckNetworkId(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckPciAddress(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckMac(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckTapName(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckHostAddress(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckUserOrGroup(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckUnitName(const Node& value, const KeyPath& path, RuleContext& context);
+
+// Items of keyed lists.
+void CheckNetworkBackend(const Node& network, const KeyPath& path, RuleContext& context);
+void CheckUniqueHostPort(const Node& forward, const KeyPath& path, RuleContext& context);
+
+// Mappings.
+void CheckUserNetwork(const Node& user, const KeyPath& path, RuleContext& context);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_RULES_H_

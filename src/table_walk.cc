@@ -1,0 +1,48 @@
+#include "table_walk.h"
+
+namespace qemuc {
+namespace {
+
+class RowWalker {
+ public:
+  explicit RowWalker(RowVisitor& visitor) : visitor_(visitor) {}
+
+  void Mapping(const Field& row, const Node* mapping, const KeyPath& path) {
+    if (!visitor_.BeginMapping(row, mapping, path)) return;
+    for (const Field& child : row.fields) {
+      const MappingEntry* entry = mapping != nullptr ? mapping->Find(child.name) : nullptr;
+      Row(child, entry != nullptr ? entry->value.get() : nullptr, path.Child(child.name));
+    }
+    visitor_.EndMapping(row, mapping, path);
+  }
+
+ private:
+  void Row(const Field& row, const Node* value, const KeyPath& path) {
+    switch (row.type) {
+      case FieldType::kMapping:
+        if (value == nullptr || value->is_mapping()) Mapping(row, value, path);
+        return;
+      case FieldType::kKeyedList:
+        if (value == nullptr) return visitor_.Value(row, nullptr, path);
+        for (const NodePtr& item : value->items) {
+          if (!item->is_mapping()) continue;
+          const MappingEntry* key = item->Find(row.key);
+          Mapping(row, item.get(), path.Item(key != nullptr ? key->value->text : ""));
+        }
+        return;
+      default:
+        visitor_.Value(row, value, path);
+        return;
+    }
+  }
+
+  RowVisitor& visitor_;
+};
+
+}  // namespace
+
+void WalkRows(const Node& root, const Field& table, RowVisitor& visitor) {
+  RowWalker(visitor).Mapping(table, &root, KeyPath());
+}
+
+}  // namespace qemuc

@@ -1,0 +1,32 @@
+// The one walk over a merged profile and the field table together, row by row, for the stages
+// that read a merged profile (validation, lowering). Each row is visited whether its key is
+// written or not, so that a stage sees missing keys (completeness, defaults) where they belong.
+#ifndef QEMUC_TABLE_WALK_H_
+#define QEMUC_TABLE_WALK_H_
+
+#include "key_path.h"
+#include "node.h"
+#include "schema.h"
+
+namespace qemuc {
+
+class RowVisitor {
+ public:
+  virtual ~RowVisitor() = default;
+  // Before the rows of a mapping: the root, a mapping row, or one item of a keyed list row (its
+  // `path` then ends in the item's key). `mapping` is nullptr for a mapping row not written.
+  // Returns whether to visit its rows.
+  virtual bool BeginMapping(const Field& row, const Node* mapping, const KeyPath& path) = 0;
+  virtual void EndMapping(const Field& row, const Node* mapping, const KeyPath& path) = 0;
+  // A row of any other type (a keyed list row only when it is not written), with its value or
+  // nullptr.
+  virtual void Value(const Field& row, const Node* value, const KeyPath& path) = 0;
+};
+
+// Visits `root` as the mapping `table` (ProfileSchema() for a profile). The tree must have passed
+// the shape check: a value of the wrong kind is skipped.
+void WalkRows(const Node& root, const Field& table, RowVisitor& visitor);
+
+}  // namespace qemuc
+
+#endif  // QEMUC_TABLE_WALK_H_
