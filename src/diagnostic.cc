@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-#include "json_string.h"
+#include "json_writer.h"
 #include "utf8.h"
 
 namespace qemuc {
@@ -180,39 +180,31 @@ void Diagnostics::DropSince(size_t first) {
 
 namespace {
 
-// A JSON string for any bytes: a file name from the command line or the disk need not be
-// UTF-8, and JSON cannot carry such bytes, so each becomes U+FFFD (lossy, but valid JSON).
-std::string JsonText(std::string_view text) {
-  std::string valid;
-  while (const std::optional<size_t> bad = FindInvalidUtf8(text)) {
-    valid.append(text.substr(0, *bad));
-    valid += "\xEF\xBF\xBD";
-    text.remove_prefix(*bad + 1);
-  }
-  valid.append(text);
-  return JsonString(valid);
-}
-
-// "file":...,"line":...,"column":... of a place, null where a part is missing.
-std::string JsonPlace(const SourceRange& range) {
+// "file":...,"line":...,"column":... of a place, null where a part is missing. A file name from
+// the command line or the disk need not be UTF-8: a diagnostic is written all the same.
+void WritePlace(JsonWriter& json, const SourceRange& range) {
+  json.Key("file");
+  range.file != nullptr ? json.LossyString(range.file->display_path()) : json.Null();
   const bool has_line = range.file != nullptr && range.line > 0;
-  return "\"file\":" + (range.file != nullptr ? JsonText(range.file->display_path()) : "null") +
-         ",\"line\":" + (has_line ? std::to_string(range.line) : "null") +
-         ",\"column\":" + (has_line ? std::to_string(range.column) : "null");
+  json.Key("line");
+  has_line ? json.Int(range.line) : json.Null();
+  json.Key("column");
+  has_line ? json.Int(range.column) : json.Null();
 }
 
 }  // namespace
 
 std::string RenderDiagnosticJson(const Diagnostic& diagnostic) {
-  std::string json =
-      "{" + JsonPlace(diagnostic.range) + ",\"severity\":\"" + SeverityName(diagnostic.severity) +
-      "\",\"message\":" + JsonText(BoundedMessage(diagnostic.message)) + ",\"notes\":[";
-  for (size_t i = 0; i < diagnostic.notes.size(); ++i) {
-    const Note& note = diagnostic.notes[i];
-    json += (i > 0 ? ",{" : "{") + JsonPlace(note.range) +
-            ",\"message\":" + JsonText(BoundedMessage(note.message)) + "}";
+  JsonWriter json(JsonLayout::kCompact);
+  WritePlace(json.BeginObject(), diagnostic.range);
+  json.Key("severity").String(SeverityName(diagnostic.severity));
+  json.Key("message").LossyString(BoundedMessage(diagnostic.message));
+  json.Key("notes").BeginArray();
+  for (const Note& note : diagnostic.notes) {
+    WritePlace(json.BeginObject(), note.range);
+    json.Key("message").LossyString(BoundedMessage(note.message)).EndObject();
   }
-  return json + "]}\n";
+  return json.EndArray().EndObject().Take() + "\n";
 }
 
 std::string RenderDiagnostic(const Diagnostic& diagnostic, bool colour) {

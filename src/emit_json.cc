@@ -1,18 +1,14 @@
-#include <cstdio>
-
 #include "emit.h"
+#include "json_writer.h"
 #include "utf8.h"
 
 namespace qemuc {
 namespace {
 
-std::string JsonArray(const std::vector<std::string>& items, std::string_view indent) {
-  if (items.empty()) return "[]";
-  std::string text = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    text += (i == 0 ? "\n" : ",\n") + std::string(indent) + "  " + JsonString(items[i]);
-  }
-  return text + "\n" + std::string(indent) + "]";
+void WriteStrings(JsonWriter& json, std::string_view key, const std::vector<std::string>& items) {
+  json.Key(key).BeginArray();
+  for (const std::string& item : items) json.String(item);
+  json.EndArray();
 }
 
 // JSON strings are Unicode: a name or path taken from the command line or the file system may
@@ -33,14 +29,12 @@ Emitted EmitJson(const Invocation& invocation) {
   if (const std::string bad = FirstNonUtf8(invocation); !bad.empty()) {
     return {"", "'" + bad + "' is not valid UTF-8, which --format json cannot represent"};
   }
-  std::string text = "{\n";
-  text += "  \"format\": \"qemuc-invocation\",\n";
-  text += "  \"version\": 1,\n";
-  text += "  \"name\": " + JsonString(invocation.name) + ",\n";
-  text += "  \"sources\": " + JsonArray(invocation.sources, "  ") + ",\n";
-  text += "  \"argv\": " + JsonArray(invocation.argv, "  ") + "\n";
-  text += "}\n";
-  return {text, ""};
+  JsonWriter json;
+  json.BeginObject().Key("format").String("qemuc-invocation").Key("version").Int(1);
+  json.Key("name").String(invocation.name);
+  WriteStrings(json, "sources", invocation.sources);
+  WriteStrings(json, "argv", invocation.argv);
+  return {json.EndObject().Take() + "\n", ""};
 }
 
 Emitted EmitArgs(const Invocation& invocation) {

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "emit.h"
+#include "json_writer.h"
+#include "key_path.h"
 #include "paths.h"
 #include "schema.h"
 #include "shape_check.h"
@@ -190,60 +192,60 @@ class YamlWriter {
   std::string text_;
 };
 
-class JsonWriter {
+// The profile as JSON and, with `show_origin`, one more key of the root: "origin", from the key
+// path of each value to where it was set.
+class JsonProfileWriter {
  public:
-  void Value(const OutValue& value, const std::string& path, int indent) {
-    const std::string pad(static_cast<size_t>(indent) + 2, ' ');
-    switch (value.kind) {
-      case OutValue::Kind::kString:
-      case OutValue::Kind::kPlain:
-        text_ += value.kind == OutValue::Kind::kString ? JsonString(value.text) : value.text;
-        if (value.origin.file != nullptr) origins_.emplace_back(path, FormatLocation(value.origin));
-        return;
-      case OutValue::Kind::kMapping:
-        text_ += value.entries.empty() ? "{" : "{\n";
-        for (size_t i = 0; i < value.entries.size(); ++i) {
-          const auto& [key, child] = value.entries[i];
-          text_ += pad + JsonString(key) + ": ";
-          Value(child, JoinKeyPath(path, key), indent + 2);
-          text_ += i + 1 < value.entries.size() ? ",\n" : "\n";
-        }
-        text_ += (value.entries.empty() ? "" : std::string(static_cast<size_t>(indent), ' ')) + "}";
-        return;
-      case OutValue::Kind::kList:
-        text_ += value.items.empty() ? "[" : "[\n";
-        for (size_t i = 0; i < value.items.size(); ++i) {
-          text_ += pad;
-          Value(value.items[i], path + "[" + std::to_string(i) + "]", indent + 2);
-          text_ += i + 1 < value.items.size() ? ",\n" : "\n";
-        }
-        text_ += (value.items.empty() ? "" : std::string(static_cast<size_t>(indent), ' ')) + "]";
-        return;
+  std::string Write(const OutValue& root, bool show_origin) {
+    json_.BeginObject();
+    Entries(root, KeyPath());
+    if (show_origin) {
+      json_.Key("origin").BeginObject();
+      for (const auto& [path, place] : origins_) json_.Key(path).String(place);
+      json_.EndObject();
     }
-  }
-
-  std::string Take(bool show_origin) {
-    if (!show_origin) return std::move(text_) + "\n";
-    // The origins go beside the profile, as one more key of the root object.
-    text_.pop_back();  // the root's closing brace
-    if (text_.back() == '\n') {
-      text_.back() = ',';
-      text_ += "\n";
-    } else {
-      text_ += "\n";  // an empty root: "{" so far
-    }
-    text_ += "  \"origin\": {";
-    for (size_t i = 0; i < origins_.size(); ++i) {
-      text_ += (i == 0 ? "\n    " : ",\n    ") + JsonString(origins_[i].first) + ": " +
-               JsonString(origins_[i].second);
-    }
-    text_ += origins_.empty() ? "}\n}\n" : "\n  }\n}\n";
-    return std::move(text_);
+    return json_.EndObject().Take() + "\n";
   }
 
  private:
-  std::string text_;
-  std::vector<std::pair<std::string, std::string>> origins_;
+  void Entries(const OutValue& mapping, const KeyPath& path) {
+    for (const auto& [key, value] : mapping.entries) {
+      json_.Key(key);
+      Value(value, path.Child(key));
+    }
+  }
+
+  void Value(const OutValue& value, const KeyPath& path) {
+    switch (value.kind) {
+      case OutValue::Kind::kString:
+        json_.String(value.text);
+        return Origin(value, path);
+      case OutValue::Kind::kPlain:  // shape_check let only integers and booleans through
+        json_.Literal(value.text);
+        return Origin(value, path);
+      case OutValue::Kind::kMapping:
+        json_.BeginObject();
+        Entries(value, path);
+        json_.EndObject();
+        return;
+      case OutValue::Kind::kList:
+        json_.BeginArray();
+        for (size_t i = 0; i < value.items.size(); ++i) {
+          Value(value.items[i], path.Item(std::to_string(i)));
+        }
+        json_.EndArray();
+        return;
+    }
+  }
+
+  void Origin(const OutValue& value, const KeyPath& path) {
+    if (value.origin.file != nullptr) {
+      origins_.emplace_back(path.Text(), FormatLocation(value.origin));
+    }
+  }
+
+  JsonWriter json_;
+  std::vector<std::pair<std::string, std::string>> origins_;  // key path, file:line:col
 };
 
 }  // namespace
@@ -252,9 +254,7 @@ std::string EmitProfile(const Node& merged, const std::string& name, ProfileForm
                         bool show_origin) {
   const OutValue root = BuildRoot(merged, name);
   if (format == ProfileFormat::kJson) {
-    JsonWriter writer;
-    writer.Value(root, "", 0);
-    return writer.Take(show_origin);
+    return JsonProfileWriter().Write(root, show_origin);
   }
   YamlWriter writer(show_origin);
   writer.Mapping(root, 0);

@@ -8,21 +8,22 @@
 #include <utility>
 #include <vector>
 
-#include "json_string.h"
+#include "json_writer.h"
 #include "schema.h"
 
 namespace qemuc {
 namespace {
 
 // A JSON value that keeps keys in the order they were set: the schema reads in the order of
-// the field table, and the text is the same on every run.
+// the field table, and the text is the same on every run. A tree, not a stream: a property is
+// put together from parts (Extend) before it is written.
 class Json {
  public:
-  static Json Object() { return Json(Kind::kObject, ""); }
-  static Json Array() { return Json(Kind::kArray, ""); }
-  static Json Bool(bool value) { return Json(Kind::kLiteral, value ? "true" : "false"); }
-  static Json Int(int64_t value) { return Json(Kind::kLiteral, std::to_string(value)); }
-  static Json String(std::string_view value) { return Json(Kind::kLiteral, JsonString(value)); }
+  static Json Object() { return Json(Kind::kObject); }
+  static Json Array() { return Json(Kind::kArray); }
+  static Json Bool(bool value) { return Json(Kind::kBool, value ? 1 : 0); }
+  static Json Int(int64_t value) { return Json(Kind::kInt, value); }
+  static Json String(std::string_view value) { return Json(Kind::kString, 0, value); }
 
   Json& Set(std::string_view key, Json value) {
     keys_.emplace_back(key);
@@ -42,30 +43,38 @@ class Json {
   }
   bool empty() const { return values_.empty(); }
 
-  // The layout of Python's json.dumps(indent=2), so either can reproduce the file.
-  void RenderTo(std::string& out, const std::string& indent) const {
-    if (kind_ == Kind::kLiteral) {
-      out += literal_;
-      return;
+  void WriteTo(JsonWriter& json) const {
+    switch (kind_) {
+      case Kind::kBool:
+        json.Bool(number_ != 0);
+        return;
+      case Kind::kInt:
+        json.Int(number_);
+        return;
+      case Kind::kString:
+        json.String(text_);
+        return;
+      case Kind::kArray:
+        json.BeginArray();
+        for (const Json& value : values_) value.WriteTo(json);
+        json.EndArray();
+        return;
+      case Kind::kObject:
+        json.BeginObject();
+        for (size_t i = 0; i < values_.size(); ++i) values_[i].WriteTo(json.Key(keys_[i]));
+        json.EndObject();
+        return;
     }
-    const bool object = kind_ == Kind::kObject;
-    out += object ? '{' : '[';
-    const std::string inner = indent + "  ";
-    for (size_t i = 0; i < values_.size(); ++i) {
-      out += (i == 0 ? "\n" : ",\n") + inner;
-      if (object) out += JsonString(keys_[i]) + ": ";
-      values_[i].RenderTo(out, inner);
-    }
-    if (!values_.empty()) out += "\n" + indent;
-    out += object ? '}' : ']';
   }
 
  private:
-  enum class Kind { kLiteral, kArray, kObject };
-  Json(Kind kind, std::string literal) : kind_(kind), literal_(std::move(literal)) {}
+  enum class Kind { kBool, kInt, kString, kArray, kObject };
+  explicit Json(Kind kind, int64_t number = 0, std::string_view text = "")
+      : kind_(kind), number_(number), text_(text) {}
 
   Kind kind_;
-  std::string literal_;            // kLiteral: the value as JSON text
+  int64_t number_;                 // kBool (0 or 1), kInt
+  std::string text_;               // kString
   std::vector<std::string> keys_;  // kObject: parallel to values_
   std::vector<Json> values_;
 };
@@ -352,9 +361,10 @@ std::string EmitJsonSchema() {
     schema.Set("if", AbstractOrExtending()).Set("else", std::move(*complete));
   }
   schema.Set("definitions", std::move(definitions));
-  std::string text;
-  schema.RenderTo(text, "");
-  return text + "\n";
+  // Python's json.dumps(indent=2) lays the file out the same, so either can reproduce it.
+  JsonWriter json;
+  schema.WriteTo(json);
+  return json.Take() + "\n";
 }
 
 }  // namespace qemuc

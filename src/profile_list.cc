@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "json_writer.h"
 #include "lower.h"
 #include "utf8.h"
 
@@ -86,18 +87,14 @@ std::string Line(const Cells& cells, const std::vector<size_t>& widths) {
   return line + "\n";
 }
 
-std::string JsonNames(const std::vector<std::string>& names) {
-  std::string text = "[";
-  for (const std::string& name : names) text += (text.size() > 1 ? ", " : "") + JsonString(name);
-  return text + "]";
-}
-
-std::string JsonRow(const ListRow& row) {
-  return "{\"file\": " + JsonString(row.file) + ", \"name\": " + JsonString(row.name) +
-         ", \"target\": " + JsonString(row.target) + ", \"cpus\": " + std::to_string(row.cpus) +
-         ", \"memory_mib\": " + std::to_string(row.memory_mib) +
-         ", \"overlays\": " + JsonNames(row.overlays) +
-         ", \"description\": " + JsonString(row.description) + "}";
+// One profile a line, so that a list of many profiles reads as a table does.
+void WriteRow(JsonWriter& json, const ListRow& row) {
+  json.BeginObject(JsonLayout::kOneLine).Key("file").String(row.file);
+  json.Key("name").String(row.name).Key("target").String(row.target);
+  json.Key("cpus").Int(row.cpus).Key("memory_mib").Int(row.memory_mib);
+  json.Key("overlays").BeginArray();
+  for (const std::string& overlay : row.overlays) json.String(overlay);
+  json.EndArray().Key("description").String(row.description).EndObject();
 }
 
 // The first string of the rows that JSON cannot hold, or nullptr. Only the file, as the user
@@ -156,11 +153,11 @@ Emitted RenderListJson(const std::vector<ListRow>& rows) {
   if (const std::string* bad = FirstNonUtf8(rows)) {
     return {"", "'" + *bad + "' is not valid UTF-8, which JSON cannot represent"};
   }
-  std::string text = "{\n  \"format\": \"qemuc-list\",\n  \"version\": 1,\n  \"profiles\": [";
-  for (size_t i = 0; i < rows.size(); ++i)
-    text += (i == 0 ? "\n    " : ",\n    ") + JsonRow(rows[i]);
-  text += rows.empty() ? "]\n" : "\n  ]\n";
-  return {text + "}\n", ""};
+  JsonWriter json;
+  json.BeginObject().Key("format").String("qemuc-list").Key("version").Int(1);
+  json.Key("profiles").BeginArray();
+  for (const ListRow& row : rows) WriteRow(json, row);
+  return {json.EndArray().EndObject().Take() + "\n", ""};
 }
 
 }  // namespace qemuc

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <thread>
 
+#include "json_writer.h"
 #include "text.h"
 
 namespace qemuc {
@@ -127,8 +128,9 @@ bool Running(long pid) {
 
 // Sends a QMP command and checks that QEMU answered it with "return", not "error".
 std::string Execute(Connection& qmp, const std::string& command) {
-  if (std::string error = qmp.Send("{\"execute\": \"" + command + "\"}"); !error.empty())
-    return error;
+  JsonWriter request(JsonLayout::kOneLine);
+  request.BeginObject().Key("execute").String(command).EndObject();
+  if (std::string error = qmp.Send(request.Take()); !error.empty()) return error;
   std::string error;
   const std::string reply = qmp.ReadReply(error);
   if (!error.empty()) return error;
