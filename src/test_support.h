@@ -17,6 +17,7 @@
 #include "diagnostic.h"
 #include "file_reader.h"
 #include "host_checks.h"
+#include "interpolate.h"
 #include "lower.h"
 #include "merge.h"
 #include "node.h"
@@ -106,10 +107,10 @@ struct TextFile {
   std::string text;
 };
 
-// Each stage alone, fed directly: YAML layers to the merge, a merged tree to validation and to
-// lowering. Every input is parsed and shape-checked first, as the pipeline does; a problem there
-// fails the test, so that Rendered() holds only what the stage under test reported. Owns the
-// source files, so that ranges in trees and diagnostics stay valid.
+// Each stage alone, fed directly: YAML layers to the merge, a merged tree to interpolation,
+// validation and lowering. Every input is parsed and shape-checked first, as the pipeline does; a
+// problem there fails the test, so that Rendered() holds only what the stage under test reported.
+// Owns the source files, so that ranges in trees and diagnostics stay valid.
 class Stages {
  public:
   Diagnostics diagnostics;  // what the stages reported
@@ -126,6 +127,13 @@ class Stages {
       roots.push_back(root);
     }
     return MergeLayers(roots, diagnostics);
+  }
+
+  // Interpolate of `file` read as a merged tree, `defines` (-D) winning over its vars; nullptr
+  // after reporting a problem.
+  NodePtr Interpolate(const TextFile& file, const std::vector<Define>& defines = {}) {
+    const NodePtr merged = Layer(file).root;
+    return merged == nullptr ? nullptr : qemuc::Interpolate(merged, defines, diagnostics);
   }
 
   // ValidateMerged of `file` read as a merged tree (it carries no merge directives); false when
