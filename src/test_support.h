@@ -132,21 +132,20 @@ class Stages {
   // Interpolate of `file` read as a merged tree, `defines` (-D) winning over its vars; nullptr
   // after reporting a problem.
   NodePtr Interpolate(const TextFile& file, const std::vector<Define>& defines = {}) {
-    const NodePtr merged = Layer(file).root;
+    const NodePtr merged = MergedTree(file).root;
     return merged == nullptr ? nullptr : qemuc::Interpolate(merged, defines, diagnostics);
   }
 
-  // ValidateMerged of `file` read as a merged tree (it carries no merge directives); false when
-  // it reported a problem.
+  // ValidateMerged of `file` read as a merged tree; false when it reported a problem.
   bool Validate(const TextFile& file, bool check_completeness = true) {
-    const NodePtr merged = Layer(file).root;
+    const NodePtr merged = MergedTree(file).root;
     return merged != nullptr && ValidateMerged(*merged, check_completeness, diagnostics);
   }
 
   // LowerProfile of `file` read as a merged tree, the profile itself; the tree must pass
   // validation first, as lowering assumes.
   LoweredProfile Lower(const TextFile& file) {
-    const Parsed parsed = Layer(file);
+    const Parsed parsed = MergedTree(file);
     REQUIRE(parsed.root != nullptr);
     REQUIRE_MESSAGE(ValidateMerged(*parsed.root, true, diagnostics), Rendered());
     return LowerProfile(*parsed.root, *parsed.file);
@@ -166,6 +165,27 @@ class Stages {
         root != nullptr && CheckShape(*root, FileRole::kProfile, found) && found.all().empty();
     CHECK_MESSAGE(clean, ("a stage's input must be well-formed:\n" + testing::Rendered(found)));
     return {file, clean ? root : nullptr};
+  }
+
+  static bool HasDirective(const Node& node) {
+    if (node.tag != NodeTag::kNone) return true;
+    for (const MappingEntry& entry : node.entries) {
+      if (HasDirective(*entry.value)) return true;
+    }
+    for (const NodePtr& item : node.items) {
+      if (HasDirective(*item)) return true;
+    }
+    return false;
+  }
+
+  // `text` as a merged tree: a well-formed profile without the directives the merge removes.
+  Parsed MergedTree(const TextFile& text) {
+    Parsed parsed = Layer(text);
+    if (parsed.root != nullptr && HasDirective(*parsed.root)) {
+      FAIL_CHECK("a merged tree carries no !override, !reset or !delete: " << text.path);
+      parsed.root = nullptr;
+    }
+    return parsed;
   }
 
   SourceSet sources_;
