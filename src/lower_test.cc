@@ -37,6 +37,28 @@ void CollectDefaults(const Field& field, const std::string& path,
   }
 }
 
+// A profile at /p/b/dev.yaml that sets every key of qemu:, some with relative paths.
+constexpr const char* kEveryKey = R"(name: dev
+description: the dev board
+qemu:
+  binary: ../bin/qemu
+  target: aarch64
+  cpus: 3
+  memory: 1G
+  kvm: true
+  kernel: /abs/kernel
+  initrd: ./sub/../rd.img
+  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img}]
+  networks:
+    - id: net0
+      mac: "52:54:00:00:00:01"
+      user: {network: 10.0.2.0/24, dhcp_start: 10.0.2.15, dns: 10.0.2.3, host: 10.0.2.2,
+             forwards: [{host: 8022, guest: 22}, {host: 5353, guest: 53, protocol: udp, host_address: 127.0.0.1}]}
+    - {id: net1, tap: {name: qemu0}}
+  extra_args: [-vga, none]
+cmdline: [console=ttyAMA0, quiet, console=ttyS0]
+)";
+
 std::string Text(bool value) {
   return value ? "true" : "false";
 }
@@ -103,26 +125,7 @@ TEST_SUITE("lower") {
 
   TEST_CASE("every key is lowered: paths against the file's directory, in the Config's fields") {
     testing::Stages stages;
-    const LoweredProfile lowered = stages.Lower({"/p/b/dev.yaml", R"(name: dev
-description: the dev board
-qemu:
-  binary: ../bin/qemu
-  target: aarch64
-  cpus: 3
-  memory: 1G
-  kvm: true
-  kernel: /abs/kernel
-  initrd: ./sub/../rd.img
-  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img}]
-  networks:
-    - id: net0
-      mac: "52:54:00:00:00:01"
-      user: {network: 10.0.2.0/24, dhcp_start: 10.0.2.15, dns: 10.0.2.3, host: 10.0.2.2,
-             forwards: [{host: 8022, guest: 22}, {host: 5353, guest: 53, protocol: udp, host_address: 127.0.0.1}]}
-    - {id: net1, tap: {name: qemu0}}
-  extra_args: [-vga, none]
-cmdline: [console=ttyAMA0, quiet, console=ttyS0]
-)"});
+    const LoweredProfile lowered = stages.Lower({"/p/b/dev.yaml", kEveryKey});
     const Config& config = lowered.config;
     CHECK(lowered.name == "dev");
     CHECK(lowered.description == "the dev board");
@@ -139,6 +142,21 @@ cmdline: [console=ttyAMA0, quiet, console=ttyS0]
     CHECK(config.drives[0].file == "/p/b/disk a,b.img");
     CHECK(config.drives[0].addr == "05.0");
     CHECK(config.drives[1].addr == "");
+    CHECK(config.extra_args == std::vector<std::string>{"-vga", "none"});
+    CHECK(lowered.cmdline == std::vector<std::string>{"console=ttyAMA0", "quiet", "console=ttyS0"});
+    std::vector<std::string> files;
+    for (const FileUse& file : lowered.files)
+      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
+    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:9:11",
+                                            "initrd /p/b/rd.img /p/b/dev.yaml:10:11",
+                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:11:29",
+                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:11:77"});
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("networks are lowered field by field, with the defaults of a forward") {
+    testing::Stages stages;
+    const Config config = stages.Lower({"/p/b/dev.yaml", kEveryKey}).config;
     REQUIRE(config.networks.size() == 2);
     const Network& user = config.networks[0];
     CHECK(user.mac == "52:54:00:00:00:01");
@@ -157,15 +175,6 @@ cmdline: [console=ttyAMA0, quiet, console=ttyS0]
     CHECK(user.user->forwards[1].host_address == "127.0.0.1");
     REQUIRE(config.networks[1].tap.has_value());
     CHECK(config.networks[1].tap->name == "qemu0");
-    CHECK(config.extra_args == std::vector<std::string>{"-vga", "none"});
-    CHECK(lowered.cmdline == std::vector<std::string>{"console=ttyAMA0", "quiet", "console=ttyS0"});
-    std::vector<std::string> files;
-    for (const FileUse& file : lowered.files)
-      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
-    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:9:11",
-                                            "initrd /p/b/rd.img /p/b/dev.yaml:10:11",
-                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:11:29",
-                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:11:77"});
     CHECK(stages.Rendered() == "");
   }
 
