@@ -2,7 +2,6 @@
 
 #include <doctest/doctest.h>
 
-
 #include "set_assignment.h"
 #include "test_support.h"
 
