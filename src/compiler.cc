@@ -158,8 +158,8 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
   }
   std::vector<std::string> kernel_args = lowered.cmdline;
   kernel_args.insert(kernel_args.end(), request.kernel_args.begin(), request.kernel_args.end());
-  return Invocation{lowered.name, resolved->stack.sources,
-                    CreateInvocation(lowered.config, kernel_args), lowered.unit};
+  return MakeInvocation(lowered.name, resolved->stack.sources, std::move(lowered.config),
+                        std::move(kernel_args), std::move(lowered.unit));
 }
 
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,

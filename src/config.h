@@ -57,6 +57,9 @@ struct Config {
   std::vector<Drive> drives;
   std::vector<Network> networks;
   std::vector<std::string> extra_args;
+  // QEMU's QMP socket, -qmp unix:PATH,server=on,wait=off just before -append; empty: no -qmp.
+  // Today only the systemd emitter sets it, for systemd.graceful_stop (SPEC §5 difference 4).
+  std::string qmp_socket;
 };
 
 }  // namespace qemuc

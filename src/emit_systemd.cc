@@ -8,13 +8,9 @@ namespace {
 
 constexpr size_t kMaxLogicalLineBytes = 1024 * 1024;  // systemd's LONG_LINE_MAX
 
-}  // namespace
-
-// One ExecStart= argument, double-quoted (notes §2): systemd unquotes and C-unescapes a word,
-// then expands specifiers (%) and, at exec time, variables ($); so both are doubled, and every
-// control byte or byte that is not UTF-8 is written \xHH. An empty argument stays "".
-std::string SystemdArgument(std::string_view argument) {
-  std::string quoted = "\"";
+// The inside of SystemdArgument's quotes.
+std::string EscapedArgument(std::string_view argument) {
+  std::string quoted;
   for (size_t i = 0; i < argument.size();) {
     const auto byte = static_cast<unsigned char>(argument[i]);
     if (byte >= 0x80) {
@@ -60,7 +56,16 @@ std::string SystemdArgument(std::string_view argument) {
     }
     ++i;
   }
-  return quoted + "\"";
+  return quoted;
+}
+
+}  // namespace
+
+// One ExecStart= argument, double-quoted (notes §2): systemd unquotes and C-unescapes a word,
+// then expands specifiers (%) and, at exec time, variables ($); so both are doubled, and every
+// control byte or byte that is not UTF-8 is written \xHH. An empty argument stays "".
+std::string SystemdArgument(std::string_view argument) {
+  return "\"" + EscapedArgument(argument) + "\"";
 }
 
 namespace {
@@ -233,10 +238,38 @@ std::string Comment(const Invocation& invocation) {
          CommentText(sources) + "). Do not edit.\n";
 }
 
-// ExecStart=: the executable, then every argument quoted; the QMP socket goes just before
-// -append, its %t live (the only specifier qemuc writes). The name in it is a checked word.
-Emitted ExecStart(const Invocation& invocation, const std::string& socket) {
-  const std::vector<std::string>& argv = invocation.argv;
+// The argv a unit runs, and the QMP socket its graceful stop talks to.
+struct UnitArgv {
+  std::vector<std::string> argv;
+  std::optional<ArgvSpan> systemd_text;  // written as it is: the emitter made it systemd text
+  std::string socket_word;               // ExecStop='s word for the socket; empty: none
+};
+
+// With graceful_stop, QEMU listens for QMP on qemuc-NAME.qmp in the unit's runtime directory: a
+// path that only systemd can complete (%t), so it is made systemd text here, where the name is a
+// checked word, and CreateQemuArgv reports where it lies; every other '%' stays escaped. A
+// socket that the Config names already is in the argv and written like any argument.
+UnitArgv MakeUnitArgv(const Invocation& invocation) {
+  if (!invocation.unit.graceful_stop) return {invocation.argv, std::nullopt, ""};
+  if (!invocation.config.qmp_socket.empty())
+    return {invocation.argv, std::nullopt, SystemdArgument(invocation.config.qmp_socket)};
+  Config config = invocation.config;
+  config.qmp_socket = "%t/qemuc-" + invocation.name + ".qmp";
+  QemuArgv made = CreateQemuArgv(config, invocation.kernel_args);
+  return {std::move(made.argv), made.qmp_socket, "\"" + config.qmp_socket + "\""};
+}
+
+// SystemdArgument, but the bytes of `systemd_text` are copied as they are.
+std::string ArgumentWithSystemdText(std::string_view argument, const ArgvSpan& systemd_text) {
+  const size_t end = systemd_text.offset + systemd_text.size;
+  return "\"" + EscapedArgument(argument.substr(0, systemd_text.offset)) +
+         std::string(argument.substr(systemd_text.offset, systemd_text.size)) +
+         EscapedArgument(argument.substr(end)) + "\"";
+}
+
+// ExecStart=: the executable, then every argument quoted.
+Emitted ExecStart(const UnitArgv& unit_argv) {
+  const std::vector<std::string>& argv = unit_argv.argv;
   if (const std::string problem = ExecutableProblem(argv.empty() ? "" : argv[0]);
       !problem.empty()) {
     return {"", problem};
@@ -248,10 +281,9 @@ Emitted ExecStart(const Invocation& invocation, const std::string& socket) {
                       " bytes; the kernel takes at most " + std::to_string(kMaxArgumentBytes) +
                       " in one argument"};
     }
-    if (invocation.unit.graceful_stop && i + 2 == argv.size()) {
-      exec += " \\\n  \"-qmp\" \\\n  \"unix:" + socket + ",server=on,wait=off\"";
-    }
-    exec += " \\\n  " + SystemdArgument(argv[i]);
+    const std::optional<ArgvSpan>& text = unit_argv.systemd_text;
+    exec += " \\\n  " + (text && text->argument == i ? ArgumentWithSystemdText(argv[i], *text)
+                                                     : SystemdArgument(argv[i]));
   }
   if (exec.size() >= kMaxLogicalLineBytes) {
     return {"", "the ExecStart= line would be " + std::to_string(exec.size()) +
@@ -267,14 +299,14 @@ Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
   if (const std::string problem = SettingsProblem(invocation); !problem.empty()) {
     return {"", problem};
   }
-  const std::string socket = "%t/qemuc-" + invocation.name + ".qmp";  // %t: the runtime directory
   const std::string qemuc(qemuc_path);
   if (unit.graceful_stop) {
     if (const std::string problem = ExecutableProblem(qemuc); !problem.empty()) {
       return {"", "cannot run qmp-powerdown from the unit: " + problem};
     }
   }
-  const Emitted exec = ExecStart(invocation, socket);
+  const UnitArgv unit_argv = MakeUnitArgv(invocation);
+  const Emitted exec = ExecStart(unit_argv);
   if (!exec.error.empty()) return exec;
   std::string text =
       Comment(invocation) + UnitSection(unit) + "\n[Service]\nType=exec\n" + exec.text;
@@ -283,8 +315,8 @@ Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
   if (!unit.group.empty()) text += "Group=" + unit.group + "\n";
   if (unit.graceful_stop) {
     // Press the power button over QMP, then wait for QEMU; systemd kills what is left after.
-    text += "ExecStop=" + ExecutableWords(qemuc) + " qmp-powerdown \"" + socket +
-            "\" $MAINPID --timeout " + std::to_string(unit.stop_timeout) + "\n";
+    text += "ExecStop=" + ExecutableWords(qemuc) + " qmp-powerdown " + unit_argv.socket_word +
+            " $MAINPID --timeout " + std::to_string(unit.stop_timeout) + "\n";
   }
   text += "TimeoutStopSec=" + std::to_string(unit.stop_timeout) + "\nKillMode=mixed\n";
   text += "SyslogIdentifier=qemuc-" + invocation.name + "\n";

@@ -73,11 +73,11 @@ TEST_SUITE("emit_table") {
     const std::string byte("\xff", 1);
     CHECK(ShellQuote(byte) == "'\xff'");
     CHECK(SystemdArgument(byte) == "\"\\xff\"");
-    CHECK(EmitJson({"x", {}, {"/q", byte}, {}}).error != "");
+    CHECK(EmitJson({"x", {}, {"/q", byte}, {}, {}, {}}).error != "");
   }
 
   TEST_CASE("systemd: an ExecStart= line of 1 MiB is refused before systemd would") {
-    Invocation invocation{"x", {}, {"/q"}, DefaultUnitSettings()};
+    Invocation invocation{"x", {}, {"/q"}, DefaultUnitSettings(), {}, {}};
     for (int i = 0; i < 9; ++i) invocation.argv.push_back(std::string(131071, 'x'));
     CHECK(EmitSystemd(invocation, "").error.find("the ExecStart= line would be ") == 0);
     invocation.argv.resize(8);  // 7 x 131071 bytes: under 1 MiB

@@ -2,8 +2,9 @@
 
 #include <doctest/doctest.h>
 
-#include "lower.h"
+#include <algorithm>
 
+#include "lower.h"
 #include "systemd_values.h"
 
 namespace qemuc {
@@ -14,8 +15,35 @@ Invocation Sample() {
           {"boards/dev.yaml"},
           {"/usr/bin/qemu-system-x86_64", "-machine", "q35", "-nographic", "-serial", "stdio",
            "-append", "console=ttyS0 x='a b'"},
-          DefaultUnitSettings()};
+          DefaultUnitSettings(),
+          {},
+          {}};
 }
+
+// An invocation as the compiler makes it, from a Config, stopping gracefully. Its user-set values
+// look like the QMP socket's systemd text, which must not make them live.
+Invocation Graceful() {
+  Config config;
+  config.binary = "/usr/bin/qemu-system-x86_64";
+  config.cpus = 1;
+  config.memory_mib = 512;
+  config.kernel = "/k/100%t kernel";
+  config.extra_args = {"-name", "unix:%t/qemuc-dev.qmp,server=on,wait=off"};
+  UnitSettings unit = DefaultUnitSettings();
+  unit.graceful_stop = true;
+  unit.stop_timeout = 30;
+  return MakeInvocation("dev", {"boards/dev.yaml"}, config, {"console=ttyS0", "%t"}, unit);
+}
+
+// The ExecStart= of Graceful() up to its extra arguments.
+constexpr const char* kGracefulExecStart =
+    "ExecStart=\"/usr/bin/qemu-system-x86_64\" \\\n  \"-machine\" \\\n  \"q35\" \\\n  \"-device\" "
+    "\\\n  \"isa-debug-exit,iobase=0xf4,iosize=0x04\" \\\n  \"-cpu\" \\\n  "
+    "\"Haswell,+smap,-check,-fsgsbase\" \\\n  \"-m\" \\\n  \"512\" \\\n  \"-smp\" \\\n  \"1\" "
+    "\\\n  \"-nographic\" \\\n  \"-serial\" \\\n  \"stdio\" \\\n  \"-monitor\" \\\n  "
+    "\"none\" \\\n  \"-kernel\" \\\n  \"/k/100%%t kernel\" \\\n  \"-object\" \\\n  "
+    "\"iothread,id=iothread0\" \\\n  \"-net\" \\\n  \"none\" \\\n  \"-name\" \\\n  "
+    "\"unix:%%t/qemuc-dev.qmp,server=on,wait=off\" \\\n  ";
 
 TEST_SUITE("emit") {
   TEST_CASE("shell words: bare when made of safe bytes, else single-quoted") {
@@ -119,25 +147,49 @@ TEST_SUITE("emit") {
     invocation.argv.push_back(std::string(131072, 'x'));
     CHECK(EmitSystemd(invocation, "").error ==
           "argument 8 is 131072 bytes; the kernel takes at most 131071 in one argument");
-    Invocation graceful = Sample();
+    Invocation graceful = Graceful();
     graceful.unit.graceful_stop = true;
     CHECK(EmitSystemd(graceful, "").error.find("cannot run qmp-powerdown from the unit") == 0);
   }
 
   TEST_CASE(
       "systemd: graceful stop adds the QMP socket and ExecStop=, their %t and $MAINPID live") {
-    Invocation graceful = Sample();
-    graceful.unit.graceful_stop = true;
-    graceful.unit.stop_timeout = 30;
+    const Invocation graceful = Graceful();
+    CHECK(std::count(graceful.argv.begin(), graceful.argv.end(), "-qmp") == 0);
     const Emitted unit = EmitSystemd(graceful, "/usr/bin/qemuc");
     REQUIRE(unit.error == "");
-    CHECK(unit.text.find(
-              "  \"-qmp\" \\\n  \"unix:%t/qemuc-dev.qmp,server=on,wait=off\" \\\n  \"-append\"") !=
-          std::string::npos);
-    CHECK(
-        unit.text.find(
-            "ExecStop=\"/usr/bin/qemuc\" qmp-powerdown \"%t/qemuc-dev.qmp\" $MAINPID --timeout 30\n"
-            "TimeoutStopSec=30\n") != std::string::npos);
+    CHECK(unit.text.find(std::string(kGracefulExecStart) +
+                         "\"-qmp\" \\\n  \"unix:%t/qemuc-dev.qmp,server=on,wait=off\" \\\n  "
+                         "\"-append\" \\\n  \"console=ttyS0 %%t\"\n"
+                         "Restart=on-failure\nRestartSec=5\n"
+                         "ExecStop=\"/usr/bin/qemuc\" qmp-powerdown \"%t/qemuc-dev.qmp\" $MAINPID "
+                         "--timeout 30\nTimeoutStopSec=30\n") != std::string::npos);
+  }
+
+  TEST_CASE("systemd: without graceful stop, no -qmp and no ExecStop=") {
+    Invocation invocation = Graceful();
+    invocation.unit.graceful_stop = false;
+    const Emitted unit = EmitSystemd(invocation, "/usr/bin/qemuc");
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find(std::string(kGracefulExecStart) +
+                         "\"-append\" \\\n  \"console=ttyS0 %%t\"\nRestart=") != std::string::npos);
+    CHECK(unit.text.find("ExecStop=") == std::string::npos);
+  }
+
+  TEST_CASE("systemd: a QMP socket the Config names is the graceful stop's, written escaped") {
+    Invocation invocation = Graceful();
+    invocation.config.qmp_socket = "/run/a,b c%t$d.qmp";
+    invocation = MakeInvocation(invocation.name, invocation.sources, invocation.config,
+                                invocation.kernel_args, invocation.unit);
+    const Emitted unit = EmitSystemd(invocation, "/usr/bin/qemuc");
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find(std::string(kGracefulExecStart) +
+                         "\"-qmp\" \\\n  \"unix:/run/a,,b c%%t$$d.qmp,server=on,wait=off\" "
+                         "\\\n  \"-append\" \\\n  \"console=ttyS0 %%t\"\n") != std::string::npos);
+    CHECK(unit.text.find("ExecStop=\"/usr/bin/qemuc\" qmp-powerdown \"/run/a,b c%%t$$d.qmp\" "
+                         "$MAINPID --timeout 30\n") != std::string::npos);
+    CHECK(unit.text.find("\"unix:%t/") == std::string::npos);
+    CHECK(unit.text.find("qmp-powerdown \"%t/") == std::string::npos);
   }
 
   TEST_CASE("systemd: the executable quoted and %-escaped; with '$', argv[0] given after '@'") {

@@ -7,33 +7,50 @@
 namespace qemuc {
 namespace {
 
+using testing::FakeHost;
 using testing::Pipeline;
+using testing::Stages;
 
 TEST_SUITE("host_checks") {
   TEST_CASE("a bare binary is found in PATH and made absolute; files must exist") {
+    FakeHost host;
+    host.SetSearchPath("/nowhere::/opt/q/bin:/opt/r/bin/");
+    host.AddFile("/opt/q/bin/qemu-system-aarch64");  // not executable: skipped
+    host.AddExecutable("/opt/r/bin//qemu-system-aarch64");
+    host.AddFile("/p/k");
+    host.AddFile("/p/r");
+    host.AddFile("/p/disk.img");
+    Stages stages;
+    const LoweredProfile lowered =
+        stages.Lower({"/p/a.yaml",
+                      "qemu: {target: aarch64, memory: 64, kernel: k, initrd: r,\n"
+                      "       drives: [{id: d0, file: disk.img}]}\n"});
+    CHECK(lowered.config.binary == "qemu-system-aarch64");
+    CHECK(CheckHost(lowered, host, stages.diagnostics) ==
+          std::optional<std::string>("/opt/r/bin/qemu-system-aarch64"));  // normalised
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("the pipeline compiles with the binary the host checks found") {
     Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml",
-                        "qemu: {target: aarch64, memory: 64, kernel: k, initrd: r,\n"
-                        "       drives: [{id: d0, file: disk.img}]}\n");
-    pipeline.host.SetSearchPath("/nowhere::/opt/q/bin:/opt/r/bin/");
-    pipeline.host.AddFile("/opt/q/bin/qemu-system-aarch64");  // not executable: skipped
-    pipeline.host.AddExecutable("/opt/r/bin//qemu-system-aarch64");
+    pipeline.reader.Add("/p/a.yaml", "qemu: {target: aarch64, memory: 64, kernel: k}\n");
+    pipeline.host.SetSearchPath("/opt/r/bin");
+    pipeline.host.AddExecutable("/opt/r/bin/qemu-system-aarch64");
     pipeline.host.AddFile("/p/k");
-    pipeline.host.AddFile("/p/r");
-    pipeline.host.AddFile("/p/disk.img");
     const std::optional<Invocation> invocation = pipeline.Compile("/p/a.yaml", true);
     REQUIRE_MESSAGE(invocation.has_value(), pipeline.Rendered());
-    CHECK(invocation->argv[0] == "/opt/r/bin/qemu-system-aarch64");  // normalised
+    CHECK(invocation->argv[0] == "/opt/r/bin/qemu-system-aarch64");
   }
 
   TEST_CASE("each missing file is reported at the value that names it, in source order") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml",
-                        "qemu:\n  target: x86_64\n  memory: 64\n  kernel: k\n  initrd: r\n"
-                        "  drives: [{id: d0, file: disk.img}]\n");
-    CHECK_FALSE(pipeline.Compile("/p/a.yaml", true).has_value());
+    Stages stages;
+    const LoweredProfile lowered =
+        stages.Lower({"/p/a.yaml",
+                      "qemu:\n  target: x86_64\n  memory: 64\n  kernel: k\n  initrd: r\n"
+                      "  drives: [{id: d0, file: disk.img}]\n"});
+    CHECK_FALSE(CheckHost(lowered, FakeHost(), stages.diagnostics).has_value());
     CHECK(
-        pipeline.Rendered() ==
+        stages.Rendered() ==
         "/p/a.yaml:2:11: error: QEMU binary 'qemu-system-x86_64' not found in PATH\n"
         "  target: x86_64\n          ^~~~~~\n"
         "note: install QEMU or set qemu.binary to its path (compile --no-host-checks skips this "
@@ -45,13 +62,14 @@ TEST_SUITE("host_checks") {
   }
 
   TEST_CASE("a binary path must name an executable file") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml",
-                        "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n");
-    pipeline.host.AddFile("/k");
-    pipeline.host.AddFile("/p/q");
-    CHECK_FALSE(pipeline.Compile("/p/a.yaml", true).has_value());
-    CHECK(pipeline.Rendered() ==
+    FakeHost host;
+    host.AddFile("/k");
+    host.AddFile("/p/q");
+    Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/a.yaml", "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n"});
+    CHECK_FALSE(CheckHost(lowered, host, stages.diagnostics).has_value());
+    CHECK(stages.Rendered() ==
           "/p/a.yaml:1:16: error: QEMU binary /p/q is not executable\n"
           "qemu: {binary: ./q, target: x86_64, memory: 64, kernel: /k}\n"
           "               ^~~\n");

@@ -8,6 +8,8 @@ namespace qemuc {
 namespace {
 
 using testing::ArgAfter;
+using testing::At;
+using testing::FlowText;
 using testing::Pipeline;
 using Strings = std::vector<std::string>;
 
@@ -16,14 +18,31 @@ std::string Profile(const std::string& vars, const std::string& cmdline) {
          "\nqemu: {target: x86_64, memory: 64, kernel: \"${dir}/k\"}\ncmdline: " + cmdline + "\n";
 }
 
+// Interpolation alone on `text` read as the merged profile /p/b.yaml, which must fail: what it
+// reported, rendered.
+std::string Errors(const std::string& text) {
+  testing::Stages stages;
+  CHECK(stages.Interpolate({"/p/b.yaml", text}) == nullptr);
+  return stages.Rendered();
+}
+
 TEST_SUITE("interpolate") {
   TEST_CASE("vars, variables in variables, -D winning, and $${ for a literal") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml", Profile("{dir: \"/out/${arch}\", arch: x86}",
-                                             "[\"a=${arch}\", \"b=$${arch}\", \"c=$$\"]"));
-    const Strings argv = pipeline.Argv({"/p/b.yaml", {}, {}, {}});
-    CHECK(ArgAfter(argv, "-kernel") == "/out/x86/k");
-    CHECK(ArgAfter(argv, "-append") == "a=x86 b=${arch} c=$$");
+    const std::string profile =
+        Profile("{dir: \"/out/${arch}\", arch: x86}", "[\"a=${arch}\", \"b=$${arch}\", \"c=$$\"]");
+    testing::Stages stages;
+    const NodePtr interpolated = stages.Interpolate({"/p/b.yaml", profile});
+    REQUIRE_MESSAGE(interpolated != nullptr, stages.Rendered());
+    CHECK(FlowText(At(*interpolated, "qemu.kernel")) == "\"/out/x86/k\"");
+    CHECK(FlowText(At(*interpolated, "cmdline")) == "[\"a=x86\", \"b=${arch}\", \"c=$$\"]");
+    CHECK(FlowText(At(*interpolated, "vars")) == "{dir: \"/out/${arch}\", arch: x86}");  // kept
+    const NodePtr defined = stages.Interpolate({"/p/d.yaml", profile}, {{"arch", "arm", {}}});
+    REQUIRE(defined != nullptr);
+    CHECK(FlowText(At(*defined, "qemu.kernel")) == "\"/out/arm/k\"");
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("-D through the pipeline: the argv has the defined value") {
     Pipeline defined;
     defined.reader.Add("/p/b.yaml", Profile("{dir: \"/out/${arch}\", arch: x86}", "[]"));
     CHECK(ArgAfter(defined.Argv({"/p/b.yaml", {}, {}, {"arch=arm"}}), "-kernel") == "/out/arm/k");
@@ -41,10 +60,10 @@ TEST_SUITE("interpolate") {
   }
 
   TEST_CASE("an undefined or malformed reference is an error at its use") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml", Profile("{dirr: /o}", "[\"x=${1x}\", \"y=${open\"]"));
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    CHECK(pipeline.Rendered() ==
+    testing::Stages stages;
+    CHECK(stages.Interpolate({"/p/b.yaml", Profile("{dirr: /o}", "[\"x=${1x}\", \"y=${open\"]")}) ==
+          nullptr);
+    CHECK(stages.Rendered() ==
           "/p/b.yaml:2:45: error: undefined variable 'dir' (did you mean 'dirr'?)\n"
           "qemu: {target: x86_64, memory: 64, kernel: \"${dir}/k\"}\n"
           "                                            ^~~~~~\n"
@@ -55,13 +74,13 @@ TEST_SUITE("interpolate") {
   }
 
   TEST_CASE("with escapes the caret covers the whole value") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml",
-                        "vars: {dir: /o}\n"
-                        "qemu: {target: x86_64, memory: 64, kernel: \"${dir}/k\",\n"
-                        "  extra_args: [\"\\t\\u00e9/${nope}\", 'it''s ${no}']}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    CHECK(pipeline.Rendered() ==
+    testing::Stages stages;
+    CHECK(stages.Interpolate({"/p/b.yaml",
+                              "vars: {dir: /o}\n"
+                              "qemu: {target: x86_64, memory: 64, kernel: \"${dir}/k\",\n"
+                              "  extra_args: [\"\\t\\u00e9/${nope}\", 'it''s ${no}']}\n"}) ==
+          nullptr);
+    CHECK(stages.Rendered() ==
           "/p/b.yaml:3:16: error: undefined variable 'nope'\n"
           "  extra_args: [\"\\t\\u00e9/${nope}\", 'it''s ${no}']}\n               "
           "^~~~~~~~~~~~~~~~~~\n"
@@ -71,12 +90,11 @@ TEST_SUITE("interpolate") {
   }
 
   TEST_CASE("a cycle is an error at the variable that closes it, even when nothing uses it") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml",
-                        "vars: {a: \"${b}\", b: \"x${a}\", dir: /o}\nqemu: {target: x86_64, "
-                        "memory: 64, kernel: \"${dir}/k\"}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    CHECK(pipeline.Rendered() ==
+    testing::Stages stages;
+    CHECK(stages.Interpolate({"/p/b.yaml",
+                              "vars: {a: \"${b}\", b: \"x${a}\", dir: /o}\nqemu: {target: x86_64, "
+                              "memory: 64, kernel: \"${dir}/k\"}\n"}) == nullptr);
+    CHECK(stages.Rendered() ==
           "/p/b.yaml:1:22: error: variable cycle: a -> b -> a\n"
           "vars: {a: \"${b}\", b: \"x${a}\", dir: /o}\n                     ^~~~~~~\n");
   }
@@ -96,18 +114,19 @@ TEST_SUITE("interpolate") {
         vars += "  v" + std::to_string(i) + ": ${v" + std::to_string(i + 1) + "}\n";
       }
       vars += "  v" + std::to_string(count - 1) + ": end\n";
-      Pipeline pipeline;
-      pipeline.reader.Add("/p/b.yaml",
-                          vars + "qemu: {target: x86_64, memory: 64, kernel: \"/${v0}\"}\n");
+      testing::Stages stages;
+      const NodePtr interpolated = stages.Interpolate(
+          {"/p/b.yaml", vars + "qemu: {target: x86_64, memory: 64, kernel: \"/${v0}\"}\n"});
       if (count == 32) {
-        CHECK(ArgAfter(pipeline.Argv({"/p/b.yaml", {}, {}, {}}), "-kernel") == "/end");
+        REQUIRE_MESSAGE(interpolated != nullptr, stages.Rendered());
+        CHECK(FlowText(At(*interpolated, "qemu.kernel")) == "\"/end\"");
         continue;
       }
-      CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+      CHECK(interpolated == nullptr);
       // The 33 variables that end the chain: the first of them is where it crosses.
       const std::string first = std::to_string(count - 33);
       const std::string line = "  v" + first + ": ${v" + std::to_string(count - 32) + "}";
-      CHECK(pipeline.Rendered() ==
+      CHECK(stages.Rendered() ==
             "/p/b.yaml:" + std::to_string(count - 33 + 2) + ":" + std::to_string(first.size() + 6) +
                 ": error: variables nest more than 32 levels deep: v" + first + " -> v" +
                 std::to_string(count - 32) + " -> v" + std::to_string(count - 31) + " -> ... -> v" +
@@ -123,10 +142,7 @@ TEST_SUITE("interpolate") {
     for (int i = 0; i < 5000; ++i) {
       vars += "  v" + std::to_string(i) + ": ${v" + std::to_string((i + 1) % 5000) + "}\n";
     }
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml", vars + "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    CHECK(pipeline.Rendered() ==
+    CHECK(Errors(vars + "qemu: {target: x86_64, memory: 64, kernel: /k}\n") ==
           "/p/b.yaml:5001:10: error: variable cycle: v0 -> v1 -> v2 -> ... -> v4998 -> v4999 -> "
           "v0\n  v4999: ${v0}\n         ^~~~~\n");
   }
@@ -139,19 +155,17 @@ TEST_SUITE("interpolate") {
       vars += "  a" + std::to_string(i) + ": " + previous + previous + "\n";
     }
     const std::string vm = "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [";
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml", vars + vm + "\"${a40}\"]}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    CHECK(pipeline.Rendered() ==
+    testing::Stages stages;
+    CHECK(stages.Interpolate({"/p/b.yaml", vars + vm + "\"${a40}\"]}\n"}) == nullptr);
+    CHECK(stages.Rendered() ==
           "/p/b.yaml:18:14: error: interpolation makes the value longer than 131071 bytes here, "
           "the most one argument can hold\n  a16: ${a15}${a15}\n             ^~~~~~\n");
 
     // a15 (64 KiB) used by 64 variables and once in the profile: past 4 MiB in all, one error.
     std::string many = vars.substr(0, vars.find("  a16:"));
     for (int i = 0; i < 70; ++i) many += "  b" + std::to_string(i) + ": ${a15}\n";
-    Pipeline budget;
-    budget.reader.Add("/p/b.yaml", many + vm + "]}\n");
-    CHECK_FALSE(budget.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    testing::Stages budget;
+    CHECK(budget.Interpolate({"/p/b.yaml", many + vm + "]}\n"}) == nullptr);
     const std::string errors = budget.Rendered();
     CHECK(errors.find("error: the profile and its variables grow to more than 4194304 bytes of "
                       "text after interpolation (aliases count once per use)\n") !=
@@ -167,19 +181,18 @@ TEST_SUITE("interpolate") {
     }
     std::string aliases;
     for (int i = 0; i < 70; ++i) aliases += ", *x";
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml", vars +
-                                         "qemu: {target: x86_64, memory: 64, kernel: /k, "
-                                         "extra_args: [&x \"${a15}\"" +
-                                         aliases + "]}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    CHECK(pipeline.Rendered().find("error: the profile and its variables grow to more than "
-                                   "4194304 bytes") != std::string::npos);
-    Pipeline fits;
-    fits.reader.Add("/p/b.yaml", vars +
-                                     "qemu: {target: x86_64, memory: 64, kernel: /k, "
-                                     "extra_args: [&x \"${a15}\", *x, *x]}\n");
-    CHECK(fits.Argv({"/p/b.yaml", {}, {}, {}}).size() > 3);
+    testing::Stages stages;
+    CHECK(stages.Interpolate({"/p/b.yaml", vars +
+                                               "qemu: {target: x86_64, memory: 64, kernel: /k, "
+                                               "extra_args: [&x \"${a15}\"" +
+                                               aliases + "]}\n"}) == nullptr);
+    CHECK(stages.Rendered().find("error: the profile and its variables grow to more than "
+                                 "4194304 bytes") != std::string::npos);
+    testing::Stages fits;
+    CHECK(fits.Interpolate({"/p/b.yaml", vars + "qemu: {target: x86_64, memory: 64, kernel: /k, "
+                                                "extra_args: [&x \"${a15}\", *x, *x]}\n"}) !=
+          nullptr);
+    CHECK(fits.Rendered() == "");
   }
 
   TEST_CASE("many references and many undefined names in one value stay linear") {
@@ -187,33 +200,30 @@ TEST_SUITE("interpolate") {
     for (int i = 0; i < 100000; ++i) refs += "${nope}";
     std::string names = "vars:\n";
     for (int i = 0; i < 20000; ++i) names += "  n" + std::to_string(i) + ": x\n";
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml",
-                        names +
-                            "  nope2: y\nqemu: {target: x86_64, memory: 64, kernel: /k, "
-                            "extra_args: [\"" +
-                            refs + "\"]}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
+    testing::Stages stages;
+    CHECK(stages.Interpolate(
+              {"/p/b.yaml", names +
+                                "  nope2: y\nqemu: {target: x86_64, memory: 64, kernel: /k, "
+                                "extra_args: [\"" +
+                                refs + "\"]}\n"}) == nullptr);
     // One error per use (not rendered here: each would print the 700 kB line).
-    REQUIRE(pipeline.diagnostics.size() == 100000);
-    CHECK(pipeline.diagnostics.at(0).message ==
-          "undefined variable 'nope' (did you mean 'nope2'?)");
-    CHECK(pipeline.diagnostics.at(99999).range.column == 62 + 7 * 99999);
+    REQUIRE(stages.diagnostics.size() == 100000);
+    CHECK(stages.diagnostics.at(0).message == "undefined variable 'nope' (did you mean 'nope2'?)");
+    CHECK(stages.diagnostics.at(99999).range.column == 62 + 7 * 99999);
   }
 
   TEST_CASE("places of references in many values on one long line") {
     std::string args;
     for (int i = 0; i < 5000; ++i) args += std::string(i > 0 ? ", " : "") + "\"\u00e9${nope}\"";
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/b.yaml",
-                        "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [" + args +
-                            "]}\nvars: {x: y}\n");
-    CHECK_FALSE(pipeline.CompileWith({"/p/b.yaml", {}, {}, {}}).has_value());
-    REQUIRE(pipeline.diagnostics.size() == 5000);
+    testing::Stages stages;
+    CHECK(stages.Interpolate(
+              {"/p/b.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k, extra_args: [" + args +
+                                "]}\nvars: {x: y}\n"}) == nullptr);
+    REQUIRE(stages.diagnostics.size() == 5000);
     // Each value is 10 characters and 2 of separator, the first at column 61; the reference is 2
     // characters in.
-    CHECK(pipeline.diagnostics.at(4999).range.column == 61 + 12 * 4999 + 2);
-    CHECK(pipeline.diagnostics.at(4999).range.length == 7);
+    CHECK(stages.diagnostics.at(4999).range.column == 61 + 12 * 4999 + 2);
+    CHECK(stages.diagnostics.at(4999).range.length == 7);
   }
 }
 

@@ -81,6 +81,16 @@ std::string JoinWithSpaces(const std::vector<std::string>& words) {
   return joined;
 }
 
+// SPEC §5 difference 4: the QMP socket, which the seed lacks, goes after extra_args, just before
+// -append. Its place in the argv is reported, so that no emitter has to look for it.
+void AppendQmpSocket(const Config& config, QemuArgv& made) {
+  if (config.qmp_socket.empty()) return;
+  const std::string prefix = "unix:";
+  const std::string path = OptionValue(config.qmp_socket);
+  made.argv.insert(made.argv.end(), {"-qmp", prefix + path + ",server=on,wait=off"});
+  made.qmp_socket = ArgvSpan{made.argv.size() - 1, prefix.size(), path.size()};
+}
+
 }  // namespace
 
 std::string OptionValue(std::string_view value) {
@@ -93,9 +103,10 @@ std::string OptionValue(std::string_view value) {
   return escaped;
 }
 
-Args CreateInvocation(const Config& config, const std::vector<std::string>& kernel_args) {
+QemuArgv CreateQemuArgv(const Config& config, const std::vector<std::string>& kernel_args) {
   // SPEC §5 difference 3: the binary was resolved (PATH, then absolute) before lowering.
-  Args argv = {config.binary};
+  QemuArgv made{{config.binary}, std::nullopt};
+  Args& argv = made.argv;
   AppendTarget(config, argv);
   argv.insert(argv.end(),
               {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus),
@@ -109,11 +120,23 @@ Args CreateInvocation(const Config& config, const std::vector<std::string>& kern
   for (const Network& network : config.networks) AppendNetwork(network, argv);
   // The seed treats no network at all as a request to disable networking.
   if (config.networks.empty()) argv.insert(argv.end(), {"-net", "none"});
-  // SPEC §5 difference 4: extra_args, which the seed lacks, go just before -append.
+  // SPEC §5 difference 4: extra_args, which the seed lacks, go just before -append (and -qmp).
   argv.insert(argv.end(), config.extra_args.begin(), config.extra_args.end());
+  AppendQmpSocket(config, made);
   // Always present, as in the seed, even when empty; the kernel sees it verbatim.
   argv.insert(argv.end(), {"-append", JoinWithSpaces(kernel_args)});
-  return argv;
+  return made;
+}
+
+Args CreateInvocation(const Config& config, const std::vector<std::string>& kernel_args) {
+  return CreateQemuArgv(config, kernel_args).argv;
+}
+
+Invocation MakeInvocation(std::string name, std::vector<std::string> sources, Config config,
+                          std::vector<std::string> kernel_args, UnitSettings unit) {
+  Args argv = CreateInvocation(config, kernel_args);
+  return {std::move(name), std::move(sources), std::move(argv),
+          std::move(unit), std::move(config),  std::move(kernel_args)};
 }
 
 }  // namespace qemuc

@@ -160,6 +160,45 @@ TEST_SUITE("invocation") {
     const Args expected = {"-net", "none", "-vga", "none", "-device", "x,y", "-append", "quiet"};
     CHECK(Args(argv.end() - static_cast<long>(expected.size()), argv.end()) == expected);
   }
+
+  TEST_CASE("the QMP socket: -qmp after extra_args, before -append, ',' doubled, place reported") {
+    Config config = Minimal(Target::kX86_64, false);
+    config.extra_args = {"-vga", "none"};
+    const QemuArgv without = CreateQemuArgv(config, {});
+    CHECK(std::find(without.argv.begin(), without.argv.end(), "-qmp") == without.argv.end());
+    CHECK(!without.qmp_socket.has_value());
+    config.qmp_socket = "/run/a,b %t/$c é.qmp";
+    const QemuArgv made = CreateQemuArgv(config, {"quiet"});
+    Args before_append = Tail();
+    before_append.resize(before_append.size() - 2);
+    CHECK(made.argv ==
+          Concat(Concat({"/usr/bin/qemu", "-machine", "q35", "-device",
+                         "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu",
+                         "Haswell,+smap,-check,-fsgsbase"},
+                        before_append),
+                 {"-vga", "none", "-qmp", "unix:/run/a,,b %t/$c é.qmp,server=on,wait=off",
+                  "-append", "quiet"}));
+    REQUIRE(made.qmp_socket.has_value());
+    CHECK(made.qmp_socket->argument == made.argv.size() - 3);
+    CHECK(made.argv[made.qmp_socket->argument].substr(
+              made.qmp_socket->offset, made.qmp_socket->size) == "/run/a,,b %t/$c é.qmp");
+    CHECK(CreateInvocation(config, {"quiet"}) == made.argv);
+  }
+
+  TEST_CASE("an invocation keeps the Config and kernel arguments its argv was made from") {
+    Config config = Minimal(Target::kAArch64, false);
+    config.extra_args = {"-vga", "none"};
+    UnitSettings unit;
+    unit.graceful_stop = true;
+    const Invocation invocation =
+        MakeInvocation("vm", {"vm.yaml"}, config, {"console=ttyAMA0", "quiet"}, unit);
+    CHECK(invocation.name == "vm");
+    CHECK(invocation.sources == Args{"vm.yaml"});
+    CHECK(invocation.argv == CreateInvocation(config, {"console=ttyAMA0", "quiet"}));
+    CHECK(invocation.config.extra_args == Args{"-vga", "none"});
+    CHECK(invocation.kernel_args == Args{"console=ttyAMA0", "quiet"});
+    CHECK(invocation.unit.graceful_stop);
+  }
 }
 
 }  // namespace

@@ -37,14 +37,36 @@ void CollectDefaults(const Field& field, const std::string& path,
   }
 }
 
+// A profile at /p/b/dev.yaml that sets every key of qemu:, some with relative paths.
+constexpr const char* kEveryKey = R"(name: dev
+description: the dev board
+qemu:
+  binary: ../bin/qemu
+  target: aarch64
+  cpus: 3
+  memory: 1G
+  kvm: true
+  kernel: /abs/kernel
+  initrd: ./sub/../rd.img
+  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img}]
+  networks:
+    - id: net0
+      mac: "52:54:00:00:00:01"
+      user: {network: 10.0.2.0/24, dhcp_start: 10.0.2.15, dns: 10.0.2.3, host: 10.0.2.2,
+             forwards: [{host: 8022, guest: 22}, {host: 5353, guest: 53, protocol: udp, host_address: 127.0.0.1}]}
+    - {id: net1, tap: {name: qemu0}}
+  extra_args: [-vga, none]
+cmdline: [console=ttyAMA0, quiet, console=ttyS0]
+)";
+
 std::string Text(bool value) {
   return value ? "true" : "false";
 }
 
 TEST_SUITE("lower") {
-  // Defaults live in the table (for the schema and the README) and in the structs lowering fills;
-  // until one binds the other (issue 12), this ties them: a new default on either side fails here
-  // until the other agrees, and a new row with a default fails until it is listed.
+  // Defaults live in the table only; lowering stores them through each row's binding. This reads
+  // them back from what lowering made, so a binding that converts a default wrongly fails here,
+  // and a new row with a default fails until it is listed.
   TEST_CASE("every default the field table states is the value lowering uses") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml",
@@ -82,19 +104,111 @@ TEST_SUITE("lower") {
 
   TEST_CASE(
       "defaults: one CPU, no KVM, the binary named after the target, the name from the file") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/boards/x64-dev.yaml", kMinimal);
-    const std::optional<Invocation> invocation = pipeline.Compile("/p/boards/x64-dev.yaml");
-    REQUIRE(invocation.has_value());
-    CHECK(invocation->name == "x64-dev");
-    CHECK(invocation->sources == std::vector<std::string>{"/p/boards/x64-dev.yaml"});
-    CHECK(invocation->argv[0] == "qemu-system-x86_64");
-    CHECK(ArgAfter(invocation->argv, "-smp") == "1");
-    CHECK(ArgAfter(invocation->argv, "-cpu") == "Haswell,+smap,-check,-fsgsbase");
-    CHECK(ArgAfter(invocation->argv, "-m") == "512");
+    testing::Stages stages;
+    const LoweredProfile lowered = stages.Lower({"/p/boards/x64-dev.yaml", kMinimal});
+    CHECK(lowered.name == "x64-dev");
+    CHECK(lowered.description == "");
+    CHECK(lowered.config.binary == "qemu-system-x86_64");
+    CHECK(lowered.binary_is_bare);
+    CHECK(FormatLocation(lowered.binary_range) == "/p/boards/x64-dev.yaml:1:16");
+    CHECK(lowered.config.target == Target::kX86_64);
+    CHECK(lowered.config.cpus == 1);
+    CHECK_FALSE(lowered.config.kvm);
+    CHECK(lowered.config.memory_mib == 512);
+    CHECK(lowered.config.kernel == "/p/boards/k.bin");
+    CHECK(lowered.config.initrd == "");
+    CHECK(lowered.config.qmp_socket == "");
+    CHECK(lowered.cmdline.empty());
+    CHECK(lowered.unit.description == "QEMU VM x64-dev");
+    CHECK(stages.Rendered() == "");
   }
 
-  TEST_CASE("every key reaches the argv") {
+  TEST_CASE("every key is lowered: paths against the file's directory, in the Config's fields") {
+    testing::Stages stages;
+    const LoweredProfile lowered = stages.Lower({"/p/b/dev.yaml", kEveryKey});
+    const Config& config = lowered.config;
+    CHECK(lowered.name == "dev");
+    CHECK(lowered.description == "the dev board");
+    CHECK(config.binary == "/p/bin/qemu");
+    CHECK_FALSE(lowered.binary_is_bare);
+    CHECK(config.target == Target::kAArch64);
+    CHECK(config.cpus == 3);
+    CHECK(config.memory_mib == 1024);
+    CHECK(config.kvm);
+    CHECK(config.kernel == "/abs/kernel");
+    CHECK(config.initrd == "/p/b/rd.img");
+    REQUIRE(config.drives.size() == 2);
+    CHECK(config.drives[0].id == "blk0");
+    CHECK(config.drives[0].file == "/p/b/disk a,b.img");
+    CHECK(config.drives[0].addr == "05.0");
+    CHECK(config.drives[1].addr == "");
+    CHECK(config.extra_args == std::vector<std::string>{"-vga", "none"});
+    CHECK(lowered.cmdline == std::vector<std::string>{"console=ttyAMA0", "quiet", "console=ttyS0"});
+    std::vector<std::string> files;
+    for (const FileUse& file : lowered.files)
+      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
+    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:9:11",
+                                            "initrd /p/b/rd.img /p/b/dev.yaml:10:11",
+                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:11:29",
+                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:11:77"});
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("networks are lowered field by field, with the defaults of a forward") {
+    testing::Stages stages;
+    const Config config = stages.Lower({"/p/b/dev.yaml", kEveryKey}).config;
+    REQUIRE(config.networks.size() == 2);
+    const Network& user = config.networks[0];
+    CHECK(user.mac == "52:54:00:00:00:01");
+    REQUIRE(user.user.has_value());
+    CHECK_FALSE(user.tap.has_value());
+    CHECK(user.user->network == "10.0.2.0/24");
+    CHECK(user.user->dhcp_start == "10.0.2.15");
+    CHECK(user.user->dns == "10.0.2.3");
+    CHECK(user.user->host == "10.0.2.2");
+    REQUIRE(user.user->forwards.size() == 2);
+    CHECK(user.user->forwards[0].protocol == "tcp");
+    CHECK(user.user->forwards[0].host_address == "");
+    CHECK(user.user->forwards[1].host_port == 5353);
+    CHECK(user.user->forwards[1].guest_port == 53);
+    CHECK(user.user->forwards[1].protocol == "udp");
+    CHECK(user.user->forwards[1].host_address == "127.0.0.1");
+    REQUIRE(config.networks[1].tap.has_value());
+    CHECK(config.networks[1].tap->name == "qemu0");
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("the systemd section becomes the unit's settings; KVM, tap and drives add theirs") {
+    testing::Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/a.yaml",
+         "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n  kvm: true\n"
+         "  drives: [{id: a, file: /v/a.img}, {id: b, file: /v/b.img}, {id: c, file: c.img}]\n"
+         "  networks: [{id: n0, tap: {name: t0}}]\n"
+         "systemd:\n  description: a VM\n  user: qemu\n  group: kvm\n  restart: always\n"
+         "  restart_sec: 7\n  after: [a.target]\n  wants: [b.target]\n"
+         "  wanted_by: default.target\n  stop_timeout: 30\n  hardening: false\n"
+         "  graceful_stop: true\n"});
+    const UnitSettings& unit = lowered.unit;
+    CHECK(unit.description == "a VM");
+    CHECK(unit.user == "qemu");
+    CHECK(unit.group == "kvm");
+    CHECK(unit.restart == "always");
+    CHECK(unit.restart_sec == 7);
+    CHECK(unit.after == std::vector<std::string>{"a.target"});
+    CHECK(unit.wants == std::vector<std::string>{"b.target"});
+    CHECK(unit.wanted_by == "default.target");
+    CHECK(unit.stop_timeout == 30);
+    CHECK_FALSE(unit.hardening);
+    CHECK(unit.graceful_stop);
+    CHECK(unit.kvm);
+    CHECK(unit.tap);
+    CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p"});
+    // The graceful stop's socket is the systemd emitter's to set (invocation.h).
+    CHECK(lowered.config.qmp_socket == "");
+  }
+
+  TEST_CASE("every key reaches the argv through the pipeline") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/b/dev.yaml", R"(name: dev
 qemu:

@@ -2,14 +2,14 @@
 
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include "set_assignment.h"
 #include "test_support.h"
 
 namespace qemuc {
 namespace {
 
+using testing::At;
+using testing::FlowText;
 using testing::Pipeline;
 
 constexpr const char* kBase = R"(abstract: true
@@ -56,15 +56,38 @@ std::vector<std::string> ArgsOf(const std::vector<std::string>& argv, const std:
 
 using Strings = std::vector<std::string>;
 
-// The value at a path of keys, which must be there.
-const Node& At(const Node& root, std::initializer_list<const char*> keys) {
-  const Node* node = &root;
-  for (const char* key : keys) {
-    const MappingEntry* entry = node->Find(key);
-    REQUIRE_MESSAGE(entry != nullptr, key);
-    node = entry->value.get();
-  }
-  return *node;
+// The merge alone: `base` at /p/base.yaml under `board` at /p/boards/b.yaml (no extends is
+// followed: the layers are given); nullptr after a problem, which `stages` holds.
+NodePtr MergeBoard(testing::Stages& stages, const std::string& board,
+                   const std::string& base = kBase) {
+  return stages.Merge({{"/p/base.yaml", base}, {"/p/boards/b.yaml", board}});
+}
+
+// The merged value at `path` (dotted keys) of MergeBoard, as flow YAML; the diagnostics when the
+// merge fails.
+std::string MergedAt(const std::string& path, const std::string& board,
+                     const std::string& base = kBase) {
+  testing::Stages stages;
+  const NodePtr merged = MergeBoard(stages, board, base);
+  if (merged == nullptr) return stages.Rendered();
+  return FlowText(At(*merged, path));
+}
+
+// Where the merged value at `path` was written.
+std::string PlaceOf(const Node& merged, const std::string& path) {
+  return FormatLocation(At(merged, path).range);
+}
+
+// The merged cmdline of layers /p/l0.yaml, /p/l1.yaml, ... (lowest first), each text the body of
+// its file; the diagnostics of a failed merge in place of the list.
+std::string MergedCmdline(const std::vector<std::string>& texts) {
+  std::vector<testing::TextFile> layers;
+  for (size_t i = 0; i < texts.size(); ++i)
+    layers.push_back({"/p/l" + std::to_string(i) + ".yaml", texts[i]});
+  testing::Stages stages;
+  const NodePtr merged = stages.Merge(layers);
+  if (merged == nullptr) return stages.Rendered();
+  return FlowText(At(*merged, "cmdline"));
 }
 
 // The -append of a chain of files /p/l0.yaml <- /p/l1.yaml <- ... (each extends the one before),
@@ -90,95 +113,121 @@ std::string AppendOf(const std::vector<std::string>& chain,
 }
 
 TEST_SUITE("merge") {
-  TEST_CASE("the base alone, for the tests below to differ from") {
-    const Strings argv = BoardArgv("");
-    CHECK(ArgsOf(argv, "-smp") == Strings{"1"});
-    CHECK(ArgsOf(argv, "-drive") ==
-          Strings{"id=a,file=/p/a.img,format=raw,if=none,cache=unsafe,aio=threads",
-                  "id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads"});
-    CHECK(ArgsOf(argv, "-append") == Strings{"console=ttyS0 quiet loglevel=3"});
-    CHECK(ArgsOf(argv, "-initrd") == Strings{"/p/rd"});
+  // Leaving out a parent's `abstract` is the layers' work, before the merge (see the pipeline
+  // test "a parent's abstract is not inherited" below).
+  TEST_CASE("the base under a board that sets nothing: every key, as written") {
+    testing::Stages stages;
+    const NodePtr merged = MergeBoard(stages, "name: b\n");
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(*merged) ==
+          "{abstract: true, qemu: {target: x86_64, memory: 512, kernel: k, initrd: rd, drives: "
+          "[{id: a, file: "
+          "a.img}, {id: b, file: b.img, addr: \"05.0\"}], networks: [{id: n0, user: {forwards: "
+          "[{guest: 22, host: 8022}, {guest: 80, host: 8080}]}}, {id: n1, tap: {name: t1}}], "
+          "extra_args: [-device, x]}, cmdline: [console=ttyS0, quiet, loglevel=3], systemd: "
+          "{after: [a.target, b.target]}, name: b}");
+    CHECK(stages.Rendered() == "");
   }
 
-  TEST_CASE("scalars replace; mappings merge key by key") {
-    const Strings argv = BoardArgv("qemu: {cpus: 4, memory: 1G}\n");
-    CHECK(ArgsOf(argv, "-smp") == Strings{"4"});
-    CHECK(ArgsOf(argv, "-m") == Strings{"1024"});
-    CHECK(ArgsOf(argv, "-kernel") == Strings{"/p/k"});  // kept from the base
+  TEST_CASE("scalars replace; mappings merge key by key; each value keeps its layer's place") {
+    testing::Stages stages;
+    const NodePtr merged =
+        MergeBoard(stages, "qemu: {cpus: 4, memory: 1G}\n", "qemu: {memory: 512, kernel: k}\n");
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(*merged) == "{qemu: {memory: 1G, kernel: k, cpus: 4}}");
+    CHECK(PlaceOf(*merged, "qemu.memory") == "/p/boards/b.yaml:1:25");
+    CHECK(PlaceOf(*merged, "qemu.kernel") == "/p/base.yaml:1:29");
   }
 
   TEST_CASE("keyed lists merge an item in place by its key and append new ones") {
-    const Strings argv =
-        BoardArgv("qemu:\n  drives: [{id: a, addr: \"06.0\"}, {id: c, file: c.img}]\n");
-    CHECK(ArgsOf(argv, "-device")[1] == "virtio-blk-pci,drive=a,iothread=iothread0,addr=06.0");
-    CHECK(ArgsOf(argv, "-drive") ==
-          Strings{"id=a,file=/p/a.img,format=raw,if=none,cache=unsafe,aio=threads",
-                  "id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads",
-                  "id=c,file=/p/boards/c.img,format=raw,if=none,cache=unsafe,aio=threads"});
+    testing::Stages stages;
+    const NodePtr merged =
+        MergeBoard(stages, "qemu:\n  drives: [{id: a, addr: \"06.0\"}, {id: c, file: c.img}]\n");
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(At(*merged, "qemu.drives")) ==
+          "[{id: a, file: a.img, addr: \"06.0\"}, {id: b, file: b.img, addr: \"05.0\"}, {id: c, "
+          "file: c.img}]");
+    // Lowering resolves each file against the directory of the layer that wrote it.
+    CHECK(FormatLocation(At(*merged, "qemu.drives").items[0]->Find("file")->value->range) ==
+          "/p/base.yaml:8:21");
+    CHECK(FormatLocation(At(*merged, "qemu.drives").items[2]->Find("file")->value->range) ==
+          "/p/boards/b.yaml:2:49");
   }
 
   TEST_CASE("forwards merge by guest port, inside a network merged by id") {
-    const Strings argv =
-        BoardArgv("qemu:\n  networks: [{id: n0, user: {forwards: [{guest: 22, host: 2222}]}}]\n");
-    CHECK(ArgsOf(argv, "-netdev")[0] == "user,id=n0,hostfwd=tcp::2222-:22,hostfwd=tcp::8080-:80");
+    CHECK(
+        MergedAt("qemu.networks",
+                 "qemu:\n  networks: [{id: n0, user: {forwards: [{guest: 22, host: 2222}]}}]\n") ==
+        "[{id: n0, user: {forwards: [{guest: 22, host: 2222}, {guest: 80, host: 8080}]}}, {id: "
+        "n1, tap: {name: t1}}]");
   }
 
   TEST_CASE("cmdline is keyed by the text before '=': replaced in place, new keys appended") {
-    CHECK(ArgsOf(BoardArgv("cmdline: [loglevel=7, console=ttyS1, debug]\n"), "-append") ==
-          Strings{"console=ttyS1 quiet loglevel=7 debug"});
+    CHECK(MergedAt("cmdline", "cmdline: [loglevel=7, console=ttyS1, debug]\n") ==
+          "[console=ttyS1, quiet, loglevel=7, debug]");
   }
 
   TEST_CASE("cmdline: every entry of one layer is kept in order, repeated keys included") {
-    CHECK(AppendOf({"cmdline: [console=a, x=1, console=b, quiet, x=2, quiet]\n"}) ==
-          "console=a x=1 console=b quiet x=2 quiet");
+    CHECK(MergedCmdline({"cmdline: [console=a, x=1, console=b, quiet, x=2, quiet]\n"}) ==
+          "[console=a, x=1, console=b, quiet, x=2, quiet]");
   }
 
   TEST_CASE(
       "cmdline: a layer's entries with key K replace every inherited K at the first's place") {
-    CHECK(AppendOf({"cmdline: [console=a, x=1, console=b, quiet]\n",
-                    "cmdline: [quiet, console=c, y=1, console=d]\n"}) ==
-          "console=c console=d x=1 quiet y=1");
+    CHECK(MergedCmdline({"cmdline: [console=a, x=1, console=b, quiet]\n",
+                         "cmdline: [quiet, console=c, y=1, console=d]\n"}) ==
+          "[console=c, console=d, x=1, quiet, y=1]");
     // An entry without '=' is its own key: "x" and "x=1" share the key x.
-    CHECK(AppendOf({"cmdline: [x=1, a, x=2]\n", "cmdline: [x]\n"}) == "x a");
+    CHECK(MergedCmdline({"cmdline: [x=1, a, x=2]\n", "cmdline: [x]\n"}) == "[x, a]");
   }
 
-  TEST_CASE("cmdline: !override and !reset start over; the new list keeps its repeats") {
-    const std::string base = "cmdline: [console=a, x=1, console=b]\n";
-    CHECK(AppendOf({base, "cmdline: !override [x=2, console=c, console=d]\n"}) ==
-          "x=2 console=c console=d");
-    CHECK(AppendOf({base}, {}, {"cmdline=!reset", "cmdline=[console=e, y, console=f]"}) ==
-          "console=e y console=f");
+  TEST_CASE("cmdline: !override starts over; the new list keeps its repeats") {
+    CHECK(MergedCmdline({"cmdline: [console=a, x=1, console=b]\n",
+                         "cmdline: !override [x=2, console=c, console=d]\n"}) ==
+          "[x=2, console=c, console=d]");
   }
 
   TEST_CASE("cmdline: groups over three files, each replacing the one before") {
     const std::vector<std::string> chain = {"cmdline: [k=1, console=a, m, console=b]\n",
                                             "cmdline: [console=c, k=2, console=c2]\n",
                                             "cmdline: [m=1, k=3, m=2]\n"};
-    CHECK(AppendOf({chain[0], chain[1]}) == "k=2 console=c console=c2 m");
-    CHECK(AppendOf(chain) == "k=3 console=c console=c2 m=1 m=2");
+    CHECK(MergedCmdline({chain[0], chain[1]}) == "[k=2, console=c, console=c2, m]");
+    CHECK(MergedCmdline(chain) == "[k=3, console=c, console=c2, m=1, m=2]");
   }
 
   TEST_CASE("cmdline: !delete K removes every inherited K; the layer's own entries stay") {
     const std::string base = "cmdline: [console=a, x=1, console=b]\n";
-    CHECK(AppendOf({base, "cmdline: [!delete console]\n"}) == "x=1");
+    CHECK(MergedCmdline({base, "cmdline: [!delete console]\n"}) == "[x=1]");
     // After the !delete, K is new to the layer and appended; before it, it took the place.
-    CHECK(AppendOf({base, "cmdline: [!delete console, console=z]\n"}) == "x=1 console=z");
-    CHECK(AppendOf({base, "cmdline: [console=z, !delete console, console=y]\n"}) ==
-          "console=z console=y x=1");
-    CHECK(AppendOf({base, "cmdline: [!delete console, !delete console]\n"}) == "x=1");
+    CHECK(MergedCmdline({base, "cmdline: [!delete console, console=z]\n"}) == "[x=1, console=z]");
+    CHECK(MergedCmdline({base, "cmdline: [console=z, !delete console, console=y]\n"}) ==
+          "[console=z, console=y, x=1]");
+    CHECK(MergedCmdline({base, "cmdline: [!delete console, !delete console]\n"}) == "[x=1]");
     // Deleted by a layer, the key is not inherited by the next one.
-    CHECK(AppendOf({base, "cmdline: [!delete console]\n", "cmdline: [console=c, console=d]\n"}) ==
-          "x=1 console=c console=d");
+    CHECK(MergedCmdline({base, "cmdline: [!delete console]\n",
+                         "cmdline: [console=c, console=d]\n"}) == "[x=1, console=c, console=d]");
   }
 
   TEST_CASE("cmdline: !delete of a key the layer did not inherit is an error at it") {
     const std::string base = "cmdline: [console=a, console=b]\n";
-    CHECK(AppendOf({base, "cmdline: [x=1, !delete x]\n"}) ==
+    CHECK(MergedCmdline({base, "cmdline: [x=1, !delete x]\n"}) ==
+          "/p/l1.yaml:1:24: error: '!delete x': 'cmdline' has no inherited item 'x'\n"
+          "cmdline: [x=1, !delete x]\n                       ^\n");
+    CHECK(MergedCmdline({base, "cmdline: [!delete console]\n", "cmdline: [!delete console]\n"}) ==
+          "/p/l2.yaml:1:19: error: '!delete console': 'cmdline' has no inherited item 'console'\n"
+          "cmdline: [!delete console]\n                  ^~~~~~~\n");
+  }
+
+  TEST_CASE("cmdline through the pipeline: a chain of files, with !reset from --set") {
+    CHECK(AppendOf({"cmdline: [console=a, x=1, console=b, quiet]\n",
+                    "cmdline: [quiet, console=c, y=1, console=d]\n"}) ==
+          "console=c console=d x=1 quiet y=1");
+    CHECK(AppendOf({"cmdline: [console=a, x=1, console=b]\n"}, {},
+                   {"cmdline=!reset", "cmdline=[console=e, y, console=f]"}) ==
+          "console=e y console=f");
+    CHECK(AppendOf({"cmdline: [console=a, console=b]\n", "cmdline: [x=1, !delete x]\n"}) ==
           "<no single -append> /p/l1.yaml:2:24: error: '!delete x': 'cmdline' has no inherited "
           "item 'x'\ncmdline: [x=1, !delete x]\n                       ^\n");
-    CHECK(AppendOf({base, "cmdline: [!delete console]\n", "cmdline: [!delete console]\n"}) ==
-          "<no single -append> /p/l2.yaml:2:19: error: '!delete console': 'cmdline' has no "
-          "inherited item 'console'\ncmdline: [!delete console]\n                  ^~~~~~~\n");
   }
 
   TEST_CASE("cmdline: overlays and --set are layers like any other") {
@@ -208,41 +257,50 @@ TEST_SUITE("merge") {
   }
 
   TEST_CASE("extra_args are appended as written, repeats kept; other string lists drop repeats") {
-    const Strings devices = ArgsOf(BoardArgv("qemu: {extra_args: [-device, x]}\n"), "-device");
-    CHECK(std::count(devices.begin(), devices.end(), "x") == 2);
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/base.yaml", kBase);
-    pipeline.reader.Add("/p/b.yaml",
-                        "extends: base.yaml\nsystemd: {after: [b.target, c.target]}\n");
-    const std::optional<ResolvedProfile> resolved =
-        ResolveProfile({"/p/b.yaml", {}, {}, {}}, pipeline.environment, pipeline.diagnostics);
-    REQUIRE(resolved.has_value());
-    const Node& after = At(*resolved->merged, {"systemd", "after"});
-    REQUIRE(after.items.size() == 3);
-    CHECK(after.items[2]->text == "c.target");
+    CHECK(MergedAt("qemu.extra_args", "qemu: {extra_args: [-device, x]}\n") ==
+          "[-device, x, -device, x]");
+    CHECK(MergedAt("systemd.after", "systemd: {after: [b.target, c.target]}\n") ==
+          "[a.target, b.target, c.target]");
   }
 
   TEST_CASE("!delete removes an inherited drive, network and cmdline entry") {
-    const Strings argv = BoardArgv(
+    testing::Stages stages;
+    const NodePtr merged = MergeBoard(
+        stages,
         "qemu:\n  drives: [!delete a]\n  networks: [!delete n1]\ncmdline: [!delete quiet]\n");
-    CHECK(ArgsOf(argv, "-drive") ==
-          Strings{"id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads"});
-    CHECK(ArgsOf(argv, "-netdev").size() == 1);
-    CHECK(ArgsOf(argv, "-append") == Strings{"console=ttyS0 loglevel=3"});
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(At(*merged, "qemu.drives")) == "[{id: b, file: b.img, addr: \"05.0\"}]");
+    CHECK(FlowText(At(*merged, "qemu.networks")) ==
+          "[{id: n0, user: {forwards: [{guest: 22, host: 8022}, {guest: 80, host: 8080}]}}]");
+    CHECK(FlowText(At(*merged, "cmdline")) == "[console=ttyS0, loglevel=3]");
   }
 
   TEST_CASE("!delete of an item that is not inherited is an error at it") {
-    CHECK(BoardErrors("qemu: {drives: [!delete zz]}\n") ==
-          "/p/boards/b.yaml:2:25: error: '!delete zz': 'qemu.drives' has no inherited item 'zz'\n"
+    CHECK(MergedAt("qemu", "qemu: {drives: [!delete zz]}\n") ==
+          "/p/boards/b.yaml:1:25: error: '!delete zz': 'qemu.drives' has no inherited item 'zz'\n"
           "qemu: {drives: [!delete zz]}\n                        ^~\n");
   }
 
   TEST_CASE("!override replaces a list without merging; !reset removes initrd") {
+    testing::Stages stages;
+    const NodePtr merged =
+        MergeBoard(stages, "qemu:\n  drives: !override [{id: z, file: z.img}]\n  initrd: !reset\n");
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(At(*merged, "qemu.drives")) == "[{id: z, file: z.img}]");
+    CHECK(At(*merged, "qemu").Find("initrd") == nullptr);
+    CHECK(At(*merged, "qemu").Find("kernel") != nullptr);
+  }
+
+  TEST_CASE("a board over its base compiles to the merged argv, each path from its own layer") {
     const Strings argv =
-        BoardArgv("qemu:\n  drives: !override [{id: z, file: z.img}]\n  initrd: !reset\n");
+        BoardArgv("qemu:\n  drives: [{id: a, addr: \"06.0\"}, {id: c, file: c.img}]\n");
+    CHECK(ArgsOf(argv, "-device")[1] == "virtio-blk-pci,drive=a,iothread=iothread0,addr=06.0");
     CHECK(ArgsOf(argv, "-drive") ==
-          Strings{"id=z,file=/p/boards/z.img,format=raw,if=none,cache=unsafe,aio=threads"});
-    CHECK(ArgsOf(argv, "-initrd").empty());
+          Strings{"id=a,file=/p/a.img,format=raw,if=none,cache=unsafe,aio=threads",
+                  "id=b,file=/p/b.img,format=raw,if=none,cache=unsafe,aio=threads",
+                  "id=c,file=/p/boards/c.img,format=raw,if=none,cache=unsafe,aio=threads"});
+    CHECK(ArgsOf(argv, "-append") == Strings{"console=ttyS0 quiet loglevel=3"});
+    CHECK(ArgsOf(argv, "-initrd") == Strings{"/p/rd"});
   }
 
   // The field table gives every key one kind, so a later layer of another kind is refused by
@@ -269,25 +327,31 @@ TEST_SUITE("merge") {
   }
 
   TEST_CASE("!override of a mapping replaces it: the inherited forwards are gone") {
-    const Strings merged = BoardArgv("qemu: {networks: [{id: n0, user: {dns: 10.0.2.3}}]}\n");
-    CHECK(ArgsOf(merged, "-netdev")[0] ==
-          "user,id=n0,dns=10.0.2.3,hostfwd=tcp::8022-:22,hostfwd=tcp::8080-:80");
-    const Strings replaced =
-        BoardArgv("qemu: {networks: [{id: n0, user: !override {dns: 10.0.2.3}}]}\n");
-    CHECK(ArgsOf(replaced, "-netdev")[0] == "user,id=n0,dns=10.0.2.3");
+    CHECK(MergedAt("qemu.networks", "qemu: {networks: [{id: n0, user: {dns: 10.0.2.3}}]}\n") ==
+          "[{id: n0, user: {forwards: [{guest: 22, host: 8022}, {guest: 80, host: 8080}], dns: "
+          "10.0.2.3}}, {id: n1, tap: {name: t1}}]");
+    CHECK(MergedAt("qemu.networks",
+                   "qemu: {networks: [{id: n0, user: !override {dns: 10.0.2.3}}]}\n") ==
+          "[{id: n0, user: {dns: 10.0.2.3}}, {id: n1, tap: {name: t1}}]");
   }
 
   TEST_CASE("the merged result carries no tags") {
+    testing::Stages stages;
+    const NodePtr merged = MergeBoard(stages, "qemu: {cpus: !override 2, drives: !override []}\n");
+    REQUIRE(merged != nullptr);
+    CHECK(At(*merged, "qemu.cpus").tag == NodeTag::kNone);
+    CHECK(At(*merged, "qemu.drives").tag == NodeTag::kNone);
+  }
+
+  TEST_CASE("a parent's abstract is not inherited") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/base.yaml", kBase);
-    pipeline.reader.Add("/p/b.yaml",
-                        "extends: base.yaml\nqemu: {cpus: !override 2, drives: !override []}\n");
+    pipeline.reader.Add("/p/b.yaml", "extends: base.yaml\nqemu: {cpus: 2}\n");
     const std::optional<ResolvedProfile> resolved =
         ResolveProfile({"/p/b.yaml", {}, {}, {}}, pipeline.environment, pipeline.diagnostics);
-    REQUIRE(resolved.has_value());
-    CHECK(At(*resolved->merged, {"qemu", "cpus"}).tag == NodeTag::kNone);
-    CHECK(At(*resolved->merged, {"qemu", "drives"}).tag == NodeTag::kNone);
-    CHECK(resolved->merged->Find("abstract") == nullptr);  // not inherited
+    REQUIRE_MESSAGE(resolved.has_value(), pipeline.Rendered());
+    CHECK(resolved->merged->Find("abstract") == nullptr);
+    CHECK(FlowText(At(*resolved->merged, "qemu.cpus")) == "2");
   }
 }
 

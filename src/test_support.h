@@ -1,8 +1,11 @@
 // Helpers shared by the unit tests: parse text as a file, render what was reported, a scratch
-// directory, a fake host and the whole pipeline in memory.
+// directory, a fake host, each stage alone (Stages) and the whole pipeline in memory (Pipeline).
 #ifndef QEMUC_TEST_SUPPORT_H_
 #define QEMUC_TEST_SUPPORT_H_
 
+#include <doctest/doctest.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -14,7 +17,12 @@
 #include "diagnostic.h"
 #include "file_reader.h"
 #include "host_checks.h"
+#include "interpolate.h"
+#include "lower.h"
+#include "merge.h"
 #include "node.h"
+#include "shape_check.h"
+#include "validate.h"
 #include "yaml_parser.h"
 
 namespace qemuc::testing {
@@ -60,6 +68,128 @@ inline void Parse(ParsedText& parsed, const std::string& text, const ParseLimits
   const SourceFile* file = parsed.sources.Add("/p/p.yaml", "p.yaml", text);
   parsed.root = ParseYaml(*file, parsed.diagnostics, limits);
 }
+
+// A tree as one line of flow YAML, for exact checks of what a stage made: {a: 1, b: [x, "y"]}.
+// Quoted scalars keep double quotes; merge directives are written (!delete k).
+inline std::string FlowText(const Node& node) {
+  std::string text = node.tag == NodeTag::kOverride ? "!override "
+                     : node.tag == NodeTag::kReset  ? "!reset "
+                     : node.tag == NodeTag::kDelete ? "!delete "
+                                                    : "";
+  if (node.is_scalar()) return text + (node.is_plain() ? node.text : "\"" + node.text + "\"");
+  const bool mapping = node.is_mapping();
+  text += mapping ? "{" : "[";
+  const size_t size = mapping ? node.entries.size() : node.items.size();
+  for (size_t i = 0; i < size; ++i) {
+    if (i > 0) text += ", ";
+    text += mapping ? node.entries[i].key + ": " + FlowText(*node.entries[i].value)
+                    : FlowText(*node.items[i]);
+  }
+  return text + (mapping ? "}" : "]");
+}
+
+// The value at a dotted path of mapping keys ("qemu.drives"), which must be there.
+inline const Node& At(const Node& root, const std::string& dotted) {
+  const Node* node = &root;
+  for (size_t start = 0; start <= dotted.size();) {
+    const size_t end = std::min(dotted.find('.', start), dotted.size());
+    const MappingEntry* entry = node->Find(dotted.substr(start, end - start));
+    REQUIRE_MESSAGE(entry != nullptr, dotted);
+    node = entry->value.get();
+    start = end + 1;
+  }
+  return *node;
+}
+
+// One input file of a stage: its text at `path`, which diagnostics print as it is.
+struct TextFile {
+  std::string path;
+  std::string text;
+};
+
+// Each stage alone, fed directly: YAML layers to the merge, a merged tree to interpolation,
+// validation and lowering. Every input is parsed and shape-checked first, as the pipeline does; a
+// problem there fails the test, so that Rendered() holds only what the stage under test reported.
+// Owns the source files, so that ranges in trees and diagnostics stay valid.
+class Stages {
+ public:
+  Diagnostics diagnostics;  // what the stages reported
+
+  std::string Rendered() const { return testing::Rendered(diagnostics); }
+
+  // MergeLayers of `layers`, lowest first (no extends is followed: the layers are the input);
+  // nullptr after reporting a problem.
+  NodePtr Merge(const std::vector<TextFile>& layers) {
+    std::vector<NodePtr> roots;
+    for (const TextFile& layer : layers) {
+      const NodePtr root = Layer(layer).root;
+      if (root == nullptr) return nullptr;
+      roots.push_back(root);
+    }
+    return MergeLayers(roots, diagnostics);
+  }
+
+  // Interpolate of `file` read as a merged tree, `defines` (-D) winning over its vars; nullptr
+  // after reporting a problem.
+  NodePtr Interpolate(const TextFile& file, const std::vector<Define>& defines = {}) {
+    const NodePtr merged = MergedTree(file).root;
+    return merged == nullptr ? nullptr : qemuc::Interpolate(merged, defines, diagnostics);
+  }
+
+  // ValidateMerged of `file` read as a merged tree; false when it reported a problem.
+  bool Validate(const TextFile& file, bool check_completeness = true) {
+    const NodePtr merged = MergedTree(file).root;
+    return merged != nullptr && ValidateMerged(*merged, check_completeness, diagnostics);
+  }
+
+  // LowerProfile of `file` read as a merged tree, the profile itself; the tree must pass
+  // validation first, as lowering assumes.
+  LoweredProfile Lower(const TextFile& file) {
+    const Parsed parsed = MergedTree(file);
+    REQUIRE(parsed.root != nullptr);
+    REQUIRE_MESSAGE(ValidateMerged(*parsed.root, true, diagnostics), Rendered());
+    return LowerProfile(*parsed.root, *parsed.file);
+  }
+
+ private:
+  struct Parsed {
+    const SourceFile* file = nullptr;
+    NodePtr root;  // nullptr: the file is not a well-formed profile
+  };
+
+  Parsed Layer(const TextFile& text) {
+    Diagnostics found;
+    const SourceFile* file = sources_.Add(text.path, text.path, text.text);
+    NodePtr root = ParseYaml(*file, found);
+    const bool clean =
+        root != nullptr && CheckShape(*root, FileRole::kProfile, found) && found.all().empty();
+    CHECK_MESSAGE(clean, ("a stage's input must be well-formed:\n" + testing::Rendered(found)));
+    return {file, clean ? root : nullptr};
+  }
+
+  static bool HasDirective(const Node& node) {
+    if (node.tag != NodeTag::kNone) return true;
+    for (const MappingEntry& entry : node.entries) {
+      if (HasDirective(*entry.value)) return true;
+    }
+    for (const NodePtr& item : node.items) {
+      if (HasDirective(*item)) return true;
+    }
+    return false;
+  }
+
+  // `text` as a merged tree: a well-formed profile without the directives the merge removes.
+  Parsed MergedTree(const TextFile& text) {
+    Parsed parsed = Layer(text);
+    if (parsed.root != nullptr && HasDirective(*parsed.root)) {
+      FAIL_CHECK("a merged tree carries no !override, !reset or !delete: " << text.path);
+      parsed.root = nullptr;
+    }
+    return parsed;
+  }
+
+  SourceSet sources_;
+};
 
 // The argument after the first (or nth) occurrence of `option`, or "<missing>".
 inline std::string ArgAfter(const std::vector<std::string>& argv, const std::string& option,

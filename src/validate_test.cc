@@ -14,64 +14,58 @@ constexpr const char* kMinimal = "qemu: {target: x86_64, memory: 512, kernel: k.
 // A complete profile's qemu mapping, lines 1-4, so that a test's own lines start at line 5.
 constexpr const char* kQemu = "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n";
 
-// What `qemuc validate` reports for the profile /p/a.yaml (or `path`), rendered.
-std::string Validated(const std::string& text, const std::string& path = "/p/a.yaml") {
-  Pipeline pipeline;
-  pipeline.reader.Add(path, text);
-  const bool ok =
-      ValidateProfile(ProfileRequest{path, {}, {}, {}}, pipeline.environment, pipeline.diagnostics);
-  CHECK(ok == pipeline.diagnostics.all().empty());
-  return pipeline.Rendered();
+// Whether validation checks completeness: the pipeline skips it for `abstract: true`.
+enum class Kind { kComplete, kAbstract };
+
+// What validation alone reports for `text` read as the merged profile /p/a.yaml (or `path`),
+// rendered.
+std::string Validated(const std::string& text, const std::string& path = "/p/a.yaml",
+                      Kind kind = Kind::kComplete) {
+  testing::Stages stages;
+  const bool ok = stages.Validate({path, text}, kind == Kind::kComplete);
+  CHECK(ok == stages.diagnostics.all().empty());
+  return stages.Rendered();
 }
 
-// The one message reported for a profile: for tables of values that a rule refuses alike.
+// The one message validation alone reports for a profile: for tables of values that a rule
+// refuses alike.
 std::string OnlyMessage(const std::string& text, const std::string& path = "/p/a.yaml") {
-  Pipeline pipeline;
-  pipeline.reader.Add(path, text);
-  CHECK_FALSE(ValidateProfile(ProfileRequest{path, {}, {}, {}}, pipeline.environment,
-                              pipeline.diagnostics));
-  REQUIRE_MESSAGE(pipeline.diagnostics.all().size() == 1, pipeline.Rendered());
-  return pipeline.diagnostics.all()[0].message;
+  testing::Stages stages;
+  CHECK_FALSE(stages.Validate({path, text}));
+  REQUIRE_MESSAGE(stages.diagnostics.all().size() == 1, stages.Rendered());
+  return stages.diagnostics.all()[0].message;
 }
 
 TEST_SUITE("validate") {
   TEST_CASE("required keys are reported at the mapping that lacks them") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "qemu:\n  cpus: 2\n");
-    CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
-    CHECK(pipeline.Rendered() ==
+    CHECK(Validated("qemu:\n  cpus: 2\n") ==
           "/p/a.yaml:2:3: error: missing required key 'qemu.target'\n  cpus: 2\n  ^\n"
           "/p/a.yaml:2:3: error: missing required key 'qemu.memory'\n  cpus: 2\n  ^\n"
           "/p/a.yaml:2:3: error: missing required key 'qemu.kernel'\n  cpus: 2\n  ^\n");
   }
 
-  TEST_CASE("a network needs exactly one of user and tap; list items need their required keys") {
+  TEST_CASE("the pipeline stops after validation: a profile with a missing key does not compile") {
     Pipeline pipeline;
-    pipeline.reader.Add(
-        "/p/a.yaml",
-        std::string(kMinimal) +
-            "qemu:\n  networks:\n    - {id: n0}\n    - {id: n1, user: {}, tap: {name: t}}\n"
-            "  drives: [{id: d}]\n");
+    pipeline.reader.Add("/p/a.yaml", "qemu:\n  cpus: 2\n");
     CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
-    // The second "qemu" key is a duplicate: fix the profile and try again.
-    Pipeline fixed;
-    fixed.reader.Add(
-        "/p/a.yaml",
-        "qemu:\n  target: x86_64\n  memory: 1\n  kernel: k\n  networks:\n    - {id: n0}\n"
-        "    - {id: n1, user: {}, tap: {name: t}}\n    - {id: n2, tap: {}}\n"
-        "    - {id: n3, user: {forwards: [{guest: 22}]}}\n  drives: [{id: d}]\n");
-    CHECK_FALSE(fixed.Compile("/p/a.yaml").has_value());
-    CHECK(fixed.Rendered() ==
-          "/p/a.yaml:6:7: error: network 'n0' needs 'user' or 'tap'\n    - {id: n0}\n      ^\n"
-          "/p/a.yaml:7:7: error: network 'n1' sets both 'user' and 'tap'; choose one\n"
-          "    - {id: n1, user: {}, tap: {name: t}}\n      ^\n"
-          "/p/a.yaml:8:21: error: missing required key 'qemu.networks[n2].tap.name'\n    - {id: "
-          "n2, tap: {}}\n"
-          "                    ^\n"
-          "/p/a.yaml:9:34: error: missing required key 'qemu.networks[n3].user.forwards[22].host'\n"
-          "    - {id: n3, user: {forwards: [{guest: 22}]}}\n                                 ^\n"
-          "/p/a.yaml:10:12: error: missing required key 'qemu.drives[d].file'\n  drives: [{id: "
-          "d}]\n           ^\n");
+    CHECK(pipeline.Rendered().find("missing required key 'qemu.target'") != std::string::npos);
+  }
+
+  TEST_CASE("a network needs exactly one of user and tap; list items need their required keys") {
+    CHECK(
+        Validated("qemu:\n  target: x86_64\n  memory: 1\n  kernel: k\n  networks:\n    - {id: n0}\n"
+                  "    - {id: n1, user: {}, tap: {name: t}}\n    - {id: n2, tap: {}}\n"
+                  "    - {id: n3, user: {forwards: [{guest: 22}]}}\n  drives: [{id: d}]\n") ==
+        "/p/a.yaml:6:7: error: network 'n0' needs 'user' or 'tap'\n    - {id: n0}\n      ^\n"
+        "/p/a.yaml:7:7: error: network 'n1' sets both 'user' and 'tap'; choose one\n"
+        "    - {id: n1, user: {}, tap: {name: t}}\n      ^\n"
+        "/p/a.yaml:8:21: error: missing required key 'qemu.networks[n2].tap.name'\n    - {id: "
+        "n2, tap: {}}\n"
+        "                    ^\n"
+        "/p/a.yaml:9:34: error: missing required key 'qemu.networks[n3].user.forwards[22].host'\n"
+        "    - {id: n3, user: {forwards: [{guest: 22}]}}\n                                 ^\n"
+        "/p/a.yaml:10:12: error: missing required key 'qemu.drives[d].file'\n  drives: [{id: "
+        "d}]\n           ^\n");
   }
 
   TEST_CASE("an abstract profile cannot be compiled but validates") {
@@ -88,16 +82,21 @@ TEST_SUITE("validate") {
     CHECK(diagnostics.all().empty());
   }
   TEST_CASE("a profile without qemu misses each of its required keys") {
-    Pipeline pipeline;
-    pipeline.reader.Add("/p/a.yaml", "name: x\n");
-    CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
-    CHECK(pipeline.Rendered() ==
+    CHECK(Validated("name: x\n") ==
           "/p/a.yaml:1:1: error: missing required key 'qemu.target'\nname: x\n^\n"
           "/p/a.yaml:1:1: error: missing required key 'qemu.memory'\nname: x\n^\n"
           "/p/a.yaml:1:1: error: missing required key 'qemu.kernel'\nname: x\n^\n");
   }
 
   TEST_CASE("an abstract profile is checked for everything but completeness") {
+    CHECK(Validated("abstract: true\nqemu:\n  networks: [{id: a}, {id: b, user: {}, tap: {name: "
+                    "t}}]\n",
+                    "/p/base.yaml", Kind::kAbstract) ==
+          "/p/base.yaml:3:23: error: network 'b' sets both 'user' and 'tap'; choose one\n"
+          "  networks: [{id: a}, {id: b, user: {}, tap: {name: t}}]\n                      ^\n");
+  }
+
+  TEST_CASE("the pipeline validates an abstract profile without completeness") {
     Pipeline pipeline;
     pipeline.reader.Add(
         "/p/base.yaml",
@@ -558,7 +557,8 @@ TEST_SUITE("validate") {
                     "    - {id: n1, user: {network: 10.0.2.0/24, host: 10.0.3.2}}\n"
                     "    - {id: n2, user: {host: 10.0.2.9, dns: 10.0.2.9}}\n"
                     "    - {id: n3, user: {dns: 10.0.2.2, dhcp_start: 10.0.2.3}}\n"
-                    "  drives: [{id: d0, addr: \"40\"}]\n") ==
+                    "  drives: [{id: d0, addr: \"40\"}]\n",
+                    "/p/a.yaml", Kind::kAbstract) ==
           "/p/a.yaml:4:12: error: network id '0n' must start with a letter and hold only letters, "
           "digits, '.', '_' and '-' (a QEMU id)\n"
           "    - {id: 0n, mac: \"03:00:00:00:00:01\", user: {dns: 192.168.1.3}}\n"
