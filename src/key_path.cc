@@ -25,8 +25,12 @@ std::variant<size_t, std::string> ReadStep(std::string_view text, size_t i, KeyP
 
 }  // namespace
 
+// Every value of every file gets a path as the shape check and the merge walk down to it: one
+// allocation each, not a copy and then a second one to grow it.
 KeyPath KeyPath::Child(std::string_view key) const {
-  KeyPath child = *this;
+  KeyPath child;
+  child.steps_.reserve(steps_.size() + 1);
+  child.steps_.insert(child.steps_.end(), steps_.begin(), steps_.end());
   child.steps_.push_back(Step{std::string(key), std::nullopt});
   return child;
 }
