@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "key_path.h"
 #include "source.h"
 
 namespace qemuc {
@@ -26,8 +27,8 @@ struct Diagnostic {
   std::string message;
   std::vector<Note> notes;
   // For a value of the wrong kind, the key it is under ("qemu.drives", "qemu.drives[blk0]"), so
-  // that the layering stage can name the inherited value it would have changed.
-  std::string key_path;
+  // that the layering stage can name the inherited value it would have changed; empty for none.
+  KeyPath key_path;
   // Found inside a file that several profiles may share (its own parse and shape problems):
   // reported to each of them, printed once.
   bool shared = false;

@@ -25,8 +25,12 @@ std::variant<size_t, std::string> ReadStep(std::string_view text, size_t i, KeyP
 
 }  // namespace
 
+// Every value of every file gets a path as the shape check and the merge walk down to it: one
+// allocation each, not a copy and then a second one to grow it.
 KeyPath KeyPath::Child(std::string_view key) const {
-  KeyPath child = *this;
+  KeyPath child;
+  child.steps_.reserve(steps_.size() + 1);
+  child.steps_.insert(child.steps_.end(), steps_.begin(), steps_.end());
   child.steps_.push_back(Step{std::string(key), std::nullopt});
   return child;
 }
@@ -34,32 +38,39 @@ KeyPath KeyPath::Child(std::string_view key) const {
 KeyPath KeyPath::Item(std::string_view item) const {
   KeyPath child = *this;
   if (child.steps_.empty() || child.steps_.back().item) {
-    child.steps_.push_back(Step{"", std::string(item)});  // a list inside a list: "[0][1]"
+    Step in_list{"", std::string(item)};  // a list inside a list: "[0][1]"
+    in_list.in_list = true;
+    child.steps_.push_back(std::move(in_list));
   } else {
     child.steps_.back().item = std::string(item);
   }
   return child;
 }
 
-std::variant<KeyPath, std::string> KeyPath::Parse(std::string_view text) {
-  if (text.empty()) return std::string("the path is empty");
+std::variant<KeyPath, std::string> KeyPath::Parse(std::string_view text,
+                                                  KeyPath* read_before_error) {
   KeyPath path;
+  const auto failed = [&](std::string error) -> std::variant<KeyPath, std::string> {
+    if (read_before_error != nullptr) *read_before_error = std::move(path);
+    return error;
+  };
+  if (text.empty()) return failed("the path is empty");
   for (size_t i = 0;;) {
     Step step;
     const auto next = ReadStep(text, i, step);
-    if (const auto* error = std::get_if<std::string>(&next)) return *error;
+    if (const auto* error = std::get_if<std::string>(&next)) return failed(*error);
     path.steps_.push_back(std::move(step));
     const size_t after = std::get<size_t>(next);
     if (after >= text.size()) return path;
     i = after + 1;
-    if (i == text.size()) return std::string("an empty key in the path");
+    if (i == text.size()) return failed("an empty key in the path");
   }
 }
 
 std::string KeyPath::Text() const {
   std::string text;
   for (const Step& step : steps_) {
-    if (!text.empty() && !step.key.empty()) text += '.';
+    if (!text.empty() && !step.in_list) text += '.';
     text += step.key;
     if (step.item) text += "[" + *step.item + "]";
   }

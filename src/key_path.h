@@ -22,8 +22,13 @@ class KeyPath {
     std::optional<std::string> item;  // a keyed list's item key, or a position ("0")
     size_t key_offset = 0;            // in the parsed text (Parse only)
     size_t item_offset = 0;
+    // No key: an item of the list that the step before holds ("a[0][1]"), which Text prints
+    // without a '.', unlike a value under an empty key ("a.", as YAML allows "": x).
+    bool in_list = false;
 
-    bool operator==(const Step& other) const { return key == other.key && item == other.item; }
+    bool operator==(const Step& other) const {
+      return key == other.key && item == other.item && in_list == other.in_list;
+    }
   };
 
   KeyPath() = default;
@@ -33,8 +38,11 @@ class KeyPath {
   // "qemu.drives" -> "qemu.drives[blk0]".
   KeyPath Item(std::string_view item) const;
 
-  // "a.b[KEY].c"; what is wrong with it otherwise ("'[' without ']' after 'drives'").
-  static std::variant<KeyPath, std::string> Parse(std::string_view text);
+  // "a.b[KEY].c"; what is wrong with it otherwise ("'[' without ']' after 'drives'"). On an
+  // error, `read_before_error` (when given) gets the steps before the one that is wrong, so that
+  // a caller that checks each step can report a problem that comes first in the text.
+  static std::variant<KeyPath, std::string> Parse(std::string_view text,
+                                                  KeyPath* read_before_error = nullptr);
 
   std::string Text() const;
   bool empty() const { return steps_.empty(); }

@@ -28,6 +28,17 @@ TEST_SUITE("key_path") {
     CHECK(file.last_key() == "file");
     CHECK(root.Child("cmdline").Item("2").Text() == "cmdline[2]");
     CHECK(root.Child("a").Item("0").Item("1").Text() == "a[0][1]");
+    CHECK(root.Item("0").Child("x").Text() == "[0].x");
+  }
+
+  TEST_CASE("an empty key, which YAML allows, is printed as a key: 'qemu.' is not 'qemu'") {
+    const KeyPath qemu = KeyPath().Child("qemu");
+    CHECK(qemu.Child("").Text() == "qemu.");
+    CHECK(qemu.Child("").Item("0").Child("x").Text() == "qemu.[0].x");
+    CHECK(qemu.Child("a").Item("0").Child("").Item("1").Text() == "qemu.a[0].[1]");
+    CHECK(qemu.Child("a").Item("0").Item("1").Text() == "qemu.a[0][1]");
+    CHECK(qemu.Child("a").Item("0").Item("1") != qemu.Child("a").Item("0").Child("").Item("1"));
+    CHECK(KeyPath().Child("").Child("x").Text() == "x");
   }
 
   TEST_CASE("Parse reads what Text prints, with the offset of every key and item") {
@@ -55,6 +66,16 @@ TEST_SUITE("key_path") {
     CHECK(ParseError("qemu.drives[blk0") == "'[' without ']' after 'drives'");
     CHECK(ParseError("qemu.drives[]") == "an empty item key in '[]' after 'drives'");
     CHECK(ParseError("qemu.drives[a]b") == "expected '.' after '[a]'");
+  }
+
+  TEST_CASE("on an error, Parse gives the steps read before the one that is wrong") {
+    KeyPath before = KeyPath().Child("stale");
+    CHECK(std::holds_alternative<std::string>(KeyPath::Parse("qemu.drives[a]b.c", &before)));
+    CHECK(before.Text() == "qemu");
+    CHECK(std::holds_alternative<std::string>(KeyPath::Parse("qemu.cpus.", &before)));
+    CHECK(before.Text() == "qemu.cpus");
+    CHECK(std::holds_alternative<std::string>(KeyPath::Parse("", &before)));
+    CHECK(before.empty());
   }
 }
 

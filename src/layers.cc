@@ -217,20 +217,16 @@ class GraphLoader {
 // diagnostics about the items of a long list must not each scan it.
 class PathFinder {
  public:
-  const Node* Find(const Node& root, const std::string& path) {
+  const Node* Find(const Node& root, const KeyPath& path) {
     const Node* node = &root;
     const Field* field = &ProfileSchema();
-    for (size_t i = 0; i < path.size() && node != nullptr;) {
-      const size_t end = std::min(path.find_first_of(".[", i), path.size());
-      const std::string key = path.substr(i, end - i);
-      const MappingEntry* entry = node->is_mapping() ? node->Find(key) : nullptr;
-      field = field != nullptr ? field->Find(key) : nullptr;
+    for (const KeyPath::Step& step : path.steps()) {
+      if (node == nullptr) break;
+      const MappingEntry* entry = node->is_mapping() ? node->Find(step.key) : nullptr;
+      field = field != nullptr ? field->Find(step.key) : nullptr;
       node = entry != nullptr ? entry->value.get() : nullptr;
-      i = end + 1;
-      if (end < path.size() && path[end] == '[' && node != nullptr && field != nullptr) {
-        const size_t close = std::min(path.find(']', end), path.size());
-        node = Item(*node, field->key, path.substr(end + 1, close - end - 1));
-        i = close + 2;
+      if (step.item && node != nullptr && field != nullptr) {
+        node = Item(*node, field->key, *step.item);
       }
     }
     return node;

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "paths.h"
+#include "set_assignment.h"
 #include "test_support.h"
 
 namespace qemuc {
@@ -136,6 +137,31 @@ TEST_SUITE("layers") {
           "qemu: {cpus: 0}\n             ^\n"
           "note: /p/a.yaml is extended by /p/b.yaml:2:10\n"
           "note: /p/b.yaml is extended by /p/c.yaml:1:10\n");
+  }
+
+  TEST_CASE("a value of another kind than before names the earlier value, items by their key") {
+    constexpr const char* kBase =
+        "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n  drives:\n"
+        "    - {id: d.0, file: /a}\n    - {id: \"e]f\", file: /e}\n";
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/a.yaml", kBase);
+    pipeline.reader.Add("/p/b.yaml",
+                        "extends: a.yaml\nqemu: {drives: [{id: \"e]f\", file: {x: 1}}]}\n");
+    CHECK(Errors(pipeline, {"/p/b.yaml", {}, {}, {}}) ==
+          "/p/b.yaml:2:35: error: 'qemu.drives[e]f].file' must be a string, not a mapping\n"
+          "qemu: {drives: [{id: \"e]f\", file: {x: 1}}]}\n"
+          "                                  ^\n"
+          "note: the earlier value is a scalar at /p/a.yaml:7:25\n");
+    Pipeline set;
+    set.reader.Add("/p/a.yaml", kBase);
+    CHECK(Errors(set, {"/p/a.yaml",
+                       {},
+                       {std::get<Assignment>(ParseAssignment("qemu.drives[d.0].file=[x]"))},
+                       {}}) ==
+          "--set:1:23: error: 'qemu.drives[d.0].file' must be a string, not a list\n"
+          "qemu.drives[d.0].file=[x]\n"
+          "                      ^\n"
+          "note: the earlier value is a scalar at /p/a.yaml:6:23\n");
   }
 
   TEST_CASE("overlays apply in command-line order") {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "key_path.h"
 #include "schema.h"
 #include "text.h"
 
@@ -125,13 +126,13 @@ class Merger {
 
   // `base` may be nullptr (nothing inherited). Returns nullptr when the value is removed.
   NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field,
-                const std::string& path) {
+                const KeyPath& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
     if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(*layer, field, path);
     if (base->kind != layer->kind) {
       // A guard only: the shape check refuses a value of another kind before merging.
       diagnostics_
-          .Error(layer->range, Quoted(path) + " is " + DescribeKind(*layer) + " here but " +
+          .Error(layer->range, Quoted(path.Text()) + " is " + DescribeKind(*layer) + " here but " +
                                    DescribeKind(*base) + " in an earlier layer")
           .notes.push_back({"the earlier value is at", base->range});
       return base;
@@ -187,7 +188,7 @@ class Merger {
   }
 
   // A merged copy of `layer` over nothing.
-  NodePtr Fresh(const Node& layer, const Field& field, const std::string& path) {
+  NodePtr Fresh(const Node& layer, const Field& field, const KeyPath& path) {
     auto node = std::make_shared<Node>();
     CopyHeader(layer, *node);
     if (layer.is_scalar()) return node;
@@ -197,7 +198,7 @@ class Merger {
     return node;
   }
 
-  void MergeInto(Built& built, const Node& layer, const Field& field, const std::string& path) {
+  void MergeInto(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
     if (layer.is_mapping()) {
       MergeEntries(built, layer, field, path);
     } else if (field.type == FieldType::kCmdline) {
@@ -233,21 +234,21 @@ class Merger {
     return mapping ? built.node->entries[found->second].value : built.node->items[found->second];
   }
 
-  void MergeEntries(Built& built, const Node& layer, const Field& field, const std::string& path) {
+  void MergeEntries(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
     for (const MappingEntry& entry : layer.entries) {
       // Overlays are merged by name, but each body stays as written, its directives included,
       // until it is applied as a layer of its own; a later definition of a name replaces it.
       NodePtr value = field.type == FieldType::kOverlays
                           ? (entry.value->tag == NodeTag::kReset ? nullptr : entry.value)
                           : Merge(Inherited(built, entry.key, true), entry.value,
-                                  ChildField(field, entry.key), JoinKeyPath(path, entry.key));
+                                  ChildField(field, entry.key), path.Child(entry.key));
       Put(built, built.node->entries, entry.key, std::move(value), [&](NodePtr merged) {
         return MappingEntry{entry.key, entry.key_range, std::move(merged)};
       });
     }
   }
 
-  void MergeItems(Built& built, const Node& layer, const Field& field, const std::string& path) {
+  void MergeItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
@@ -256,25 +257,24 @@ class Merger {
     }
   }
 
-  void MergeKeyedItems(Built& built, const Node& layer, const Field& field,
-                       const std::string& path) {
+  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
     for (const NodePtr& item : layer.items) {
       const std::string key = MergeKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
         if (built.positions.count(key) == 0) {
-          diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path) +
+          diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
                                               " has no inherited item " + Quoted(key));
         }
         Put(built, built.node->items, key, nullptr, [](NodePtr merged) { return merged; });
         continue;
       }
       // In place when the key is there, so the order of the base is kept.
-      NodePtr merged = Merge(Inherited(built, key, false), item, field, path + "[" + key + "]");
+      NodePtr merged = Merge(Inherited(built, key, false), item, field, path.Item(key));
       Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
     }
   }
 
-  void MergeCmdline(Built& built, const Node& layer, const Field& field, const std::string& path) {
+  void MergeCmdline(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
     if (built.cmdline == nullptr) built.cmdline = std::make_unique<CmdlineGroups>();
     CmdlineGroups& groups = *built.cmdline;
     groups.BeginLayer();
@@ -283,7 +283,7 @@ class Merger {
       if (item->tag != NodeTag::kDelete) {
         groups.Add(key, Fresh(*item, StringField(), path));
       } else if (!groups.Delete(key)) {
-        diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path) +
+        diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
                                             " has no inherited item " + Quoted(key));
       }
     }
@@ -299,7 +299,8 @@ NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics
   const size_t errors_before = diagnostics.error_count();
   Merger merger(diagnostics);
   NodePtr merged;
-  for (const NodePtr& layer : layers) merged = merger.Merge(merged, layer, ProfileSchema(), "");
+  for (const NodePtr& layer : layers)
+    merged = merger.Merge(merged, layer, ProfileSchema(), KeyPath());
   if (diagnostics.error_count() != errors_before) return nullptr;
   merger.Finish();
   return merged;

@@ -9,7 +9,7 @@
 namespace qemuc {
 namespace {
 
-using Step = Assignment::Step;
+using Step = KeyPath::Step;
 
 bool IsMappingLike(const Field& field) {
   return field.type == FieldType::kMapping || field.type == FieldType::kStringMap;
@@ -17,12 +17,12 @@ bool IsMappingLike(const Field& field) {
 
 // The field a key names inside `parent` (a mapping, or the items of a keyed list), or why not.
 std::variant<const Field*, std::string> ChildOf(const Field& parent, const std::string& key,
-                                                const std::string& where) {
+                                                const KeyPath& where) {
   static const Field kVariable("", FieldType::kString, "a variable");
   if (parent.type == FieldType::kStringMap) return &kVariable;
   const Field* child = parent.Find(key);
   if (child == nullptr) {
-    const std::string in = where.empty() ? "" : " in " + Quoted(where);
+    const std::string in = where.empty() ? "" : " in " + Quoted(where.Text());
     return "unknown key " + Quoted(key) + in + DidYouMean(key, parent.Names());
   }
   if (where.empty() && !AllowedInOverlay(key, false))
@@ -30,52 +30,47 @@ std::variant<const Field*, std::string> ChildOf(const Field& parent, const std::
   return child;
 }
 
-// Reads "name" or "name[KEY]" at `i` into `step`; returns the offset after it, or an error.
-std::variant<size_t, std::string> ReadStep(const std::string& path, size_t i, Step& step) {
-  const size_t end = path.find_first_of(".[", i);
-  step.key = path.substr(i, end == std::string::npos ? std::string::npos : end - i);
-  step.key_offset = i;
-  if (step.key.empty()) return std::string("an empty key in the path");
-  if (end == std::string::npos || path[end] == '.') return end;
-  const size_t close = path.find(']', end);
-  if (close == std::string::npos) return "'[' without ']' after " + Quoted(step.key);
-  step.item = path.substr(end + 1, close - end - 1);
-  step.item_offset = end + 1;
-  if (step.item->empty()) return "an empty item key in '[]' after " + Quoted(step.key);
-  if (close + 1 < path.size() && path[close + 1] != '.') {
-    return "expected '.' after " + Quoted(path.substr(end, close - end + 1));
-  }
-  return close + 1;
-}
-
-std::string ParsePath(const std::string& path, Assignment& assignment) {
+// Checks the steps of `path` against the field table, in order, and puts the field each names
+// into `fields`; returns what is wrong with the first step that is wrong. `more_follows`: the
+// text goes on after the last step, so that step must have keys.
+std::string CheckSteps(const KeyPath& path, bool more_follows, std::vector<const Field*>& fields) {
   const Field* parent = &ProfileSchema();
-  std::string where;
-  for (size_t i = 0;;) {
-    Step step;
-    const auto next = ReadStep(path, i, step);
-    if (const auto* error = std::get_if<std::string>(&next)) return *error;
+  KeyPath where;
+  const std::vector<Step>& steps = path.steps();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Step& step = steps[i];
     const auto child = ChildOf(*parent, step.key, where);
     if (const auto* error = std::get_if<std::string>(&child)) return *error;
-    step.field = std::get<const Field*>(child);
-    if (!assignment.path.empty() && assignment.path.back().item && parent->key == step.key) {
-      return Quoted(where + "." + step.key) + " cannot be set: the item is identified by it";
+    const Field* field = std::get<const Field*>(child);
+    if (i > 0 && steps[i - 1].item && parent->key == step.key) {
+      return Quoted(where.Child(step.key).Text()) + " cannot be set: the item is identified by it";
     }
-    where = JoinKeyPath(where, step.key);
-    if (step.item && step.field->type != FieldType::kKeyedList) {
-      return Quoted(where) + " is not a keyed list; " + Quoted("[" + *step.item + "]") +
-             " cannot follow it";
+    where = where.Child(step.key);
+    if (step.item && field->type != FieldType::kKeyedList) {
+      return Quoted(where.Text()) + " is not a keyed list; " +
+             Quoted(KeyPath().Item(*step.item).Text()) + " cannot follow it";
     }
-    if (step.item) where += "[" + *step.item + "]";
-    parent = step.field;
-    assignment.path.push_back(std::move(step));
-    const size_t after = std::get<size_t>(next);
-    if (after >= path.size()) return "";
-    i = after + 1;
-    if (!IsMappingLike(*parent) && !assignment.path.back().item) {
-      return Quoted(where) + " has no keys";
+    if (step.item) where = where.Item(*step.item);
+    parent = field;
+    fields.push_back(field);
+    if ((i + 1 < steps.size() || more_follows) && !IsMappingLike(*field) && !step.item) {
+      return Quoted(where.Text()) + " has no keys";
     }
   }
+  return "";
+}
+
+// Reads the path with KeyPath::Parse and checks it; a problem with a step comes before a syntax
+// error later in the text ("qemu.cpu..x": the unknown key 'cpu' is named, not the empty key).
+std::string ParsePath(const std::string& text, Assignment& assignment) {
+  KeyPath before_error;
+  auto parsed = KeyPath::Parse(text, &before_error);
+  if (const auto* syntax_error = std::get_if<std::string>(&parsed)) {
+    const std::string earlier = CheckSteps(before_error, true, assignment.fields);
+    return earlier.empty() ? *syntax_error : earlier;
+  }
+  assignment.path = std::get<KeyPath>(std::move(parsed));
+  return CheckSteps(assignment.path, false, assignment.fields);
 }
 
 std::shared_ptr<Node> Mapping(const SourceRange& range) {
@@ -86,31 +81,30 @@ std::shared_ptr<Node> Mapping(const SourceRange& range) {
 }
 
 // KEY of a keyed list: a one-item list whose item holds its key and what `inner` sets in it.
-NodePtr KeyedItem(const Step& step, const NodePtr& inner, SourceRange item_range,
+NodePtr KeyedItem(const Step& step, const Field& list, const NodePtr& inner, SourceRange item_range,
                   Diagnostics& diagnostics) {
+  const auto item_name = [&] { return Quoted(KeyPath().Child(step.key).Item(*step.item).Text()); };
   if (!inner->is_mapping()) {
-    diagnostics.Error(inner->range, "the value of " + Quoted(step.key + "[" + *step.item + "]") +
-                                        " must be a mapping, such as {file: /x.img}");
+    diagnostics.Error(inner->range,
+                      "the value of " + item_name() + " must be a mapping, such as {file: /x.img}");
     return nullptr;
   }
   auto key = std::make_shared<Node>();
   key->text = *step.item;
   key->range = item_range;
   key->range.length = static_cast<uint32_t>(step.item->size());
-  if (const MappingEntry* own = inner->Find(step.field->key)) {
-    diagnostics.Error(own->key_range, "the item " + Quoted(step.key + "[" + *step.item + "]") +
-                                          " is identified by its " + Quoted(step.field->key) +
-                                          "; it cannot be set here");
+  if (const MappingEntry* own = inner->Find(list.key)) {
+    diagnostics.Error(own->key_range, "the item " + item_name() + " is identified by its " +
+                                          Quoted(list.key) + "; it cannot be set here");
     return nullptr;
   }
   auto item = std::make_shared<Node>(*inner);
-  item->entries.insert(item->entries.begin(),
-                       MappingEntry{std::string(step.field->key), key->range, key});
-  auto list = std::make_shared<Node>();
-  list->kind = NodeKind::kSequence;
-  list->range = item_range;
-  list->items.push_back(item);
-  return list;
+  item->entries.insert(item->entries.begin(), MappingEntry{std::string(list.key), key->range, key});
+  auto one_item = std::make_shared<Node>();
+  one_item->kind = NodeKind::kSequence;
+  one_item->range = item_range;
+  one_item->items.push_back(item);
+  return one_item;
 }
 
 // "--set qemu.initrd=!reset": yaml-cpp reads a lone tag as a null and drops the tag, so the
@@ -152,13 +146,17 @@ NodePtr AssignmentLayer(const Assignment& assignment, const SourceFile& file,
   if (inner == nullptr) inner = ParseYamlValue(file, text, diagnostics);
   if (inner == nullptr) return nullptr;
   const auto at = [&](size_t offset) { return RangeAtOffset(file, offset); };
-  for (auto step = assignment.path.rbegin(); step != assignment.path.rend(); ++step) {
-    SourceRange key_range = at(step->key_offset);
-    key_range.length = static_cast<uint32_t>(step->key.size());
-    if (step->item) inner = KeyedItem(*step, inner, at(step->item_offset), diagnostics);
+  const std::vector<Step>& steps = assignment.path.steps();
+  for (size_t i = steps.size(); i-- > 0;) {
+    const Step& step = steps[i];
+    SourceRange key_range = at(step.key_offset);
+    key_range.length = static_cast<uint32_t>(step.key.size());
+    if (step.item) {
+      inner = KeyedItem(step, *assignment.fields[i], inner, at(step.item_offset), diagnostics);
+    }
     if (inner == nullptr) return nullptr;
     auto mapping = Mapping(key_range);
-    mapping->entries.push_back(MappingEntry{step->key, key_range, inner});
+    mapping->entries.push_back(MappingEntry{step.key, key_range, inner});
     inner = mapping;
   }
   return inner;

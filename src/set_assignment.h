@@ -7,27 +7,21 @@
 #ifndef QEMUC_SET_ASSIGNMENT_H_
 #define QEMUC_SET_ASSIGNMENT_H_
 
-#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "diagnostic.h"
+#include "key_path.h"
 #include "node.h"
 #include "schema.h"
 
 namespace qemuc {
 
 struct Assignment {
-  struct Step {
-    std::string key;
-    size_t key_offset = 0;            // in the argument
-    const Field* field = nullptr;     // what the key names
-    std::optional<std::string> item;  // [KEY] of a keyed list
-    size_t item_offset = 0;
-  };
-  std::string argument;  // PATH=VALUE as given
-  std::vector<Step> path;
+  std::string argument;              // PATH=VALUE as given
+  KeyPath path;                      // the offsets of its steps count in the argument
+  std::vector<const Field*> fields;  // what each step of the path names
   size_t value_offset = 0;
 };
 

@@ -41,15 +41,43 @@ Strings ArgvWith(const std::vector<std::string>& sets) {
 TEST_SUITE("set_assignment") {
   TEST_CASE("paths name fields of the table, and keyed items by their key") {
     const Assignment cpus = Parsed("qemu.cpus=8");
-    REQUIRE(cpus.path.size() == 2);
-    CHECK(cpus.path[1].key == "cpus");
+    REQUIRE(cpus.path.steps().size() == 2);
+    CHECK(cpus.path.steps()[1].key == "cpus");
+    REQUIRE(cpus.fields.size() == 2);
+    CHECK(cpus.fields[1]->type == FieldType::kInteger);
     CHECK(cpus.value_offset == 10);
     const Assignment host = Parsed("qemu.networks[net0].user.forwards[22].host=2222");
-    REQUIRE(host.path.size() == 5);
-    CHECK(host.path[1].item == std::optional<std::string>("net0"));
-    CHECK(host.path[3].item == std::optional<std::string>("22"));
-    CHECK(Parsed("qemu.drives[a.b].file=x").path[1].item == std::optional<std::string>("a.b"));
-    CHECK(Parsed("vars.out=/o").path[1].key == "out");
+    REQUIRE(host.path.steps().size() == 5);
+    CHECK(host.path.Text() == "qemu.networks[net0].user.forwards[22].host");
+    CHECK(host.path.steps()[1].item == std::optional<std::string>("net0"));
+    CHECK(host.path.steps()[3].item == std::optional<std::string>("22"));
+    CHECK(host.path.steps()[3].key_offset == 25);
+    CHECK(host.path.steps()[3].item_offset == 34);
+    CHECK(host.fields[3]->type == FieldType::kKeyedList);
+    CHECK(Parsed("qemu.drives[a.b].file=x").path.steps()[1].item ==
+          std::optional<std::string>("a.b"));
+    CHECK(Parsed("vars.out=/o").path.steps()[1].key == "out");
+  }
+
+  TEST_CASE("a wrong step is named before a syntax error later in the path") {
+    CHECK(PathError("qemu.cpu..x=1") == "unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)");
+    CHECK(PathError("qemux.drives[a=1") == "unknown key 'qemux' (did you mean 'qemu'?)");
+    CHECK(PathError("qemu.cpus.=1") == "'qemu.cpus' has no keys");
+    CHECK(PathError("qemu.cpus.x[=1") == "'qemu.cpus' has no keys");
+    CHECK(PathError("qemu.cpux[0=1") == "'[' without ']' after 'cpux'");  // its own syntax first
+    CHECK(PathError("qemu.=1") == "an empty key in the path");
+  }
+
+  TEST_CASE("an item key may hold '.', '[' and '='") {
+    const Strings argv = ArgvWith({"qemu.drives[blk0].file=/y.img", "qemu.drives[a.b]={file: /z}",
+                                   "qemu.drives[a.b].file=/w"});
+    CHECK(ArgAfter(argv, "-drive") ==
+          "id=blk0,file=/y.img,format=raw,if=none,cache=unsafe,aio=threads");
+    CHECK(ArgAfter(argv, "-drive", 1) ==
+          "id=a.b,file=/w,format=raw,if=none,cache=unsafe,aio=threads");
+    const Assignment bracket = Parsed("qemu.drives[a[b].file=x=y");
+    CHECK(bracket.path.steps()[1].item == std::optional<std::string>("a[b"));
+    CHECK(bracket.argument.substr(bracket.value_offset) == "x=y");
   }
 
   TEST_CASE("a bad path says which part is wrong") {

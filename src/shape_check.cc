@@ -6,6 +6,7 @@
 #include <map>
 
 #include "interpolate.h"
+#include "key_path.h"
 #include "merge.h"
 #include "qemu_values.h"
 #include "schema.h"
@@ -56,11 +57,11 @@ class ShapeChecker {
   ShapeChecker(FileRole role, Diagnostics& diagnostics, size_t& value_errors)
       : role_(role), diagnostics_(diagnostics), value_errors_(value_errors) {}
 
-  void CheckMapping(const Node& node, const Field& mapping, const std::string& path) {
+  void CheckMapping(const Node& node, const Field& mapping, const KeyPath& path) {
     for (const MappingEntry& entry : node.entries) {
       const Field* field = mapping.Find(entry.key);
       if (field == nullptr) {
-        const std::string where = path.empty() ? "" : " in " + Quoted(path);
+        const std::string where = path.empty() ? "" : " in " + Quoted(path.Text());
         Error(entry.key_range,
               "unknown key " + Quoted(entry.key) + where + DidYouMean(entry.key, mapping.Names()));
         continue;
@@ -70,7 +71,7 @@ class ShapeChecker {
         Error(entry.key_range, Quoted(entry.key) + " cannot be set in an overlay");
         continue;
       }
-      CheckValue(*entry.value, *field, JoinKeyPath(path, entry.key));
+      CheckValue(*entry.value, *field, path.Child(entry.key));
     }
   }
 
@@ -87,20 +88,24 @@ class ShapeChecker {
     return diagnostics_.Error(range, std::move(message));
   }
 
-  void WrongKind(const Node& node, const std::string& path, std::string_view expected) {
+  // `part`: "" for the value at `path` itself, " item" or " !delete" for an entry of the list
+  // there ("'cmdline item' must be a string"). Only the value itself names its key path to the
+  // layering stage, which notes the earlier value it would have changed.
+  void WrongKind(const Node& node, const KeyPath& path, std::string_view expected,
+                 std::string_view part = "") {
     diagnostics_
-        .Error(node.range,
-               Quoted(path) + " must be " + std::string(expected) + ", not " + DescribeKind(node))
-        .key_path = path;
+        .Error(node.range, Quoted(path.Text() + std::string(part)) + " must be " +
+                               std::string(expected) + ", not " + DescribeKind(node))
+        .key_path = part.empty() ? path : KeyPath();
   }
 
-  void CheckValue(const Node& node, const Field& field, const std::string& path) {
+  void CheckValue(const Node& node, const Field& field, const KeyPath& path) {
     if (node.tag == NodeTag::kReset)
       return;  // removes the inherited value; what it holds is ignored
     if (node.tag == NodeTag::kDelete) {
       Error(node.range,
             "'!delete' removes an item of a keyed list or cmdline; it cannot stand for " +
-                Quoted(path));
+                Quoted(path.Text()));
       return;
     }
     switch (field.type) {
@@ -146,34 +151,36 @@ class ShapeChecker {
     }
   }
 
-  bool CheckString(const Node& node, const std::string& path) {
+  // `part` as for WrongKind.
+  bool CheckString(const Node& node, const KeyPath& path, std::string_view part = "") {
     if (!node.is_scalar()) {
-      WrongKind(node, path, "a string");
+      WrongKind(node, path, "a string", part);
       return false;
     }
     if (node.text.find('\0') != std::string::npos) {
-      Error(node.range, Quoted(path) + " contains a NUL character");
+      Error(node.range, Quoted(path.Text() + std::string(part)) + " contains a NUL character");
       return false;
     }
     if (FindInvalidUtf8(node.text)) {
-      Error(node.range, Quoted(path) + " is not valid UTF-8 (check its escapes)");
+      Error(node.range,
+            Quoted(path.Text() + std::string(part)) + " is not valid UTF-8 (check its escapes)");
       return false;
     }
     return true;
   }
 
-  void CheckBool(const Node& node, const std::string& path) {
+  void CheckBool(const Node& node, const KeyPath& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "true or false");
     if (ReadBool(node)) return;
     Diagnostic& error =
-        ValueError(node.range, Quoted(path) + " must be true or false, not " +
+        ValueError(node.range, Quoted(path.Text()) + " must be true or false, not " +
                                    (node.is_plain() ? Quoted(node.text) : "a quoted string"));
     if (IsYaml11Boolean(node.text)) {
       error.notes.push_back({"booleans are the plain words true and false (YAML 1.2)", {}});
     }
   }
 
-  void CheckInteger(const Node& node, const Field& field, const std::string& path) {
+  void CheckInteger(const Node& node, const Field& field, const KeyPath& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "an integer");
     const std::optional<int64_t> value = ReadInteger(node);
     if (!value) {
@@ -181,13 +188,14 @@ class ShapeChecker {
       if (node.is_plain() && IsDecimal(node.text) && HasLeadingZero(node.text)) {
         why += " (no leading zeros: YAML 1.1 reads 010 as octal)";
       }
-      ValueError(node.range, Quoted(path) + " must be a decimal integer, not " + why);
+      ValueError(node.range, Quoted(path.Text()) + " must be a decimal integer, not " + why);
       return;
     }
     const bool too_small = field.minimum && *value < *field.minimum;
     const bool too_large = field.maximum && *value > *field.maximum;
     if (too_small || too_large) {
-      ValueError(node.range, Quoted(path) + " must be " + Bounds(field) + ", not " + node.text);
+      ValueError(node.range,
+                 Quoted(path.Text()) + " must be " + Bounds(field) + ", not " + node.text);
     }
   }
 
@@ -199,36 +207,36 @@ class ShapeChecker {
                          : "at most " + std::to_string(*field.maximum);
   }
 
-  bool CheckPath(const Node& node, const std::string& path) {
+  bool CheckPath(const Node& node, const KeyPath& path) {
     if (!CheckString(node, path)) return false;
     // An empty path would resolve to the profile's own directory.
     if (!node.text.empty()) return true;
-    Error(node.range, Quoted(path) + " must not be empty");
+    Error(node.range, Quoted(path.Text()) + " must not be empty");
     return false;
   }
 
-  void CheckMemory(const Node& node, const std::string& path) {
+  void CheckMemory(const Node& node, const KeyPath& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "a size");
     const MemorySize size = ReadMemory(node);
-    if (!size.error.empty()) ValueError(node.range, Quoted(path) + " " + size.error);
+    if (!size.error.empty()) ValueError(node.range, Quoted(path.Text()) + " " + size.error);
   }
 
-  void CheckEnum(const Node& node, const Field& field, const std::string& path) {
+  void CheckEnum(const Node& node, const Field& field, const KeyPath& path) {
     if (!CheckString(node, path)) return;
     if (std::find(field.choices.begin(), field.choices.end(), node.text) != field.choices.end())
       return;
-    Error(node.range, Quoted(path) + " must be " + JoinChoices(field.choices) + ", not " +
+    Error(node.range, Quoted(path.Text()) + " must be " + JoinChoices(field.choices) + ", not " +
                           Quoted(node.text) + DidYouMean(node.text, field.choices));
   }
 
-  void CheckStringList(const Node& node, const Field& field, const std::string& path) {
+  void CheckStringList(const Node& node, const Field& field, const KeyPath& path) {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
     for (const NodePtr& item : node.items) {
       if (item->tag == NodeTag::kDelete && field.type == FieldType::kCmdline) {
-        CheckString(*item, path + " !delete");
+        CheckString(*item, path, " !delete");
       } else if (item->tag != NodeTag::kNone) {
-        Error(item->range, "a tag cannot stand on an item of " + Quoted(path));
-      } else if (CheckString(*item, path + " item") && field.type == FieldType::kCmdline &&
+        Error(item->range, "a tag cannot stand on an item of " + Quoted(path.Text()));
+      } else if (CheckString(*item, path, " item") && field.type == FieldType::kCmdline &&
                  HasVariableReference(MergeKey(*item, field))) {
         Error(item->range,
               "a variable cannot stand before '=' in a cmdline entry: entries are "
@@ -237,7 +245,7 @@ class ShapeChecker {
     }
   }
 
-  void CheckKeyedList(const Node& node, const Field& list, const std::string& path) {
+  void CheckKeyedList(const Node& node, const Field& list, const KeyPath& path) {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
     std::map<std::string, SourceRange> first_place;
     for (const NodePtr& item : node.items) {
@@ -248,7 +256,7 @@ class ShapeChecker {
       if (!added) {
         diagnostics_
             .Error(key->second, "duplicate " + std::string(list.key) + " " + Quoted(key->first) +
-                                    " in " + Quoted(path))
+                                    " in " + Quoted(path.Text()))
             .notes.push_back({"first used at", it->second});
       }
     }
@@ -257,55 +265,54 @@ class ShapeChecker {
   // Checks one item of a keyed list and returns its key and where the key is written.
   std::optional<std::pair<std::string, SourceRange>> CheckItemAndFindKey(const Node& item,
                                                                          const Field& list,
-                                                                         const std::string& path) {
+                                                                         const KeyPath& path) {
     if (item.tag == NodeTag::kDelete) {
-      if (!CheckString(item, path + " !delete")) return std::nullopt;
+      if (!CheckString(item, path, " !delete")) return std::nullopt;
       return std::make_pair(item.text, item.range);
     }
     if (item.tag != NodeTag::kNone) {
-      Error(item.range, "a tag cannot stand on an item of " + Quoted(path));
+      Error(item.range, "a tag cannot stand on an item of " + Quoted(path.Text()));
       return std::nullopt;
     }
     if (!item.is_mapping()) {
-      WrongKind(item, path + " item", "a mapping");
+      WrongKind(item, path, "a mapping", " item");
       return std::nullopt;
     }
     const MappingEntry* key = item.Find(list.key);
-    const std::string item_path =
-        path + "[" + (key && key->value->is_scalar() ? key->value->text : "") + "]";
-    CheckMapping(item, list, item_path);
+    CheckMapping(item, list, path.Item(key && key->value->is_scalar() ? key->value->text : ""));
     if (key == nullptr) {
-      Error(item.range, "an item of " + Quoted(path) + " needs " + Quoted(list.key) +
+      Error(item.range, "an item of " + Quoted(path.Text()) + " needs " + Quoted(list.key) +
                             " (items are merged by it)");
       return std::nullopt;
     }
     if (!key->value->is_scalar()) return std::nullopt;  // reported by CheckMapping
     if (HasVariableReference(key->value->text)) {
-      Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " + Quoted(path) +
+      Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " +
+                                   Quoted(path.Text()) +
                                    " cannot use a variable: items are merged by it before "
                                    "variables are replaced");
       return std::nullopt;
     }
     if (key->value->tag != NodeTag::kNone) {
       // Items are merged by their key, so it must be the value itself.
-      Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " + Quoted(path) +
-                                   " cannot carry a tag");
+      Error(key->value->range, "the key " + Quoted(list.key) + " of an item of " +
+                                   Quoted(path.Text()) + " cannot carry a tag");
       return std::nullopt;
     }
     return std::make_pair(key->value->text, key->value->range);
   }
 
-  void CheckStringMap(const Node& node, const std::string& path) {
+  void CheckStringMap(const Node& node, const KeyPath& path) {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
     for (const MappingEntry& entry : node.entries) {
       if (!IsVariableName(entry.key)) {
         Error(entry.key_range, BadVariableNameMessage(entry.key));
       }
-      if (entry.value->tag != NodeTag::kReset) CheckString(*entry.value, path + "." + entry.key);
+      if (entry.value->tag != NodeTag::kReset) CheckString(*entry.value, path.Child(entry.key));
     }
   }
 
-  void CheckExtends(const Node& node, const std::string& path) {
+  void CheckExtends(const Node& node, const KeyPath& path) {
     if (!node.is_scalar() && !node.is_sequence()) {
       return WrongKind(node, path, "a path or a list of paths");
     }
@@ -318,7 +325,7 @@ class ShapeChecker {
     }
   }
 
-  void CheckOverlays(const Node& node, const std::string& path) {
+  void CheckOverlays(const Node& node, const KeyPath& path) {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping of overlay names to settings");
     for (const MappingEntry& entry : node.entries) {
       if (entry.value->tag == NodeTag::kReset) continue;  // removes an inherited overlay
@@ -329,11 +336,11 @@ class ShapeChecker {
         continue;
       }
       if (!entry.value->is_mapping()) {
-        WrongKind(*entry.value, path + "." + entry.key, "a mapping");
+        WrongKind(*entry.value, path.Child(entry.key), "a mapping");
         continue;
       }
       ShapeChecker(FileRole::kOverlay, diagnostics_, value_errors_)
-          .CheckMapping(*entry.value, ProfileSchema(), "");
+          .CheckMapping(*entry.value, ProfileSchema(), KeyPath());
     }
   }
 
@@ -413,7 +420,7 @@ bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
     return false;
   }
   size_t value_errors = 0;
-  ShapeChecker(role, diagnostics, value_errors).CheckMapping(root, ProfileSchema(), "");
+  ShapeChecker(role, diagnostics, value_errors).CheckMapping(root, ProfileSchema(), KeyPath());
   return diagnostics.error_count() - value_errors == errors_before;
 }
 

@@ -45,8 +45,8 @@ TEST_SUITE("shape_check") {
       CHECK(CheckShape(*parsed.root, FileRole::kProfile, parsed.diagnostics));
       CHECK(parsed.diagnostics.error_count() == 1);
     }
-    for (const char* text : {"qemu: {cpus: [1]}\n", "qemu: {cpu: 1}\n", "qemu: 3\n",
-                             "qemu: {target: x86}\n"}) {
+    for (const char* text :
+         {"qemu: {cpus: [1]}\n", "qemu: {cpu: 1}\n", "qemu: 3\n", "qemu: {target: x86}\n"}) {
       ParsedText parsed;
       testing::Parse(parsed, text);
       REQUIRE(parsed.root != nullptr);
@@ -197,6 +197,31 @@ systemd:
           "p.yaml:2:10: error: 'cmdline' must be a list, not a scalar\n"
           "p.yaml:3:7: error: 'name' must be a string, not a list\n"
           "p.yaml:4:1: error: unknown key 'qemu2' (did you mean 'qemu'?)\n");
+  }
+
+  TEST_CASE("a value of the wrong kind carries its key path, for the earlier-value note") {
+    const auto key_paths = [](const std::string& text) {
+      ParsedText parsed;
+      testing::Parse(parsed, text);
+      REQUIRE(parsed.root != nullptr);
+      CheckShape(*parsed.root, FileRole::kProfile, parsed.diagnostics);
+      std::vector<std::string> paths;
+      for (const Diagnostic& diagnostic : parsed.diagnostics.all()) {
+        paths.push_back(diagnostic.key_path.Text());
+      }
+      return paths;
+    };
+    const KeyPath file = KeyPath().Child("qemu").Child("drives").Item("a.b]").Child("file");
+    ParsedText parsed;
+    testing::Parse(parsed, "qemu: {drives: [{id: \"a.b]\", file: [x]}]}\n");
+    CheckShape(*parsed.root, FileRole::kProfile, parsed.diagnostics);
+    REQUIRE(parsed.diagnostics.size() == 1);
+    CHECK(parsed.diagnostics.all()[0].key_path == file);
+    CHECK(key_paths("qemu: {cpus: [1]}\nvars: {x: [y]}\noverlays: {o: 1}\n") ==
+          std::vector<std::string>{"qemu.cpus", "vars.x", "overlays.o"});
+    // An item of a list is not a key of its own: nothing earlier to name.
+    CHECK(key_paths("qemu: {drives: [a.img]}\ncmdline: [[a]]\n") ==
+          std::vector<std::string>{"", ""});
   }
 
   TEST_CASE("keyed list items need their key, once per list") {

@@ -21,6 +21,7 @@ inline std::string Quoted(std::string_view text) {
 }
 
 // "qemu" + "cpus" -> "qemu.cpus": the dotted key paths that messages and origins name.
+// Being replaced by KeyPath (key_path.h): new code builds a KeyPath with Child and Item.
 inline std::string JoinKeyPath(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }

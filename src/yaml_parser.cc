@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "key_path.h"
 #include "text.h"
 #include "yaml_scan.h"
 
@@ -147,7 +148,7 @@ class TreeBuilder : public YAML::EventHandler {
       return;
     }
     if (!parent.drop_value) {
-      Report(parent.pending.key_range, Quoted(KeyPath()) + " has no value")
+      Report(parent.pending.key_range, Quoted(PathOfValue().Text()) + " has no value")
           .notes.push_back(
               {"null values are not allowed; '!reset' removes an inherited value", {}});
     }
@@ -173,13 +174,13 @@ class TreeBuilder : public YAML::EventHandler {
   SourceRange RangeAt(const YAML::Mark& mark) const { return RangeOfMark(file_, mark); }
 
   // "qemu.drives[0].file": where the value being read sits, for messages.
-  std::string KeyPath() const {
-    std::string path;
+  KeyPath PathOfValue() const {
+    KeyPath path;
     for (const Frame& frame : stack_) {
       if (frame.node->is_sequence()) {
-        path += "[" + std::to_string(frame.node->items.size()) + "]";
+        path = path.Item(std::to_string(frame.node->items.size()));
       } else if (frame.has_key) {
-        path = JoinKeyPath(path, frame.pending.key);
+        path = path.Child(frame.pending.key);
       }
     }
     return path;

@@ -153,6 +153,14 @@ TEST_SUITE("yaml_parser") {
     CHECK(Errors("qemu:\n  drives:\n    - id: a\n      file:\n") ==
           "p.yaml:4:7: error: 'qemu.drives[0].file' has no value\n      file:\n      ^~~~\n" +
               note);
+    // Lists in lists, and an empty key (YAML allows "": x), are named as they are written.
+    const auto headline = [](const std::string& text) {
+      const std::string errors = Errors(text);
+      return errors.substr(0, errors.find('\n'));
+    };
+    CHECK(headline("a: [x, [y, {b: }]]\n") == "p.yaml:1:13: error: 'a[1][1].b' has no value");
+    CHECK(headline("- {b: }\n") == "p.yaml:1:4: error: '[0].b' has no value");
+    CHECK(headline("q: {\"\": [{x: }]}\n") == "p.yaml:1:11: error: 'q.[0].x' has no value");
   }
 
   TEST_CASE("a tag with no value after it is a missing value, except !reset") {
