@@ -20,12 +20,6 @@ inline std::string Quoted(std::string_view text) {
   return "'" + std::string(shown) + (shown.size() < text.size() ? "...'" : "'");
 }
 
-// "qemu" + "cpus" -> "qemu.cpus": the dotted key paths that messages and origins name.
-// Being replaced by KeyPath (key_path.h): new code builds a KeyPath with Child and Item.
-inline std::string JoinKeyPath(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
 // {"a", "b", "c"} -> "a, b or c": the choices a message offers.
 inline std::string JoinChoices(const std::vector<std::string_view>& choices) {
   std::string text;
