@@ -30,7 +30,7 @@ Run RunOn(const std::vector<std::string>& args) {
   testing::Pipeline pipeline;
   pipeline.reader.Add("/p/a.yaml",
                       "qemu: {target: x86_64, memory: 64, kernel: /k}\ncmdline: [quiet]\n");
-  pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
+  pipeline.reader.Add("/p/bad.yaml", "qemu: {cpuss: 1}\n");
   return RunWith(pipeline, args);
 }
 
@@ -60,8 +60,8 @@ TEST_SUITE("cli") {
     CHECK(run.status == kExitProblem);
     CHECK(run.out == "");
     CHECK(run.err ==
-          "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
-          "qemu: {cpu: 1}\n       ^~~\n");
+          "/p/bad.yaml:1:8: error: unknown key 'cpuss' in 'qemu' (did you mean 'cpus'?)\n"
+          "qemu: {cpuss: 1}\n       ^~~~~\n");
     CHECK(RunOn({"compile", "/p/a.yaml"}).status ==
           kExitProblem);  // host checks: no binary in PATH
   }
@@ -70,8 +70,8 @@ TEST_SUITE("cli") {
     const Run run = RunOn({"validate", "/p/bad.yaml", "/p/a.yaml", "/p/none.yaml"});
     CHECK(run.status == kExitProblem);
     CHECK(run.err ==
-          "/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
-          "qemu: {cpu: 1}\n       ^~~\n"
+          "/p/bad.yaml:1:8: error: unknown key 'cpuss' in 'qemu' (did you mean 'cpus'?)\n"
+          "qemu: {cpuss: 1}\n       ^~~~~\n"
           "/p/none.yaml: error: cannot read profile: No such file or directory\n");
     CHECK(RunOn({"validate", "/p/a.yaml"}).status == kExitOk);
   }
@@ -180,7 +180,7 @@ TEST_SUITE("cli") {
     CHECK(json.err ==
           "{\"file\":\"/p/"
           "bad.yaml\",\"line\":1,\"column\":8,\"severity\":\"error\",\"message\":\"unknown "
-          "key 'cpu' in 'qemu' (did you mean 'cpus'?)\",\"notes\":[]}\n");
+          "key 'cpuss' in 'qemu' (did you mean 'cpus'?)\",\"notes\":[]}\n");
     CHECK(RunOn({"validate", "--error-format", "xml", "/p/a.yaml"}).err ==
           "qemuc: error: unknown error format 'xml' (choose gcc or json)\nTry 'qemuc help "
           "validate'.\n");

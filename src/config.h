@@ -49,6 +49,7 @@ struct Network {
 struct Config {
   std::string binary;  // absolute, or a bare name under --no-host-checks
   Target target = Target::kX86_64;
+  std::string cpu;  // -cpu MODEL[,FEATURES]; empty: the target's own (SPEC §5)
   int cpus = 0;
   int64_t memory_mib = 0;
   bool kvm = false;

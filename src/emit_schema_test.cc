@@ -45,6 +45,20 @@ TEST_SUITE("emit_schema") {
     }
   }
 
+  TEST_CASE("qemu.cpu: the schema's pattern is the rule's") {
+    const std::regex pattern("^(?:" + std::string(kCpuModelPattern) + ")$");
+    for (const char* cpu :
+         {"max",           "host",   "cortex-a72", "Haswell,+smap,-check,-fsgsbase",
+          "max,pmu=off",   "rv64",   "a.b_c-d",    "",
+          ",max",          "max,",   "max,,a",     "max,+",
+          "max,=on",       "max,a=", "max,a=b=c",  "max pmu",
+          "-max",          "max\n",  "max;x",      "é",
+          "max,+a,b=c,-d", "max,++a"}) {
+      CAPTURE(cpu);
+      CHECK(std::regex_match(cpu, pattern) == IsCpuModel(cpu));
+    }
+  }
+
   TEST_CASE("a draft-07 schema whose root mapping is closed and refers to one definition a key") {
     const std::string schema = EmitJsonSchema();
     CHECK(schema.rfind("{\n"
@@ -173,7 +187,7 @@ TEST_SUITE("emit_schema") {
                         std::string::npos,
                     field.name);
     });
-    CHECK(patterns == 15);
+    CHECK(patterns == 16);
   }
 
   TEST_CASE("the same text on every run") {

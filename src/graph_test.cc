@@ -151,7 +151,7 @@ TEST_SUITE("graph") {
   TEST_CASE("a cycle, a missing parent and a broken file are drawn, not followed forever") {
     testing::Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml", "extends: [b.yaml, missing.yaml]\n");
-    pipeline.reader.Add("/p/b.yaml", "extends: a.yaml\nqemu: {cpu: 1}\n");
+    pipeline.reader.Add("/p/b.yaml", "extends: a.yaml\nqemu: {cpuss: 1}\n");
     CHECK(DotOf(pipeline, {"/p/a.yaml"}) ==
           std::string(kHeader) +
               "  \"/p/a.yaml\";\n"
@@ -216,7 +216,7 @@ TEST_SUITE("graph") {
     testing::Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
     pipeline.reader.Add("/p/kvm.yaml", "abstract: true\nqemu: {kvm: true}\n");
-    pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
+    pipeline.reader.Add("/p/bad.yaml", "qemu: {cpuss: 1}\n");
     std::ostringstream out;
     std::ostringstream err;
     Console console{out, err, false};
@@ -230,14 +230,14 @@ TEST_SUITE("graph") {
     Console bad_console{bad_out, err, false};
     CHECK(ShowGraph({"/p/bad.yaml"}, {}, GccLine(), pipeline.environment, bad_console) ==
           kExitProblem);
-    CHECK(err.str().rfind("/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu'", 0) == 0);
+    CHECK(err.str().rfind("/p/bad.yaml:1:8: error: unknown key 'cpuss' in 'qemu'", 0) == 0);
     CHECK(bad_out.str().find("  \"/p/bad.yaml\" [color=red];\n") != std::string::npos);
   }
 
   TEST_CASE("ShowList: the good profiles are listed, the broken one reported, status 1") {
     testing::Pipeline pipeline;
     pipeline.reader.Add("/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: /k}\n");
-    pipeline.reader.Add("/p/bad.yaml", "qemu: {cpu: 1}\n");
+    pipeline.reader.Add("/p/bad.yaml", "qemu: {cpuss: 1}\n");
     std::ostringstream out;
     std::ostringstream err;
     Console console{out, err, false};
@@ -248,7 +248,7 @@ TEST_SUITE("graph") {
     CHECK(out.str() ==
           "NAME  TARGET  CPUS  MEMORY  OVERLAYS  DESCRIPTION\n"
           "a     x86_64     1  64 MiB\n");
-    CHECK(err.str().rfind("/p/bad.yaml:1:8: error: unknown key 'cpu' in 'qemu'", 0) == 0);
+    CHECK(err.str().rfind("/p/bad.yaml:1:8: error: unknown key 'cpuss' in 'qemu'", 0) == 0);
   }
 }
 

@@ -5,15 +5,21 @@ namespace {
 
 using Args = std::vector<std::string>;
 
+// SPEC §9: qemu.cpu replaces the target's model, under KVM too (`-cpu host` aborts under nested
+// KVM; `max` works everywhere). It is QEMU's MODEL[,FEATURES] syntax, so its commas stay.
+std::string CpuModel(const Config& config, const char* target_model) {
+  return config.cpu.empty() ? target_model : config.cpu;
+}
+
 void AppendTarget(const Config& config, Args& argv) {
   switch (config.target) {
     case Target::kAArch64:
       if (config.kvm) {
-        argv.insert(argv.end(),
-                    {"-machine", "virt,gic_version=host", "-cpu", "host", "-enable-kvm"});
+        argv.insert(argv.end(), {"-machine", "virt,gic_version=host", "-cpu",
+                                 CpuModel(config, "host"), "-enable-kvm"});
       } else {
         argv.insert(argv.end(), {"-machine", "virt,gic_version=3", "-machine",
-                                 "virtualization=true", "-cpu", "cortex-a53"});
+                                 "virtualization=true", "-cpu", CpuModel(config, "cortex-a53")});
       }
       return;
     case Target::kX86_64:
@@ -21,9 +27,9 @@ void AppendTarget(const Config& config, Args& argv) {
       argv.insert(argv.end(),
                   {"-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"});
       if (config.kvm) {
-        argv.insert(argv.end(), {"-cpu", "host", "-enable-kvm"});
+        argv.insert(argv.end(), {"-cpu", CpuModel(config, "host"), "-enable-kvm"});
       } else {
-        argv.insert(argv.end(), {"-cpu", "Haswell,+smap,-check,-fsgsbase"});
+        argv.insert(argv.end(), {"-cpu", CpuModel(config, "Haswell,+smap,-check,-fsgsbase")});
       }
       return;
   }

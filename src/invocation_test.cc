@@ -67,6 +67,28 @@ TEST_SUITE("invocation") {
               Tail()));
   }
 
+  TEST_CASE("qemu.cpu replaces the target's -cpu value on both targets, under KVM too") {
+    for (const bool kvm : {false, true}) {
+      Config x86 = Minimal(Target::kX86_64, kvm);
+      x86.cpu = "max";
+      const Args x86_target = kvm ? Args{"-cpu", "max", "-enable-kvm"} : Args{"-cpu", "max"};
+      CHECK(CreateInvocation(x86, {}) ==
+            Concat(Concat({"/usr/bin/qemu", "-machine", "q35", "-device",
+                           "isa-debug-exit,iobase=0xf4,iosize=0x04"},
+                          x86_target),
+                   Tail()));
+      Config arm = Minimal(Target::kAArch64, kvm);
+      arm.cpu = "cortex-a72,pmu=off";  // QEMU's own feature syntax: its comma is not doubled
+      const Args arm_machine =
+          kvm ? Args{"-machine", "virt,gic_version=host"}
+              : Args{"-machine", "virt,gic_version=3", "-machine", "virtualization=true"};
+      const Args arm_cpu = kvm ? Args{"-cpu", "cortex-a72,pmu=off", "-enable-kvm"}
+                               : Args{"-cpu", "cortex-a72,pmu=off"};
+      CHECK(CreateInvocation(arm, {}) ==
+            Concat(Concat(Concat({"/usr/bin/qemu"}, arm_machine), arm_cpu), Tail()));
+    }
+  }
+
   TEST_CASE("drives with and without addr, after the iothread object") {
     Config config = Minimal(Target::kAArch64, true);
     config.drives = {{"blk0", "/img/a.img", ""}, {"blk1", "/img/b.img", "05.0"}};

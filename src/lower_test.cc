@@ -43,6 +43,7 @@ description: the dev board
 qemu:
   binary: ../bin/qemu
   target: aarch64
+  cpu: max,pmu=off
   cpus: 3
   memory: 1G
   kvm: true
@@ -112,6 +113,7 @@ TEST_SUITE("lower") {
     CHECK(lowered.binary_is_bare);
     CHECK(FormatLocation(lowered.binary_range) == "/p/boards/x64-dev.yaml:1:16");
     CHECK(lowered.config.target == Target::kX86_64);
+    CHECK(lowered.config.cpu == "");  // invocation puts the target's model
     CHECK(lowered.config.cpus == 1);
     CHECK_FALSE(lowered.config.kvm);
     CHECK(lowered.config.memory_mib == 512);
@@ -132,6 +134,7 @@ TEST_SUITE("lower") {
     CHECK(config.binary == "/p/bin/qemu");
     CHECK_FALSE(lowered.binary_is_bare);
     CHECK(config.target == Target::kAArch64);
+    CHECK(config.cpu == "max,pmu=off");
     CHECK(config.cpus == 3);
     CHECK(config.memory_mib == 1024);
     CHECK(config.kvm);
@@ -147,10 +150,10 @@ TEST_SUITE("lower") {
     std::vector<std::string> files;
     for (const FileUse& file : lowered.files)
       files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
-    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:9:11",
-                                            "initrd /p/b/rd.img /p/b/dev.yaml:10:11",
-                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:11:29",
-                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:11:77"});
+    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:10:11",
+                                            "initrd /p/b/rd.img /p/b/dev.yaml:11:11",
+                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:12:29",
+                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:12:77"});
     CHECK(stages.Rendered() == "");
   }
 

@@ -98,7 +98,7 @@ TEST_SUITE("project") {
         "  - { file: a.txt, profile: p.yaml }\n"
         "  - { file: b.sh, profil: p.yaml }\n"
         "  - { file: c.sh, profile: p.yaml, format: shel, host_checks: yes }\n"
-        "  - { file: d.sh, profile: p.yaml, set: ['qemu.cpu=1'], defines: { 1x: y } }\n");
+        "  - { file: d.sh, profile: p.yaml, set: ['qemu.cpuss=1'], defines: { 1x: y } }\n");
     CHECK_FALSE(loaded.project);
     CHECK(loaded.Rendered() ==
           "qemuc.yaml:1:1: error: unknown key 'profile' of the project file (did you mean "
@@ -124,14 +124,14 @@ TEST_SUITE("project") {
           "(did you mean 'shell'?)\n"
           "  - { file: c.sh, profile: p.yaml, format: shel, host_checks: yes }\n"
           "                                           ^~~~\n"
-          "qemuc.yaml:6:42: error: 'set' item 'qemu.cpu=1': unknown key 'cpu' in 'qemu' (did "
+          "qemuc.yaml:6:42: error: 'set' item 'qemu.cpuss=1': unknown key 'cpuss' in 'qemu' (did "
           "you mean 'cpus'?)\n"
-          "  - { file: d.sh, profile: p.yaml, set: ['qemu.cpu=1'], defines: { 1x: y } }\n"
-          "                                         ^~~~~~~~~~~~\n"
-          "qemuc.yaml:6:68: error: variable name '1x' must be letters, digits and '_', not "
+          "  - { file: d.sh, profile: p.yaml, set: ['qemu.cpuss=1'], defines: { 1x: y } }\n"
+          "                                         ^~~~~~~~~~~~~~\n"
+          "qemuc.yaml:6:70: error: variable name '1x' must be letters, digits and '_', not "
           "starting with a digit\n"
-          "  - { file: d.sh, profile: p.yaml, set: ['qemu.cpu=1'], defines: { 1x: y } }\n"
-          "                                                                   ^~\n");
+          "  - { file: d.sh, profile: p.yaml, set: ['qemu.cpuss=1'], defines: { 1x: y } }\n"
+          "                                                                     ^~\n");
   }
 
   TEST_CASE("two outputs may not write one file, however it is spelled") {

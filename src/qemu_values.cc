@@ -44,6 +44,43 @@ bool IsProfileName(std::string_view name) {
   return IsWord(name, IsLetterOrDigit);
 }
 
+namespace {
+
+bool IsWordCharacter(char c) {
+  return IsLetterOrDigit(c) || c == '.' || c == '_' || c == '-';
+}
+
+// "+smap", "-check", "pmu=off".
+bool IsCpuFeature(std::string_view feature) {
+  if (!feature.empty() && (feature[0] == '+' || feature[0] == '-')) feature.remove_prefix(1);
+  const size_t equals = feature.find('=');
+  const std::string_view name = feature.substr(0, equals);
+  const std::string_view value =
+      equals == std::string_view::npos ? "x" : feature.substr(equals + 1);
+  const auto word = [](std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), IsWordCharacter);
+  };
+  return word(name) && word(value);
+}
+
+}  // namespace
+
+bool IsCpuModel(std::string_view text) {
+  if (!IsWord(CpuModelName(text), IsLetterOrDigit)) return false;
+  for (size_t comma = text.find(','); comma != std::string_view::npos;) {
+    const size_t next = text.find(',', comma + 1);
+    if (!IsCpuFeature(
+            text.substr(comma + 1, next == std::string_view::npos ? next : next - comma - 1)))
+      return false;
+    comma = next;
+  }
+  return true;
+}
+
+std::string_view CpuModelName(std::string_view text) {
+  return text.substr(0, text.find(','));
+}
+
 std::string DescribeCharacter(char c) {
   switch (c) {
     case '\n':

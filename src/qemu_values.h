@@ -61,6 +61,15 @@ bool IsWord(std::string_view text, bool (*first)(char));
 inline constexpr std::string_view kProfileNamePattern = "[A-Za-z0-9][A-Za-z0-9._-]*";
 bool IsProfileName(std::string_view name);
 
+// QEMU's -cpu MODEL[,FEATURE...] (qemu.cpu, SPEC §9): a model name (max, host, cortex-a72), then
+// features such as +smap, -check or pmu=off. Stated as a pattern for the schema;
+// emit_schema_test checks that the two agree.
+inline constexpr std::string_view kCpuModelPattern =
+    "[A-Za-z0-9][A-Za-z0-9._-]*(?:,[+-]?[A-Za-z0-9._-]+(?:=[A-Za-z0-9._-]+)?)*";
+bool IsCpuModel(std::string_view text);
+// "max" of "max,pmu=off".
+std::string_view CpuModelName(std::string_view text);
+
 // How a message names one character, so that an invisible one shows.
 std::string DescribeCharacter(char c);
 

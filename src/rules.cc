@@ -76,6 +76,27 @@ void CheckInitrdPath(const Node& value, const KeyPath& path, RuleContext& contex
   CheckPath(value, path, PathRule{false, true}, context);
 }
 
+void CheckCpuModel(const Node& value, const KeyPath& path, RuleContext& context) {
+  if (IsCpuModel(value.text)) return;
+  context.Error(value.range, Quoted(path.Text()) +
+                                 " must be a QEMU CPU model such as max or host, optionally with "
+                                 "features (Haswell,+smap,-check or max,pmu=off), not " +
+                                 Quoted(value.text));
+}
+
+// QEMU runs the host CPU model under KVM only ("CPU model 'host' requires KVM or HVF"). Not in
+// an abstract profile: a board that extends it may turn KVM on.
+void CheckHostCpuNeedsKvm(const Node& qemu, const KeyPath& path, RuleContext& context) {
+  if (!context.check_completeness()) return;
+  const MappingEntry* cpu = qemu.Find("cpu");
+  if (cpu == nullptr || CpuModelName(cpu->value->text) != "host") return;
+  const MappingEntry* kvm = qemu.Find("kvm");
+  if (kvm != nullptr && kvm->value->text == "true") return;
+  context.Error(cpu->value->range, Quoted(path.Child("cpu").Text()) +
+                                       " is host, which QEMU runs only under KVM; set " +
+                                       Quoted(path.Child("kvm").Text()) + " to true, or use max");
+}
+
 void CheckDriveId(const Node& value, const KeyPath&, RuleContext& context) {
   CheckQemuId(value, "drive id", context);
 }

@@ -47,6 +47,7 @@ void CheckProfileName(const Node& value, const KeyPath& path, RuleContext& conte
 void CheckFilePath(const Node& value, const KeyPath& path, RuleContext& context);
 void CheckBinaryPath(const Node& value, const KeyPath& path, RuleContext& context);  // or a name
 void CheckInitrdPath(const Node& value, const KeyPath& path, RuleContext& context);  // no ','
+void CheckCpuModel(const Node& value, const KeyPath& path, RuleContext& context);
 void CheckDriveId(const Node& value, const KeyPath& path, RuleContext& context);
 void CheckNetworkId(const Node& value, const KeyPath& path, RuleContext& context);
 void CheckPciAddress(const Node& value, const KeyPath& path, RuleContext& context);
@@ -61,6 +62,7 @@ void CheckNetworkBackend(const Node& network, const KeyPath& path, RuleContext& 
 void CheckUniqueHostPort(const Node& forward, const KeyPath& path, RuleContext& context);
 
 // Mappings.
+void CheckHostCpuNeedsKvm(const Node& qemu, const KeyPath& path, RuleContext& context);
 void CheckUserNetwork(const Node& user, const KeyPath& path, RuleContext& context);
 
 }  // namespace qemuc

@@ -163,6 +163,7 @@ void StoreBinary(Config& config, const Node& value, const KeyPath&, LowerContext
 Field Qemu() {
   return Field("qemu", T::kMapping, "The virtual machine.")
       .Required()
+      .Check(CheckHostCpuNeedsKvm)
       .Bind(Mapping(&LoweredProfile::config))
       .Children({
           Field("binary", T::kPath, "QEMU binary; a bare name is looked up in PATH.")
@@ -173,6 +174,12 @@ Field Qemu() {
               .OneOf(TargetNames())
               .Required()
               .Bind(Converted(&Config::target, TargetNamed)),
+          Field("cpu", T::kString, "CPU model, with features if any (max, host, cortex-a72).")
+              .DerivedDefault(
+                  "the target's: Haswell,+smap,-check,-fsgsbase or cortex-a53; host with KVM")
+              .Pattern(std::string(kCpuModelPattern))
+              .Check(CheckCpuModel)
+              .Bind(Member(&Config::cpu)),
           Field("cpus", T::kInteger, "Number of virtual CPUs.")
               .Default("1")
               .Min(1)

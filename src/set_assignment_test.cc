@@ -60,7 +60,7 @@ TEST_SUITE("set_assignment") {
   }
 
   TEST_CASE("a wrong step is named before a syntax error later in the path") {
-    CHECK(PathError("qemu.cpu..x=1") == "unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)");
+    CHECK(PathError("qemu.cpuss..x=1") == "unknown key 'cpuss' in 'qemu' (did you mean 'cpus'?)");
     CHECK(PathError("qemux.drives[a=1") == "unknown key 'qemux' (did you mean 'qemu'?)");
     CHECK(PathError("qemu.cpus.=1") == "'qemu.cpus' has no keys");
     CHECK(PathError("qemu.cpus.x[=1") == "'qemu.cpus' has no keys");
@@ -83,7 +83,7 @@ TEST_SUITE("set_assignment") {
   TEST_CASE("a bad path says which part is wrong") {
     CHECK(PathError("qemu.cpus") == "expected PATH=VALUE");
     CHECK(PathError("=3") == "the path before '=' is empty");
-    CHECK(PathError("qemu.cpu=3") == "unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)");
+    CHECK(PathError("qemu.cpuss=3") == "unknown key 'cpuss' in 'qemu' (did you mean 'cpus'?)");
     CHECK(PathError("qemux.cpus=3") == "unknown key 'qemux' (did you mean 'qemu'?)");
     CHECK(PathError("qemu..cpus=3") == "an empty key in the path");
     CHECK(PathError("qemu.cpus[0]=3") == "'qemu.cpus' is not a keyed list; '[0]' cannot follow it");

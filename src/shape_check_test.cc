@@ -46,7 +46,7 @@ TEST_SUITE("shape_check") {
       CHECK(parsed.diagnostics.error_count() == 1);
     }
     for (const char* text :
-         {"qemu: {cpus: [1]}\n", "qemu: {cpu: 1}\n", "qemu: 3\n", "qemu: {target: x86}\n"}) {
+         {"qemu: {cpus: [1]}\n", "qemu: {cpuss: 1}\n", "qemu: 3\n", "qemu: {target: x86}\n"}) {
       ParsedText parsed;
       testing::Parse(parsed, text);
       REQUIRE(parsed.root != nullptr);
@@ -102,10 +102,10 @@ systemd:
   }
 
   TEST_CASE("an unknown key is reported with a suggestion") {
-    CHECK(ShapeErrors("qemu:\n  cpu: 4\n") ==
-          "p.yaml:2:3: error: unknown key 'cpu' in 'qemu' (did you mean 'cpus'?)\n"
-          "  cpu: 4\n"
-          "  ^~~\n");
+    CHECK(ShapeErrors("qemu:\n  cpuss: 4\n") ==
+          "p.yaml:2:3: error: unknown key 'cpuss' in 'qemu' (did you mean 'cpus'?)\n"
+          "  cpuss: 4\n"
+          "  ^~~~~\n");
     CHECK(Headlines("nmae: x\nzzzzzzzz: 1\n") ==
           "p.yaml:1:1: error: unknown key 'nmae' (did you mean 'name'?)\n"
           "p.yaml:2:1: error: unknown key 'zzzzzzzz'\n");

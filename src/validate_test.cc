@@ -37,6 +37,30 @@ std::string OnlyMessage(const std::string& text, const std::string& path = "/p/a
 }
 
 TEST_SUITE("validate") {
+  TEST_CASE("qemu.cpu: QEMU's MODEL[,FEATURE...], and the host model only under KVM") {
+    const std::string base = "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n";
+    for (const char* good :
+         {"max", "cortex-a72", "Haswell,+smap,-check,-fsgsbase", "max,pmu=off,sve=on", "rv64"}) {
+      CAPTURE(good);
+      CHECK(Validated(base + "  cpu: \"" + good + "\"\n") == "");
+    }
+    for (const char* bad : {"max pmu", "max,", ",max", "-max", "max,a=b=c", "max;reboot"}) {
+      CAPTURE(bad);
+      CHECK(OnlyMessage(base + "  cpu: \"" + bad + "\"\n") ==
+            "'qemu.cpu' must be a QEMU CPU model such as max or host, optionally with features "
+            "(Haswell,+smap,-check or max,pmu=off), not '" +
+                std::string(bad) + "'");
+    }
+    CHECK(Validated(base + "  cpu: host,pmu=on\n  kvm: true\n") == "");
+    CHECK(Validated(base + "  cpu: host\n  kvm: false\n") ==
+          "/p/a.yaml:5:8: error: 'qemu.cpu' is host, which QEMU runs only under KVM; set "
+          "'qemu.kvm' to true, or use max\n"
+          "  cpu: host\n"
+          "       ^~~~\n");
+    // An abstract base may leave KVM to the boards that extend it.
+    CHECK(Validated("qemu: {cpu: host}\n", "/p/a.yaml", Kind::kAbstract) == "");
+  }
+
   TEST_CASE("required keys are reported at the mapping that lacks them") {
     CHECK(Validated("qemu:\n  cpus: 2\n") ==
           "/p/a.yaml:2:3: error: missing required key 'qemu.target'\n  cpus: 2\n  ^\n"

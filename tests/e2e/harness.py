@@ -303,9 +303,9 @@ def qemu_program(target):
 
 
 @functools.lru_cache(maxsize=None)
-def kvm_problem(target):
-    """Why a KVM guest of `target` cannot run here, or None if it can. Probes with a QEMU of its
-    own, once per target and test."""
+def kvm_problem(target, cpu="host"):
+    """Why a KVM guest of `target` with the CPU model `cpu` cannot run here, or None if it can.
+    Probes with a QEMU of its own, once per target, model and test."""
     host = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}.get(
         platform.machine(), platform.machine())
     if host != target:
@@ -314,13 +314,14 @@ def kvm_problem(target):
         return "this machine has no /dev/kvm"
     if not os.access("/dev/kvm", os.R_OK | os.W_OK):
         return "/dev/kvm is not readable and writable by this user"
-    # Every KVM profile gets `-enable-kvm -cpu host` (SPEC §5, the seed): try exactly that alone.
+    # A KVM profile gets `-enable-kvm -cpu host` (SPEC §5, the seed) unless qemu.cpu names another
+    # model: try exactly that alone.
     machine = "q35" if target == "x86_64" else "virt,gic_version=host"
     # The probe's own report: its QEMU is killed at the end of the block like any other.
     with tempfile.TemporaryDirectory(prefix="qemuc-kvm-probe-") as directory, Processes(Report()) as processes:
         socket_path = os.path.join(directory, "qmp")
         process = processes.start([qemu_program(target), "-machine", machine, "-enable-kvm",
-                                   "-cpu", "host", "-display", "none", "-S"] + qmp_argv(socket_path),
+                                   "-cpu", cpu, "-display", "none", "-S"] + qmp_argv(socket_path),
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             with Qmp(socket_path, process) as qmp:
@@ -332,8 +333,8 @@ def kvm_problem(target):
             except subprocess.TimeoutExpired:
                 raise failure  # running, but not answering: a problem of the test, not KVM's
             message = process.stderr.read().decode(errors="replace").strip().splitlines()
-            return ("/dev/kvm is there, but QEMU cannot run `-enable-kvm -cpu host` on it: %s"
-                    % (message[0] if message else "exit status %d" % process.returncode))
+            return ("/dev/kvm is there, but QEMU cannot run `-enable-kvm -cpu %s` on it: %s"
+                    % (cpu, message[0] if message else "exit status %d" % process.returncode))
 
 
 class Qmp:

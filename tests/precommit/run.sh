@@ -79,10 +79,10 @@ qemuc compile --no-host-checks boards/x64.yaml -o out/launch.sh
 git add -A
 
 expect pass "a good profile and a fresh launch script"
-printf 'qemu: {target: x86_64, memory: 256, kernel: /k, cpu: 2}\n' > boards/x64.yaml
+printf 'qemu: {target: x86_64, memory: 256, kernel: /k, cpuss: 2}\n' > boards/x64.yaml
 git add -A
 expect fail "a profile with an unknown key"
-shows "unknown key 'cpu' in 'qemu'"
+shows "unknown key 'cpuss' in 'qemu'"
 printf 'qemu: {target: x86_64, memory: 512, kernel: /k}\n' > boards/x64.yaml
 git add -A
 expect fail "a valid profile whose launch script is now stale"

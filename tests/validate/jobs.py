@@ -28,7 +28,7 @@ BASES = {
 
 BOARD_KINDS = [
     "extends: ../base/{base}.yaml\nqemu: {{cpus: {n}}}\n",
-    "extends: ../base/{base}.yaml\nqemu: {{cpu: {n}}}\n",
+    "extends: ../base/{base}.yaml\nqemu: {{cpuss: {n}}}\n",
     "extends: ../base/{base}.yaml\ncmdline: [\"x=${{undefined_{n}}}\"]\n",
     "extends: [../base/{base}.yaml, ../base/missing-{n}.yaml]\n",
     "extends: ../base/{base}.yaml\nqemu: {{drives: [{{id: d{n}, file: /d}}, {{id: d{n}, file: /e}}]}}\n",

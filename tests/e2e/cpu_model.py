@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""`qemu.cpu: max` boots both test kernels, and QEMU runs the model the profile names.
+
+usage: cpu_model.py QEMUC X86_KERNEL ARM_KERNEL
+
+For each target, a profile with `cpu: max` compiles to an argv with `-cpu max` in place of the
+target's own model (SPEC §9), boots the test kernel (its lines, exit status and command line),
+and, started held (-S) with a QMP socket, QEMU reports that its CPU is of the `max` type
+(query-cpus-fast, then qom-get of the CPU's type). Where KVM works for the target, the same
+profile with `kvm: true` boots too: `-cpu max -enable-kvm`, the override that nested KVM needs
+(`-cpu host` aborts there).
+"""
+
+import os
+import subprocess
+import tempfile
+
+import fixtures
+import harness
+import test_kernels
+
+CMDLINE = ["console=ttyS0", "cpu=max"]
+# What QOM calls QEMU's max model of each target.
+MAX_TYPES = {"x86_64": "max-x86_64-cpu", "aarch64": "max-arm-cpu"}
+
+
+def profile(directory, target, kernel, kvm):
+    path = os.path.join(directory, "%s-max%s.yaml" % (target, "-kvm" if kvm else ""))
+    lines = ["  cpu: max"] + (["  kvm: true"] if kvm else [])
+    fixtures.write_profile(path, kernel, qemu_lines=lines, cmdline=CMDLINE, target=target)
+    return path
+
+
+def check_argv(report, target, argv, kvm):
+    models = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "-cpu"]
+    report.check(models == ["max"], "%s: one -cpu, and it is max" % target, "argv: %r" % argv)
+    report.check(("-enable-kvm" in argv) == kvm,
+                 "%s: -enable-kvm %s" % (target, "kept" if kvm else "absent"), "argv: %r" % argv)
+
+
+def check_boot(report, what, target, kernel, argv, processes):
+    status, stdout, stderr = processes.run(argv)
+    expected = test_kernels.expected_cmdline(target, kernel, CMDLINE)
+    test_kernels.check_boot(report, what, target, status, stdout, stderr, expected)
+
+
+def check_cpu_type(report, target, argv, directory, processes):
+    """Holds the guest before its first instruction and asks QEMU which CPU type it made."""
+    socket_path = os.path.join(directory, "qmp-%s" % target)
+    process = processes.start(argv + ["-S"] + harness.qmp_argv(socket_path),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with harness.Qmp(socket_path, process) as qmp:
+        cpus = qmp.command("query-cpus-fast")
+        types = [qmp.command("qom-get", path=cpu["qom-path"], property="type") for cpu in cpus]
+        qmp.command("quit")
+    process.wait(10)
+    report.check(types == [MAX_TYPES[target]], "%s: QEMU runs one CPU of type %s"
+                 % (target, MAX_TYPES[target]), "types: %r" % types)
+
+
+def test(args, report):
+    qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
+    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    checked = []
+    with tempfile.TemporaryDirectory(prefix="qemuc-e2e-cpu-") as directory, \
+            harness.Processes(report) as processes:
+        for target in ("x86_64", "aarch64"):
+            problem = kernels.problem(target)
+            if problem:
+                report.skip_part(target, problem)
+                continue
+            kernel = kernels.paths[target]
+            with report.section("%s: cpu: max under TCG" % target):
+                argv = harness.compile_argv(qemuc, [profile(directory, target, kernel, False)])
+                check_argv(report, target, argv, False)
+                check_boot(report, "%s, cpu: max" % target, target, kernel, argv, processes)
+                check_cpu_type(report, target, argv, directory, processes)
+            checked.append(target)
+            with report.section("%s: cpu: max under KVM" % target):
+                problem = harness.kvm_problem(target, "max")
+                if problem:
+                    report.skip_part("%s under KVM" % target, problem)
+                    continue
+                argv = harness.compile_argv(qemuc, [profile(directory, target, kernel, True)])
+                check_argv(report, target, argv, True)
+                check_boot(report, "%s, cpu: max, kvm: true" % target, target, kernel, argv,
+                           processes)
+    if not checked:
+        harness.skip("neither QEMU nor kernel of either target is here")
+
+
+if __name__ == "__main__":
+    harness.main(test)
