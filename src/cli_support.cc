@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "interpolate.h"
 #include "text.h"
 #include "utf8.h"
+#include "variables.h"
 
 namespace qemuc {
 

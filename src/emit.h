@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "invocation.h"
-#include "json_string.h"
 
 namespace qemuc {
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "emit.h"
+#include "json_string.h"
 #include "json_writer.h"
 #include "key_path.h"
 #include "paths.h"

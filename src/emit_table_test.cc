@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "emit.h"
+#include "json_string.h"
 #include "lower.h"
 
 namespace qemuc {

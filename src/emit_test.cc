@@ -1,4 +1,5 @@
 #include "emit.h"
+#include "json_string.h"
 
 #include <doctest/doctest.h>
 

@@ -11,6 +11,7 @@
 
 #include "diagnostic.h"
 #include "node.h"
+#include "variables.h"  // the syntax it replaces
 
 namespace qemuc {
 
@@ -32,16 +33,6 @@ struct Define {
 // `overlays` and `extends` are left as they are: they are not strings of the VM.
 NodePtr Interpolate(const NodePtr& merged, const std::vector<Define>& defines,
                     Diagnostics& diagnostics);
-
-// True when `text` holds a reference (a "${" that is not the literal "$${").
-bool HasVariableReference(std::string_view text);
-
-// True for a variable name: letters, digits and '_', not starting with a digit.
-bool IsVariableName(std::string_view name);
-
-// "variable name '1x' must be letters, ...": the error for a key of `vars` or of a project's
-// `defines` that IsVariableName refuses.
-std::string BadVariableNameMessage(std::string_view name);
 
 }  // namespace qemuc
 

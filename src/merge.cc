@@ -31,13 +31,6 @@ const Field& ChildField(const Field& field, std::string_view key) {
 
 }  // namespace
 
-std::string MergeKey(const Node& item, const Field& list) {
-  if (item.tag == NodeTag::kDelete) return item.text;
-  if (list.type == FieldType::kCmdline) return item.text.substr(0, item.text.find('='));
-  const MappingEntry* key = item.Find(list.key);
-  return key != nullptr ? key->value->text : "";
-}
-
 namespace {
 
 // The merged cmdline while layers are applied (SPEC §2.3). Entries live in slots, in order; a
@@ -259,7 +252,7 @@ class Merger {
 
   void MergeKeyedItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
     for (const NodePtr& item : layer.items) {
-      const std::string key = MergeKey(*item, field);
+      const std::string key = ItemKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
         if (built.positions.count(key) == 0) {
           diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
@@ -279,7 +272,7 @@ class Merger {
     CmdlineGroups& groups = *built.cmdline;
     groups.BeginLayer();
     for (const NodePtr& item : layer.items) {
-      const std::string key = MergeKey(*item, field);
+      const std::string key = ItemKey(*item, field);
       if (item->tag != NodeTag::kDelete) {
         groups.Add(key, Fresh(*item, StringField(), path));
       } else if (!groups.Delete(key)) {

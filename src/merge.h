@@ -17,10 +17,6 @@ namespace qemuc {
 // gives each key one kind, and the shape check of the later file refuses another.
 NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics);
 
-// The key that identifies an item of a keyed list or cmdline (SPEC §2.3): the text of a !delete
-// item, a cmdline entry's text before '=', else the value of the list's key ("" when missing).
-std::string MergeKey(const Node& item, const Field& list);
-
 }  // namespace qemuc
 
 #endif  // QEMUC_MERGE_H_

@@ -4,13 +4,13 @@
 #include <map>
 #include <set>
 
-#include "interpolate.h"
 #include "paths.h"
 #include "schema.h"
 #include "shape_check.h"
 #include "spell.h"
 #include "text.h"
 #include "utf8.h"
+#include "variables.h"
 #include "yaml_parser.h"
 
 namespace qemuc {

@@ -301,6 +301,13 @@ std::vector<std::string_view> Field::Names() const {
   return names;
 }
 
+std::string ItemKey(const Node& item, const Field& list) {
+  if (item.tag == NodeTag::kDelete) return item.text;
+  if (list.type == FieldType::kCmdline) return item.text.substr(0, item.text.find('='));
+  const MappingEntry* key = item.Find(list.key);
+  return key != nullptr ? key->value->text : "";
+}
+
 const Field& ProfileSchema() {
   static const Field root = Root();
   return root;

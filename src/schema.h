@@ -134,6 +134,11 @@ struct Field {
   std::vector<std::string_view> Names() const;
 };
 
+// The key that identifies an item of a keyed list or cmdline (SPEC §2.3), as merging matches
+// items: the text of a !delete item, a cmdline entry's text before '=', else the value of the
+// list's key field ("" when missing).
+std::string ItemKey(const Node& item, const Field& list);
+
 // The root mapping of a profile file.
 const Field& ProfileSchema();
 

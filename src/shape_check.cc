@@ -5,14 +5,13 @@
 #include <charconv>
 #include <map>
 
-#include "interpolate.h"
 #include "key_path.h"
-#include "merge.h"
 #include "qemu_values.h"
 #include "schema.h"
 #include "spell.h"
 #include "text.h"
 #include "utf8.h"
+#include "variables.h"
 
 namespace qemuc {
 namespace {
@@ -237,7 +236,7 @@ class ShapeChecker {
       } else if (item->tag != NodeTag::kNone) {
         Error(item->range, "a tag cannot stand on an item of " + Quoted(path.Text()));
       } else if (CheckString(*item, path, " item") && field.type == FieldType::kCmdline &&
-                 HasVariableReference(MergeKey(*item, field))) {
+                 HasVariableReference(ItemKey(*item, field))) {
         Error(item->range,
               "a variable cannot stand before '=' in a cmdline entry: entries are "
               "merged by that text before variables are replaced");
