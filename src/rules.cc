@@ -7,6 +7,7 @@
 
 #include "paths.h"
 #include "qemu_values.h"
+#include "schema.h"
 #include "systemd_values.h"
 #include "text.h"
 
@@ -56,7 +57,7 @@ void CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContex
 
 }  // namespace
 
-void CheckProfileName(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckProfileName(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   if (IsProfileName(value.text)) return;
   context.Error(value.range, Quoted(path.Text()) +
                                  " must start with a letter or digit and hold only letters, "
@@ -64,19 +65,19 @@ void CheckProfileName(const Node& value, const KeyPath& path, RuleContext& conte
                                  Quoted(value.text));
 }
 
-void CheckFilePath(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckFilePath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   CheckPath(value, path, PathRule{}, context);
 }
 
-void CheckBinaryPath(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckBinaryPath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   CheckPath(value, path, PathRule{true, false}, context);
 }
 
-void CheckInitrdPath(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckInitrdPath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   CheckPath(value, path, PathRule{false, true}, context);
 }
 
-void CheckCpuModel(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckCpuModel(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   if (IsCpuModel(value.text)) return;
   context.Error(value.range, Quoted(path.Text()) +
                                  " must be a QEMU CPU model such as max or host, optionally with "
@@ -86,7 +87,8 @@ void CheckCpuModel(const Node& value, const KeyPath& path, RuleContext& context)
 
 // QEMU runs the host CPU model under KVM only ("CPU model 'host' requires KVM or HVF"). Not in
 // an abstract profile: a board that extends it may turn KVM on.
-void CheckHostCpuNeedsKvm(const Node& qemu, const KeyPath& path, RuleContext& context) {
+void CheckHostCpuNeedsKvm(const Node& qemu, const Field&, const KeyPath& path,
+                          RuleContext& context) {
   if (!context.check_completeness()) return;
   const MappingEntry* cpu = qemu.Find("cpu");
   if (cpu == nullptr || CpuModelName(cpu->value->text) != "host") return;
@@ -97,16 +99,16 @@ void CheckHostCpuNeedsKvm(const Node& qemu, const KeyPath& path, RuleContext& co
                                        Quoted(path.Child("kvm").Text()) + " to true, or use max");
 }
 
-void CheckDriveId(const Node& value, const KeyPath&, RuleContext& context) {
+void CheckDriveId(const Node& value, const Field&, const KeyPath&, RuleContext& context) {
   CheckQemuId(value, "drive id", context);
 }
 
-void CheckNetworkId(const Node& value, const KeyPath&, RuleContext& context) {
+void CheckNetworkId(const Node& value, const Field&, const KeyPath&, RuleContext& context) {
   CheckQemuId(value, "network id", context);
 }
 
 // SPEC §3: slot[.function], unique. "5", "05" and "05.0" are one address.
-void CheckPciAddress(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckPciAddress(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   const std::optional<int> devfn = ParsePciAddress(value.text);
   if (!devfn) {
     context.Error(value.range, Quoted(path.Text()) +
@@ -130,7 +132,7 @@ void CheckPciAddress(const Node& value, const KeyPath& path, RuleContext& contex
   context.Error(value.range, message).notes.push_back({"first used at", first->second.range});
 }
 
-void CheckMac(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckMac(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   const std::optional<std::array<uint8_t, 6>> mac = ParseMac(value.text);
   const std::string key = Quoted(path.Text());
   if (!mac) {
@@ -149,7 +151,7 @@ void CheckMac(const Node& value, const KeyPath& path, RuleContext& context) {
 
 // SPEC §3: 1..15 bytes (IFNAMSIZ less the NUL), none of '/', ':' or whitespace (Linux
 // dev_valid_name) nor ',' (it would end QEMU's ifname= value).
-void CheckTapName(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckTapName(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   const std::string& name = value.text;
   const std::string key = Quoted(path.Text());
   const auto bad = std::find_if(name.begin(), name.end(), [](char c) {
@@ -171,7 +173,7 @@ void CheckTapName(const Node& value, const KeyPath& path, RuleContext& context) 
 
 // The systemd unit takes these values into settings with no quoting (systemd_values.h): what
 // systemd would read otherwise is refused here, at the value.
-void CheckUserOrGroup(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckUserOrGroup(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   if (IsSystemdUserOrGroup(value.text)) return;
   context.Error(value.range, Quoted(path.Text()) +
                                  " must be a user or group name (a letter or '_', then letters, "
@@ -180,7 +182,7 @@ void CheckUserOrGroup(const Node& value, const KeyPath& path, RuleContext& conte
                                  Quoted(value.text));
 }
 
-void CheckUnitName(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckUnitName(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   if (IsSystemdUnitName(value.text)) return;
   context.Error(value.range, Quoted(path.Text()) +
                                  " must name a systemd unit (letters, digits, ':', '-', '_', '.', "
@@ -190,7 +192,8 @@ void CheckUnitName(const Node& value, const KeyPath& path, RuleContext& context)
 }
 
 // SPEC §3: a network is either user-mode or tap, never both, never neither.
-void CheckNetworkBackend(const Node& network, const KeyPath& path, RuleContext& context) {
+void CheckNetworkBackend(const Node& network, const Field&, const KeyPath& path,
+                         RuleContext& context) {
   const std::string id = path.steps().empty() ? "" : path.steps().back().item.value_or("");
   const bool user = network.Find("user") != nullptr;
   const bool tap = network.Find("tap") != nullptr;
@@ -206,13 +209,17 @@ void CheckNetworkBackend(const Node& network, const KeyPath& path, RuleContext& 
 // later use is the error, with a note at the first. As QEMU's slirp opens one socket per
 // protocol and address, tcp and udp may share a port, and so may two distinct host addresses;
 // no address (all interfaces) overlaps every address.
-void CheckUniqueHostPort(const Node& forward, const KeyPath&, RuleContext& context) {
+void CheckUniqueHostPort(const Node& forward, const Field& row, const KeyPath&,
+                         RuleContext& context) {
   const MappingEntry* entry = forward.Find("host");
   if (entry == nullptr) return;
   const Node& port = *entry->value;
   const MappingEntry* protocol = forward.Find("protocol");
   const MappingEntry* address = forward.Find("host_address");
-  const std::string key = (protocol != nullptr ? protocol->value->text : "tcp") + ":" + port.text;
+  // Where the forward does not say, its protocol is its row's default.
+  const std::string key = std::string(protocol != nullptr ? std::string_view(protocol->value->text)
+                                                          : row.Find("protocol")->default_value) +
+                          ":" + port.text;
   const std::string where = address != nullptr ? address->value->text : "";
   std::vector<std::pair<std::string, SourceRange>>& uses = context.host_ports[key];
   for (const auto& [other, first] : uses) {

@@ -16,6 +16,8 @@
 
 namespace qemuc {
 
+struct Field;
+
 // What rules share over one profile: where to report, whether the profile must be complete, and
 // the values that must be unique across it.
 class RuleContext {
@@ -43,27 +45,37 @@ class RuleContext {
 };
 
 // Values.
-void CheckProfileName(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckFilePath(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckBinaryPath(const Node& value, const KeyPath& path, RuleContext& context);  // or a name
-void CheckInitrdPath(const Node& value, const KeyPath& path, RuleContext& context);  // no ','
-void CheckCpuModel(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckDriveId(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckNetworkId(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckPciAddress(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckMac(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckTapName(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckHostAddress(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckUserOrGroup(const Node& value, const KeyPath& path, RuleContext& context);
-void CheckUnitName(const Node& value, const KeyPath& path, RuleContext& context);
+void CheckProfileName(const Node& value, const Field& row, const KeyPath& path,
+                      RuleContext& context);
+void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckBinaryPath(const Node& value, const Field& row, const KeyPath& path,
+                     RuleContext& context);  // or a name
+void CheckInitrdPath(const Node& value, const Field& row, const KeyPath& path,
+                     RuleContext& context);  // no ','
+void CheckCpuModel(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckDriveId(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckNetworkId(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckPciAddress(const Node& value, const Field& row, const KeyPath& path,
+                     RuleContext& context);
+void CheckMac(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckTapName(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckHostAddress(const Node& value, const Field& row, const KeyPath& path,
+                      RuleContext& context);
+void CheckUserOrGroup(const Node& value, const Field& row, const KeyPath& path,
+                      RuleContext& context);
+void CheckUnitName(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
 
 // Items of keyed lists.
-void CheckNetworkBackend(const Node& network, const KeyPath& path, RuleContext& context);
-void CheckUniqueHostPort(const Node& forward, const KeyPath& path, RuleContext& context);
+void CheckNetworkBackend(const Node& network, const Field& row, const KeyPath& path,
+                         RuleContext& context);
+void CheckUniqueHostPort(const Node& forward, const Field& row, const KeyPath& path,
+                         RuleContext& context);
 
 // Mappings.
-void CheckHostCpuNeedsKvm(const Node& qemu, const KeyPath& path, RuleContext& context);
-void CheckUserNetwork(const Node& user, const KeyPath& path, RuleContext& context);
+void CheckHostCpuNeedsKvm(const Node& qemu, const Field& row, const KeyPath& path,
+                          RuleContext& context);
+void CheckUserNetwork(const Node& user, const Field& row, const KeyPath& path,
+                      RuleContext& context);
 
 }  // namespace qemuc
 

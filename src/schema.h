@@ -42,7 +42,8 @@ enum class FieldType {
 struct Field {
   // A rule of SPEC §3 (rules.h): run on a value, on each string of a string list, on each item
   // of a keyed list (before its rows) or on a mapping (after its rows).
-  using Rule = void (*)(const Node& value, const KeyPath& path, RuleContext& context);
+  using Rule = void (*)(const Node& value, const Field& row, const KeyPath& path,
+                        RuleContext& context);
 
   Field(std::string_view field_name, FieldType field_type, std::string_view field_description)
       : name(field_name), type(field_type), description(field_description) {}

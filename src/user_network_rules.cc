@@ -163,14 +163,14 @@ void CheckDistinct(const std::array<UserAddress, kAddressRoles.size()>& addresse
 
 }  // namespace
 
-void CheckHostAddress(const Node& value, const KeyPath& path, RuleContext& context) {
+void CheckHostAddress(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   ParseAddress(value, path.Text(), "127.0.0.1", context);
 }
 
 // SPEC §3: IPv4 and CIDR syntax, DHCP start, DNS and host inside the network. Where a value is
 // not set, QEMU's default takes its place (10.0.2.0/24, and .2, .3, .15 in the network), except
 // in an abstract profile, which a profile that extends it may complete.
-void CheckUserNetwork(const Node& user, const KeyPath& path, RuleContext& context) {
+void CheckUserNetwork(const Node& user, const Field&, const KeyPath& path, RuleContext& context) {
   const std::optional<Subnet> network = CheckSubnet(user, path, context);
   std::array<UserAddress, kAddressRoles.size()> addresses;
   for (size_t i = 0; i < kAddressRoles.size(); ++i) {

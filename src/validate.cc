@@ -21,7 +21,7 @@ class Validator : public RowVisitor {
     // A required mapping that is missing (qemu) misses each of its required keys, which says more.
     if (mapping == nullptr) return context_.check_completeness() && row.required;
     if (row.type == FieldType::kKeyedList && row.rule != nullptr)
-      row.rule(*mapping, path, context_);
+      row.rule(*mapping, row, path, context_);
     holders_.push_back(mapping);
     return true;
   }
@@ -29,7 +29,8 @@ class Validator : public RowVisitor {
   void EndMapping(const Field& row, const Node* mapping, const KeyPath& path) override {
     if (mapping == nullptr) return;
     holders_.pop_back();
-    if (row.type == FieldType::kMapping && row.rule != nullptr) row.rule(*mapping, path, context_);
+    if (row.type == FieldType::kMapping && row.rule != nullptr)
+      row.rule(*mapping, row, path, context_);
   }
 
   void Value(const Field& row, const Node* value, const KeyPath& path) override {
@@ -41,10 +42,10 @@ class Validator : public RowVisitor {
     }
     if (row.rule == nullptr) return;
     if (value->is_scalar()) {
-      row.rule(*value, path, context_);
+      row.rule(*value, row, path, context_);
     } else if (row.type == FieldType::kStringList) {
       for (const NodePtr& item : value->items) {
-        if (item->is_scalar()) row.rule(*item, path, context_);
+        if (item->is_scalar()) row.rule(*item, row, path, context_);
       }
     }
   }
