@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "table_walk.h"
+
 namespace qemuc {
 namespace {
 
@@ -118,19 +120,6 @@ KeyReferenceEntry Entry(const Field& field, std::string path, bool item_key) {
   return entry;
 }
 
-// `prefix` is the path of `mapping` as a key's path begins: "" at the root, "qemu." below it,
-// "qemu.drives[]." in a keyed list's items.
-void AddChildren(const Field& mapping, const std::string& prefix,
-                 std::vector<KeyReferenceEntry>& entries) {
-  const bool items = mapping.type == T::kKeyedList;
-  for (const Field& field : mapping.fields) {
-    const std::string path = prefix + std::string(field.name);
-    entries.push_back(Entry(field, path, items && field.name == mapping.key));
-    if (field.type == T::kMapping) AddChildren(field, path + ".", entries);
-    if (field.type == T::kKeyedList) AddChildren(field, path + "[].", entries);
-  }
-}
-
 // Markdown for text that may hold any character: nothing in it becomes markup or ends a cell.
 std::string MarkdownText(std::string_view text) {
   std::string out;
@@ -221,7 +210,10 @@ const std::vector<MergingException>& MergingExceptions() {
 
 std::vector<KeyReferenceEntry> KeyReference(const Field& root) {
   std::vector<KeyReferenceEntry> entries;
-  AddChildren(root, "", entries);
+  ForEachRow(root, [&](const Field& row, const KeyPath& path, const Field& parent) {
+    const bool item_key = parent.type == FieldType::kKeyedList && row.name == parent.key;
+    entries.push_back(Entry(row, path.Text(), item_key));
+  });
   return entries;
 }
 

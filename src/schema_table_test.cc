@@ -1,6 +1,7 @@
 // The field table's own invariants: each row can be validated, lowered and documented.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <string>
 #include <typeindex>
 
@@ -8,26 +9,23 @@
 #include "key_path.h"
 #include "lower.h"
 #include "schema.h"
+#include "table_walk.h"
 
 namespace qemuc {
 namespace {
 
-// Calls `visit(row, path, parent_opens)` for every row below `mapping`.
-template <typename Visit>
-void ForEachRow(const Field& mapping, const KeyPath& path, std::type_index opens, Visit visit) {
-  for (const Field& row : mapping.fields) {
-    const KeyPath row_path = mapping.type == FieldType::kKeyedList ? path.Item("").Child(row.name)
-                                                                   : path.Child(row.name);
-    visit(row, row_path, opens);
-    if (!row.fields.empty() && row.binding != nullptr) {
-      ForEachRow(row, row_path, row.binding->opens(), visit);
-    }
-  }
-}
-
+// Calls `visit(row, path, parent_opens)` for every row: what its parent row's binding opens
+// (the root: the lowered profile).
 template <typename Visit>
 void ForEachRow(Visit visit) {
-  ForEachRow(ProfileSchema(), KeyPath(), typeid(LoweredProfile), visit);
+  std::map<const Field*, std::type_index> opens = {
+      {&ProfileSchema(), std::type_index(typeid(LoweredProfile))}};
+  qemuc::ForEachRow(ProfileSchema(),
+                    [&](const Field& row, const KeyPath& path, const Field& parent) {
+                      const std::type_index parent_opens = opens.at(&parent);
+                      if (row.binding != nullptr) opens.emplace(&row, row.binding->opens());
+                      visit(row, path, parent_opens);
+                    });
 }
 
 TEST_SUITE("schema_table") {

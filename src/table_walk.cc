@@ -39,7 +39,24 @@ class RowWalker {
   RowVisitor& visitor_;
 };
 
+void ForEachRowBelow(
+    const Field& mapping, const KeyPath& path,
+    const std::function<void(const Field& row, const KeyPath& path, const Field& parent)>& visit) {
+  const KeyPath items = mapping.type == FieldType::kKeyedList ? path.Item("") : path;
+  for (const Field& row : mapping.fields) {
+    const KeyPath row_path = items.Child(row.name);
+    visit(row, row_path, mapping);
+    ForEachRowBelow(row, row_path, visit);
+  }
+}
+
 }  // namespace
+
+void ForEachRow(
+    const Field& table,
+    const std::function<void(const Field& row, const KeyPath& path, const Field& parent)>& visit) {
+  ForEachRowBelow(table, KeyPath(), visit);
+}
 
 void WalkRows(const Node& root, const Field& table, RowVisitor& visitor) {
   RowWalker(visitor).Mapping(table, &root, KeyPath());

@@ -4,6 +4,8 @@
 #ifndef QEMUC_TABLE_WALK_H_
 #define QEMUC_TABLE_WALK_H_
 
+#include <functional>
+
 #include "key_path.h"
 #include "node.h"
 #include "schema.h"
@@ -22,6 +24,13 @@ class RowVisitor {
   // nullptr.
   virtual void Value(const Field& row, const Node* value, const KeyPath& path) = 0;
 };
+
+// Every row below `table`, depth first in table order, with its path; the rows of a keyed list's
+// items are under its empty item: "qemu.drives[].file". For the stages that read the table
+// alone (the key reference, the table's own tests).
+void ForEachRow(
+    const Field& table,
+    const std::function<void(const Field& row, const KeyPath& path, const Field& parent)>& visit);
 
 // Visits `root` as the mapping `table` (ProfileSchema() for a profile). The tree must have passed
 // the shape check: a value of the wrong kind is skipped.
