@@ -29,7 +29,7 @@ bool IsPlainType(FieldType type) {
 
 std::string PathValue(const Node& node, const Field& field) {
   // A bare binary name is looked up in PATH when compiling; it is not a relative path.
-  if (field.name == "binary" && IsBareName(node.text)) return node.text;
+  if (field.bare_name_allowed && IsBareName(node.text)) return node.text;
   return ResolvedPath(node);
 }
 

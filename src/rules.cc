@@ -24,7 +24,7 @@ void CheckQemuId(const Node& value, const char* what, RuleContext& context) {
 }
 
 struct PathRule {
-  bool bare_name_allowed = false;  // qemu.binary: a bare name is looked up in PATH
+  bool bare_name_allowed = false;  // the row's: a bare name is looked up in PATH
   bool comma_refused = false;      // qemu.initrd: QEMU's multiboot loader splits it at commas
 };
 
@@ -65,12 +65,8 @@ void CheckProfileName(const Node& value, const Field&, const KeyPath& path, Rule
                                  Quoted(value.text));
 }
 
-void CheckFilePath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
-  CheckPath(value, path, PathRule{}, context);
-}
-
-void CheckBinaryPath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
-  CheckPath(value, path, PathRule{true, false}, context);
+void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context) {
+  CheckPath(value, path, PathRule{row.bare_name_allowed, false}, context);
 }
 
 void CheckInitrdPath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {

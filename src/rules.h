@@ -47,9 +47,8 @@ class RuleContext {
 // Values.
 void CheckProfileName(const Node& value, const Field& row, const KeyPath& path,
                       RuleContext& context);
+// A path, or a bare name where the row allows one (BareNameAllowed).
 void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
-void CheckBinaryPath(const Node& value, const Field& row, const KeyPath& path,
-                     RuleContext& context);  // or a name
 void CheckInitrdPath(const Node& value, const Field& row, const KeyPath& path,
                      RuleContext& context);  // no ','
 void CheckCpuModel(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);

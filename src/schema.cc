@@ -168,7 +168,8 @@ Field Qemu() {
       .Children({
           Field("binary", T::kPath, "QEMU binary; a bare name is looked up in PATH.")
               .DerivedDefault("qemu-system-<target>")
-              .Check(CheckBinaryPath)
+              .BareNameAllowed()
+              .Check(CheckFilePath)
               .Bind(Custom(StoreBinary)),
           Field("target", T::kEnum, "Guest architecture.")
               .OneOf(TargetNames())

@@ -80,6 +80,11 @@ struct Field {
     binding = std::move(place);
     return *this;
   }
+  // A kPath that may also be a bare name (no '/'), looked up in PATH: qemu.binary.
+  Field& BareNameAllowed() {
+    bare_name_allowed = true;
+    return *this;
+  }
   // A key of the profile language itself (extends, abstract, vars, overlays): layering,
   // interpolation or the compiler consume it, so it has no place in the lowered profile.
   Field& ConsumedBeforeLowering() {
@@ -129,6 +134,7 @@ struct Field {
   Rule rule = nullptr;                     // beyond kind, range and pattern
   std::shared_ptr<const Binding> binding;  // where lowering stores the value
   bool consumed_before_lowering = false;
+  bool bare_name_allowed = false;  // kPath
 
   const Field* Find(std::string_view child) const;
   // The names of `fields`, for "did you mean".

@@ -62,6 +62,7 @@ TEST_SUITE("schema_table") {
       const std::string key = path.Text();
       CAPTURE(key);
       if (row.type == FieldType::kPath) CHECK(static_cast<bool>(row.rule));
+      if (row.bare_name_allowed) CHECK(row.type == FieldType::kPath);
       // Validation runs rules on values, strings of string lists, keyed list items and mappings.
       const bool runnable = row.type != FieldType::kArgs && row.type != FieldType::kCmdline &&
                             row.type != FieldType::kStringMap && row.type != FieldType::kExtends &&
