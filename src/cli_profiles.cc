@@ -1,12 +1,27 @@
 // qemuc validate, resolve and schema: commands that check or show profiles without compiling.
 #include <iostream>
+#include <optional>
 
 #include "cli_commands.h"
 #include "emit_profile.h"
 #include "emit_schema.h"
 #include "lower.h"
+#include "text.h"
+#include "utf8.h"
 
 namespace qemuc {
+namespace {
+
+// The line of `text` that holds the byte at `offset`, without its indentation.
+std::string LineAround(const std::string& text, size_t offset) {
+  const size_t newline = text.rfind('\n', offset);
+  const size_t start = newline == std::string::npos ? 0 : newline + 1;
+  const size_t end = std::min(text.find('\n', offset), text.size());
+  const size_t first = std::min(text.find_first_not_of(' ', start), end);
+  return text.substr(first, end - first);
+}
+
+}  // namespace
 
 po::options_description ValidateOptions() {
   po::options_description options("options");
@@ -49,12 +64,29 @@ int RunResolve(const CommandLine& line, Environment& environment, Console& conso
   Diagnostics diagnostics;
   const std::optional<ResolvedProfile> resolved =
       ResolveProfile(ReadProfileRequest(line, line.inputs[0], "resolve"), environment, diagnostics);
+  if (!resolved) {
+    PrintDiagnostics(diagnostics, line, console);
+    return kExitProblem;
+  }
+  const std::string text =
+      EmitProfile(*resolved->merged, ProfileName(*resolved->merged, *resolved->stack.profile),
+                  format == "json" ? ProfileFormat::kJson : ProfileFormat::kYaml,
+                  line.values.count("show-origin") > 0);
+  // Profiles and command-line values are UTF-8 by then, but a relative path resolves against
+  // directories whose names may not be: JSON and YAML cannot carry such bytes.
+  if (const std::optional<size_t> bad = FindInvalidUtf8(text)) {
+    diagnostics
+        .Error({}, "the resolved profile holds bytes that are not UTF-8, which " + format +
+                       " cannot represent: " + Quoted(LineAround(text, *bad)))
+        .notes.push_back({"the bytes come from a directory name (a relative path resolves "
+                          "against the directory of its file); rename the directory, or write "
+                          "the path absolute",
+                          {}});
+    PrintDiagnostics(diagnostics, line, console);
+    return kExitProblem;
+  }
   PrintDiagnostics(diagnostics, line, console);
-  if (!resolved) return kExitProblem;
-  console.out << EmitProfile(*resolved->merged,
-                             ProfileName(*resolved->merged, *resolved->stack.profile),
-                             format == "json" ? ProfileFormat::kJson : ProfileFormat::kYaml,
-                             line.values.count("show-origin") > 0);
+  console.out << text;
   return kExitOk;
 }
 

@@ -46,6 +46,27 @@ TEST_SUITE("cli") {
     CHECK(args.out.rfind("qemu-system-x86_64\n-machine\nq35\n", 0) == 0);
   }
 
+  TEST_CASE("resolve refuses to print bytes that are not UTF-8, in both formats") {
+    for (const char* format : {"yaml", "json"}) {
+      testing::Pipeline pipeline;
+      pipeline.reader.Add("/p/d\xff/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: k}\n");
+      const Run run = RunWith(pipeline, {"resolve", "--output-format", format, "/p/d\xff/a.yaml"});
+      CHECK(run.status == kExitProblem);
+      CHECK(run.out == "");
+      CHECK(run.err == "qemuc: error: the resolved profile holds bytes that are not UTF-8, which " +
+                           std::string(format) + " cannot represent: " +
+                           (format == std::string("yaml") ? "'kernel: \"/p/d\\xff/k\"'"
+                                                          : "'\"kernel\": \"/p/d\\xff/k\"'") +
+                           "\nnote: the bytes come from a directory name (a relative path "
+                           "resolves against the directory of its file); rename the directory, "
+                           "or write the path absolute\n");
+    }
+    // The same profile where every name is UTF-8 resolves.
+    testing::Pipeline pipeline;
+    pipeline.reader.Add("/p/dé/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: k}\n");
+    CHECK(RunWith(pipeline, {"resolve", "/p/dé/a.yaml"}).status == kExitOk);
+  }
+
   TEST_CASE("everything after -- is kernel arguments, even what looks like an option") {
     const Run run = RunOn(
         {"compile", "--no-host-checks", "-f", "args", "/p/a.yaml", "--", "-f", "x y", "--help"});
