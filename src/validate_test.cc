@@ -10,7 +10,6 @@ namespace {
 using testing::ArgAfter;
 using testing::Pipeline;
 
-constexpr const char* kMinimal = "qemu: {target: x86_64, memory: 512, kernel: k.bin}\n";
 // A complete profile's qemu mapping, lines 1-4, so that a test's own lines start at line 5.
 constexpr const char* kQemu = "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n";
 
