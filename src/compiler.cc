@@ -22,6 +22,13 @@ const MappingEntry* AbstractEntry(const Node& merged) {
   return abstract != nullptr && ReadBool(*abstract->value) == true ? abstract : nullptr;
 }
 
+// Whether the rules of a complete profile hold. Not where `abstract` is written but is not a
+// boolean (`abstract: yes`): the shape check reported that, and the file may well be a base.
+bool MustBeComplete(const Node& merged) {
+  const MappingEntry* abstract = merged.Find("abstract");
+  return abstract == nullptr || ReadBool(*abstract->value) == false;
+}
+
 // Command-line arguments of one option (--set, -D) as sources of their own, so that places can
 // point into them. Relative paths in them resolve against the current directory, which is asked
 // for once: a getcwd() per argument was a quarter of the time of 32,000 --set.
@@ -112,8 +119,9 @@ void Resolve(const ProfileRequest& request, Environment& environment, Diagnostic
   if (merged != nullptr) merged = Interpolate(merged, Defines(request, environment), diagnostics);
   if (merged == nullptr) return;
   const MappingEntry* abstract = AbstractEntry(*merged);
-  if (!ValidateMerged(*merged, abstract == nullptr, diagnostics) ||
-      (abstract == nullptr && !CheckDefaultName(*merged, *stack.profile, diagnostics)) ||
+  const bool complete = MustBeComplete(*merged);
+  if (!ValidateMerged(*merged, complete, diagnostics) ||
+      (complete && !CheckDefaultName(*merged, *stack.profile, diagnostics)) ||
       diagnostics.error_count() != errors_before) {
     return;
   }

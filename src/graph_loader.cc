@@ -51,7 +51,9 @@ const Node* ProfileGraphLoader::Load(const std::string& absolute, FileRole role)
   Diagnostics unreported;  // validate reports them, once
   const ParsedFileCache::Entry entry = environment_.cache.Get(
       environment_.reader, environment_.sources, absolute, name, role, nullptr, unreported);
-  file.broken = file.broken || !entry.ok;
+  // A value out of range (cpus: 0) leaves the file usable (entry.ok), but it is a problem all
+  // the same: the file is drawn red whenever validate would report something in it.
+  file.broken = file.broken || !entry.ok || unreported.error_count() > 0;
   if (entry.root == nullptr) return nullptr;
   const MappingEntry* abstract = entry.root->Find("abstract");
   file.abstract = abstract != nullptr && ReadBool(*abstract->value) == true;

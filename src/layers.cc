@@ -272,7 +272,8 @@ bool AddOverlayFile(const std::string& value, LayerStack& stack, Environment& en
     return false;
   }
   const MappingEntry* abstract = entry.root->Find("abstract");
-  if (abstract == nullptr || ReadBool(*abstract->value) != true) {
+  // `abstract: yes` is not a boolean, which the shape check reported: not a second error here.
+  if (abstract == nullptr || ReadBool(*abstract->value) == false) {
     diagnostics
         .Error(abstract != nullptr ? abstract->value->range : entry.root->range,
                "an overlay file must say 'abstract: true'")

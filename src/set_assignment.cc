@@ -61,7 +61,7 @@ std::string CheckSteps(const KeyPath& path, bool more_follows, std::vector<const
 }
 
 // Reads the path with KeyPath::Parse and checks it; a problem with a step comes before a syntax
-// error later in the text ("qemu.cpu..x": the unknown key 'cpu' is named, not the empty key).
+// error later in the text ("qemu.cpuss..x": the unknown key 'cpuss' is named, not the empty key).
 std::string ParsePath(const std::string& text, Assignment& assignment) {
   KeyPath before_error;
   auto parsed = KeyPath::Parse(text, &before_error);

@@ -25,7 +25,7 @@ struct Assignment {
   size_t value_offset = 0;
 };
 
-// The assignment, or what is wrong with the path ("unknown key 'cpu' in 'qemu' (did you mean
+// The assignment, or what is wrong with the path ("unknown key 'cpuss' in 'qemu' (did you mean
 // 'cpus'?)").
 std::variant<Assignment, std::string> ParseAssignment(const std::string& argument);
 
