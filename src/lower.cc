@@ -40,10 +40,7 @@ class Lowerer : public RowVisitor {
     return true;
   }
 
-  void EndMapping(const Field&, const Node* mapping, const KeyPath&) override {
-    (void)mapping;
-    places_.pop_back();
-  }
+  void EndMapping(const Field&, const Node*, const KeyPath&) override { places_.pop_back(); }
 
   void Value(const Field& row, const Node* value, const KeyPath& path) override {
     if (row.binding == nullptr) return;

@@ -8,6 +8,7 @@
 #include "paths.h"
 #include "qemu_values.h"
 #include "schema.h"
+#include "shape_check.h"
 #include "systemd_values.h"
 #include "text.h"
 
@@ -88,8 +89,9 @@ void CheckHostCpuNeedsKvm(const Node& qemu, const Field&, const KeyPath& path,
   if (!context.check_completeness()) return;
   const MappingEntry* cpu = qemu.Find("cpu");
   if (cpu == nullptr || CpuModelName(cpu->value->text) != "host") return;
+  // A kvm that is not a boolean (kvm: yes) has its own error; this one would only follow from it.
   const MappingEntry* kvm = qemu.Find("kvm");
-  if (kvm != nullptr && kvm->value->text == "true") return;
+  if (kvm != nullptr && ReadBool(*kvm->value) != false) return;
   context.Error(cpu->value->range, Quoted(path.Child("cpu").Text()) +
                                        " is host, which QEMU runs only under KVM; set " +
                                        Quoted(path.Child("kvm").Text()) + " to true, or use max");

@@ -66,7 +66,8 @@ struct Field {
     default_value = value;
     return *this;
   }
-  // A default that lowering works out ("qemu-system-<target>"), stated in words.
+  // A default that is worked out later ("qemu-system-<target>" by lowering, the target's CPU
+  // model by invocation), stated in words.
   Field& DerivedDefault(std::string_view words) {
     default_value = words;
     default_derived = true;

@@ -71,7 +71,8 @@ TEST_SUITE("schema_table") {
     });
   }
 
-  TEST_CASE("a derived default is lowering's to work out; a literal one is stored as written") {
+  TEST_CASE(
+      "a derived default is worked out later (lowering, invocation); a literal one is stored") {
     ForEachRow([](const Field& row, const KeyPath& path, std::type_index) {
       const std::string key = path.Text();
       CAPTURE(key);
