@@ -57,6 +57,8 @@ struct Config {
   std::string initrd;  // empty: no -initrd
   std::vector<Drive> drives;
   std::vector<Network> networks;
+  bool rng = false;        // a virtio-rng device fed by the host's /dev/urandom (SPEC §9)
+  bool no_reboot = false;  // -no-reboot: a guest reset ends QEMU (SPEC §9)
   std::vector<std::string> extra_args;
   // QEMU's QMP socket, -qmp unix:PATH,server=on,wait=off just before -append; empty: no -qmp.
   // Today only the systemd emitter sets it, for systemd.graceful_stop (SPEC §5 difference 4).

@@ -117,6 +117,8 @@ QemuArgv CreateQemuArgv(const Config& config, const std::vector<std::string>& ke
   argv.insert(argv.end(),
               {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus),
                "-nographic", "-serial", "stdio", "-monitor", "none"});
+  // SPEC §9: in CI a panicking guest that reboots would loop until the job's timeout.
+  if (config.no_reboot) argv.push_back("-no-reboot");
   // -kernel and -initrd take raw file names: QEMU does not split them at commas.
   argv.insert(argv.end(), {"-kernel", config.kernel});
   // SPEC §5 difference 2: the seed always passed -initrd, and QEMU fails on -initrd "".
@@ -126,6 +128,11 @@ QemuArgv CreateQemuArgv(const Config& config, const std::vector<std::string>& ke
   for (const Network& network : config.networks) AppendNetwork(network, argv);
   // The seed treats no network at all as a request to disable networking.
   if (config.networks.empty()) argv.insert(argv.end(), {"-net", "none"});
+  // SPEC §9: an entropy source, so that a guest does not wait for its own at boot.
+  if (config.rng) {
+    argv.insert(argv.end(), {"-object", "rng-random,id=rng0,filename=/dev/urandom", "-device",
+                             "virtio-rng-pci,rng=rng0"});
+  }
   // SPEC §5 difference 4: extra_args, which the seed lacks, go just before -append (and -qmp).
   argv.insert(argv.end(), config.extra_args.begin(), config.extra_args.end());
   AppendQmpSocket(config, made);

@@ -89,6 +89,30 @@ TEST_SUITE("invocation") {
     }
   }
 
+  TEST_CASE("no_reboot after -monitor none; rng after the networks, before extra_args") {
+    Config config = Minimal(Target::kX86_64, false);
+    config.no_reboot = true;
+    config.rng = true;
+    config.extra_args = {"-vga", "none"};
+    Args tail = Tail("quiet");
+    tail.insert(tail.begin() + 9, "-no-reboot");  // after "-monitor", "none"
+    tail.insert(tail.end() - 2, {"-object", "rng-random,id=rng0,filename=/dev/urandom", "-device",
+                                 "virtio-rng-pci,rng=rng0", "-vga", "none"});
+    CHECK(
+        CreateInvocation(config, {"quiet"}) ==
+        Concat({"/usr/bin/qemu", "-machine", "q35", "-device",
+                "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu", "Haswell,+smap,-check,-fsgsbase"},
+               tail));
+    // Each alone, and neither by default.
+    config.rng = false;
+    const Args no_rng = CreateInvocation(config, {});
+    CHECK(std::count(no_rng.begin(), no_rng.end(), "-no-reboot") == 1);
+    CHECK(std::count(no_rng.begin(), no_rng.end(), "-object") == 1);  // the iothread only
+    const Args plain = CreateInvocation(Minimal(Target::kAArch64, false), {});
+    CHECK(std::find(plain.begin(), plain.end(), "-no-reboot") == plain.end());
+    CHECK(std::find(plain.begin(), plain.end(), "virtio-rng-pci,rng=rng0") == plain.end());
+  }
+
   TEST_CASE("drives with and without addr, after the iothread object") {
     Config config = Minimal(Target::kAArch64, true);
     config.drives = {{"blk0", "/img/a.img", ""}, {"blk1", "/img/b.img", "05.0"}};

@@ -47,6 +47,8 @@ qemu:
   cpus: 3
   memory: 1G
   kvm: true
+  rng: true
+  no_reboot: true
   kernel: /abs/kernel
   initrd: ./sub/../rd.img
   drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img}]
@@ -83,6 +85,8 @@ TEST_SUITE("lower") {
         {"abstract", Text(resolved->abstract != nullptr)},
         {"qemu.cpus", std::to_string(lowered.config.cpus)},
         {"qemu.kvm", Text(lowered.config.kvm)},
+        {"qemu.rng", Text(lowered.config.rng)},
+        {"qemu.no_reboot", Text(lowered.config.no_reboot)},
         {"qemu.networks[].user.forwards[].protocol",
          lowered.config.networks.at(0).user->forwards.at(0).protocol},
         {"systemd.restart", lowered.unit.restart},
@@ -138,6 +142,8 @@ TEST_SUITE("lower") {
     CHECK(config.cpus == 3);
     CHECK(config.memory_mib == 1024);
     CHECK(config.kvm);
+    CHECK(config.rng);
+    CHECK(config.no_reboot);
     CHECK(config.kernel == "/abs/kernel");
     CHECK(config.initrd == "/p/b/rd.img");
     REQUIRE(config.drives.size() == 2);
@@ -150,10 +156,10 @@ TEST_SUITE("lower") {
     std::vector<std::string> files;
     for (const FileUse& file : lowered.files)
       files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
-    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:10:11",
-                                            "initrd /p/b/rd.img /p/b/dev.yaml:11:11",
-                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:12:29",
-                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:12:77"});
+    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:12:11",
+                                            "initrd /p/b/rd.img /p/b/dev.yaml:13:11",
+                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:14:29",
+                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:14:77"});
     CHECK(stages.Rendered() == "");
   }
 

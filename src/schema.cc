@@ -205,6 +205,12 @@ Field Qemu() {
               .Bind(PathMember(&Config::initrd, "initrd")),
           Drives(),
           Networks(),
+          Field("rng", T::kBool, "A virtio-rng device, fed by the host's /dev/urandom.")
+              .Default("false")
+              .Bind(Member(&Config::rng)),
+          Field("no_reboot", T::kBool, "A guest reset ends QEMU instead of rebooting the VM.")
+              .Default("false")
+              .Bind(Member(&Config::no_reboot)),
           Field("extra_args", T::kArgs, "Raw QEMU arguments, appended before -append.")
               .Bind(Member(&Config::extra_args)),
       });
