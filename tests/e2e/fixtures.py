@@ -33,6 +33,20 @@ class Kernels:
                     % (target, KERNEL_PACKAGES[target]))
         return None
 
+    def bootable(self, report):
+        """[(target, kernel path)] for each target whose QEMU and kernel are here; each other
+        target is reported as a skipped part, and the test is skipped when none is left."""
+        found = []
+        for target in self.paths:
+            problem = self.problem(target)
+            if problem:
+                report.skip_part(target, problem)
+            else:
+                found.append((target, self.paths[target]))
+        if not found:
+            harness.skip("neither QEMU nor kernel of either target is here")
+        return found
+
     def require(self, target):
         """The kernel's path, once it and the QEMU of its target are there; else skip."""
         problem = self.problem(target)

@@ -69,15 +69,10 @@ def check_held(report, target, argv, directory, processes, keys):
 def test(args, report):
     qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
     kernels = fixtures.Kernels(x86_kernel, arm_kernel)
-    checked = []
+    bootable = kernels.bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-rng-") as directory, \
             harness.Processes(report) as processes:
-        for target in ("x86_64", "aarch64"):
-            problem = kernels.problem(target)
-            if problem:
-                report.skip_part(target, problem)
-                continue
-            kernel = kernels.paths[target]
+        for target, kernel in bootable:
             with report.section("%s: rng and no_reboot" % target):
                 argv = compile_argv(qemuc, directory, target, kernel, True)
                 status, stdout, stderr = processes.run(argv)
@@ -87,9 +82,6 @@ def test(args, report):
                 check_held(report, target, argv, directory, processes, True)
                 check_held(report, target, compile_argv(qemuc, directory, target, kernel, False),
                            directory, processes, False)
-            checked.append(target)
-    if not checked:
-        harness.skip("neither QEMU nor kernel of either target is here")
 
 
 if __name__ == "__main__":

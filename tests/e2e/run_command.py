@@ -93,22 +93,15 @@ def check_becomes_qemu(report, qemuc, kernel, directory, processes):
 def test(args, report):
     qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
     kernels = fixtures.Kernels(x86_kernel, arm_kernel)
-    checked = []
+    bootable = kernels.bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-run-") as directory, \
             harness.Processes(report) as processes:
-        for target in ("x86_64", "aarch64"):
-            problem = kernels.problem(target)
-            if problem:
-                report.skip_part(target, problem)
-                continue
+        for target, kernel in bootable:
             with report.section("%s: qemuc run" % target):
-                check_boots(report, qemuc, target, kernels.paths[target], directory, processes)
-            checked.append(target)
-        if "x86_64" in checked:
+                check_boots(report, qemuc, target, kernel, directory, processes)
+        if "x86_64" in dict(bootable):
             with report.section("qemuc run becomes QEMU"):
                 check_becomes_qemu(report, qemuc, kernels.paths["x86_64"], directory, processes)
-    if not checked:
-        harness.skip("neither QEMU nor kernel of either target is here")
 
 
 if __name__ == "__main__":
