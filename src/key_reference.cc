@@ -97,23 +97,15 @@ std::string MergingWords(const Field& field) {
   return "";
 }
 
-std::optional<std::string_view> ExceptionalMerging(std::string_view path) {
-  for (const struct MergingException& exception : MergingExceptions()) {
-    if (exception.path == path) return exception.merging;
-  }
-  return std::nullopt;
-}
-
 KeyReferenceEntry Entry(const Field& field, std::string path, bool item_key) {
   KeyReferenceEntry entry;
   entry.type = TypeWords(field);
   entry.default_value = field.default_value;
   entry.required = field.required;
   // An item's key is never merged: it says which inherited item a layer's item merges into.
-  const std::optional<std::string_view> exception = ExceptionalMerging(path);
-  entry.merging = item_key    ? "identifies the item"
-                  : exception ? std::string(*exception)
-                              : MergingWords(field);
+  entry.merging = item_key           ? "identifies the item"
+                  : !field.inherited ? "not inherited: each file says it for itself"
+                                     : MergingWords(field);
   entry.description = field.description;
   entry.field = &field;
   entry.path = std::move(path);
@@ -200,13 +192,6 @@ std::string Quoted(std::string_view text) {
 }
 
 }  // namespace
-
-const std::vector<MergingException>& MergingExceptions() {
-  static const std::vector<MergingException> exceptions = {
-      {"abstract", "not inherited: each file says it for itself"},
-  };
-  return exceptions;
-}
 
 std::vector<KeyReferenceEntry> KeyReference(const Field& root) {
   std::vector<KeyReferenceEntry> entries;

@@ -36,15 +36,6 @@ std::string KeyTableMarkdown(const std::vector<KeyReferenceEntry>& entries);
 // One path a line.
 std::string KeyPathLines(const std::vector<KeyReferenceEntry>& entries);
 
-// Keys whose merging is not what their type gives, by path (`abstract` describes one file, so it
-// is not inherited). A row has no field for it; a test checks that each path is still in the
-// table, so a renamed key cannot keep a stale note.
-struct MergingException {
-  std::string_view path;
-  std::string_view merging;
-};
-const std::vector<MergingException>& MergingExceptions();
-
 // Replaces the lines between `begin_marker` and `end_marker` (each a whole line of `document`)
 // with "\n" + `generated` + "\n". Returns false, with `error` saying why, when a marker is
 // missing, repeated or out of order.

@@ -32,14 +32,16 @@ std::vector<const Node*> ExtendsEntries(const Node& root) {
 
 namespace {
 
-// Keys that describe a file rather than the VM: a parent's `abstract` is not inherited, and
-// `extends` has done its work once the graph is loaded.
+// Keys that describe a file rather than the VM: a parent's value of a row that is not inherited
+// (abstract) is dropped, and `extends` has done its work once the graph is loaded.
 NodePtr WithoutFileKeys(const NodePtr& root, bool keep_abstract) {
   auto copy = std::make_shared<Node>(*root);
+  const Field& table = ProfileSchema();
   copy->entries.erase(std::remove_if(copy->entries.begin(), copy->entries.end(),
                                      [&](const MappingEntry& entry) {
-                                       return entry.key == "extends" ||
-                                              (entry.key == "abstract" && !keep_abstract);
+                                       if (entry.key == "extends") return true;
+                                       const Field* row = table.Find(entry.key);
+                                       return row != nullptr && !row->inherited && !keep_abstract;
                                      }),
                       copy->entries.end());
   return copy;

@@ -276,6 +276,7 @@ Field Root() {
           Field("abstract", T::kBool,
                 "A base or overlay, not compilable on its own; not inherited.")
               .Default("false")
+              .NotInherited()
               .ConsumedBeforeLowering(),
           Field("name", T::kString, "Profile name.")
               .DerivedDefault("the file name without extension")

@@ -81,6 +81,11 @@ struct Field {
     binding = std::move(place);
     return *this;
   }
+  // A key that describes its own file, not the VM (abstract): a parent's value is not inherited.
+  Field& NotInherited() {
+    inherited = false;
+    return *this;
+  }
   // A kPath that may also be a bare name (no '/'), looked up in PATH: qemu.binary.
   Field& BareNameAllowed() {
     bare_name_allowed = true;
@@ -136,6 +141,7 @@ struct Field {
   std::shared_ptr<const Binding> binding;  // where lowering stores the value
   bool consumed_before_lowering = false;
   bool bare_name_allowed = false;  // kPath
+  bool inherited = true;
 
   const Field* Find(std::string_view child) const;
   // The names of `fields`, for "did you mean".
