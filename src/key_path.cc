@@ -77,8 +77,4 @@ std::string KeyPath::Text() const {
   return text;
 }
 
-std::string_view KeyPath::last_key() const {
-  return steps_.empty() ? std::string_view() : std::string_view(steps_.back().key);
-}
-
 }  // namespace qemuc

@@ -47,8 +47,6 @@ class KeyPath {
   std::string Text() const;
   bool empty() const { return steps_.empty(); }
   const std::vector<Step>& steps() const { return steps_; }
-  // The last step's key: the name of the value itself.
-  std::string_view last_key() const;
 
   bool operator==(const KeyPath& other) const { return steps_ == other.steps_; }
   bool operator!=(const KeyPath& other) const { return !(*this == other); }
