@@ -120,8 +120,10 @@ const std::vector<Command>& Commands() {
        "qemuc run PROFILE [options] [-- KERNEL_ARG...]\n\n"
        "Host checks always apply, since QEMU really starts: the QEMU binary must be found (a bare\n"
        "name in PATH) and the kernel, initrd and drive files must exist. qemuc then replaces\n"
-       "itself with QEMU (execv, no shell), so the exit status is QEMU's; it is 1 when qemuc\n"
-       "cannot compile the profile or start QEMU, 2 on a usage error.",
+       "itself with QEMU (execv, no shell), so the exit status is QEMU's. With\n"
+       "qemu.success_status, QEMU runs as qemuc's child instead (SIGINT, SIGTERM and SIGHUP\n"
+       "passed on), and qemuc exits 0 for that status and with QEMU's otherwise. It is 1 when\n"
+       "qemuc cannot compile the profile or start QEMU, 2 on a usage error.",
        "Compile a profile and replace qemuc with QEMU running it.", RunOptions, true, RunRun},
       {"validate", "qemuc validate PROFILE... [options]",
        "Check profiles without compiling them; never looks at the host.", ValidateOptions, false,

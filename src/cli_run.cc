@@ -1,4 +1,5 @@
-// qemuc run (SPEC §8): compile one profile with host checks, then become QEMU.
+// qemuc run (SPEC §8): compile one profile with host checks, then become QEMU; with
+// qemu.success_status (SPEC §9), run QEMU and map its exit status instead.
 #include <iostream>
 
 #include "cli_commands.h"
@@ -26,8 +27,7 @@ int PrintArgs(const Invocation& invocation, const std::string& profile, Console&
 // after reading, and `run` writes none. main()'s signal handlers (RemoveTemporaryFileOnSignals)
 // fall back to the default action across the exec, and a signal qemuc was started ignoring
 // (nohup) stays ignored for QEMU, as it would have been had QEMU been started directly.
-// SPEC §9's `success_status` (issue 13) maps QEMU's exit status here; that needs fork and wait
-// in place of the exec.
+// With SPEC §9's `success_status`, RunQemuMappingStatus starts QEMU instead.
 int ReplaceWithQemu(const std::vector<std::string>& argv, const Host& host, Console& console) {
   // Whatever is still buffered would be lost with this process image.
   console.out.flush();
@@ -36,6 +36,23 @@ int ReplaceWithQemu(const std::vector<std::string>& argv, const Host& host, Cons
   console.err << "qemuc: error: cannot run " << EscapeForTerminal(argv[0]) << ": "
               << EscapeForTerminal(error) << "\n";
   return kExitProblem;
+}
+
+// With qemu.success_status, qemuc must see QEMU's exit status, so QEMU runs as its child (with
+// the same standard streams, and the signals that end a program passed on) and qemuc exits as the
+// shell script would: 0 for that status, QEMU's own otherwise (128 + N after signal N).
+int RunQemuMappingStatus(const std::vector<std::string>& argv, int success_status, const Host& host,
+                         Console& console) {
+  // QEMU writes to the same streams: what qemuc buffered comes first.
+  console.out.flush();
+  console.err.flush();
+  const ProcessEnd end = host.RunProcess(argv);
+  if (!end.error.empty()) {
+    console.err << "qemuc: error: cannot run " << EscapeForTerminal(argv[0]) << ": "
+                << EscapeForTerminal(end.error) << "\n";
+    return kExitProblem;
+  }
+  return end.status == success_status ? kExitOk : end.status;
 }
 
 }  // namespace
@@ -61,6 +78,8 @@ int RunRun(const CommandLine& line, Environment& environment, Console& console) 
   PrintDiagnostics(diagnostics, line, console);
   if (!invocation) return kExitProblem;
   if (line.values.count("dry-run")) return PrintArgs(*invocation, request.profile.profile, console);
+  if (const int success_status = invocation->config.success_status; success_status != 0)
+    return RunQemuMappingStatus(invocation->argv, success_status, environment.host, console);
   return ReplaceWithQemu(invocation->argv, environment.host, console);
 }
 

@@ -1,4 +1,5 @@
-// qemuc run with a fake exec (testing::FakeHost): what it would hand QEMU, and when it does not.
+// qemuc run with a fake exec and child (testing::FakeHost): what it would hand QEMU, when it does
+// not, and the exit status it makes of QEMU's with qemu.success_status.
 #include <doctest/doctest.h>
 
 #include <sstream>
@@ -136,6 +137,47 @@ TEST_SUITE("cli_run") {
     CHECK(ran.out == "");
     CHECK(ran.err == "qemuc: error: cannot run /usr/bin/qemu-system-x86_64: Permission denied\n");
     CHECK(machine.pipeline.host.executed().size() == 1);
+  }
+
+  TEST_CASE("with success_status, run starts QEMU as its child and exits 0 for that status") {
+    Machine machine;
+    machine.pipeline.reader.Add(
+        "/p/ci.yaml",
+        "qemu: {target: x86_64, memory: 64, kernel: /k, success_status: 85}\n"
+        "cmdline: [quiet]\n");
+    const Run compiled = machine.Qemuc({"compile", "-f", "args", "/p/ci.yaml", "--", "a b"});
+    REQUIRE(compiled.status == kExitOk);
+    // QEMU's status -> qemuc's: the success status is 0, any other stays, a signal's too.
+    for (const auto& [qemu, qemuc] :
+         std::vector<std::pair<int, int>>{{85, 0}, {0, 0}, {1, 1}, {84, 84}, {143, 143}}) {
+      machine.pipeline.host.SetRunStatus(qemu);
+      const Run ran = machine.Qemuc({"run", "/p/ci.yaml", "--", "a b"});
+      CHECK_MESSAGE(ran.status == qemuc, "QEMU's status " << qemu);
+      CHECK(ran.out == "");
+      CHECK(ran.err == "");
+      CHECK(machine.out_buffer.flushes > 0);
+      CHECK(machine.err_buffer.flushes > 0);
+      REQUIRE(!machine.pipeline.host.ran().empty());
+      CHECK(OneALine(machine.pipeline.host.ran().back()) == compiled.out);
+    }
+    CHECK(machine.pipeline.host.ran().size() == 5);
+    CHECK(machine.pipeline.host.executed().empty());  // never in qemuc's place
+    // --set reaches it like any key, and without it run execs as before.
+    machine.pipeline.host.SetRunStatus(7);
+    CHECK(machine.Qemuc({"run", "--set", "qemu.success_status=7", "/p/a.yaml"}).status == kExitOk);
+    CHECK(machine.Qemuc({"run", "/p/a.yaml"}).status == -1);
+    CHECK(machine.pipeline.host.ran().size() == 6);
+    CHECK(machine.pipeline.host.executed().size() == 1);
+  }
+
+  TEST_CASE("with success_status, QEMU that cannot start is exit 1 naming it and why") {
+    Machine machine;
+    machine.pipeline.host.FailExec("Exec format error");
+    const Run ran = machine.Qemuc({"run", "--set", "qemu.success_status=1", "/p/a.yaml"});
+    CHECK(ran.status == kExitProblem);
+    CHECK(ran.out == "");
+    CHECK(ran.err == "qemuc: error: cannot run /usr/bin/qemu-system-x86_64: Exec format error\n");
+    CHECK(machine.pipeline.host.ran().size() == 1);
   }
 
   TEST_CASE("run always checks the host, and execs nothing when a check fails") {

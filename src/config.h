@@ -59,6 +59,9 @@ struct Config {
   std::vector<Network> networks;
   bool rng = false;        // a virtio-rng device fed by the host's /dev/urandom (SPEC §9)
   bool no_reboot = false;  // -no-reboot: a guest reset ends QEMU (SPEC §9)
+  // QEMU's exit status that means "the guest passed", 1..255; 0: not set. It adds nothing to the
+  // argv: the outputs map it to success (SPEC §9), so CreateQemuArgv does not read it.
+  int success_status = 0;
   std::vector<std::string> extra_args;
   // QEMU's QMP socket, -qmp unix:PATH,server=on,wait=off just before -append; empty: no -qmp.
   // Today only the systemd emitter sets it, for systemd.graceful_stop (SPEC §5 difference 4).

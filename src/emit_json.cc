@@ -35,6 +35,9 @@ Emitted EmitJson(const Invocation& invocation) {
   json.Key("name").String(invocation.name);
   WriteStrings(json, "sources", invocation.sources);
   WriteStrings(json, "argv", invocation.argv);
+  // SPEC §9: for whoever runs the argv, the QEMU exit status that means success; only when set.
+  if (const int status = invocation.config.success_status; status != 0)
+    json.Key("success_status").Int(status);
   return {json.EndObject().Take() + "\n", ""};
 }
 

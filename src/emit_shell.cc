@@ -53,6 +53,59 @@ std::string ShellQuote(std::string_view word) {
   return quoted + "'";
 }
 
+namespace {
+
+// The argv lines after the program's name: one option and its value per line, so that diffs of
+// generated scripts read well, then ${1+"$@"} (extra arguments pass through to QEMU; it also
+// works where "$@" trips set -u, in posh).
+std::string ArgumentLines(const std::vector<std::string>& argv) {
+  std::string text;
+  for (size_t i = 1; i < argv.size(); ++i) {
+    const bool joins_option = !IsOption(argv[i]) && IsOption(argv[i - 1]);
+    text += (joins_option ? " " : " \\\n  ") + ShellQuote(argv[i]);
+  }
+  return text + " \\\n  ${1+\"$@\"}";
+}
+
+// SPEC §9's success_status: the script must see QEMU's status, so it cannot become QEMU. QEMU
+// runs in the background, the only way the shell can still run a trap while it waits (traps wait
+// for a foreground command to end); there `exec` makes the background subshell QEMU, so that $!
+// is QEMU's pid and the command reads as it does in the exec form. A non-interactive shell gives
+// an asynchronous command /dev/null as standard input and SIGINT ignored: fd 9 carries the
+// script's standard input past the first (and is closed for QEMU), and QEMU sets its own handler
+// for SIGINT. A signal caught before `qemu` is set (QEMU not started, or started a moment ago) is
+// passed on once it is. A caught signal ends `wait` early with a status above 128: wait again.
+std::string RunAndMapStatus(const std::string& command, int success_status) {
+  const std::string success = std::to_string(success_status);
+  std::string text = "# qemu.success_status: QEMU's exit status " + success +
+                     " means success. This script runs QEMU\n"
+                     "# as its child, with its own standard input, passes SIGINT, SIGTERM and "
+                     "SIGHUP on\n"
+                     "# to it, and exits 0 for that status and with QEMU's status otherwise.\n"
+                     "qemu=\ncaught=\n";
+  for (const char* signal : {"INT", "TERM", "HUP"}) {
+    text += "trap 'caught=" + std::string(signal) + "; [ -z \"$qemu\" ] || kill -s " + signal +
+            " \"$qemu\" 2>/dev/null || :' " + signal + "\n";
+  }
+  text += "exec 9<&0\nexec " + command + " <&9 9<&- &\n";
+  text +=
+      "qemu=$!\n"
+      "exec 9<&-\n"
+      "[ -z \"$caught\" ] || kill -s \"$caught\" \"$qemu\" 2>/dev/null || :\n"
+      "while :; do\n"
+      "  caught=\n"
+      "  status=0\n"
+      "  wait \"$qemu\" || status=$?\n"
+      "  # A caught signal ends wait early, with a status above 128, while QEMU still runs.\n"
+      "  if [ -z \"$caught\" ] || [ \"$status\" -le 128 ]; then break; fi\n"
+      "done\n"
+      "if [ \"$status\" -eq " +
+      success + " ]; then exit 0; fi\nexit \"$status\"\n";
+  return text;
+}
+
+}  // namespace
+
 Emitted EmitShell(const Invocation& invocation) {
   const std::vector<std::string>& argv = invocation.argv;
   // "exec -- prog" is not portable (dash and posh run "--"), so a leading '-' is refused instead.
@@ -60,15 +113,11 @@ Emitted EmitShell(const Invocation& invocation) {
     return {"", "the QEMU binary " + ShellQuote(argv.empty() ? "" : argv[0]) +
                     " cannot start with '-'"};
   }
-  std::string text = Header(invocation) + "exec " + ShellQuote(argv[0]);
-  // One option and its value per line, so that diffs of generated scripts read well.
-  for (size_t i = 1; i < argv.size(); ++i) {
-    const bool joins_option = !IsOption(argv[i]) && IsOption(argv[i - 1]);
-    text += (joins_option ? " " : " \\\n  ") + ShellQuote(argv[i]);
-  }
-  // Extra arguments pass through to QEMU; ${1+"$@"} also works where "$@" trips set -u (posh).
-  text += " \\\n  ${1+\"$@\"}\n";
-  return {text, ""};
+  // QEMU and its arguments, after `exec`.
+  const std::string command = ShellQuote(argv[0]) + ArgumentLines(argv);
+  const int success_status = invocation.config.success_status;
+  if (success_status == 0) return {Header(invocation) + "exec " + command + "\n", ""};
+  return {Header(invocation) + RunAndMapStatus(command, success_status), ""};
 }
 
 }  // namespace qemuc

@@ -310,6 +310,9 @@ Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path) {
   if (!exec.error.empty()) return exec;
   std::string text =
       Comment(invocation) + UnitSection(unit) + "\n[Service]\nType=exec\n" + exec.text;
+  // SPEC §9: the guest's verdict; systemd then neither fails the unit nor restarts it on-failure.
+  if (const int status = invocation.config.success_status; status != 0)
+    text += "SuccessExitStatus=" + std::to_string(status) + "\n";
   text += "Restart=" + unit.restart + "\nRestartSec=" + std::to_string(unit.restart_sec) + "\n";
   if (!unit.user.empty()) text += "User=" + unit.user + "\n";
   if (!unit.group.empty()) text += "Group=" + unit.group + "\n";

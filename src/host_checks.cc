@@ -1,9 +1,13 @@
 #include "host_checks.h"
 
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 
@@ -80,6 +84,88 @@ std::string RealHost::ReplaceProcess(const std::vector<std::string>& argv) const
   pointers.push_back(nullptr);
   execv(pointers[0], pointers.data());
   return std::strerror(errno);
+}
+
+namespace {
+
+// The signals RunProcess passes on: those with which a terminal, a service manager or a user ends
+// a program.
+constexpr std::array<int, 3> kForwardedSignals = {SIGINT, SIGTERM, SIGHUP};
+
+// The child RunProcess waits for, read by the handler (a pid fits: sig_atomic_t is an int here).
+volatile sig_atomic_t forward_to = 0;
+
+void ForwardSignal(int signal_number) {
+  const int saved = errno;
+  if (forward_to > 0) kill(forward_to, signal_number);
+  errno = saved;
+}
+
+// Signal handlers that pass the forwarded signals on to `forward_to`, for as long as they live.
+// A signal ignored here stays ignored, as it would had the program been started in our place.
+class SignalForwarding {
+ public:
+  SignalForwarding() {
+    struct sigaction forward {};
+    forward.sa_handler = ForwardSignal;
+    sigemptyset(&forward.sa_mask);
+    forward.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < kForwardedSignals.size(); ++i) {
+      sigaction(kForwardedSignals[i], nullptr, &previous_[i]);
+      if (previous_[i].sa_handler != SIG_IGN) sigaction(kForwardedSignals[i], &forward, nullptr);
+    }
+  }
+  ~SignalForwarding() {
+    forward_to = 0;
+    for (size_t i = 0; i < kForwardedSignals.size(); ++i)
+      sigaction(kForwardedSignals[i], &previous_[i], nullptr);
+  }
+  SignalForwarding(const SignalForwarding&) = delete;
+  SignalForwarding& operator=(const SignalForwarding&) = delete;
+
+ private:
+  std::array<struct sigaction, kForwardedSignals.size()> previous_{};
+};
+
+int ShellStatus(int wait_status) {
+  return WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : WEXITSTATUS(wait_status);
+}
+
+}  // namespace
+
+// The forwarded signals are blocked from before the child starts until its pid is known, so that
+// none arriving in between is lost; the child gets the mask as it was (posix_spawn's attribute).
+ProcessEnd RealHost::RunProcess(const std::vector<std::string>& argv) const {
+  std::vector<char*> pointers;
+  for (const std::string& arg : argv) pointers.push_back(const_cast<char*>(arg.c_str()));
+  pointers.push_back(nullptr);
+  sigset_t forwarded;
+  sigset_t original;
+  sigemptyset(&forwarded);
+  for (const int signal_number : kForwardedSignals) sigaddset(&forwarded, signal_number);
+  sigprocmask(SIG_BLOCK, &forwarded, &original);
+  pid_t child = 0;
+  int error = 0;
+  {
+    SignalForwarding forwarding;
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    posix_spawnattr_setsigmask(&attributes, &original);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    error = posix_spawn(&child, pointers[0], nullptr, &attributes, pointers.data(), environ);
+    posix_spawnattr_destroy(&attributes);
+    if (error == 0) {
+      forward_to = child;
+      sigprocmask(SIG_SETMASK, &original, nullptr);  // a signal that came meanwhile is passed on
+      int wait_status = 0;
+      while (waitpid(child, &wait_status, 0) < 0) {
+        if (errno != EINTR) return {0, std::strerror(errno)};
+      }
+      return {ShellStatus(wait_status), ""};
+    }
+  }
+  sigprocmask(SIG_SETMASK, &original, nullptr);
+  return {0, std::strerror(error)};
 }
 
 std::optional<std::string> CheckHost(const LoweredProfile& profile, const Host& host,

@@ -1,7 +1,7 @@
 // The only stage that looks at the machine (SPEC §3): the QEMU binary exists and is executable
 // (a bare name is looked up in PATH and made absolute, SPEC §5 difference 3), and the kernel,
 // initrd and drive files exist. Skipped entirely with --no-host-checks. The Host is also where
-// `qemuc run` starts QEMU, so that unit tests fake that too.
+// `qemuc run` starts QEMU (in its place, or as its child), so that unit tests fake that too.
 #ifndef QEMUC_HOST_CHECKS_H_
 #define QEMUC_HOST_CHECKS_H_
 
@@ -14,6 +14,12 @@
 
 namespace qemuc {
 
+// How a program that Host::RunProcess started ended.
+struct ProcessEnd {
+  int status = 0;     // its exit status as a shell reports it: 128 + N when signal N ended it
+  std::string error;  // not empty: the program could not be started, and why ("Permission denied")
+};
+
 class Host {
  public:
   virtual ~Host() = default;
@@ -25,6 +31,10 @@ class Host {
   // Replaces this process with the program argv[0] (a path: execv, no PATH search, no shell),
   // given `argv`. Returns only when that failed, with why ("Permission denied").
   virtual std::string ReplaceProcess(const std::vector<std::string>& argv) const = 0;
+  // Runs the program argv[0] (a path: no PATH search, no shell) as a child that has this
+  // process's standard streams, environment and signal mask, passes SIGINT, SIGTERM and SIGHUP on
+  // to it (those not ignored here), and waits for it to end.
+  virtual ProcessEnd RunProcess(const std::vector<std::string>& argv) const = 0;
 };
 
 class RealHost : public Host {
@@ -33,6 +43,7 @@ class RealHost : public Host {
   bool IsExecutable(const std::string& path) const override;
   std::string SearchPath() const override;
   std::string ReplaceProcess(const std::vector<std::string>& argv) const override;
+  ProcessEnd RunProcess(const std::vector<std::string>& argv) const override;
 };
 
 // Checks that the binary, kernel, initrd and drive files are there. Returns the binary to run (a

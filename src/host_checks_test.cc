@@ -1,6 +1,9 @@
 #include "host_checks.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "test_support.h"
 
@@ -91,6 +94,46 @@ TEST_SUITE("host_checks") {
     CHECK(host.FileProblem("/") == std::optional<std::string>("is a directory"));
     CHECK(host.FileProblem("/nonexistent/x") ==
           std::optional<std::string>("No such file or directory"));
+  }
+
+  TEST_CASE("the real host runs a child: its exit status as a shell gives it, or why not") {
+    const RealHost host;
+    struct sigaction before {};
+    sigaction(SIGTERM, nullptr, &before);
+    CHECK(host.RunProcess({"/bin/sh", "-c", "exit 85"}).status == 85);
+    CHECK(host.RunProcess({"/bin/sh", "-c", "exit 0"}).status == 0);
+    // Killed by a signal: 128 + its number. A signal to the child is not passed back to us.
+    const ProcessEnd killed = host.RunProcess({"/bin/sh", "-c", "kill -s TERM $$"});
+    CHECK(killed.status == 128 + SIGTERM);
+    CHECK(killed.error == "");
+    // The child's argv is exactly the one given; its parent is this process.
+    CHECK(
+        host.RunProcess({"/bin/sh", "-c",
+                         "[ \"$0 $1\" = 'a b c' ] && [ $PPID = " + std::to_string(getpid()) + " ]",
+                         "a b", "c"})
+            .status == 0);
+    // SIGTERM, SIGINT and SIGHUP to this process are passed on: the child sends one to its
+    // parent (us) and ends when it comes back. (Were it not passed on, it would end this test.)
+    // A signal this test was started ignoring (nohup) is not passed on, and the child cannot trap
+    // it.
+    for (const auto& [number, signal] : std::vector<std::pair<int, const char*>>{
+             {SIGTERM, "TERM"}, {SIGINT, "INT"}, {SIGHUP, "HUP"}}) {
+      struct sigaction action {};
+      sigaction(number, nullptr, &action);
+      if (action.sa_handler == SIG_IGN) continue;
+      // Traps run between commands: a loop of short sleeps (5 s at most) leaves no child behind.
+      const std::string script = std::string("trap 'exit 7' ") + signal + "; kill -s " + signal +
+                                 " $PPID; i=0; while [ $i -lt 500 ]; do sleep 0.01; i=$((i+1)); "
+                                 "done; exit 1";
+      CHECK_MESSAGE(host.RunProcess({"/bin/sh", "-c", script}).status == 7, signal);
+    }
+    const ProcessEnd missing = host.RunProcess({"/nonexistent/qemu"});
+    CHECK(missing.error == "No such file or directory");
+    // The handlers RunProcess set while the child ran are gone again.
+    struct sigaction after {};
+    sigaction(SIGTERM, nullptr, &after);
+    const bool restored = after.sa_handler == before.sa_handler;
+    CHECK(restored);
   }
 }
 

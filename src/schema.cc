@@ -211,6 +211,12 @@ Field Qemu() {
           Field("no_reboot", T::kBool, "A guest reset ends QEMU instead of rebooting the VM.")
               .Default("false")
               .Bind(Member(&Config::no_reboot)),
+          // An exit status, as a shell and systemd see one: 0 is success already.
+          Field("success_status", T::kInteger,
+                "QEMU's exit status that means the guest passed; the script and run exit 0 for it.")
+              .Min(1)
+              .Max(255)
+              .Bind(Member(&Config::success_status)),
           Field("extra_args", T::kArgs, "Raw QEMU arguments, appended before -append.")
               .Bind(Member(&Config::extra_args)),
       });

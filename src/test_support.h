@@ -209,10 +209,14 @@ struct ProcessReplaced {
 // A machine with exactly the files and executables a test names.
 class FakeHost : public Host {
  public:
-  // ReplaceProcess fails with `error` instead of throwing ProcessReplaced.
+  // ReplaceProcess fails with `error` instead of throwing ProcessReplaced; RunProcess too.
   void FailExec(std::string error) { exec_error_ = std::move(error); }
   // Every argv given to ReplaceProcess, in order.
   const std::vector<std::vector<std::string>>& executed() const { return executed_; }
+  // The program that RunProcess starts ends with this status (as a shell reports it).
+  void SetRunStatus(int status) { run_status_ = status; }
+  // Every argv given to RunProcess, in order.
+  const std::vector<std::vector<std::string>>& ran() const { return ran_; }
 
   void AddFile(const std::string& path) { files_.insert(path); }
   void AddExecutable(const std::string& path) {
@@ -232,6 +236,11 @@ class FakeHost : public Host {
     if (!exec_error_.empty()) return exec_error_;
     throw ProcessReplaced{argv};
   }
+  ProcessEnd RunProcess(const std::vector<std::string>& argv) const override {
+    ran_.push_back(argv);
+    if (!exec_error_.empty()) return {0, exec_error_};
+    return {run_status_, ""};
+  }
 
  private:
   std::set<std::string> files_;
@@ -239,6 +248,8 @@ class FakeHost : public Host {
   std::string search_path_ = "/usr/bin";
   std::string exec_error_;
   mutable std::vector<std::vector<std::string>> executed_;
+  int run_status_ = 0;
+  mutable std::vector<std::vector<std::string>> ran_;
 };
 
 // The whole pipeline on an in-memory file system and a fake host.

@@ -12,6 +12,12 @@ X86_HOLD_WORD = "qemuc-test.hold"  # on the command line: print, then halt inste
 ARM_UP = b"qemuc-test-kernel: aarch64 up\n"
 ARM_POWER_OFF = b"qemuc-test-kernel: power off\n"
 ARM_EXIT_STATUS = 0  # PSCI SYSTEM_OFF
+# With ARM_EXIT_WORD on its command line and QEMU's semihosting on (ARM_SEMIHOSTING_ARGS), the
+# aarch64 kernel ends through semihosting SYS_EXIT instead: ARM_EXIT, then status 85.
+ARM_EXIT_WORD = "qemuc-test.exit"
+ARM_SEMIHOSTING_ARGS = ["-semihosting-config", "enable=on,target=native"]
+ARM_EXIT = b"qemuc-test-kernel: exit 85\n"
+ARM_SEMIHOSTING_EXIT_STATUS = 85
 
 # target: (first line, last line before the exit, exit status)
 KERNEL_LINES = {"x86_64": (X86_UP, X86_EXIT, X86_EXIT_STATUS),

@@ -92,6 +92,9 @@ class FuzzHost : public Host {
   std::string ReplaceProcess(const std::vector<std::string>&) const override {
     return "not while fuzzing";
   }
+  ProcessEnd RunProcess(const std::vector<std::string>&) const override {
+    return {0, "not while fuzzing"};
+  }
 };
 
 struct Outcome {

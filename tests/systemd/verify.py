@@ -8,7 +8,7 @@ three ways (issue 10):
 2. unit_decoder.py (systemd 252's rules, written from its source) decodes every setting, and
    each must equal what the profile says: the executable path and argv as run (after
    specifiers and $-expansion), Description=, User=, Group=, After=, Wants=, WantedBy=,
-   ReadWritePaths=, SyslogIdentifier=.
+   ReadWritePaths=, SyslogIdentifier=, SuccessExitStatus= (qemu.success_status; none without).
 3. Where `systemd --test` runs (as root it runs as nobody), systemd's own dump of the loaded
    unit must match the decoder: the same Description, User, Group, ReadWritePaths, After, Wants
    and command lines (printed before $-expansion, shell-quoted).
@@ -51,9 +51,10 @@ def fold(text):
 
 
 class Case:
-    def __init__(self, name, executable, description, systemd, drives, graceful):
+    def __init__(self, name, executable, description, systemd, drives, graceful, success_status=0):
         self.name, self.executable, self.graceful = name, executable, graceful
         self.description, self.systemd, self.drives = description, systemd, drives
+        self.success_status = success_status  # qemu.success_status; 0: not set
 
     def profile(self):
         lines = ["name: %s" % self.name, "description: %s" % yaml_string(self.description), "qemu:",
@@ -62,8 +63,10 @@ class Case:
                  "  drives: [%s]" % ", ".join("{id: d%d, file: %s}" % (i, yaml_string(f))
                                               for i, f in enumerate(self.drives)),
                  "  networks: [{id: n, tap: {name: qemu0}}]",
-                 "  extra_args: [%s]" % ", ".join(yaml_string(v) for v in HOSTILE),
-                 "systemd:"]
+                 "  extra_args: [%s]" % ", ".join(yaml_string(v) for v in HOSTILE)]
+        if self.success_status:
+            lines.append("  success_status: %d" % self.success_status)
+        lines.append("systemd:")
         for key, value in self.systemd.items():
             items = [yaml_string(v) for v in value] if isinstance(value, list) else None
             lines.append("  %s: %s" % (key, "[%s]" % ", ".join(items) if items is not None else yaml_string(value)))
@@ -91,6 +94,8 @@ class Case:
             "WantedBy": [[s.get("wanted_by", "multi-user.target").encode()]],
             "ReadWritePaths": [[d] for d in directories],
             "SyslogIdentifier": [b"qemuc-" + self.name.encode()],
+            # None: no such setting.
+            "SuccessExitStatus": [b"%d" % self.success_status] if self.success_status else None,
         }
         for key in ("user", "group"):
             if key in s:
@@ -108,7 +113,7 @@ def cases(top):
         Case("dev", os.path.join(first, "qemu -c id"), "100% of $HOME, \"q\" 'x' \\y %n\n${HOME}\t;\\",
              {"user": "1000", "group": "kvm", "after": ["local-fs.target", "user@1000.service"],
               "wants": ["x\\x2dy.mount"], "wanted_by": "default.target", "restart": "always"},
-             drives, True),
+             drives, True, success_status=85),
         Case("vm2", os.path.join(second, "qemu-system-x86_64"), "unused",
              {"description": " spaced  %%n $$ ${HOME} \\t \"q\" \n next \\\\ ", "user": "_qemu-1",
               "group": "65534", "wanted_by": "multi-user.target"}, drives[:1], False),

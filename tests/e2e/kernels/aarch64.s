@@ -10,6 +10,12 @@
 // on `hvc`. Any exception prints `qemuc-test-kernel: exception` and halts, so that a fault shows
 // on stdout instead of a silent hang.
 //
+// With `qemuc-test.exit` in its command line it ends through Arm semihosting instead, for the
+// tests of an exit status: it writes `qemuc-test-kernel: exit 85` in place of the power-off line,
+// then calls SYS_EXIT (HLT #0xF000) with the reason ADP_Stopped_ApplicationExit and the subcode
+// 85, which QEMU makes its exit status. That needs `-semihosting-config enable=on,target=native`;
+// without it the HLT is an exception. Semihosting works at EL2 and EL1 alike.
+//
 // QEMU passes a bare ELF nothing in registers, but puts the device tree at the start of RAM
 // (0x40000000, below this kernel). Without -append, or with an empty one, there is no bootargs
 // and the cmdline line is empty; without a device tree it says `cmdline: (no device tree)`.
@@ -23,6 +29,9 @@
         .set UART_FLAGS_TX_FULL_BIT, 5          // UARTFR.TXFF
         .set CURRENT_EL_2, 2 << 2               // CurrentEL at EL2
         .set PSCI_SYSTEM_OFF, 0x84000008
+        .set SEMIHOSTING_SYS_EXIT, 0x18
+        .set ADP_STOPPED_APPLICATION_EXIT, 0x20026
+        .set SEMIHOSTING_EXIT_STATUS, 85
         .set DEVICE_TREE, 0x40000000            // where QEMU's virt puts it for a bare ELF
         .set FDT_MAGIC, 0xd00dfeed              // the header's fields are big-endian
         .set FDT_OFF_DT_STRUCT, 8
@@ -52,6 +61,10 @@ _start:
         bl print_bootargs
         adr x2, newline
         bl puts
+        mov x6, x19
+        adr x7, exit_word
+        bl contains
+        b.eq semihosting_exit
         adr x2, power_off_message
         bl puts
         bl drain
@@ -66,6 +79,15 @@ halt:                                           // only reached if PSCI did not 
         wfi
         b halt
 
+semihosting_exit:
+        adr x2, exit_message
+        bl puts
+        bl drain
+        mov x0, #SEMIHOSTING_SYS_EXIT
+        adr x1, exit_block                      // AArch64's SYS_EXIT takes a parameter block
+        hlt #0xf000
+        b halt                                  // not reached: QEMU has exited
+
 // Writes the NUL-terminated string at x2 to the UART at x1. Clobbers w3, w4, x2.
 puts:
         ldrb w3, [x2], #1
@@ -76,11 +98,12 @@ puts:
         b puts
 2:      ret
 
-// Prints the value of /chosen/bootargs from the device tree (nothing if it has none). Walks the
-// structure block token by token; every access is aligned, as it must be with the MMU off.
-// Clobbers x2-x4, x6-x17.
+// Prints the value of /chosen/bootargs from the device tree (nothing if it has none), and leaves
+// its address in x19 (0 if none). Walks the structure block token by token; every access is
+// aligned, as it must be with the MMU off. Clobbers x2-x4, x6-x17.
 print_bootargs:
         mov x17, x30
+        mov x19, #0
         ldr x10, =DEVICE_TREE
         ldr w11, [x10]
         rev w11, w11
@@ -134,6 +157,7 @@ print_bootargs:
         adr x7, bootargs_name
         bl strings_equal
         b.ne 6f
+        mov x19, x13
         mov x2, x13                             // the value: a NUL-terminated string (QEMU
         bl puts                                 // writes it so; one without its NUL would end
                                                 // at the next token, whose first byte is 0)
@@ -155,6 +179,26 @@ strings_equal:
         b.ne 1f
         cbnz w8, strings_equal
 1:      ret
+
+// Sets the flags to `eq` if the NUL-terminated string at x6 (none if x6 is 0) contains the one at
+// x7, to `ne` if not. Clobbers x6, x8-x10.
+contains:
+        cbz x6, 4f
+1:      mov x8, #0                              // offset into both strings
+2:      ldrb w9, [x7, x8]
+        cbz w9, 3f                              // the whole word matched
+        ldrb w10, [x6, x8]
+        cmp w9, w10
+        b.ne 5f
+        add x8, x8, #1
+        b 2b
+5:      ldrb w10, [x6], #1                      // no match here: the next start, if any
+        cbnz w10, 1b
+4:      mov x9, #1                              // not found: ne
+        cmp x9, #0
+        ret
+3:      cmp x9, x9                              // found: eq
+        ret
 
 // Waits until the UART at x1 has sent every byte. Clobbers w4.
 drain:
@@ -185,3 +229,7 @@ no_device_tree:    .asciz "(no device tree)"
 chosen_name:       .asciz "chosen"
 bootargs_name:     .asciz "bootargs"
 exception_message: .asciz "qemuc-test-kernel: exception\n"
+exit_word:         .asciz "qemuc-test.exit"
+exit_message:      .asciz "qemuc-test-kernel: exit 85\n"
+        .balign 8
+exit_block:        .quad ADP_STOPPED_APPLICATION_EXIT, SEMIHOSTING_EXIT_STATUS
