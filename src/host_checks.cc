@@ -67,6 +67,8 @@ std::optional<std::string> PathProblem(const FileUse& use, const Host& host) {
       const std::string directory = DirectoryOf(use.path);
       if (const std::optional<std::string> problem = host.DirectoryProblem(directory))
         return "its directory " + directory + ": " + *problem;
+      // QEMU can neither open a directory as the log nor bind a socket over one.
+      if (!host.DirectoryProblem(use.path)) return std::string("is a directory");
       return std::nullopt;
     }
   }

@@ -81,6 +81,17 @@ TEST_SUITE("host_checks") {
         {"/p/a.yaml", head + "  serial_log: nolog/console.log\n  qmp: file/vm.qmp\n"
                              "  shares: [{tag: f, path: file}, {tag: m, path: missing}]\n"});
     CHECK_FALSE(CheckHost(lowered, host, bad.diagnostics).has_value());
+    Stages directory;
+    const LoweredProfile on_directory =
+        directory.Lower({"/p/a.yaml", head + "  serial_log: src\n  qmp: /p/log\n"});
+    CHECK_FALSE(CheckHost(on_directory, host, directory.diagnostics).has_value());
+    CHECK(directory.Rendered() ==
+          "/p/a.yaml:5:15: error: serial log /p/src: is a directory\n"
+          "  serial_log: src\n"
+          "              ^~~\n"
+          "/p/a.yaml:6:8: error: QMP socket /p/log: is a directory\n"
+          "  qmp: /p/log\n"
+          "       ^~~~~~\n");
     CHECK(bad.Rendered() ==
           "/p/a.yaml:5:15: error: serial log /p/nolog/console.log: its directory /p/nolog: No "
           "such file or directory\n"

@@ -17,7 +17,7 @@ namespace qemuc {
 enum class PathUse {
   kFile,         // QEMU opens it: a regular file or a block device
   kDirectory,    // a directory (a share)
-  kInDirectory,  // QEMU makes it (a log, a socket): its directory is there
+  kInDirectory,  // QEMU makes it (a log, a socket): its directory is there, it is none
 };
 
 // A file the compiled profile refers to, kept with the place that named it for host checks.
