@@ -46,6 +46,13 @@ struct Network {
   std::string mac;
 };
 
+// A host directory the guest mounts over 9p by its tag (SPEC §9).
+struct Share {
+  std::string tag;   // the mount tag, also QEMU's fsdev id
+  std::string path;  // absolute
+  bool readonly = false;
+};
+
 struct Config {
   std::string binary;  // absolute, or a bare name under --no-host-checks
   Target target = Target::kX86_64;
@@ -57,14 +64,20 @@ struct Config {
   std::string initrd;  // empty: no -initrd
   std::vector<Drive> drives;
   std::vector<Network> networks;
+  std::string serial_log;  // a copy of the serial console in this file (SPEC §9); empty: none
+  // qemu.qmp: -qmp unix:PATH,server=on,wait=off after -monitor none (SPEC §9); empty: none. A
+  // unit's graceful stop talks to this socket when it is set.
+  std::string qmp;
   bool rng = false;        // a virtio-rng device fed by the host's /dev/urandom (SPEC §9)
   bool no_reboot = false;  // -no-reboot: a guest reset ends QEMU (SPEC §9)
   // QEMU's exit status that means "the guest passed", 1..255; 0: not set. It adds nothing to the
   // argv: the outputs map it to success (SPEC §9), so CreateQemuArgv does not read it.
   int success_status = 0;
+  std::vector<Share> shares;
   std::vector<std::string> extra_args;
-  // QEMU's QMP socket, -qmp unix:PATH,server=on,wait=off just before -append; empty: no -qmp.
-  // Today only the systemd emitter sets it, for systemd.graceful_stop (SPEC §5 difference 4).
+  // The QMP socket of a unit's graceful stop where the profile names none (no qmp):
+  // -qmp unix:PATH,server=on,wait=off just before -append; empty: none. Only the systemd emitter
+  // sets it, for systemd.graceful_stop (SPEC §5 difference 4).
   std::string qmp_socket;
 };
 

@@ -20,8 +20,9 @@ Emitted EmitShell(const Invocation& invocation);
 // A service unit that runs QEMU (SPEC §6) with `invocation.unit`; every argument double-quoted
 // and escaped so that systemd hands QEMU exactly these bytes. `qemuc_path`: this qemuc,
 // absolute, whose qmp-powerdown ExecStop= runs when the unit stops gracefully. Such a unit runs
-// the argv of invocation.config with a QMP socket: config.qmp_socket when set, else
-// %t/qemuc-NAME.qmp in its runtime directory, asked of CreateQemuArgv, never spliced in.
+// the argv of invocation.config with a QMP socket: the profile's config.qmp when set, else
+// config.qmp_socket, else %t/qemuc-NAME.qmp in its runtime directory, asked of CreateQemuArgv,
+// never spliced in.
 Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path);
 Emitted EmitJson(const Invocation& invocation);
 Emitted EmitArgs(const Invocation& invocation);

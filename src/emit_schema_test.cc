@@ -59,6 +59,21 @@ TEST_SUITE("emit_schema") {
     }
   }
 
+  TEST_CASE("qemu.shares[].tag: the schema's pattern is the rule's") {
+    const std::regex pattern("^(?:" + std::string(kMountTagPattern) + ")$");
+    const std::string longest = "a" + std::string(30, '9');
+    for (const std::string& tag :
+         {std::string("src"), std::string("a-b.c_D9"), std::string("Z"), std::string(""),
+          std::string("1src"), std::string("_a"), std::string(".a"), std::string("a b"),
+          std::string("a,b"), std::string("a/b"), std::string("\xc3\xa9"), longest,
+          longest + "x"}) {
+      CAPTURE(tag);
+      CHECK(std::regex_match(tag, pattern) == IsMountTag(tag));
+    }
+    CHECK(IsMountTag(longest));
+    CHECK_FALSE(IsMountTag(longest + "x"));
+  }
+
   TEST_CASE("a draft-07 schema whose root mapping is closed and refers to one definition a key") {
     const std::string schema = EmitJsonSchema();
     CHECK(schema.rfind("{\n"
@@ -187,7 +202,7 @@ TEST_SUITE("emit_schema") {
                         std::string::npos,
                     field.name);
     });
-    CHECK(patterns == 16);
+    CHECK(patterns == 17);
   }
 
   TEST_CASE("the same text on every run") {

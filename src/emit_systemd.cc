@@ -129,21 +129,21 @@ std::string ExecutableWords(const std::string& binary) {
 // A ReadWritePaths= entry (config_parse_namespace_path_strv): the list is split into words and
 // unquoted, where a backslash takes the next byte as it is (no C escapes), then specifiers are
 // expanded; '$' is not. So: double-quoted, with \\ \" and %%. A control character cannot be
-// written (validation refuses it in drive paths).
+// written (validation refuses it in every path).
 std::string ReadWritePath(std::string_view directory, std::string& error) {
   std::string word = "\"";
   for (const char c : directory) {
     if (IsControl(static_cast<unsigned char>(c))) {
-      error = "a drive directory cannot hold control characters in a systemd unit: " +
+      error = "a writable directory cannot hold control characters in a systemd unit: " +
               std::string(directory);
       return "";
     }
     if (c == '\\' || c == '"') word += '\\';
     word += c == '%' ? "%%" : std::string(1, c);
   }
-  if (FindInvalidUtf8(directory)) error = "a drive directory is not valid UTF-8";
+  if (FindInvalidUtf8(directory)) error = "a writable directory is not valid UTF-8";
   if (PathTooLong(directory))
-    error = "a drive directory over 4095 bytes or with a name over 255 is no path systemd takes";
+    error = "a writable directory over 4095 bytes or with a name over 255 is no path systemd takes";
   return word + "\"";
 }
 
@@ -245,14 +245,16 @@ struct UnitArgv {
   std::string socket_word;               // ExecStop='s word for the socket; empty: none
 };
 
-// With graceful_stop, QEMU listens for QMP on qemuc-NAME.qmp in the unit's runtime directory: a
-// path that only systemd can complete (%t), so it is made systemd text here, where the name is a
-// checked word, and CreateQemuArgv reports where it lies; every other '%' stays escaped. A
-// socket that the Config names already is in the argv and written like any argument.
+// With graceful_stop, the stop talks to the profile's own QMP socket (qemu.qmp, SPEC §9), which
+// is already in the argv, written like any argument. Without one, QEMU listens for QMP on
+// qemuc-NAME.qmp in the unit's runtime directory: a path that only systemd can complete (%t), so
+// it is made systemd text here, where the name is a checked word, and CreateQemuArgv reports
+// where it lies; every other '%' stays escaped.
 UnitArgv MakeUnitArgv(const Invocation& invocation) {
   if (!invocation.unit.graceful_stop) return {invocation.argv, std::nullopt, ""};
-  if (!invocation.config.qmp_socket.empty())
-    return {invocation.argv, std::nullopt, SystemdArgument(invocation.config.qmp_socket)};
+  for (const std::string& socket : {invocation.config.qmp, invocation.config.qmp_socket}) {
+    if (!socket.empty()) return {invocation.argv, std::nullopt, SystemdArgument(socket)};
+  }
   Config config = invocation.config;
   config.qmp_socket = "%t/qemuc-" + invocation.name + ".qmp";
   QemuArgv made = CreateQemuArgv(config, invocation.kernel_args);

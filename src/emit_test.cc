@@ -237,6 +237,28 @@ TEST_SUITE("emit") {
     CHECK(unit.text.find("qmp-powerdown \"%t/") == std::string::npos);
   }
 
+  TEST_CASE("systemd: with qemu.qmp, the graceful stop uses that socket, after -monitor none") {
+    Invocation invocation = Graceful();
+    invocation.config.qmp = "/run/vm a,b%n$x.qmp";
+    invocation = MakeInvocation(invocation.name, invocation.sources, invocation.config,
+                                invocation.kernel_args, invocation.unit);
+    const Emitted unit = EmitSystemd(invocation, "/usr/bin/qemuc");
+    REQUIRE(unit.error == "");
+    CHECK(unit.text.find("\n  \"-monitor\" \\\n  \"none\" \\\n  \"-qmp\" \\\n  "
+                         "\"unix:/run/vm a,,b%%n$$x.qmp,server=on,wait=off\" \\\n  \"-kernel\"") !=
+          std::string::npos);
+    CHECK(unit.text.find("\"-qmp\"") == unit.text.rfind("\"-qmp\""));  // one, no %t socket
+    CHECK(unit.text.find("\"unix:%t/") == std::string::npos);
+    CHECK(unit.text.find("ExecStop=\"/usr/bin/qemuc\" qmp-powerdown \"/run/vm a,b%%n$$x.qmp\" "
+                         "$MAINPID --timeout 30\n") != std::string::npos);
+    // Without graceful_stop the profile's socket stays, and nothing stops through it.
+    invocation.unit.graceful_stop = false;
+    const Emitted plain = EmitSystemd(invocation, "/usr/bin/qemuc");
+    CHECK(plain.text.find("\"unix:/run/vm a,,b%%n$$x.qmp,server=on,wait=off\"") !=
+          std::string::npos);
+    CHECK(plain.text.find("ExecStop=") == std::string::npos);
+  }
+
   TEST_CASE("systemd: the executable quoted and %-escaped; with '$', argv[0] given after '@'") {
     Invocation invocation = Sample();
     invocation.argv = {"/opt/q%hemu dir/qemu", "-m"};
@@ -270,10 +292,10 @@ TEST_SUITE("emit") {
     CHECK(unit.text.find("ReadWritePaths=\"/vm/a b\\\\c\\\"d%%e$f\"\n") != std::string::npos);
     invocation.unit.writable_directories = {"/vm/" + std::string(256, 'd')};
     CHECK(EmitSystemd(invocation, "").error ==
-          "a drive directory over 4095 bytes or with a name over 255 is no path systemd takes");
+          "a writable directory over 4095 bytes or with a name over 255 is no path systemd takes");
     invocation.unit.writable_directories = {"/vm/a\nb"};
     CHECK(EmitSystemd(invocation, "").error ==
-          "a drive directory cannot hold control characters in a systemd unit: /vm/a\nb");
+          "a writable directory cannot hold control characters in a systemd unit: /vm/a\nb");
   }
 
   TEST_CASE("systemd: Description= one line, %% doubled; no setting can continue the next") {

@@ -59,6 +59,26 @@ std::optional<std::string> CheckBinary(const LoweredProfile& profile, const Host
   return binary;
 }
 
+// What is wrong with a path the profile names, as its use says (lowered_profile.h); nullopt
+// when nothing is.
+std::optional<std::string> PathProblem(const FileUse& use, const Host& host) {
+  switch (use.expect) {
+    case PathUse::kFile:
+      return host.FileProblem(use.path);
+    case PathUse::kDirectory:
+      return host.DirectoryProblem(use.path);
+    case PathUse::kInDirectory: {
+      const std::string directory = DirectoryOf(use.path);
+      if (const std::optional<std::string> problem = host.DirectoryProblem(directory))
+        return "its directory " + directory + ": " + *problem;
+      // QEMU can neither open a directory as the log nor bind a socket over one.
+      if (!host.DirectoryProblem(use.path)) return std::string("is a directory");
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<std::string> RealHost::FileProblem(const std::string& path) const {
@@ -66,6 +86,13 @@ std::optional<std::string> RealHost::FileProblem(const std::string& path) const 
   if (stat(path.c_str(), &info) != 0) return std::string(std::strerror(errno));
   if (S_ISDIR(info.st_mode)) return std::string("is a directory");
   if (!S_ISREG(info.st_mode) && !S_ISBLK(info.st_mode)) return std::string("is not a regular file");
+  return std::nullopt;
+}
+
+std::optional<std::string> RealHost::DirectoryProblem(const std::string& path) const {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return std::string(std::strerror(errno));
+  if (!S_ISDIR(info.st_mode)) return std::string("is not a directory");
   return std::nullopt;
 }
 
@@ -174,7 +201,7 @@ std::optional<std::string> CheckHost(const LoweredProfile& profile, const Host& 
   const size_t first = diagnostics.size();
   const std::optional<std::string> binary = CheckBinary(profile, host, diagnostics);
   for (const FileUse& use : profile.files) {
-    if (const std::optional<std::string> problem = host.FileProblem(use.path)) {
+    if (const std::optional<std::string> problem = PathProblem(use, host)) {
       diagnostics.Error(use.range, use.role + " " + use.path + ": " + *problem);
     }
   }

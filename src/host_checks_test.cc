@@ -64,6 +64,63 @@ TEST_SUITE("host_checks") {
         "  drives: [{id: d0, file: disk.img}]\n                          ^~~~~~~~\n");
   }
 
+  TEST_CASE("a share is a directory; the serial log's and QMP socket's directories are there") {
+    FakeHost host;
+    host.AddExecutable("/usr/bin/qemu-system-x86_64");
+    host.AddFile("/k");
+    host.AddFile("/p/file");
+    host.AddDirectory("/p/src");
+    host.AddDirectory("/p/log");
+    host.AddDirectory("/p");
+    const std::string head = "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n";
+    Stages good;
+    const LoweredProfile ok =
+        good.Lower({"/p/a.yaml", head + "  serial_log: log/console.log\n  qmp: vm.qmp\n"
+                                        "  shares: [{tag: s, path: src}]\n"});
+    CHECK(CheckHost(ok, host, good.diagnostics).has_value());
+    CHECK(good.Rendered() == "");
+    Stages bad;
+    const LoweredProfile lowered = bad.Lower(
+        {"/p/a.yaml", head + "  serial_log: nolog/console.log\n  qmp: file/vm.qmp\n"
+                             "  shares: [{tag: f, path: file}, {tag: m, path: missing}]\n"});
+    CHECK_FALSE(CheckHost(lowered, host, bad.diagnostics).has_value());
+    Stages directory;
+    const LoweredProfile on_directory =
+        directory.Lower({"/p/a.yaml", head + "  serial_log: src\n  qmp: /p/log\n"});
+    CHECK_FALSE(CheckHost(on_directory, host, directory.diagnostics).has_value());
+    CHECK(directory.Rendered() ==
+          "/p/a.yaml:5:15: error: serial log /p/src: is a directory\n"
+          "  serial_log: src\n"
+          "              ^~~\n"
+          "/p/a.yaml:6:8: error: QMP socket /p/log: is a directory\n"
+          "  qmp: /p/log\n"
+          "       ^~~~~~\n");
+    CHECK(bad.Rendered() ==
+          "/p/a.yaml:5:15: error: serial log /p/nolog/console.log: its directory /p/nolog: No "
+          "such file or directory\n"
+          "  serial_log: nolog/console.log\n"
+          "              ^~~~~~~~~~~~~~~~~\n"
+          "/p/a.yaml:6:8: error: QMP socket /p/file/vm.qmp: its directory /p/file: is not a "
+          "directory\n"
+          "  qmp: file/vm.qmp\n"
+          "       ^~~~~~~~~~~\n"
+          "/p/a.yaml:7:27: error: share 'f' /p/file: is not a directory\n"
+          "  shares: [{tag: f, path: file}, {tag: m, path: missing}]\n"
+          "                          ^~~~\n"
+          "/p/a.yaml:7:49: error: share 'm' /p/missing: No such file or directory\n"
+          "  shares: [{tag: f, path: file}, {tag: m, path: missing}]\n"
+          "                                                ^~~~~~~\n");
+  }
+
+  TEST_CASE("the real host: a directory is one, a file and a missing path are not") {
+    const RealHost host;
+    CHECK_FALSE(host.DirectoryProblem("/").has_value());
+    CHECK(host.DirectoryProblem("/proc/self/status") ==
+          std::optional<std::string>("is not a directory"));
+    CHECK(host.DirectoryProblem("/nonexistent-qemuc-test/x") ==
+          std::optional<std::string>("No such file or directory"));
+  }
+
   TEST_CASE("a binary path must name an executable file") {
     FakeHost host;
     host.AddFile("/k");

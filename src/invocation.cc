@@ -87,14 +87,41 @@ std::string JoinWithSpaces(const std::vector<std::string>& words) {
   return joined;
 }
 
-// SPEC §5 difference 4: the QMP socket, which the seed lacks, goes after extra_args, just before
-// -append. Its place in the argv is reported, so that no emitter has to look for it.
+// QEMU's QMP server on a unix socket; `path` is written with ',' doubled.
+std::string QmpSocketOption(const std::string& path) {
+  return "unix:" + OptionValue(path) + ",server=on,wait=off";
+}
+
+// SPEC §5 difference 4: the graceful stop's QMP socket, which the seed lacks, goes after
+// extra_args, just before -append. Its place in the argv is reported, so that no emitter has to
+// look for it.
 void AppendQmpSocket(const Config& config, QemuArgv& made) {
   if (config.qmp_socket.empty()) return;
   const std::string prefix = "unix:";
-  const std::string path = OptionValue(config.qmp_socket);
-  made.argv.insert(made.argv.end(), {"-qmp", prefix + path + ",server=on,wait=off"});
-  made.qmp_socket = ArgvSpan{made.argv.size() - 1, prefix.size(), path.size()};
+  made.argv.insert(made.argv.end(), {"-qmp", QmpSocketOption(config.qmp_socket)});
+  made.qmp_socket =
+      ArgvSpan{made.argv.size() - 1, prefix.size(), OptionValue(config.qmp_socket).size()};
+}
+
+// SPEC §9: with serial_log the console is a stdio chardev that also writes the file, in the
+// place of the seed's -serial stdio. signal=off: as a serial console, ^C goes to the guest.
+void AppendSerial(const Config& config, Args& argv) {
+  if (config.serial_log.empty()) {
+    argv.insert(argv.end(), {"-serial", "stdio"});
+    return;
+  }
+  argv.insert(
+      argv.end(),
+      {"-chardev", "stdio,id=serial0,logfile=" + OptionValue(config.serial_log) + ",signal=off",
+       "-serial", "chardev:serial0"});
+}
+
+// SPEC §9: -virtfs makes the fsdev (its id the tag) and the virtio-9p-pci device together.
+void AppendShare(const Share& share, Args& argv) {
+  std::string virtfs = "local,path=" + OptionValue(share.path) +
+                       ",mount_tag=" + OptionValue(share.tag) + ",security_model=none";
+  if (share.readonly) virtfs += ",readonly=on";
+  argv.insert(argv.end(), {"-virtfs", virtfs});
 }
 
 }  // namespace
@@ -114,9 +141,12 @@ QemuArgv CreateQemuArgv(const Config& config, const std::vector<std::string>& ke
   QemuArgv made{{config.binary}, std::nullopt};
   Args& argv = made.argv;
   AppendTarget(config, argv);
-  argv.insert(argv.end(),
-              {"-m", std::to_string(config.memory_mib), "-smp", std::to_string(config.cpus),
-               "-nographic", "-serial", "stdio", "-monitor", "none"});
+  argv.insert(argv.end(), {"-m", std::to_string(config.memory_mib), "-smp",
+                           std::to_string(config.cpus), "-nographic"});
+  AppendSerial(config, argv);
+  argv.insert(argv.end(), {"-monitor", "none"});
+  // SPEC §9: the profile's own QMP socket, for tools and a unit's graceful stop.
+  if (!config.qmp.empty()) argv.insert(argv.end(), {"-qmp", QmpSocketOption(config.qmp)});
   // SPEC §9: in CI a panicking guest that reboots would loop until the job's timeout.
   if (config.no_reboot) argv.push_back("-no-reboot");
   // -kernel and -initrd take raw file names: QEMU does not split them at commas.
@@ -133,6 +163,7 @@ QemuArgv CreateQemuArgv(const Config& config, const std::vector<std::string>& ke
     argv.insert(argv.end(), {"-object", "rng-random,id=rng0,filename=/dev/urandom", "-device",
                              "virtio-rng-pci,rng=rng0"});
   }
+  for (const Share& share : config.shares) AppendShare(share, argv);
   // SPEC §5 difference 4: extra_args, which the seed lacks, go just before -append (and -qmp).
   argv.insert(argv.end(), config.extra_args.begin(), config.extra_args.end());
   AppendQmpSocket(config, made);

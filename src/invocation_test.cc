@@ -231,6 +231,112 @@ TEST_SUITE("invocation") {
     CHECK(CreateInvocation(config, {"quiet"}) == made.argv);
   }
 
+  TEST_CASE("serial_log: a stdio chardev with the log file in the place of -serial stdio") {
+    Config config = Minimal(Target::kAArch64, false);
+    config.serial_log = "/var/log/vm a,b/console,log";
+    Args tail = Tail();
+    tail.erase(tail.begin() + 5, tail.begin() + 7);  // "-serial", "stdio"
+    tail.insert(tail.begin() + 5,
+                {"-chardev", "stdio,id=serial0,logfile=/var/log/vm a,,b/console,,log,signal=off",
+                 "-serial", "chardev:serial0"});
+    CHECK(CreateInvocation(config, {}) ==
+          Concat({"/usr/bin/qemu", "-machine", "virt,gic_version=3", "-machine",
+                  "virtualization=true", "-cpu", "cortex-a53"},
+                 tail));
+  }
+
+  TEST_CASE("qmp: the profile's socket right after -monitor none, before -no-reboot") {
+    Config config = Minimal(Target::kX86_64, false);
+    config.qmp = "/run/vm a,b/qmp,sock";
+    config.no_reboot = true;
+    Args tail = Tail();
+    tail.insert(tail.begin() + 9, {"-qmp", "unix:/run/vm a,,b/qmp,,sock,server=on,wait=off",
+                                   "-no-reboot"});  // after "-monitor", "none"
+    const QemuArgv made = CreateQemuArgv(config, {});
+    CHECK(made.argv == Concat({"/usr/bin/qemu", "-machine", "q35", "-device",
+                               "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu",
+                               "Haswell,+smap,-check,-fsgsbase"},
+                              tail));
+    // The span is the graceful stop's own socket's (qmp_socket), which this Config has not.
+    CHECK(!made.qmp_socket.has_value());
+  }
+
+  TEST_CASE("shares: one -virtfs each, in list order, after rng and before extra_args") {
+    Config config = Minimal(Target::kX86_64, false);
+    config.rng = true;
+    config.shares = {{"src", "/home/u/my src,x", true}, {"out.1", "/srv/out", false}};
+    config.extra_args = {"-vga", "none"};
+    const Args argv = CreateInvocation(config, {"quiet"});
+    const Args expected = {
+        "-net",    "none",
+        "-object", "rng-random,id=rng0,filename=/dev/urandom",
+        "-device", "virtio-rng-pci,rng=rng0",
+        "-virtfs", "local,path=/home/u/my src,,x,mount_tag=src,security_model=none,readonly=on",
+        "-virtfs", "local,path=/srv/out,mount_tag=out.1,security_model=none",
+        "-vga",    "none",
+        "-append", "quiet"};
+    CHECK(Args(argv.end() - static_cast<long>(expected.size()), argv.end()) == expected);
+    CHECK(std::count(argv.begin(), argv.end(), "-virtfs") == 2);
+  }
+
+  TEST_CASE("serial_log, qmp and shares all together, each in its place, with every other key") {
+    Config config = Minimal(Target::kAArch64, false);
+    config.initrd = "/k/initrd";
+    config.drives = {{"blk0", "/img/a.img", ""}};
+    config.networks = {{"net0", UserNetwork{}, std::nullopt, ""}};
+    config.rng = true;
+    config.no_reboot = true;
+    config.serial_log = "/log/console.log";
+    config.qmp = "/run/vm.qmp";
+    config.shares = {{"src", "/src", false}};
+    config.extra_args = {"-s"};
+    CHECK(CreateInvocation(config, {"quiet"}) ==
+          Args{"/usr/bin/qemu",
+               "-machine",
+               "virt,gic_version=3",
+               "-machine",
+               "virtualization=true",
+               "-cpu",
+               "cortex-a53",
+               "-m",
+               "512",
+               "-smp",
+               "2",
+               "-nographic",
+               "-chardev",
+               "stdio,id=serial0,logfile=/log/console.log,signal=off",
+               "-serial",
+               "chardev:serial0",
+               "-monitor",
+               "none",
+               "-qmp",
+               "unix:/run/vm.qmp,server=on,wait=off",
+               "-no-reboot",
+               "-kernel",
+               "/k/kernel",
+               "-initrd",
+               "/k/initrd",
+               "-object",
+               "iothread,id=iothread0",
+               "-drive",
+               "id=blk0,file=/img/a.img,format=raw,if=none,cache=unsafe,aio=threads",
+               "-device",
+               "virtio-blk-pci,drive=blk0,iothread=iothread0",
+               "-netdev",
+               "user,id=net0",
+               "-device",
+               "virtio-net-pci,netdev=net0",
+               "-object",
+               "rng-random,id=rng0,filename=/dev/urandom",
+               "-device",
+               "virtio-rng-pci,rng=rng0",
+               "-virtfs",
+               "local,path=/src,mount_tag=src,security_model=none",
+               "-s",
+               "-append",
+               "quiet"});
+  }
+
   TEST_CASE("an invocation keeps the Config and kernel arguments its argv was made from") {
     Config config = Minimal(Target::kAArch64, false);
     config.extra_args = {"-vga", "none"};

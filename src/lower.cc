@@ -67,6 +67,12 @@ void DeriveBinary(const Node& merged, LoweredProfile& out) {
   out.binary_range = target != nullptr ? target->range : merged.range;
 }
 
+void AddWritable(const std::string& directory, UnitSettings& unit) {
+  std::vector<std::string>& directories = unit.writable_directories;
+  if (std::find(directories.begin(), directories.end(), directory) == directories.end())
+    directories.push_back(directory);
+}
+
 // What the unit says beyond its own keys: its description, and what the VM's devices need.
 void DeriveUnit(const Node& merged, LoweredProfile& out) {
   UnitSettings& unit = out.unit;
@@ -76,12 +82,14 @@ void DeriveUnit(const Node& merged, LoweredProfile& out) {
   }
   unit.kvm = out.config.kvm;
   for (const Network& network : out.config.networks) unit.tap = unit.tap || network.tap.has_value();
-  for (const Drive& drive : out.config.drives) {
-    const std::string directory = DirectoryOf(drive.file);
-    if (std::find(unit.writable_directories.begin(), unit.writable_directories.end(), directory) ==
-        unit.writable_directories.end()) {
-      unit.writable_directories.push_back(directory);
-    }
+  // ProtectSystem=strict makes the file system read-only but for these: where QEMU writes a
+  // drive, makes the serial log and the QMP socket, and a share the guest may write to.
+  const Config& config = out.config;
+  for (const Drive& drive : config.drives) AddWritable(DirectoryOf(drive.file), unit);
+  if (!config.serial_log.empty()) AddWritable(DirectoryOf(config.serial_log), unit);
+  if (!config.qmp.empty()) AddWritable(DirectoryOf(config.qmp), unit);
+  for (const Share& share : config.shares) {
+    if (!share.readonly) AddWritable(share.path, unit);
   }
 }
 

@@ -58,6 +58,9 @@ qemu:
       user: {network: 10.0.2.0/24, dhcp_start: 10.0.2.15, dns: 10.0.2.3, host: 10.0.2.2,
              forwards: [{host: 8022, guest: 22}, {host: 5353, guest: 53, protocol: udp, host_address: 127.0.0.1}]}
     - {id: net1, tap: {name: qemu0}}
+  serial_log: ../log/console.log
+  qmp: run/vm.qmp
+  shares: [{tag: src, path: "../my src,x", readonly: true}, {tag: out, path: /srv/out/}]
   extra_args: [-vga, none]
 cmdline: [console=ttyAMA0, quiet, console=ttyS0]
 )";
@@ -75,7 +78,8 @@ TEST_SUITE("lower") {
     pipeline.reader.Add("/p/a.yaml",
                         "qemu:\n"
                         "  target: x86_64\n  memory: 64\n  kernel: /k\n"
-                        "  networks: [{id: n0, user: {forwards: [{host: 2222, guest: 22}]}}]\n");
+                        "  networks: [{id: n0, user: {forwards: [{host: 2222, guest: 22}]}}]\n"
+                        "  shares: [{tag: s, path: /s}]\n");
     Diagnostics& diagnostics = pipeline.diagnostics;
     const std::optional<ResolvedProfile> resolved =
         ResolveProfile({"/p/a.yaml", {}, {}, {}}, pipeline.environment, diagnostics);
@@ -87,6 +91,7 @@ TEST_SUITE("lower") {
         {"qemu.kvm", Text(lowered.config.kvm)},
         {"qemu.rng", Text(lowered.config.rng)},
         {"qemu.no_reboot", Text(lowered.config.no_reboot)},
+        {"qemu.shares[].readonly", Text(lowered.config.shares.at(0).readonly)},
         {"qemu.networks[].user.forwards[].protocol",
          lowered.config.networks.at(0).user->forwards.at(0).protocol},
         {"systemd.restart", lowered.unit.restart},
@@ -124,6 +129,9 @@ TEST_SUITE("lower") {
     CHECK(lowered.config.kernel == "/p/boards/k.bin");
     CHECK(lowered.config.initrd == "");
     CHECK(lowered.config.qmp_socket == "");
+    CHECK(lowered.config.serial_log == "");
+    CHECK(lowered.config.qmp == "");
+    CHECK(lowered.config.shares.empty());
     CHECK(lowered.cmdline.empty());
     CHECK(lowered.unit.description == "QEMU VM x64-dev");
     CHECK(stages.Rendered() == "");
@@ -151,15 +159,35 @@ TEST_SUITE("lower") {
     CHECK(config.drives[0].file == "/p/b/disk a,b.img");
     CHECK(config.drives[0].addr == "05.0");
     CHECK(config.drives[1].addr == "");
+    CHECK(config.serial_log == "/p/log/console.log");
+    CHECK(config.qmp == "/p/b/run/vm.qmp");
+    REQUIRE(config.shares.size() == 2);
+    CHECK(config.shares[0].tag == "src");
+    CHECK(config.shares[0].path == "/p/my src,x");
+    CHECK(config.shares[0].readonly);
+    CHECK(config.shares[1].tag == "out");
+    CHECK(config.shares[1].path == "/srv/out");
+    CHECK_FALSE(config.shares[1].readonly);
     CHECK(config.extra_args == std::vector<std::string>{"-vga", "none"});
     CHECK(lowered.cmdline == std::vector<std::string>{"console=ttyAMA0", "quiet", "console=ttyS0"});
+    // What the host checks ask of each: a file, a directory, or a directory to make it in.
+    const std::map<PathUse, std::string> expect = {
+        {PathUse::kFile, "file"}, {PathUse::kDirectory, "dir"}, {PathUse::kInDirectory, "in dir"}};
     std::vector<std::string> files;
-    for (const FileUse& file : lowered.files)
-      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
-    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:12:11",
-                                            "initrd /p/b/rd.img /p/b/dev.yaml:13:11",
-                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:14:29",
-                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:14:77"});
+    for (const FileUse& file : lowered.files) {
+      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range) + " " +
+                      expect.at(file.expect));
+    }
+    CHECK(files == std::vector<std::string>{
+                       "kernel /abs/kernel /p/b/dev.yaml:12:11 file",
+                       "initrd /p/b/rd.img /p/b/dev.yaml:13:11 file",
+                       "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:14:29 file",
+                       "drive 'blk1' /v/c.img /p/b/dev.yaml:14:77 file",
+                       "serial log /p/log/console.log /p/b/dev.yaml:21:15 in dir",
+                       "QMP socket /p/b/run/vm.qmp /p/b/dev.yaml:22:8 in dir",
+                       "share 'src' /p/my src,x /p/b/dev.yaml:23:29 dir",
+                       "share 'out' /srv/out /p/b/dev.yaml:23:78 dir",
+                   });
     CHECK(stages.Rendered() == "");
   }
 
@@ -217,6 +245,19 @@ TEST_SUITE("lower") {
     CHECK(lowered.config.qmp_socket == "");
   }
 
+  TEST_CASE("the unit may write where QEMU makes the serial log and QMP socket, and to shares") {
+    testing::Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/a.yaml",
+         "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n"
+         "  drives: [{id: a, file: /v/a.img}]\n  serial_log: /log/vm/console.log\n"
+         "  qmp: /v/vm.qmp\n"
+         "  shares: [{tag: ro, path: /src, readonly: true}, {tag: rw, path: /out}]\n"});
+    // Each once, in the order of the keys; a read-only share needs nothing.
+    CHECK(lowered.unit.writable_directories == std::vector<std::string>{"/v", "/log/vm", "/out"});
+    CHECK(stages.Rendered() == "");
+  }
+
   TEST_CASE("every key reaches the argv through the pipeline") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/b/dev.yaml", R"(name: dev
@@ -256,6 +297,18 @@ cmdline: [console=ttyAMA0, quiet]
     CHECK(ArgAfter(argv, "-netdev", 1) == "tap,id=net1,ifname=qemu0,script=no,downscript=no");
     CHECK(ArgAfter(argv, "-vga") == "none");
     CHECK(ArgAfter(argv, "-append") == "console=ttyAMA0 quiet");
+  }
+
+  TEST_CASE("serial_log, qmp and shares reach the argv through the pipeline, paths resolved") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/b/dev.yaml",
+                        "qemu: {target: x86_64, memory: 512, kernel: k.bin, serial_log: "
+                        "out/con.log, qmp: q.sock, shares: [{tag: t, path: \"../a,b\"}]}\n");
+    const std::vector<std::string> argv = Argv(pipeline, "/p/b/dev.yaml");
+    CHECK(ArgAfter(argv, "-chardev") == "stdio,id=serial0,logfile=/p/b/out/con.log,signal=off");
+    CHECK(ArgAfter(argv, "-serial") == "chardev:serial0");
+    CHECK(ArgAfter(argv, "-qmp") == "unix:/p/b/q.sock,server=on,wait=off");
+    CHECK(ArgAfter(argv, "-virtfs") == "local,path=/p/a,,b,mount_tag=t,security_model=none");
   }
 
   TEST_CASE("kernel arguments after -- follow the profile's cmdline") {

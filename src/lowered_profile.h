@@ -13,11 +13,19 @@
 
 namespace qemuc {
 
+// What the host checks ask of a path the profile names.
+enum class PathUse {
+  kFile,         // QEMU opens it: a regular file or a block device
+  kDirectory,    // a directory (a share)
+  kInDirectory,  // QEMU makes it (a log, a socket): its directory is there, it is none
+};
+
 // A file the compiled profile refers to, kept with the place that named it for host checks.
 struct FileUse {
   std::string role;  // "kernel", "initrd", "drive 'blk0'"
   std::string path;  // resolved, absolute
   SourceRange range;
+  PathUse expect = PathUse::kFile;
 };
 
 struct LoweredProfile {

@@ -44,6 +44,10 @@ bool IsProfileName(std::string_view name) {
   return IsWord(name, IsLetterOrDigit);
 }
 
+bool IsMountTag(std::string_view tag) {
+  return IsWord(tag, IsLetter) && tag.size() <= kMaxMountTagBytes;
+}
+
 namespace {
 
 bool IsWordCharacter(char c) {

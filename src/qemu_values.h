@@ -70,6 +70,16 @@ bool IsCpuModel(std::string_view text);
 // "max" of "max,pmu=off".
 std::string_view CpuModelName(std::string_view text);
 
+// A 9p mount tag (qemu.shares[].tag, SPEC §9). QEMU makes it the id of the share's fsdev, so it
+// is a QEMU id, and refuses one over 31 bytes ("mount tag ... is longer than maximum (31 bytes)",
+// QEMU 7.2). Stated as a pattern for the schema; emit_schema_test checks that the two agree.
+inline constexpr size_t kMaxMountTagBytes = 31;
+inline constexpr std::string_view kMountTagPattern = "[A-Za-z][A-Za-z0-9._-]{0,30}";
+bool IsMountTag(std::string_view tag);
+
+// The longest path a unix socket can have: sun_path holds 108 bytes with the NUL.
+inline constexpr size_t kMaxUnixSocketPathBytes = 107;
+
 // How a message names one character, so that an invisible one shows.
 std::string DescribeCharacter(char c);
 

@@ -15,8 +15,9 @@
 namespace qemuc {
 namespace {
 
-// Drive and netdev ids live in separate QEMU namespaces, and each list is keyed by its id, so
-// after merging every id is unique within its list; what remains is QEMU's id syntax.
+// Drive, netdev and fsdev (share tag) ids live in separate QEMU namespaces, and each list is keyed
+// by its id, so after merging every id is unique within its list; what remains is QEMU's id
+// syntax.
 void CheckQemuId(const Node& value, const char* what, RuleContext& context) {
   if (IsWord(value.text, IsLetter)) return;
   context.Error(value.range, std::string(what) + " " + Quoted(value.text) +
@@ -31,8 +32,8 @@ struct PathRule {
 
 // SPEC §3: no newline in any path (we refuse every control character: none belongs in a file
 // name, and they garble every output format). A relative path takes on the directory of the
-// file that wrote it, which must pass too.
-void CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContext& context) {
+// file that wrote it, which must pass too. Returns whether the path passed.
+bool CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContext& context) {
   const auto bad = [rule](char c) { return IsControl(c) || (rule.comma_refused && c == ','); };
   const auto why = [](char c) {
     return std::string(c == ',' ? " (QEMU's multiboot loader splits the initrd at commas)" : "");
@@ -42,18 +43,19 @@ void CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContex
   if (in_text != text.end()) {
     context.Error(value.range, Quoted(path.Text()) + " must not contain " +
                                    DescribeCharacter(*in_text) + why(*in_text));
-    return;
+    return false;
   }
   const bool bare_name = rule.bare_name_allowed && IsBareName(text);
-  if (bare_name || value.range.file == nullptr) return;
+  if (bare_name || value.range.file == nullptr) return true;
   const std::string resolved = ResolvedPath(value);
   const auto in_directory = std::find_if(resolved.begin(), resolved.end(), bad);
-  if (in_directory == resolved.end()) return;
+  if (in_directory == resolved.end()) return true;
   context
       .Error(value.range, Quoted(path.Text()) +
                               " is relative, and the directory it resolves against contains " +
                               DescribeCharacter(*in_directory) + why(*in_directory))
       .notes.push_back({"write an absolute path, or move the file that sets it", {}});
+  return false;
 }
 
 }  // namespace
@@ -68,6 +70,20 @@ void CheckProfileName(const Node& value, const Field&, const KeyPath& path, Rule
 
 void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context) {
   CheckPath(value, path, PathRule{row.bare_name_allowed, false}, context);
+}
+
+// A unix socket's path fits in sun_path, once resolved: QEMU would refuse a longer one only when
+// it starts.
+void CheckQmpSocketPath(const Node& value, const Field&, const KeyPath& path,
+                        RuleContext& context) {
+  if (!CheckPath(value, path, PathRule{}, context)) return;
+  const std::string resolved = value.range.file != nullptr ? ResolvedPath(value) : value.text;
+  if (resolved.size() <= kMaxUnixSocketPathBytes) return;
+  Diagnostic& error = context.Error(
+      value.range, Quoted(path.Text()) + " is " + std::to_string(resolved.size()) +
+                       " bytes as an absolute path; a unix socket's path holds at most " +
+                       std::to_string(kMaxUnixSocketPathBytes));
+  if (resolved != value.text) error.notes.push_back({"the absolute path: " + resolved, {}});
 }
 
 void CheckInitrdPath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
@@ -99,6 +115,18 @@ void CheckHostCpuNeedsKvm(const Node& qemu, const Field&, const KeyPath& path,
 
 void CheckDriveId(const Node& value, const Field&, const KeyPath&, RuleContext& context) {
   CheckQemuId(value, "drive id", context);
+}
+
+// QEMU makes the tag the fsdev's id: a QEMU id, and at most 31 bytes as a 9p mount tag.
+void CheckShareTag(const Node& value, const Field&, const KeyPath&, RuleContext& context) {
+  if (!IsWord(value.text, IsLetter)) {
+    CheckQemuId(value, "share tag", context);
+  } else if (value.text.size() > kMaxMountTagBytes) {
+    context.Error(value.range, "share tag " + Quoted(value.text) + " is " +
+                                   std::to_string(value.text.size()) +
+                                   " bytes; QEMU takes a 9p mount tag of at most " +
+                                   std::to_string(kMaxMountTagBytes));
+  }
 }
 
 void CheckNetworkId(const Node& value, const Field&, const KeyPath&, RuleContext& context) {

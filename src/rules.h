@@ -49,10 +49,14 @@ void CheckProfileName(const Node& value, const Field& row, const KeyPath& path,
                       RuleContext& context);
 // A path, or a bare name where the row allows one (BareNameAllowed).
 void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+// A path that also fits a unix socket's sun_path.
+void CheckQmpSocketPath(const Node& value, const Field& row, const KeyPath& path,
+                        RuleContext& context);
 void CheckInitrdPath(const Node& value, const Field& row, const KeyPath& path,
                      RuleContext& context);  // no ','
 void CheckCpuModel(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
 void CheckDriveId(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckShareTag(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
 void CheckNetworkId(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
 void CheckPciAddress(const Node& value, const Field& row, const KeyPath& path,
                      RuleContext& context);

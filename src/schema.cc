@@ -109,6 +109,25 @@ Field Drives() {
       });
 }
 
+Field Shares() {
+  return Field("shares", T::kKeyedList, "Host directories the guest mounts over 9p, keyed by tag.")
+      .KeyedBy("tag")
+      .Bind(Items(&Config::shares))
+      .Children({
+          Field("tag", T::kString, "Mount tag (also QEMU's fsdev id), at most 31 bytes.")
+              .PatternAsWritten(std::string(kMountTagPattern))
+              .Check(CheckShareTag)
+              .Bind(Member(&Share::tag)),
+          Field("path", T::kPath, "Host directory to share.")
+              .Required()
+              .Check(CheckFilePath)
+              .Bind(PathMember(&Share::path, "share", PathUse::kDirectory)),
+          Field("readonly", T::kBool, "The guest cannot write to the directory.")
+              .Default("false")
+              .Bind(Member(&Share::readonly)),
+      });
+}
+
 Field Networks() {
   return Field("networks", T::kKeyedList, "virtio-net devices, keyed by id; each user or tap.")
       .KeyedBy("id")
@@ -211,6 +230,14 @@ Field Qemu() {
           Field("no_reboot", T::kBool, "A guest reset ends QEMU instead of rebooting the VM.")
               .Default("false")
               .Bind(Member(&Config::no_reboot)),
+          // The log's and the socket's directories must exist; QEMU makes the files.
+          Field("serial_log", T::kPath, "File that gets a copy of the serial console.")
+              .Check(CheckFilePath)
+              .Bind(PathMember(&Config::serial_log, "serial log", PathUse::kInDirectory)),
+          Field("qmp", T::kPath, "Unix socket for QMP; a graceful stop uses it.")
+              .Check(CheckQmpSocketPath)
+              .Bind(PathMember(&Config::qmp, "QMP socket", PathUse::kInDirectory)),
+          Shares(),
           // An exit status, as a shell and systemd see one: 0 is success already.
           Field("success_status", T::kInteger,
                 "QEMU's exit status that means the guest passed; the script and run exit 0 for it.")

@@ -223,10 +223,16 @@ class FakeHost : public Host {
     files_.insert(path);
     executables_.insert(path);
   }
+  void AddDirectory(const std::string& path) { directories_.insert(path); }
   void SetSearchPath(std::string path) { search_path_ = std::move(path); }
 
   std::optional<std::string> FileProblem(const std::string& path) const override {
     if (files_.count(path) == 0) return std::string("No such file or directory");
+    return std::nullopt;
+  }
+  std::optional<std::string> DirectoryProblem(const std::string& path) const override {
+    if (files_.count(path) > 0) return std::string("is not a directory");
+    if (directories_.count(path) == 0) return std::string("No such file or directory");
     return std::nullopt;
   }
   bool IsExecutable(const std::string& path) const override { return executables_.count(path) > 0; }
@@ -245,6 +251,7 @@ class FakeHost : public Host {
  private:
   std::set<std::string> files_;
   std::set<std::string> executables_;
+  std::set<std::string> directories_;
   std::string search_path_ = "/usr/bin";
   std::string exec_error_;
   mutable std::vector<std::vector<std::string>> executed_;

@@ -22,9 +22,10 @@ struct UnitSettings {
   int64_t stop_timeout = 0;
   bool hardening = false;
   bool graceful_stop = false;
-  bool kvm = false;                               // DeviceAllow=/dev/kvm
-  bool tap = false;                               // /dev/net/tun, and after network-online.target
-  std::vector<std::string> writable_directories;  // of the drive files
+  bool kvm = false;  // DeviceAllow=/dev/kvm
+  bool tap = false;  // /dev/net/tun, and after network-online.target
+  // Of the drive files, the serial log and the QMP socket; writable shares.
+  std::vector<std::string> writable_directories;
 };
 
 }  // namespace qemuc

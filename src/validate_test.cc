@@ -503,6 +503,70 @@ TEST_SUITE("validate") {
           "'qemu.binary' is relative, and the directory it resolves against contains a newline");
   }
 
+  TEST_CASE("a share's tag is a QEMU id of at most 31 bytes, once per profile; path required") {
+    const std::string tag31 = "t" + std::string(30, 'x');
+    CHECK(Validated(std::string(kQemu) + "  shares:\n    - {tag: " + tag31 +
+                    ", path: /a}\n    - {tag: a-b.c_D9, path: /b, readonly: true}\n")
+              .empty());
+    CHECK(Validated(std::string(kQemu) + "  shares:\n    - {tag: 1src, path: /a}\n" +
+                    "    - {tag: " + tag31 + "y, path: /b}\n    - {tag: nopath}\n") ==
+          "/p/a.yaml:6:13: error: share tag '1src' must start with a letter and hold only "
+          "letters, digits, '.', '_' and '-' (a QEMU id)\n"
+          "    - {tag: 1src, path: /a}\n"
+          "            ^~~~\n"
+          "/p/a.yaml:7:13: error: share tag '" +
+              tag31 +
+              "y' is 32 bytes; QEMU takes a 9p mount tag of at most 31\n"
+              "    - {tag: " +
+              tag31 +
+              "y, path: /b}\n"
+              "            ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+              "/p/a.yaml:8:7: error: missing required key 'qemu.shares[nopath].path'\n"
+              "    - {tag: nopath}\n"
+              "      ^\n");
+  }
+
+  TEST_CASE("a second share with a tag is an error in one file; across layers it merges") {
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml", std::string("abstract: true\n") + kQemu +
+                                            "  shares: [{tag: src, path: /a, readonly: true}]\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "extends: base.yaml\nqemu:\n  shares: [{tag: src, path: /b}]\n");
+    const std::optional<Invocation> merged = pipeline.Compile("/p/a.yaml");
+    REQUIRE_MESSAGE(merged.has_value(), pipeline.Rendered());
+    REQUIRE(merged->config.shares.size() == 1);
+    CHECK(merged->config.shares[0].path == "/b");
+    CHECK(merged->config.shares[0].readonly);  // merged key by key
+    pipeline.reader.Add("/p/twice.yaml", std::string(kQemu) +
+                                             "  shares:\n    - {tag: src, path: /a}\n"
+                                             "    - {tag: src, path: /b}\n");
+    CHECK_FALSE(pipeline.Compile("/p/twice.yaml").has_value());
+    CHECK(pipeline.Rendered() ==
+          "/p/twice.yaml:7:13: error: duplicate tag 'src' in 'qemu.shares'\n"
+          "    - {tag: src, path: /b}\n"
+          "            ^~~\n"
+          "note: first used at /p/twice.yaml:6:13\n");
+  }
+
+  TEST_CASE("qmp fits a unix socket: at most 107 bytes once resolved against its file") {
+    // /p/a.yaml resolves "run/..." to "/p/run/...": 7 bytes more than written.
+    const std::string fits = "run/" + std::string(100, 's');  // 107 bytes resolved
+    CHECK(Validated(std::string(kQemu) + "  qmp: " + fits + "\n").empty());
+    CHECK(Validated(std::string(kQemu) + "  qmp: /" + std::string(106, 's') + "\n").empty());
+    CHECK(Validated(std::string(kQemu) + "  qmp: " + fits + "x\n") ==
+          "/p/a.yaml:5:8: error: 'qemu.qmp' is 108 bytes as an absolute path; a unix socket's "
+          "path holds at most 107\n"
+          "  qmp: " +
+              fits + "x\n" + "       ^" + std::string(104, '~') + "\n" +
+              "note: the absolute path: /p/" + fits + "x\n");
+    CHECK(OnlyMessage(std::string(kQemu) + "  qmp: \"/run/q\\n\"\n") ==
+          "'qemu.qmp' must not contain a newline");
+    CHECK(OnlyMessage(std::string(kQemu) + "  serial_log: \"/log\\t\"\n") ==
+          "'qemu.serial_log' must not contain a tab");
+    CHECK(OnlyMessage(std::string(kQemu) + "  shares: [{tag: s, path: \"/s\\r\"}]\n") ==
+          "'qemu.shares[s].path' must not contain a carriage return");
+  }
+
   TEST_CASE("a PCI address is slot[.function] in hex; one address is one however written") {
     CHECK(Validated(std::string(kQemu) + "  drives:\n    - {id: d0, file: /d, addr: \"20.0\"}\n"
                                          "    - {id: d1, file: /d, addr: \"1f.8\"}\n"

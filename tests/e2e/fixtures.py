@@ -57,7 +57,8 @@ class Kernels:
 
 def test_file_options(argv, kernels, directory):
     """qemuc --set options that point what argv boots at files made under `directory`: the kernel
-    at a copy of the test kernel, the initrd and each drive at a new file."""
+    at a copy of the test kernel, the initrd and each drive at a new file, and the serial log, QMP
+    socket and shares there too (made_file_options)."""
     target = harness.target_of(argv)
     kernel = kernel_copy(directory, target)
     shutil.copyfile(kernels.require(target), kernel)
@@ -75,6 +76,22 @@ def test_file_options(argv, kernels, directory):
         with open(image, "wb") as f:
             f.truncate(1 << 20)
         options += ["--set", "qemu.drives[%s].file=%s" % (drive, yaml_string(image))]
+    return options + made_file_options(argv, directory)
+
+
+def made_file_options(argv, directory):
+    """qemuc --set options that move what QEMU makes or writes under `directory`: the serial log,
+    the profile's QMP socket (the argv compiled from a profile has no other), and each share, to a
+    new directory (a share keeps its name)."""
+    options = []
+    if qemu_argv.serial_log_of(argv) is not None:
+        options += ["--set", "qemu.serial_log=" + yaml_string(os.path.join(directory, "serial.log"))]
+    if qemu_argv.qmp_sockets_of(argv):
+        options += ["--set", "qemu.qmp=" + yaml_string(os.path.join(directory, "profile.qmp"))]
+    for number, (tag, (path, _)) in enumerate(sorted(qemu_argv.shares_of(argv).items())):
+        share = os.path.join(directory, "share%d" % number, os.path.basename(path.rstrip("/")) or "share")
+        os.makedirs(share)
+        options += ["--set", "qemu.shares[%s].path=%s" % (tag, yaml_string(share))]
     return options
 
 

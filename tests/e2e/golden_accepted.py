@@ -6,7 +6,8 @@ usage: golden_accepted.py [--kvm | --expect-rejection] QEMUC GOLDEN_DIR X86_KERN
 For each case under GOLDEN_DIR whose `cmd` is a `compile` with status 0 (tests/golden/README.md):
 1. its command is run in the case directory with `-f json` in place of its format, and then again
    with `--set` options that point the kernel at the test kernel, the initrd and drives at new
-   files (drive files keep their names), and move each forward to a host port that is free now
+   files (drive files keep their names), the serial log, QMP socket and shares into a temporary
+   directory (fixtures.made_file_options), and move each forward to a host port that is free now
    (keeping its protocol and address): the golden profiles name files that are not on this
    machine, and ports that may be taken. Nothing else of the argv changes;
 2. that argv, with argv[0] the installed QEMU of its target, plus `-S` and a QMP socket, is

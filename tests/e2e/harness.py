@@ -367,6 +367,7 @@ class Qmp:
                     raise Failure("no QMP socket at %s after %d s" % (path, timeout))
                 time.sleep(0.02)
         self.reader = self.socket.makefile("rb")
+        self.events = []  # every event read so far, in order, while waiting for answers
         if "QMP" not in self._read():
             raise Failure("no QMP greeting on " + path)
         self.command("qmp_capabilities")
@@ -390,6 +391,7 @@ class Qmp:
         while True:
             answer = self._read()
             if "event" in answer:
+                self.events.append(answer)
                 continue
             if "error" in answer:
                 raise Failure("QMP %s: %s" % (name, answer["error"].get("desc")))

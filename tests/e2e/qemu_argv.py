@@ -62,6 +62,30 @@ def drives_of(argv):
     return drives
 
 
+def serial_log_of(argv):
+    """The logfile= of the -chardev stdio that qemu.serial_log makes, or None."""
+    for value in options_of(argv, "-chardev"):
+        parts = split_keyval(value)
+        if parts[0] == "stdio" and suboption(parts, "logfile") is not None:
+            return suboption(parts, "logfile")
+    return None
+
+
+def qmp_sockets_of(argv):
+    """The path of every -qmp unix:PATH,..."""
+    return [split_keyval(value)[0][len("unix:"):] for value in options_of(argv, "-qmp")
+            if value.startswith("unix:")]
+
+
+def shares_of(argv):
+    """{mount tag: (path, read-only)} of every -virtfs."""
+    shares = {}
+    for value in options_of(argv, "-virtfs"):
+        parts = split_keyval(value)
+        shares[suboption(parts, "mount_tag")] = (suboption(parts, "path"), suboption(parts, "readonly") == "on")
+    return shares
+
+
 def netdevs_of(argv, kind):
     """The split values of every `-netdev KIND,...`."""
     return [parts for parts in map(split_keyval, options_of(argv, "-netdev")) if parts[0] == kind]

@@ -13,6 +13,9 @@ three ways (issue 10):
    unit must match the decoder: the same Description, User, Group, ReadWritePaths, After, Wants
    and command lines (printed before $-expansion, shell-quoted).
 
+A third profile sets serial_log, qmp and shares (SPEC §9): their directories join ReadWritePaths=
+and the graceful stop's ExecStop= names the profile's socket.
+
 usage: verify.py QEMUC ARGV_DUMP      ARGV_DUMP stands in for QEMU (it must exist for verify)
 Exit status: 0 pass, 1 fail, 77 skip (no systemd-analyze).
 """
@@ -51,9 +54,13 @@ def fold(text):
 
 
 class Case:
-    def __init__(self, name, executable, description, systemd, drives, graceful, success_status=0):
+    def __init__(self, name, executable, description, systemd, drives, graceful, console=None,
+                 success_status=0):
         self.name, self.executable, self.graceful = name, executable, graceful
         self.description, self.systemd, self.drives = description, systemd, drives
+        # serial_log, qmp and shares (SPEC §9): {"serial_log": PATH, "qmp": PATH,
+        # "shares": [(tag, directory, readonly)]}
+        self.console = console or {}
         self.success_status = success_status  # qemu.success_status; 0: not set
 
     def profile(self):
@@ -63,7 +70,12 @@ class Case:
                  "  drives: [%s]" % ", ".join("{id: d%d, file: %s}" % (i, yaml_string(f))
                                               for i, f in enumerate(self.drives)),
                  "  networks: [{id: n, tap: {name: qemu0}}]",
-                 "  extra_args: [%s]" % ", ".join(yaml_string(v) for v in HOSTILE)]
+                 "  shares: [%s]" % ", ".join("{tag: %s, path: %s, readonly: %s}"
+                                              % (tag, yaml_string(path), "true" if readonly else "false")
+                                              for tag, path, readonly in self.console.get("shares", []))]
+        lines += ["  %s: %s" % (key, yaml_string(self.console[key])) for key in ("serial_log", "qmp")
+                  if key in self.console]
+        lines += ["  extra_args: [%s]" % ", ".join(yaml_string(v) for v in HOSTILE)]
         if self.success_status:
             lines.append("  success_status: %d" % self.success_status)
         lines.append("systemd:")
@@ -78,14 +90,18 @@ class Case:
         s = self.systemd
         socket = RUNTIME + b"/qemuc-" + self.name.encode() + b".qmp"
         argv = [a.encode() for a in json_argv]
-        if self.graceful:
+        if "qmp" in self.console:  # the profile's socket, already in the argv, is the stop's
+            socket = self.console["qmp"].encode()
+        elif self.graceful:
             argv[-2:-2] = [b"-qmp", b"unix:" + socket + b",server=on,wait=off"]
         description = s.get("description", "QEMU VM %s: %s" % (self.name, self.description))
         directories = []
-        for drive in self.drives:
-            directory = os.path.dirname(drive).encode()
-            if directory not in directories:
-                directories.append(directory)
+        writable = [os.path.dirname(drive) for drive in self.drives]
+        writable += [os.path.dirname(self.console[key]) for key in ("serial_log", "qmp") if key in self.console]
+        writable += [path for _, path, readonly in self.console.get("shares", []) if not readonly]
+        for directory in writable:
+            if directory.encode() not in directories:
+                directories.append(directory.encode())
         want = {
             "ExecStart": [(self.executable.encode(), argv)],
             "Description": [fold(description.encode())],
@@ -117,6 +133,13 @@ def cases(top):
         Case("vm2", os.path.join(second, "qemu-system-x86_64"), "unused",
              {"description": " spaced  %%n $$ ${HOME} \\t \"q\" \n next \\\\ ", "user": "_qemu-1",
               "group": "65534", "wanted_by": "multi-user.target"}, drives[:1], False),
+        # The log's and the socket's directories, and a writable share, in ReadWritePaths=; the
+        # graceful stop uses the profile's socket ('%t' and '$' in it are its own).
+        Case("vm3", os.path.join(second, "qemu vm3"), "console", {}, [], True,
+             {"serial_log": os.path.join(top, DRIVE_DIRS[1], "console %n.log"),
+              "qmp": os.path.join(top, DRIVE_DIRS[0], "vm %t,$x.qmp"),
+              "shares": [("ro", os.path.join(top, DRIVE_DIRS[2]), True),
+                         ("rw", os.path.join(top, DRIVE_DIRS[2], "rw $y"), False)]}),
     ]
 
 
