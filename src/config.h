@@ -12,7 +12,7 @@
 
 namespace qemuc {
 
-enum class Target { kX86_64, kAArch64 };
+enum class Target { kX86_64, kAArch64, kRiscv64 };
 
 struct Drive {
   std::string id;

@@ -22,6 +22,11 @@ void AppendTarget(const Config& config, Args& argv) {
                                  "virtualization=true", "-cpu", CpuModel(config, "cortex-a53")});
       }
       return;
+    case Target::kRiscv64:
+      // TCG only (a rule refuses kvm: true). QEMU's default firmware, OpenSBI, starts the kernel
+      // in S-mode; the virt board's own test device ends QEMU, so no exit device is added.
+      argv.insert(argv.end(), {"-machine", "virt", "-cpu", CpuModel(config, "rv64")});
+      return;
     case Target::kX86_64:
       // isa-debug-exit: a guest write to port 0xf4 ends QEMU with status (value << 1) | 1.
       argv.insert(argv.end(),

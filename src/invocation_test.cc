@@ -89,6 +89,15 @@ TEST_SUITE("invocation") {
     }
   }
 
+  TEST_CASE("riscv64: the virt machine and rv64 under TCG, with no exit device") {
+    CHECK(CreateInvocation(Minimal(Target::kRiscv64, false), {"quiet"}) ==
+          Concat({"/usr/bin/qemu", "-machine", "virt", "-cpu", "rv64"}, Tail("quiet")));
+    Config config = Minimal(Target::kRiscv64, false);
+    config.cpu = "rv64,zba=true,zbb=true";  // QEMU's own feature syntax: its commas are not doubled
+    CHECK(CreateInvocation(config, {}) ==
+          Concat({"/usr/bin/qemu", "-machine", "virt", "-cpu", "rv64,zba=true,zbb=true"}, Tail()));
+  }
+
   TEST_CASE("no_reboot after -monitor none; rng after the networks, before extra_args") {
     Config config = Minimal(Target::kX86_64, false);
     config.no_reboot = true;

@@ -137,6 +137,18 @@ TEST_SUITE("lower") {
     CHECK(stages.Rendered() == "");
   }
 
+  TEST_CASE("riscv64: the target, and the binary named after it at the target's place") {
+    testing::Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/boards/rv.yaml", "qemu: {memory: 512, kernel: k.bin, target: riscv64}\n"});
+    CHECK(lowered.config.target == Target::kRiscv64);
+    CHECK(lowered.config.binary == "qemu-system-riscv64");
+    CHECK(lowered.binary_is_bare);
+    CHECK(FormatLocation(lowered.binary_range) == "/p/boards/rv.yaml:1:44");
+    CHECK(lowered.config.cpu == "");  // invocation puts rv64
+    CHECK(stages.Rendered() == "");
+  }
+
   TEST_CASE("every key is lowered: paths against the file's directory, in the Config's fields") {
     testing::Stages stages;
     const LoweredProfile lowered = stages.Lower({"/p/b/dev.yaml", kEveryKey});

@@ -33,7 +33,8 @@ constexpr size_t kMaxArgumentBytes = 131071;
 // qemuc starts under TCG (measured with a reserve=off memory backend): x86_64 q35 with the
 // emitted Haswell CPU has 40 physical address bits, and RAM above 4 GiB (size + 2 GiB) plus the
 // 32 GiB 64-bit PCI hole must end below 1 TiB ("phys-bits too low (40)" at 991G); aarch64 virt
-// with cortex-a53 addresses 1023 GiB. Under KVM the host's CPU may allow less; QEMU says so.
+// with cortex-a53 addresses 1023 GiB; riscv64 virt with rv64 starts with 990 GiB too. Under KVM
+// the host's CPU may allow less; QEMU says so.
 constexpr int64_t kMaxMemoryMiB = int64_t{990} * 1024;
 
 // "990G (1013760 MiB)": how messages name the maximum.

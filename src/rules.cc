@@ -98,19 +98,49 @@ void CheckCpuModel(const Node& value, const Field&, const KeyPath& path, RuleCon
                                  Quoted(value.text));
 }
 
-// QEMU runs the host CPU model under KVM only ("CPU model 'host' requires KVM or HVF"). Not in
-// an abstract profile: a board that extends it may turn KVM on.
-void CheckHostCpuNeedsKvm(const Node& qemu, const Field&, const KeyPath& path,
-                          RuleContext& context) {
-  if (!context.check_completeness()) return;
+namespace {
+
+// qemuc starts riscv64 guests under TCG only: SPEC §9 gives the target no KVM argv.
+bool IsRiscv64(const Node& qemu) {
+  const MappingEntry* target = qemu.Find("target");
+  return target != nullptr && target->value->text == "riscv64";
+}
+
+// The error is at kvm, wherever it was set: the profile that turns KVM on is the one to change.
+void CheckKvmTarget(const Node& qemu, const KeyPath& path, RuleContext& context) {
+  const MappingEntry* kvm = qemu.Find("kvm");
+  if (kvm == nullptr || ReadBool(*kvm->value) != true || !IsRiscv64(qemu)) return;
+  context.Error(kvm->value->range, Quoted(path.Child("kvm").Text()) +
+                                       " must be false: qemuc runs target riscv64 under TCG only");
+}
+
+// QEMU runs the host CPU model under KVM only ("CPU model 'host' requires KVM or HVF"). On
+// riscv64, which has no KVM, the advice to turn KVM on would only lead to CheckKvmTarget's error.
+void CheckHostCpu(const Node& qemu, const KeyPath& path, RuleContext& context) {
   const MappingEntry* cpu = qemu.Find("cpu");
   if (cpu == nullptr || CpuModelName(cpu->value->text) != "host") return;
+  const std::string message =
+      Quoted(path.Child("cpu").Text()) + " is host, which QEMU runs only under KVM";
+  if (IsRiscv64(qemu)) {
+    context.Error(
+        cpu->value->range,
+        message + ", and qemuc runs target riscv64 under TCG only; use rv64 or another model");
+    return;
+  }
   // A kvm that is not a boolean (kvm: yes) has its own error; this one would only follow from it.
   const MappingEntry* kvm = qemu.Find("kvm");
   if (kvm != nullptr && ReadBool(*kvm->value) != false) return;
-  context.Error(cpu->value->range, Quoted(path.Child("cpu").Text()) +
-                                       " is host, which QEMU runs only under KVM; set " +
-                                       Quoted(path.Child("kvm").Text()) + " to true, or use max");
+  context.Error(cpu->value->range,
+                message + "; set " + Quoted(path.Child("kvm").Text()) + " to true, or use max");
+}
+
+}  // namespace
+
+// Not in an abstract profile: a board that extends it may set the target, the CPU or KVM.
+void CheckAccelerator(const Node& qemu, const Field&, const KeyPath& path, RuleContext& context) {
+  if (!context.check_completeness()) return;
+  CheckKvmTarget(qemu, path, context);
+  CheckHostCpu(qemu, path, context);
 }
 
 void CheckDriveId(const Node& value, const Field&, const KeyPath&, RuleContext& context) {

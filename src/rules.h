@@ -75,8 +75,9 @@ void CheckUniqueHostPort(const Node& forward, const Field& row, const KeyPath& p
                          RuleContext& context);
 
 // Mappings.
-void CheckHostCpuNeedsKvm(const Node& qemu, const Field& row, const KeyPath& path,
-                          RuleContext& context);
+// kvm: true with target riscv64 (TCG only), and cpu: host without KVM.
+void CheckAccelerator(const Node& qemu, const Field& row, const KeyPath& path,
+                      RuleContext& context);
 void CheckUserNetwork(const Node& user, const Field& row, const KeyPath& path,
                       RuleContext& context);
 

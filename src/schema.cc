@@ -149,9 +149,10 @@ Field Networks() {
 }
 
 // qemu.target's names; the row's choices and lowering both read this list.
-constexpr std::array<std::pair<std::string_view, Target>, 2> kTargets = {{
+constexpr std::array<std::pair<std::string_view, Target>, 3> kTargets = {{
     {"x86_64", Target::kX86_64},
     {"aarch64", Target::kAArch64},
+    {"riscv64", Target::kRiscv64},
 }};
 
 std::vector<std::string_view> TargetNames() {
@@ -182,7 +183,7 @@ void StoreBinary(Config& config, const Node& value, const KeyPath&, LowerContext
 Field Qemu() {
   return Field("qemu", T::kMapping, "The virtual machine.")
       .Required()
-      .Check(CheckHostCpuNeedsKvm)
+      .Check(CheckAccelerator)
       .Bind(Mapping(&LoweredProfile::config))
       .Children({
           Field("binary", T::kPath, "QEMU binary; a bare name is looked up in PATH.")
@@ -196,7 +197,7 @@ Field Qemu() {
               .Bind(Converted(&Config::target, TargetNamed)),
           Field("cpu", T::kString, "CPU model, with features if any (max, host, cortex-a72).")
               .DerivedDefault(
-                  "the target's: Haswell,+smap,-check,-fsgsbase or cortex-a53; host with KVM")
+                  "the target's: Haswell,+smap,-check,-fsgsbase, cortex-a53 or rv64; host with KVM")
               .Pattern(std::string(kCpuModelPattern))
               .Check(CheckCpuModel)
               .Bind(Member(&Config::cpu)),

@@ -184,7 +184,8 @@ systemd:
 
   TEST_CASE("enums name their choices and suggest the closest") {
     CHECK(Headlines("qemu: {target: x86-64}\n") ==
-          "p.yaml:1:16: error: 'qemu.target' must be x86_64 or aarch64, not 'x86-64' (did you mean "
+          "p.yaml:1:16: error: 'qemu.target' must be x86_64, aarch64 or riscv64, not 'x86-64' (did "
+          "you mean "
           "'x86_64'?)\n");
     CHECK(Headlines("systemd: {restart: sometimes}\n") ==
           "p.yaml:1:20: error: 'systemd.restart' must be no, on-failure or always, not "

@@ -60,6 +60,45 @@ TEST_SUITE("validate") {
     CHECK(Validated("qemu: {cpu: host}\n", "/p/a.yaml", Kind::kAbstract) == "");
   }
 
+  TEST_CASE("riscv64 runs under TCG only: kvm: true is an error at kvm, host at cpu") {
+    const std::string base = "qemu:\n  target: riscv64\n  memory: 64\n  kernel: /k\n";
+    CHECK(Validated(base + "  kvm: false\n  cpu: rv64\n") == "");
+    CHECK(Validated(base + "  kvm: true\n") ==
+          "/p/a.yaml:5:8: error: 'qemu.kvm' must be false: qemuc runs target riscv64 under TCG "
+          "only\n"
+          "  kvm: true\n"
+          "       ^~~~\n");
+    // Without KVM the host model gets no advice to turn KVM on, which riscv64 cannot have.
+    CHECK(
+        Validated(base + "  cpu: host\n") ==
+        "/p/a.yaml:5:8: error: 'qemu.cpu' is host, which QEMU runs only under KVM, and qemuc runs "
+        "target riscv64 under TCG only; use rv64 or another model\n"
+        "  cpu: host\n"
+        "       ^~~~\n");
+    // With it, each of the two is wrong on its own, and each error says so.
+    testing::Stages both;
+    CHECK_FALSE(both.Validate({"/p/a.yaml", base + "  kvm: true\n  cpu: host,zbb=true\n"}));
+    REQUIRE(both.diagnostics.all().size() == 2);
+    CHECK(FormatLocation(both.diagnostics.all()[0].range) == "/p/a.yaml:5:8");
+    CHECK(FormatLocation(both.diagnostics.all()[1].range) == "/p/a.yaml:6:8");
+    // An abstract base may leave the target or KVM to the boards that extend it.
+    CHECK(Validated(base + "  kvm: true\n  cpu: host\n", "/p/a.yaml", Kind::kAbstract) == "");
+  }
+
+  TEST_CASE("kvm: true on riscv64 is an error at kvm, in the file that set it") {
+    testing::Stages stages;
+    const NodePtr merged =
+        stages.Merge({{"/p/base.yaml", "qemu: {target: riscv64, memory: 64, kernel: /k}\n"},
+                      {"/p/boards/b.yaml", "qemu: {kvm: true}\n"}});
+    REQUIRE(merged != nullptr);
+    CHECK_FALSE(ValidateMerged(*merged, true, stages.diagnostics));
+    CHECK(stages.Rendered() ==
+          "/p/boards/b.yaml:1:13: error: 'qemu.kvm' must be false: qemuc runs target riscv64 "
+          "under TCG only\n"
+          "qemu: {kvm: true}\n"
+          "            ^~~~\n");
+  }
+
   TEST_CASE("required keys are reported at the mapping that lacks them") {
     CHECK(Validated("qemu:\n  cpus: 2\n") ==
           "/p/a.yaml:2:3: error: missing required key 'qemu.target'\n  cpus: 2\n  ^\n"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One example board, with a variant's options, boots the test kernel in a real QEMU.
 
-usage: boot_example.py QEMUC EXAMPLES_DIR X86_KERNEL ARM_KERNEL BOARD [QEMUC_OPTION...]
+usage: boot_example.py QEMUC EXAMPLES_DIR X86_KERNEL ARM_KERNEL RISCV_KERNEL BOARD [QEMUC_OPTION...]
 
 BOARD and overlay files (`-O overlays/x.yaml`) are relative to EXAMPLES_DIR, where qemuc runs, as
 in tests/examples/meson.build's example_variants, which meson hands to this test one by one.
@@ -30,9 +30,9 @@ import qemu_argv
 
 
 def test(args, report):
-    qemuc, examples, x86_kernel, arm_kernel, board = args[:5]
-    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
-    arguments = [board] + args[5:]
+    qemuc, examples, x86_kernel, arm_kernel, riscv_kernel, board = args[:6]
+    kernels = fixtures.Kernels(x86_kernel, arm_kernel, riscv_kernel)
+    arguments = [board] + args[6:]
 
     planned = harness.compile_argv(qemuc, ["--no-host-checks"] + arguments, cwd=examples)
     target = harness.target_of(planned)

@@ -11,15 +11,16 @@ import harness
 import qemu_argv
 
 # The Debian package with the assembler and linker of each test kernel (tests/e2e/meson.build).
-KERNEL_PACKAGES = {"x86_64": "binutils-x86-64-linux-gnu", "aarch64": "binutils-aarch64-linux-gnu"}
+KERNEL_PACKAGES = {"x86_64": "binutils-x86-64-linux-gnu", "aarch64": "binutils-aarch64-linux-gnu",
+                   "riscv64": "binutils-riscv64-linux-gnu"}
 
 
 class Kernels:
     """The test kernels meson built; an empty path means not built (no assembler)."""
 
-    def __init__(self, x86_64, aarch64=""):
+    def __init__(self, x86_64, aarch64="", riscv64=""):
         self.paths = {target: os.path.abspath(path) if path else ""
-                      for target, path in (("x86_64", x86_64), ("aarch64", aarch64))}
+                      for target, path in (("x86_64", x86_64), ("aarch64", aarch64), ("riscv64", riscv64))}
 
     def problem(self, target):
         """Why the kernel of `target` cannot boot here (no QEMU for it, or not built), or None."""
@@ -44,7 +45,7 @@ class Kernels:
             else:
                 found.append((target, self.paths[target]))
         if not found:
-            harness.skip("neither QEMU nor kernel of either target is here")
+            harness.skip("no target has both its QEMU and its kernel here")
         return found
 
     def require(self, target):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every golden case that compiles successfully gives an argv that QEMU accepts.
 
-usage: golden_accepted.py [--kvm | --expect-rejection] QEMUC GOLDEN_DIR X86_KERNEL ARM_KERNEL
+usage: golden_accepted.py [--kvm | --expect-rejection] QEMUC GOLDEN_DIR X86_KERNEL ARM_KERNEL RISCV_KERNEL
 
 For each case under GOLDEN_DIR whose `cmd` is a `compile` with status 0 (tests/golden/README.md):
 1. its command is run in the case directory with `-f json` in place of its format, and then again
@@ -107,8 +107,8 @@ def check_rejected(report, name, case, qemu, qmp_socket, log):
 
 def test(args, report):
     mode = args[0] if args[0] in ("--kvm", "--expect-rejection") else ""
-    qemuc, golden, x86_kernel, arm_kernel = args[1:] if mode else args
-    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    qemuc, golden, *kernel_paths = args[1:] if mode else args
+    kernels = fixtures.Kernels(*kernel_paths)
     found, checked, reasons = 0, 0, set()
     for name in sorted(os.listdir(golden)):
         case = os.path.join(golden, name)

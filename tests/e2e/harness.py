@@ -25,7 +25,7 @@ import qemu_argv
 
 SKIPPED = 77  # meson's exit status for a skipped test
 
-DEBIAN_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
+DEBIAN_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm", "riscv64": "qemu-system-misc"}
 
 
 class Failure(Exception):
@@ -306,6 +306,8 @@ def qemu_program(target):
 def kvm_problem(target, cpu="host"):
     """Why a KVM guest of `target` with the CPU model `cpu` cannot run here, or None if it can.
     Probes with a QEMU of its own, once per target, model and test."""
+    if target == "riscv64":
+        return "qemuc runs riscv64 under TCG only (a profile with kvm: true is refused)"
     host = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}.get(
         platform.machine(), platform.machine())
     if host != target:

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Kernel arguments with spaces, quotes, `$`, `%`, `,` and non-ASCII reach the guest byte for byte.
 
-usage: kernel_args.py QEMUC X86_KERNEL ARM_KERNEL
+usage: kernel_args.py QEMUC X86_KERNEL ARM_KERNEL RISCV_KERNEL
 
 For each target, a profile written by the test puts hostile entries in `cmdline`, and more
 hostile arguments follow `--` on the command line. The test kernel prints the command line it
 got (x86_64: the multiboot command line, which is the kernel's path, a space and -append;
-aarch64: the device tree's bootargs, which is -append): it must be exactly the entries and
+aarch64 and riscv64: the device tree's bootargs, which is -append): it must be exactly the entries and
 arguments joined by spaces. Checked through the launch script under every installed POSIX shell,
 and through the JSON argv executed directly. Command substitutions among the arguments would
 create a file next to the script if a shell ran them: it must not exist afterwards.
@@ -62,8 +62,8 @@ def check_target(report, qemuc, target, kernel, directory):
 
 
 def test(args, report):
-    qemuc, x86_kernel, arm_kernel = args
-    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    qemuc = args[0]
+    kernels = fixtures.Kernels(*args[1:])
     bootable = kernels.bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-kernel-args-") as directory:
         for target, kernel in bootable:

@@ -5,7 +5,8 @@ import collections
 import os
 
 # The QEMU program of each target, as the seed names it in argv[0].
-QEMU_PROGRAMS = {"x86_64": "qemu-system-x86_64", "aarch64": "qemu-system-aarch64"}
+QEMU_PROGRAMS = {"x86_64": "qemu-system-x86_64", "aarch64": "qemu-system-aarch64",
+                 "riscv64": "qemu-system-riscv64"}
 
 # One user-network hostfwd: protocol tcp|udp, host_address "" for every address.
 Forward = collections.namedtuple("Forward", "network protocol host_address host_port guest_port")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""`qemu.rng` and `qemu.no_reboot` under real QEMU, on both targets (SPEC §9).
+"""`qemu.rng` and `qemu.no_reboot` under real QEMU, on every target (SPEC §9).
 
-usage: rng_no_reboot.py QEMUC X86_KERNEL ARM_KERNEL
+usage: rng_no_reboot.py QEMUC X86_KERNEL ARM_KERNEL RISCV_KERNEL
 
 A profile with `rng: true` and `no_reboot: true` boots the test kernel (its lines, exit status and
 command line). Started held (-S) with a QMP socket, QEMU has a virtio-rng PCI device (vendor
@@ -67,8 +67,8 @@ def check_held(report, target, argv, directory, processes, keys):
 
 
 def test(args, report):
-    qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
-    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    qemuc = os.path.abspath(args[0])
+    kernels = fixtures.Kernels(*args[1:])
     bootable = kernels.bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-rng-") as directory, \
             harness.Processes(report) as processes:

@@ -161,8 +161,8 @@ def control_characters(qemuc, d):
     write(d, name, 'qemu: {target: "x86\\e[2J\\r", memory: 64, kernel: /k}\n')
     err = run(qemuc, ["validate", name], d)
     check_safe("controls", err)
-    expect(b"evil\\x1b]0;title\\x07\\r.yaml:1:16: error: 'qemu.target' must be x86_64 or aarch64,"
-           b" not 'x86\\x1b[2J\\r'" in err, f"controls: {err[:400]!r}")
+    expect(b"evil\\x1b]0;title\\x07\\r.yaml:1:16: error: 'qemu.target' must be x86_64, aarch64"
+           b" or riscv64, not 'x86\\x1b[2J\\r'" in err, f"controls: {err[:400]!r}")
     err = run(qemuc, ["compile", "--set", "\x1b[2J=1", "x.yaml"], d, status=2)
     check_safe("usage", err)
 
