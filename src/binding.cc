@@ -15,7 +15,7 @@ bool BoolOf(const Node& value) {
   return ReadBool(value).value_or(false);
 }
 
-std::string UsePath(const Node& value, const KeyPath& path, const char* role,
+std::string UsePath(const Node& value, const KeyPath& path, const char* role, FileAccess access,
                     LowerContext& context) {
   std::string resolved = ResolvedPath(value);
   std::string use = role;
@@ -23,7 +23,7 @@ std::string UsePath(const Node& value, const KeyPath& path, const char* role,
   for (const KeyPath::Step& step : path.steps()) {
     if (step.item) use += " " + Quoted(*step.item);
   }
-  context.out.files.push_back({std::move(use), resolved, value.range});
+  context.out.files.push_back({std::move(use), resolved, value.range, access});
   return resolved;
 }
 

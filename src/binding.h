@@ -192,9 +192,11 @@ BindingPtr Custom(void (*store)(Owner&, const Node&, const KeyPath&, LowerContex
 }
 
 // A path, resolved against the directory of the file that wrote it and recorded for the host
-// checks as `role` ("kernel"; inside an item, the role and the item's key: "drive 'blk0'").
+// checks as `role` ("kernel"; inside an item, the role and the item's key: "drive 'blk0'"), with
+// what QEMU does with the file.
 template <typename Owner>
-BindingPtr PathMember(std::string Owner::*member, const char* role);
+BindingPtr PathMember(std::string Owner::*member, const char* role,
+                      FileAccess access = FileAccess::kRead);
 
 // A mapping row whose rows bind into a member struct, there whether written or not.
 template <typename Owner, typename Child>
@@ -219,29 +221,31 @@ BindingPtr Items(std::vector<Item> Owner::*member) {
 namespace binding_detail {
 
 // Resolves the path and records its use for the host checks.
-std::string UsePath(const Node& value, const KeyPath& path, const char* role,
+std::string UsePath(const Node& value, const KeyPath& path, const char* role, FileAccess access,
                     LowerContext& context);
 
 template <typename Owner>
 class PathBinding : public Binding {
  public:
-  PathBinding(std::string Owner::*member, const char* role) : member_(member), role_(role) {}
+  PathBinding(std::string Owner::*member, const char* role, FileAccess access)
+      : member_(member), role_(role), access_(access) {}
   std::type_index owner() const override { return typeid(Owner); }
   void Store(const Place& place, const Node& value, const KeyPath& path,
              LowerContext& context) const override {
-    place.As<Owner>().*member_ = UsePath(value, path, role_, context);
+    place.As<Owner>().*member_ = UsePath(value, path, role_, access_, context);
   }
 
  private:
   std::string Owner::*member_;
   const char* role_;
+  FileAccess access_;
 };
 
 }  // namespace binding_detail
 
 template <typename Owner>
-BindingPtr PathMember(std::string Owner::*member, const char* role) {
-  return std::make_shared<binding_detail::PathBinding<Owner>>(member, role);
+BindingPtr PathMember(std::string Owner::*member, const char* role, FileAccess access) {
+  return std::make_shared<binding_detail::PathBinding<Owner>>(member, role, access);
 }
 
 }  // namespace qemuc

@@ -65,6 +65,13 @@ std::optional<std::string> RealHost::FileProblem(const std::string& path) const 
   return std::nullopt;
 }
 
+std::optional<std::string> RealHost::WritableFileProblem(const std::string& path) const {
+  if (std::optional<std::string> problem = FileProblem(path)) return problem;
+  if (access(path.c_str(), W_OK) != 0)
+    return "not writable (" + std::string(std::strerror(errno)) + ")";
+  return std::nullopt;
+}
+
 bool RealHost::IsExecutable(const std::string& path) const {
   return access(path.c_str(), X_OK) == 0;
 }
@@ -88,7 +95,10 @@ std::optional<std::string> CheckHost(const LoweredProfile& profile, const Host& 
   const size_t first = diagnostics.size();
   const std::optional<std::string> binary = CheckBinary(profile, host, diagnostics);
   for (const FileUse& use : profile.files) {
-    if (const std::optional<std::string> problem = host.FileProblem(use.path)) {
+    const std::optional<std::string> problem = use.access == FileAccess::kReadWrite
+                                                   ? host.WritableFileProblem(use.path)
+                                                   : host.FileProblem(use.path);
+    if (problem) {
       diagnostics.Error(use.range, use.role + " " + use.path + ": " + *problem);
     }
   }

@@ -61,6 +61,37 @@ TEST_SUITE("host_checks") {
         "  drives: [{id: d0, file: disk.img}]\n                          ^~~~~~~~\n");
   }
 
+  TEST_CASE("firmware files must exist, and the UEFI vars must be writable") {
+    FakeHost host;
+    host.AddExecutable("/usr/bin/qemu-system-aarch64");
+    host.AddFile("/k");
+    host.AddFile("/fw/CODE.fd");
+    host.AddReadOnlyFile("/fw/VARS.fd");
+    host.AddReadOnlyFile("/fw/board.dtb");  // read only: QEMU only reads it
+    Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/a.yaml",
+         "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n"
+         "  firmware: {uefi: {code: /fw/CODE.fd, vars: /fw/VARS.fd}, dtb: /fw/board.dtb}\n"});
+    CHECK_FALSE(CheckHost(lowered, host, stages.diagnostics).has_value());
+    CHECK(stages.Rendered() ==
+          "/p/a.yaml:5:46: error: UEFI vars /fw/VARS.fd: not writable (Permission denied)\n"
+          "  firmware: {uefi: {code: /fw/CODE.fd, vars: /fw/VARS.fd}, dtb: /fw/board.dtb}\n"
+          "                                             ^~~~~~~~~~~\n");
+    Stages again;
+    CHECK(CheckHost(again.Lower({"/p/a.yaml",
+                                 "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n"
+                                 "  firmware: {bios: /fw/bios.bin, dtb: /fw/none.dtb}\n"}),
+                    host, again.diagnostics) == std::nullopt);
+    CHECK(again.Rendered() ==
+          "/p/a.yaml:5:20: error: bios /fw/bios.bin: No such file or directory\n"
+          "  firmware: {bios: /fw/bios.bin, dtb: /fw/none.dtb}\n"
+          "                   ^~~~~~~~~~~~\n"
+          "/p/a.yaml:5:39: error: dtb /fw/none.dtb: No such file or directory\n"
+          "  firmware: {bios: /fw/bios.bin, dtb: /fw/none.dtb}\n"
+          "                                      ^~~~~~~~~~~~\n");
+  }
+
   TEST_CASE("a binary path must name an executable file") {
     FakeHost host;
     host.AddFile("/k");

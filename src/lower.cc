@@ -67,6 +67,14 @@ void DeriveBinary(const Node& merged, LoweredProfile& out) {
   out.binary_range = target != nullptr ? target->range : merged.range;
 }
 
+void AddWritableDirectory(const std::string& file, UnitSettings& unit) {
+  const std::string directory = DirectoryOf(file);
+  if (std::find(unit.writable_directories.begin(), unit.writable_directories.end(), directory) ==
+      unit.writable_directories.end()) {
+    unit.writable_directories.push_back(directory);
+  }
+}
+
 // What the unit says beyond its own keys: its description, and what the VM's devices need.
 void DeriveUnit(const Node& merged, LoweredProfile& out) {
   UnitSettings& unit = out.unit;
@@ -76,13 +84,9 @@ void DeriveUnit(const Node& merged, LoweredProfile& out) {
   }
   unit.kvm = out.config.kvm;
   for (const Network& network : out.config.networks) unit.tap = unit.tap || network.tap.has_value();
-  for (const Drive& drive : out.config.drives) {
-    const std::string directory = DirectoryOf(drive.file);
-    if (std::find(unit.writable_directories.begin(), unit.writable_directories.end(), directory) ==
-        unit.writable_directories.end()) {
-      unit.writable_directories.push_back(directory);
-    }
-  }
+  for (const Drive& drive : out.config.drives) AddWritableDirectory(drive.file, unit);
+  // The firmware writes its variables (SPEC §9), under ProtectSystem=strict too.
+  if (out.config.firmware.uefi) AddWritableDirectory(out.config.firmware.uefi->vars, unit);
 }
 
 }  // namespace

@@ -51,7 +51,8 @@ qemu:
   no_reboot: true
   kernel: /abs/kernel
   initrd: ./sub/../rd.img
-  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img}]
+  firmware: {uefi: {code: fw/CODE.fd, vars: "/vm/VARS a,b.fd"}, dtb: ../board.dtb}
+  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img, format: qcow2, readonly: true, snapshot: true}]
   networks:
     - id: net0
       mac: "52:54:00:00:00:01"
@@ -75,7 +76,8 @@ TEST_SUITE("lower") {
     pipeline.reader.Add("/p/a.yaml",
                         "qemu:\n"
                         "  target: x86_64\n  memory: 64\n  kernel: /k\n"
-                        "  networks: [{id: n0, user: {forwards: [{host: 2222, guest: 22}]}}]\n");
+                        "  networks: [{id: n0, user: {forwards: [{host: 2222, guest: 22}]}}]\n"
+                        "  drives: [{id: d0, file: /d}]\n");
     Diagnostics& diagnostics = pipeline.diagnostics;
     const std::optional<ResolvedProfile> resolved =
         ResolveProfile({"/p/a.yaml", {}, {}, {}}, pipeline.environment, diagnostics);
@@ -87,6 +89,9 @@ TEST_SUITE("lower") {
         {"qemu.kvm", Text(lowered.config.kvm)},
         {"qemu.rng", Text(lowered.config.rng)},
         {"qemu.no_reboot", Text(lowered.config.no_reboot)},
+        {"qemu.drives[].format", lowered.config.drives.at(0).format},
+        {"qemu.drives[].readonly", Text(lowered.config.drives.at(0).readonly)},
+        {"qemu.drives[].snapshot", Text(lowered.config.drives.at(0).snapshot)},
         {"qemu.networks[].user.forwards[].protocol",
          lowered.config.networks.at(0).user->forwards.at(0).protocol},
         {"systemd.restart", lowered.unit.restart},
@@ -123,6 +128,9 @@ TEST_SUITE("lower") {
     CHECK(lowered.config.memory_mib == 512);
     CHECK(lowered.config.kernel == "/p/boards/k.bin");
     CHECK(lowered.config.initrd == "");
+    CHECK(lowered.config.firmware.bios == "");
+    CHECK_FALSE(lowered.config.firmware.uefi.has_value());
+    CHECK(lowered.config.firmware.dtb == "");
     CHECK(lowered.config.qmp_socket == "");
     CHECK(lowered.cmdline.empty());
     CHECK(lowered.unit.description == "QEMU VM x64-dev");
@@ -151,15 +159,33 @@ TEST_SUITE("lower") {
     CHECK(config.drives[0].file == "/p/b/disk a,b.img");
     CHECK(config.drives[0].addr == "05.0");
     CHECK(config.drives[1].addr == "");
+    CHECK(config.drives[0].format == "raw");  // the default
+    CHECK_FALSE(config.drives[0].readonly);
+    CHECK_FALSE(config.drives[0].snapshot);
+    CHECK(config.drives[1].format == "qcow2");
+    CHECK(config.drives[1].readonly);
+    CHECK(config.drives[1].snapshot);
+    CHECK(config.firmware.bios == "");
+    REQUIRE(config.firmware.uefi.has_value());
+    CHECK(config.firmware.uefi->code == "/p/b/fw/CODE.fd");
+    CHECK(config.firmware.uefi->vars == "/vm/VARS a,b.fd");
+    CHECK(config.firmware.dtb == "/p/board.dtb");
     CHECK(config.extra_args == std::vector<std::string>{"-vga", "none"});
     CHECK(lowered.cmdline == std::vector<std::string>{"console=ttyAMA0", "quiet", "console=ttyS0"});
     std::vector<std::string> files;
-    for (const FileUse& file : lowered.files)
-      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range));
-    CHECK(files == std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:12:11",
-                                            "initrd /p/b/rd.img /p/b/dev.yaml:13:11",
-                                            "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:14:29",
-                                            "drive 'blk1' /v/c.img /p/b/dev.yaml:14:77"});
+    for (const FileUse& file : lowered.files) {
+      const bool written = file.access == FileAccess::kReadWrite;
+      files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range) +
+                      (written ? " (written)" : ""));
+    }
+    CHECK(files ==
+          std::vector<std::string>{"kernel /abs/kernel /p/b/dev.yaml:12:11",
+                                   "initrd /p/b/rd.img /p/b/dev.yaml:13:11",
+                                   "UEFI code /p/b/fw/CODE.fd /p/b/dev.yaml:14:27",
+                                   "UEFI vars /vm/VARS a,b.fd /p/b/dev.yaml:14:45 (written)",
+                                   "dtb /p/board.dtb /p/b/dev.yaml:14:70",
+                                   "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:15:29",
+                                   "drive 'blk1' /v/c.img /p/b/dev.yaml:15:77"});
     CHECK(stages.Rendered() == "");
   }
 
@@ -193,6 +219,7 @@ TEST_SUITE("lower") {
         {"/p/a.yaml",
          "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n  kvm: true\n"
          "  drives: [{id: a, file: /v/a.img}, {id: b, file: /v/b.img}, {id: c, file: c.img}]\n"
+         "  firmware: {uefi: {code: /fw/CODE.fd, vars: /vm/VARS.fd}}\n"
          "  networks: [{id: n0, tap: {name: t0}}]\n"
          "systemd:\n  description: a VM\n  user: qemu\n  group: kvm\n  restart: always\n"
          "  restart_sec: 7\n  after: [a.target]\n  wants: [b.target]\n"
@@ -212,7 +239,8 @@ TEST_SUITE("lower") {
     CHECK(unit.graceful_stop);
     CHECK(unit.kvm);
     CHECK(unit.tap);
-    CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p"});
+    // The drives' directories, then that of the UEFI vars, which the firmware writes.
+    CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p", "/vm"});
     // The graceful stop's socket is the systemd emitter's to set (invocation.h).
     CHECK(lowered.config.qmp_socket == "");
   }
@@ -228,7 +256,8 @@ qemu:
   kvm: true
   kernel: /abs/kernel
   initrd: ./sub/../rd.img
-  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}]
+  firmware: {bios: "fw/bios a,b.bin", dtb: /b.dtb}
+  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0", format: qcow2, readonly: true}]
   networks:
     - id: net0
       mac: "52:54:00:00:00:01"
@@ -245,8 +274,11 @@ cmdline: [console=ttyAMA0, quiet]
     CHECK(ArgAfter(argv, "-smp") == "3");
     CHECK(ArgAfter(argv, "-kernel") == "/abs/kernel");
     CHECK(ArgAfter(argv, "-initrd") == "/p/b/rd.img");
+    CHECK(ArgAfter(argv, "-bios") == "/p/b/fw/bios a,b.bin");
+    CHECK(ArgAfter(argv, "-dtb") == "/b.dtb");
     CHECK(ArgAfter(argv, "-drive") ==
-          "id=blk0,file=/p/b/disk a,,b.img,format=raw,if=none,cache=unsafe,aio=threads");
+          "id=blk0,file=/p/b/disk a,,b.img,format=qcow2,if=none,cache=unsafe,aio=threads,"
+          "readonly=on");
     CHECK(ArgAfter(argv, "-device") == "virtio-blk-pci,drive=blk0,iothread=iothread0,addr=05.0");
     CHECK(ArgAfter(argv, "-netdev") ==
           "user,id=net0,net=10.0.2.0/"

@@ -13,11 +13,15 @@
 
 namespace qemuc {
 
+// What QEMU does with a file: the host checks want a file it writes (UEFI vars) writable.
+enum class FileAccess { kRead, kReadWrite };
+
 // A file the compiled profile refers to, kept with the place that named it for host checks.
 struct FileUse {
   std::string role;  // "kernel", "initrd", "drive 'blk0'"
   std::string path;  // resolved, absolute
   SourceRange range;
+  FileAccess access = FileAccess::kRead;
 };
 
 struct LoweredProfile {

@@ -71,8 +71,11 @@ void CheckUniqueHostPort(const Node& forward, const Field& row, const KeyPath& p
                          RuleContext& context);
 
 // Mappings.
-void CheckHostCpuNeedsKvm(const Node& qemu, const Field& row, const KeyPath& path,
-                          RuleContext& context);
+// The rules between qemu's own keys: the host CPU model needs KVM; a device tree needs a target
+// that reads one.
+void CheckQemu(const Node& qemu, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckFirmware(const Node& firmware, const Field& row, const KeyPath& path,
+                   RuleContext& context);  // bios and uefi exclude each other
 void CheckUserNetwork(const Node& user, const Field& row, const KeyPath& path,
                       RuleContext& context);
 
