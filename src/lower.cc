@@ -84,7 +84,11 @@ void DeriveUnit(const Node& merged, LoweredProfile& out) {
   }
   unit.kvm = out.config.kvm;
   for (const Network& network : out.config.networks) unit.tap = unit.tap || network.tap.has_value();
-  for (const Drive& drive : out.config.drives) AddWritableDirectory(drive.file, unit);
+  for (const Drive& drive : out.config.drives) {
+    // QEMU opens a read-only or snapshot drive's file read-only (a snapshot's writes go to a
+    // temporary file, in the unit's private /var/tmp).
+    if (!drive.readonly && !drive.snapshot) AddWritableDirectory(drive.file, unit);
+  }
   // The firmware writes its variables (SPEC §9), under ProtectSystem=strict too.
   if (out.config.firmware.uefi) AddWritableDirectory(out.config.firmware.uefi->vars, unit);
 }

@@ -218,7 +218,9 @@ TEST_SUITE("lower") {
     const LoweredProfile lowered = stages.Lower(
         {"/p/a.yaml",
          "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n  kvm: true\n"
-         "  drives: [{id: a, file: /v/a.img}, {id: b, file: /v/b.img}, {id: c, file: c.img}]\n"
+         "  drives: [{id: a, file: /v/a.img}, {id: b, file: /v/b.img}, {id: c, file: c.img},\n"
+         "           {id: r, file: /ro/r.img, readonly: true}, {id: s, file: /s/s.img, snapshot: "
+         "true}]\n"
          "  firmware: {uefi: {code: /fw/CODE.fd, vars: /vm/VARS.fd}}\n"
          "  networks: [{id: n0, tap: {name: t0}}]\n"
          "systemd:\n  description: a VM\n  user: qemu\n  group: kvm\n  restart: always\n"
@@ -239,7 +241,8 @@ TEST_SUITE("lower") {
     CHECK(unit.graceful_stop);
     CHECK(unit.kvm);
     CHECK(unit.tap);
-    // The drives' directories, then that of the UEFI vars, which the firmware writes.
+    // The drives' directories (not those QEMU only reads: read-only and snapshot drives), then
+    // that of the UEFI vars, which the firmware writes.
     CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p", "/vm"});
     // The graceful stop's socket is the systemd emitter's to set (invocation.h).
     CHECK(lowered.config.qmp_socket == "");

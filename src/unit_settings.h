@@ -24,7 +24,7 @@ struct UnitSettings {
   bool graceful_stop = false;
   bool kvm = false;                               // DeviceAllow=/dev/kvm
   bool tap = false;                               // /dev/net/tun, and after network-online.target
-  std::vector<std::string> writable_directories;  // of the drive files
+  std::vector<std::string> writable_directories;  // of the files QEMU writes: drives, UEFI vars
 };
 
 }  // namespace qemuc
