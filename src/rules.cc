@@ -98,8 +98,9 @@ void CheckHostCpuNeedsKvm(const Node& qemu, const KeyPath& path, RuleContext& co
                                        Quoted(path.Child("kvm").Text()) + " to true, or use max");
 }
 
-// SPEC §9: only the aarch64 and riscv64 virt boards take a device tree; on x86_64 QEMU would
-// ignore it. Not in an abstract profile: a board that extends it may set its own target.
+// SPEC §9: only the aarch64 and riscv64 virt boards take a device tree; q35 ignores -dtb without
+// a word (tried: QEMU 7.2). Not in an abstract profile: a board that extends it may set its own
+// target.
 void CheckDtbTarget(const Node& qemu, const KeyPath& path, RuleContext& context) {
   if (!context.check_completeness()) return;
   const MappingEntry* firmware = qemu.Find("firmware");
