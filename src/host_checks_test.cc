@@ -1,6 +1,9 @@
 #include "host_checks.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
 
 #include "test_support.h"
 
@@ -122,6 +125,17 @@ TEST_SUITE("host_checks") {
     CHECK(host.FileProblem("/") == std::optional<std::string>("is a directory"));
     CHECK(host.FileProblem("/nonexistent/x") ==
           std::optional<std::string>("No such file or directory"));
+    // Writable: what FileProblem says first, then access(W_OK). (Root may write any file, so
+    // the refusal itself is FakeHost's to test.)
+    char name[] = "/tmp/qemuc-host-checks-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    CHECK_FALSE(host.WritableFileProblem(name).has_value());
+    unlink(name);
+    CHECK(host.WritableFileProblem(name) ==
+          std::optional<std::string>("No such file or directory"));
+    CHECK(host.WritableFileProblem("/") == std::optional<std::string>("is a directory"));
   }
 }
 
