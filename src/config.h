@@ -17,7 +17,10 @@ enum class Target { kX86_64, kAArch64, kRiscv64 };
 struct Drive {
   std::string id;
   std::string file;
-  std::string addr;  // PCI slot[.function]; empty: QEMU picks one
+  std::string addr;       // PCI slot[.function]; empty: QEMU picks one
+  std::string format;     // QEMU's block driver: raw or qcow2 (SPEC §9)
+  bool readonly = false;  // the guest cannot write (SPEC §9)
+  bool snapshot = false;  // writes go to a temporary file QEMU drops at exit (SPEC §9)
 };
 
 struct Forward {
@@ -53,6 +56,20 @@ struct Share {
   bool readonly = false;
 };
 
+// UEFI firmware in two pflash devices: the code, read-only, and the variable store it writes.
+struct Uefi {
+  std::string code;
+  std::string vars;
+};
+
+// SPEC §9: what the machine starts instead of QEMU's own firmware, and the device tree it gets.
+// Empty members (and no uefi): QEMU's defaults. bios and uefi exclude each other.
+struct Firmware {
+  std::string bios;
+  std::optional<Uefi> uefi;
+  std::string dtb;  // aarch64 (and riscv64): replaces the tree QEMU makes
+};
+
 struct Config {
   std::string binary;  // absolute, or a bare name under --no-host-checks
   Target target = Target::kX86_64;
@@ -62,6 +79,7 @@ struct Config {
   bool kvm = false;
   std::string kernel;
   std::string initrd;  // empty: no -initrd
+  Firmware firmware;
   std::vector<Drive> drives;
   std::vector<Network> networks;
   std::string serial_log;  // a copy of the serial console in this file (SPEC §9); empty: none

@@ -65,6 +65,8 @@ std::optional<std::string> PathProblem(const FileUse& use, const Host& host) {
   switch (use.expect) {
     case PathUse::kFile:
       return host.FileProblem(use.path);
+    case PathUse::kWritableFile:
+      return host.WritableFileProblem(use.path);
     case PathUse::kDirectory:
       return host.DirectoryProblem(use.path);
     case PathUse::kInDirectory: {
@@ -93,6 +95,13 @@ std::optional<std::string> RealHost::DirectoryProblem(const std::string& path) c
   struct stat info {};
   if (stat(path.c_str(), &info) != 0) return std::string(std::strerror(errno));
   if (!S_ISDIR(info.st_mode)) return std::string("is not a directory");
+  return std::nullopt;
+}
+
+std::optional<std::string> RealHost::WritableFileProblem(const std::string& path) const {
+  if (std::optional<std::string> problem = FileProblem(path)) return problem;
+  if (access(path.c_str(), W_OK) != 0)
+    return "not writable (" + std::string(std::strerror(errno)) + ")";
   return std::nullopt;
 }
 

@@ -1,8 +1,8 @@
 // The only stage that looks at the machine (SPEC §3): the QEMU binary exists and is executable
-// (a bare name is looked up in PATH and made absolute, SPEC §5 difference 3), the kernel, initrd
-// and drive files exist, and so do the directories the profile names (PathUse). Skipped entirely
-// with --no-host-checks. The Host is also where `qemuc run` starts QEMU (in its place, or as its
-// child), so that unit tests fake that too.
+// (a bare name is looked up in PATH and made absolute, SPEC §5 difference 3), the kernel, initrd,
+// drive and firmware files exist (the UEFI vars writable), and so do the directories the profile
+// names (PathUse). Skipped entirely with --no-host-checks. The Host is also where `qemuc run`
+// starts QEMU (in its place, or as its child), so that unit tests fake that too.
 #ifndef QEMUC_HOST_CHECKS_H_
 #define QEMUC_HOST_CHECKS_H_
 
@@ -29,6 +29,8 @@ class Host {
   virtual std::optional<std::string> FileProblem(const std::string& path) const = 0;
   // Why `path` is not a directory (missing, a file, ...), or nullopt when it is one.
   virtual std::optional<std::string> DirectoryProblem(const std::string& path) const = 0;
+  // The same for a file QEMU also writes (UEFI vars): it must be writable too.
+  virtual std::optional<std::string> WritableFileProblem(const std::string& path) const = 0;
   virtual bool IsExecutable(const std::string& path) const = 0;
   virtual std::string SearchPath() const = 0;  // $PATH
   // Replaces this process with the program argv[0] (a path: execv, no PATH search, no shell),
@@ -44,16 +46,18 @@ class RealHost : public Host {
  public:
   std::optional<std::string> FileProblem(const std::string& path) const override;
   std::optional<std::string> DirectoryProblem(const std::string& path) const override;
+  std::optional<std::string> WritableFileProblem(const std::string& path) const override;
   bool IsExecutable(const std::string& path) const override;
   std::string SearchPath() const override;
   std::string ReplaceProcess(const std::vector<std::string>& argv) const override;
   ProcessEnd RunProcess(const std::vector<std::string>& argv) const override;
 };
 
-// Checks that the binary, kernel, initrd and drive files are there, the shared directories too,
-// and the directories where QEMU makes the serial log and the QMP socket. Returns the binary to run
-// (a bare name found in PATH, made absolute; else the path as lowered), or nullopt after reporting
-// every problem. Lowering's output is left as it is: the caller decides what the argv names.
+// Checks that the binary, kernel, initrd, drive and firmware files are there, the shared
+// directories too, and the directories where QEMU makes the serial log and the QMP socket. Returns
+// the binary to run (a bare name found in PATH, made absolute; else the path as lowered), or
+// nullopt after reporting every problem. Lowering's output is left as it is: the caller decides
+// what the argv names.
 std::optional<std::string> CheckHost(const LoweredProfile& profile, const Host& host,
                                      Diagnostics& diagnostics);
 

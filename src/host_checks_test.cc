@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 
 #include "test_support.h"
 
@@ -121,6 +122,37 @@ TEST_SUITE("host_checks") {
           std::optional<std::string>("No such file or directory"));
   }
 
+  TEST_CASE("firmware files must exist, and the UEFI vars must be writable") {
+    FakeHost host;
+    host.AddExecutable("/usr/bin/qemu-system-aarch64");
+    host.AddFile("/k");
+    host.AddFile("/fw/CODE.fd");
+    host.AddReadOnlyFile("/fw/VARS.fd");
+    host.AddReadOnlyFile("/fw/board.dtb");  // read only: QEMU only reads it
+    Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/a.yaml",
+         "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n"
+         "  firmware: {uefi: {code: /fw/CODE.fd, vars: /fw/VARS.fd}, dtb: /fw/board.dtb}\n"});
+    CHECK_FALSE(CheckHost(lowered, host, stages.diagnostics).has_value());
+    CHECK(stages.Rendered() ==
+          "/p/a.yaml:5:46: error: UEFI vars /fw/VARS.fd: not writable (Permission denied)\n"
+          "  firmware: {uefi: {code: /fw/CODE.fd, vars: /fw/VARS.fd}, dtb: /fw/board.dtb}\n"
+          "                                             ^~~~~~~~~~~\n");
+    Stages again;
+    CHECK(CheckHost(again.Lower({"/p/a.yaml",
+                                 "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n"
+                                 "  firmware: {bios: /fw/bios.bin, dtb: /fw/none.dtb}\n"}),
+                    host, again.diagnostics) == std::nullopt);
+    CHECK(again.Rendered() ==
+          "/p/a.yaml:5:20: error: bios /fw/bios.bin: No such file or directory\n"
+          "  firmware: {bios: /fw/bios.bin, dtb: /fw/none.dtb}\n"
+          "                   ^~~~~~~~~~~~\n"
+          "/p/a.yaml:5:39: error: dtb /fw/none.dtb: No such file or directory\n"
+          "  firmware: {bios: /fw/bios.bin, dtb: /fw/none.dtb}\n"
+          "                                      ^~~~~~~~~~~~\n");
+  }
+
   TEST_CASE("a binary path must name an executable file") {
     FakeHost host;
     host.AddFile("/k");
@@ -151,6 +183,17 @@ TEST_SUITE("host_checks") {
     CHECK(host.FileProblem("/") == std::optional<std::string>("is a directory"));
     CHECK(host.FileProblem("/nonexistent/x") ==
           std::optional<std::string>("No such file or directory"));
+    // Writable: what FileProblem says first, then access(W_OK). (Root may write any file, so
+    // the refusal itself is FakeHost's to test.)
+    char name[] = "/tmp/qemuc-host-checks-XXXXXX";
+    const int fd = mkstemp(name);
+    REQUIRE(fd >= 0);
+    close(fd);
+    CHECK_FALSE(host.WritableFileProblem(name).has_value());
+    unlink(name);
+    CHECK(host.WritableFileProblem(name) ==
+          std::optional<std::string>("No such file or directory"));
+    CHECK(host.WritableFileProblem("/") == std::optional<std::string>("is a directory"));
   }
 
   TEST_CASE("the real host runs a child: its exit status as a shell gives it, or why not") {

@@ -41,13 +41,31 @@ void AppendTarget(const Config& config, Args& argv) {
 }
 
 void AppendDrive(const Drive& drive, Args& argv) {
+  std::string options = "id=" + OptionValue(drive.id) + ",file=" + OptionValue(drive.file) +
+                        ",format=" + OptionValue(drive.format) +
+                        ",if=none,cache=unsafe,aio=threads";
+  // SPEC §9: appended only when set, so that the seed's drives keep their argv.
+  if (drive.readonly) options += ",readonly=on";
+  if (drive.snapshot) options += ",snapshot=on";
   argv.push_back("-drive");
-  argv.push_back("id=" + OptionValue(drive.id) + ",file=" + OptionValue(drive.file) +
-                 ",format=raw,if=none,cache=unsafe,aio=threads");
+  argv.push_back(options);
   std::string device = "virtio-blk-pci,drive=" + OptionValue(drive.id) + ",iothread=iothread0";
   if (!drive.addr.empty()) device += ",addr=" + OptionValue(drive.addr);
   argv.push_back("-device");
   argv.push_back(device);
+}
+
+// SPEC §9: the firmware, after -monitor none and before -kernel. -bios and -dtb take raw file
+// names, as -kernel does; the pflash drives are option lists, with their commas doubled.
+void AppendFirmware(const Firmware& firmware, Args& argv) {
+  if (!firmware.bios.empty()) argv.insert(argv.end(), {"-bios", firmware.bios});
+  if (firmware.uefi) {
+    argv.insert(argv.end(),
+                {"-drive",
+                 "if=pflash,unit=0,format=raw,readonly=on,file=" + OptionValue(firmware.uefi->code),
+                 "-drive", "if=pflash,unit=1,format=raw,file=" + OptionValue(firmware.uefi->vars)});
+  }
+  if (!firmware.dtb.empty()) argv.insert(argv.end(), {"-dtb", firmware.dtb});
 }
 
 // SPEC §5 difference 4: protocol and host address are emitted as set; the seed always wrote
@@ -154,6 +172,7 @@ QemuArgv CreateQemuArgv(const Config& config, const std::vector<std::string>& ke
   if (!config.qmp.empty()) argv.insert(argv.end(), {"-qmp", QmpSocketOption(config.qmp)});
   // SPEC §9: in CI a panicking guest that reboots would loop until the job's timeout.
   if (config.no_reboot) argv.push_back("-no-reboot");
+  AppendFirmware(config.firmware, argv);
   // -kernel and -initrd take raw file names: QEMU does not split them at commas.
   argv.insert(argv.end(), {"-kernel", config.kernel});
   // SPEC §5 difference 2: the seed always passed -initrd, and QEMU fails on -initrd "".

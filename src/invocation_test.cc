@@ -122,9 +122,60 @@ TEST_SUITE("invocation") {
     CHECK(std::find(plain.begin(), plain.end(), "virtio-rng-pci,rng=rng0") == plain.end());
   }
 
+  // The x86_64 head, and the tail after "-monitor", "none" with `firmware` in between.
+  Args WithFirmware(const Args& firmware) {
+    Args tail = Tail();
+    tail.insert(tail.begin() + 9, firmware.begin(), firmware.end());
+    return Concat(
+        {"/usr/bin/qemu", "-machine", "q35", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+         "-cpu", "Haswell,+smap,-check,-fsgsbase"},
+        tail);
+  }
+
+  TEST_CASE("firmware after -monitor none (and -no-reboot), before -kernel: each key alone") {
+    Config config = Minimal(Target::kX86_64, false);
+    config.firmware.bios = "/fw/a b,c.bin";  // a raw file name, as for -kernel
+    CHECK(CreateInvocation(config, {}) == WithFirmware({"-bios", "/fw/a b,c.bin"}));
+    config.firmware.bios.clear();
+    config.firmware.uefi = Uefi{"/fw/CODE,x.fd", "/vm/VARS.fd"};  // in option lists: ',' doubled
+    CHECK(CreateInvocation(config, {}) ==
+          WithFirmware({"-drive", "if=pflash,unit=0,format=raw,readonly=on,file=/fw/CODE,,x.fd",
+                        "-drive", "if=pflash,unit=1,format=raw,file=/vm/VARS.fd"}));
+    config.firmware.uefi.reset();
+    config.firmware.dtb = "/fw/board,1.dtb";
+    CHECK(CreateInvocation(config, {}) == WithFirmware({"-dtb", "/fw/board,1.dtb"}));
+    config.firmware.dtb.clear();
+    CHECK(CreateInvocation(config, {}) == WithFirmware({}));
+  }
+
+  TEST_CASE("all firmware keys together: bios or uefi first, then -dtb, after -no-reboot") {
+    Config config = Minimal(Target::kAArch64, false);
+    config.no_reboot = true;
+    config.firmware = {"", Uefi{"/c.fd", "/v.fd"}, "/b.dtb"};
+    const Args argv = CreateInvocation(config, {});
+    const Args expected = {"-monitor",
+                           "none",
+                           "-no-reboot",
+                           "-drive",
+                           "if=pflash,unit=0,format=raw,readonly=on,file=/c.fd",
+                           "-drive",
+                           "if=pflash,unit=1,format=raw,file=/v.fd",
+                           "-dtb",
+                           "/b.dtb",
+                           "-kernel",
+                           "/k/kernel"};
+    const auto monitor = std::find(argv.begin(), argv.end(), "-monitor");
+    REQUIRE(argv.end() - monitor >= static_cast<long>(expected.size()));
+    CHECK(Args(monitor, monitor + static_cast<long>(expected.size())) == expected);
+    config.firmware = {"/fw.bin", std::nullopt, "/b.dtb"};
+    const Args with_bios = CreateInvocation(config, {});
+    const auto bios = std::find(with_bios.begin(), with_bios.end(), "-no-reboot") + 1;
+    CHECK(Args(bios, bios + 5) == Args{"-bios", "/fw.bin", "-dtb", "/b.dtb", "-kernel"});
+  }
+
   TEST_CASE("drives with and without addr, after the iothread object") {
     Config config = Minimal(Target::kAArch64, true);
-    config.drives = {{"blk0", "/img/a.img", ""}, {"blk1", "/img/b.img", "05.0"}};
+    config.drives = {{"blk0", "/img/a.img", "", "raw"}, {"blk1", "/img/b.img", "05.0", "raw"}};
     const Args argv = CreateInvocation(config, {});
     const Args expected = {
         "-object", "iothread,id=iothread0",
@@ -137,10 +188,41 @@ TEST_SUITE("invocation") {
           expected);
   }
 
+  TEST_CASE("a drive's format in place of raw; readonly and snapshot after aio=threads") {
+    Config config = Minimal(Target::kX86_64, false);
+    config.drives = {{"d0", "/i/a.qcow2", "", "qcow2"},
+                     {"d1", "/i/b.img", "", "raw", true, false},
+                     {"d2", "/i/c.img", "", "raw", false, true},
+                     {"d3", "/i/d.qcow2", "", "qcow2", true, true}};
+    const Args argv = CreateInvocation(config, {});
+    const Args expected = {
+        "-drive",
+        "id=d0,file=/i/a.qcow2,format=qcow2,if=none,cache=unsafe,aio=threads",
+        "-device",
+        "virtio-blk-pci,drive=d0,iothread=iothread0",
+        "-drive",
+        "id=d1,file=/i/b.img,format=raw,if=none,cache=unsafe,aio=threads,readonly=on",
+        "-device",
+        "virtio-blk-pci,drive=d1,iothread=iothread0",
+        "-drive",
+        "id=d2,file=/i/c.img,format=raw,if=none,cache=unsafe,aio=threads,snapshot=on",
+        "-device",
+        "virtio-blk-pci,drive=d2,iothread=iothread0",
+        "-drive",
+        "id=d3,file=/i/d.qcow2,format=qcow2,if=none,cache=unsafe,aio=threads,readonly=on,"
+        "snapshot=on",
+        "-device",
+        "virtio-blk-pci,drive=d3,iothread=iothread0",
+        "-net",
+        "none"};
+    const auto drives = std::find(argv.begin(), argv.end(), "iothread,id=iothread0") + 1;
+    CHECK(Args(drives, argv.end() - 2) == expected);
+  }
+
   TEST_CASE(
       "a comma in a drive path is doubled so it cannot inject options (SPEC §5 difference 1)") {
     Config config = Minimal(Target::kX86_64, false);
-    config.drives = {{"blk0", "/img/a,snapshot=on", ""}};
+    config.drives = {{"blk0", "/img/a,snapshot=on", "", "raw"}};
     const Args argv = CreateInvocation(config, {});
     CHECK(
         std::find(argv.begin(), argv.end(),
@@ -288,10 +370,12 @@ TEST_SUITE("invocation") {
     CHECK(std::count(argv.begin(), argv.end(), "-virtfs") == 2);
   }
 
-  TEST_CASE("serial_log, qmp and shares all together, each in its place, with every other key") {
+  TEST_CASE("every SPEC §9 key together, each in its place, with every other key") {
     Config config = Minimal(Target::kAArch64, false);
     config.initrd = "/k/initrd";
-    config.drives = {{"blk0", "/img/a.img", ""}};
+    config.drives = {{"blk0", "/img/a.img", "", "qcow2", true, true}};
+    config.firmware.bios = "/fw/u-boot.bin";
+    config.firmware.dtb = "/fw/board.dtb";
     config.networks = {{"net0", UserNetwork{}, std::nullopt, ""}};
     config.rng = true;
     config.no_reboot = true;
@@ -321,6 +405,10 @@ TEST_SUITE("invocation") {
                "-qmp",
                "unix:/run/vm.qmp,server=on,wait=off",
                "-no-reboot",
+               "-bios",
+               "/fw/u-boot.bin",
+               "-dtb",
+               "/fw/board.dtb",
                "-kernel",
                "/k/kernel",
                "-initrd",
@@ -328,7 +416,8 @@ TEST_SUITE("invocation") {
                "-object",
                "iothread,id=iothread0",
                "-drive",
-               "id=blk0,file=/img/a.img,format=raw,if=none,cache=unsafe,aio=threads",
+               "id=blk0,file=/img/a.img,format=qcow2,if=none,cache=unsafe,aio=threads,readonly=on,"
+               "snapshot=on",
                "-device",
                "virtio-blk-pci,drive=blk0,iothread=iothread0",
                "-netdev",

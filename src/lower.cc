@@ -83,9 +83,14 @@ void DeriveUnit(const Node& merged, LoweredProfile& out) {
   unit.kvm = out.config.kvm;
   for (const Network& network : out.config.networks) unit.tap = unit.tap || network.tap.has_value();
   // ProtectSystem=strict makes the file system read-only but for these: where QEMU writes a
-  // drive, makes the serial log and the QMP socket, and a share the guest may write to.
+  // drive (not a read-only or snapshot one: QEMU opens their files read-only, and a snapshot's
+  // writes go to a temporary file, in the unit's private /var/tmp), the UEFI variables, the
+  // serial log and the QMP socket, and a share the guest may write to.
   const Config& config = out.config;
-  for (const Drive& drive : config.drives) AddWritable(DirectoryOf(drive.file), unit);
+  for (const Drive& drive : config.drives) {
+    if (!drive.readonly && !drive.snapshot) AddWritable(DirectoryOf(drive.file), unit);
+  }
+  if (config.firmware.uefi) AddWritable(DirectoryOf(config.firmware.uefi->vars), unit);
   if (!config.serial_log.empty()) AddWritable(DirectoryOf(config.serial_log), unit);
   if (!config.qmp.empty()) AddWritable(DirectoryOf(config.qmp), unit);
   for (const Share& share : config.shares) {

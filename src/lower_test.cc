@@ -51,7 +51,8 @@ qemu:
   no_reboot: true
   kernel: /abs/kernel
   initrd: ./sub/../rd.img
-  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img}]
+  firmware: {uefi: {code: fw/CODE.fd, vars: "/vm/VARS a,b.fd"}, dtb: ../board.dtb}
+  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}, {id: blk1, file: /v/c.img, format: qcow2, readonly: true, snapshot: true}]
   networks:
     - id: net0
       mac: "52:54:00:00:00:01"
@@ -79,6 +80,7 @@ TEST_SUITE("lower") {
                         "qemu:\n"
                         "  target: x86_64\n  memory: 64\n  kernel: /k\n"
                         "  networks: [{id: n0, user: {forwards: [{host: 2222, guest: 22}]}}]\n"
+                        "  drives: [{id: d0, file: /d}]\n"
                         "  shares: [{tag: s, path: /s}]\n");
     Diagnostics& diagnostics = pipeline.diagnostics;
     const std::optional<ResolvedProfile> resolved =
@@ -91,6 +93,9 @@ TEST_SUITE("lower") {
         {"qemu.kvm", Text(lowered.config.kvm)},
         {"qemu.rng", Text(lowered.config.rng)},
         {"qemu.no_reboot", Text(lowered.config.no_reboot)},
+        {"qemu.drives[].format", lowered.config.drives.at(0).format},
+        {"qemu.drives[].readonly", Text(lowered.config.drives.at(0).readonly)},
+        {"qemu.drives[].snapshot", Text(lowered.config.drives.at(0).snapshot)},
         {"qemu.shares[].readonly", Text(lowered.config.shares.at(0).readonly)},
         {"qemu.networks[].user.forwards[].protocol",
          lowered.config.networks.at(0).user->forwards.at(0).protocol},
@@ -128,6 +133,9 @@ TEST_SUITE("lower") {
     CHECK(lowered.config.memory_mib == 512);
     CHECK(lowered.config.kernel == "/p/boards/k.bin");
     CHECK(lowered.config.initrd == "");
+    CHECK(lowered.config.firmware.bios == "");
+    CHECK_FALSE(lowered.config.firmware.uefi.has_value());
+    CHECK(lowered.config.firmware.dtb == "");
     CHECK(lowered.config.qmp_socket == "");
     CHECK(lowered.config.serial_log == "");
     CHECK(lowered.config.qmp == "");
@@ -171,6 +179,17 @@ TEST_SUITE("lower") {
     CHECK(config.drives[0].file == "/p/b/disk a,b.img");
     CHECK(config.drives[0].addr == "05.0");
     CHECK(config.drives[1].addr == "");
+    CHECK(config.drives[0].format == "raw");  // the default
+    CHECK_FALSE(config.drives[0].readonly);
+    CHECK_FALSE(config.drives[0].snapshot);
+    CHECK(config.drives[1].format == "qcow2");
+    CHECK(config.drives[1].readonly);
+    CHECK(config.drives[1].snapshot);
+    CHECK(config.firmware.bios == "");
+    REQUIRE(config.firmware.uefi.has_value());
+    CHECK(config.firmware.uefi->code == "/p/b/fw/CODE.fd");
+    CHECK(config.firmware.uefi->vars == "/vm/VARS a,b.fd");
+    CHECK(config.firmware.dtb == "/p/board.dtb");
     CHECK(config.serial_log == "/p/log/console.log");
     CHECK(config.qmp == "/p/b/run/vm.qmp");
     REQUIRE(config.shares.size() == 2);
@@ -182,9 +201,12 @@ TEST_SUITE("lower") {
     CHECK_FALSE(config.shares[1].readonly);
     CHECK(config.extra_args == std::vector<std::string>{"-vga", "none"});
     CHECK(lowered.cmdline == std::vector<std::string>{"console=ttyAMA0", "quiet", "console=ttyS0"});
-    // What the host checks ask of each: a file, a directory, or a directory to make it in.
-    const std::map<PathUse, std::string> expect = {
-        {PathUse::kFile, "file"}, {PathUse::kDirectory, "dir"}, {PathUse::kInDirectory, "in dir"}};
+    // What the host checks ask of each: a file, one QEMU writes, a directory, or a directory to
+    // make it in.
+    const std::map<PathUse, std::string> expect = {{PathUse::kFile, "file"},
+                                                   {PathUse::kWritableFile, "writable file"},
+                                                   {PathUse::kDirectory, "dir"},
+                                                   {PathUse::kInDirectory, "in dir"}};
     std::vector<std::string> files;
     for (const FileUse& file : lowered.files) {
       files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range) + " " +
@@ -193,12 +215,15 @@ TEST_SUITE("lower") {
     CHECK(files == std::vector<std::string>{
                        "kernel /abs/kernel /p/b/dev.yaml:12:11 file",
                        "initrd /p/b/rd.img /p/b/dev.yaml:13:11 file",
-                       "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:14:29 file",
-                       "drive 'blk1' /v/c.img /p/b/dev.yaml:14:77 file",
-                       "serial log /p/log/console.log /p/b/dev.yaml:21:15 in dir",
-                       "QMP socket /p/b/run/vm.qmp /p/b/dev.yaml:22:8 in dir",
-                       "share 'src' /p/my src,x /p/b/dev.yaml:23:29 dir",
-                       "share 'out' /srv/out /p/b/dev.yaml:23:78 dir",
+                       "UEFI code /p/b/fw/CODE.fd /p/b/dev.yaml:14:27 file",
+                       "UEFI vars /vm/VARS a,b.fd /p/b/dev.yaml:14:45 writable file",
+                       "dtb /p/board.dtb /p/b/dev.yaml:14:70 file",
+                       "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:15:29 file",
+                       "drive 'blk1' /v/c.img /p/b/dev.yaml:15:77 file",
+                       "serial log /p/log/console.log /p/b/dev.yaml:22:15 in dir",
+                       "QMP socket /p/b/run/vm.qmp /p/b/dev.yaml:23:8 in dir",
+                       "share 'src' /p/my src,x /p/b/dev.yaml:24:29 dir",
+                       "share 'out' /srv/out /p/b/dev.yaml:24:78 dir",
                    });
     CHECK(stages.Rendered() == "");
   }
@@ -232,7 +257,10 @@ TEST_SUITE("lower") {
     const LoweredProfile lowered = stages.Lower(
         {"/p/a.yaml",
          "qemu:\n  target: x86_64\n  memory: 64\n  kernel: /k\n  kvm: true\n"
-         "  drives: [{id: a, file: /v/a.img}, {id: b, file: /v/b.img}, {id: c, file: c.img}]\n"
+         "  drives: [{id: a, file: /v/a.img}, {id: b, file: /v/b.img}, {id: c, file: c.img},\n"
+         "           {id: r, file: /ro/r.img, readonly: true}, {id: s, file: /s/s.img, snapshot: "
+         "true}]\n"
+         "  firmware: {uefi: {code: /fw/CODE.fd, vars: /vm/VARS.fd}}\n"
          "  networks: [{id: n0, tap: {name: t0}}]\n"
          "systemd:\n  description: a VM\n  user: qemu\n  group: kvm\n  restart: always\n"
          "  restart_sec: 7\n  after: [a.target]\n  wants: [b.target]\n"
@@ -252,7 +280,9 @@ TEST_SUITE("lower") {
     CHECK(unit.graceful_stop);
     CHECK(unit.kvm);
     CHECK(unit.tap);
-    CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p"});
+    // The drives' directories (not those QEMU only reads: read-only and snapshot drives), then
+    // that of the UEFI vars, which the firmware writes.
+    CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p", "/vm"});
     // The graceful stop's socket is the systemd emitter's to set (invocation.h).
     CHECK(lowered.config.qmp_socket == "");
   }
@@ -281,7 +311,8 @@ qemu:
   kvm: true
   kernel: /abs/kernel
   initrd: ./sub/../rd.img
-  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0"}]
+  firmware: {bios: "fw/bios a,b.bin", dtb: /b.dtb}
+  drives: [{id: blk0, file: "disk a,b.img", addr: "05.0", format: qcow2, readonly: true}]
   networks:
     - id: net0
       mac: "52:54:00:00:00:01"
@@ -298,8 +329,11 @@ cmdline: [console=ttyAMA0, quiet]
     CHECK(ArgAfter(argv, "-smp") == "3");
     CHECK(ArgAfter(argv, "-kernel") == "/abs/kernel");
     CHECK(ArgAfter(argv, "-initrd") == "/p/b/rd.img");
+    CHECK(ArgAfter(argv, "-bios") == "/p/b/fw/bios a,b.bin");
+    CHECK(ArgAfter(argv, "-dtb") == "/b.dtb");
     CHECK(ArgAfter(argv, "-drive") ==
-          "id=blk0,file=/p/b/disk a,,b.img,format=raw,if=none,cache=unsafe,aio=threads");
+          "id=blk0,file=/p/b/disk a,,b.img,format=qcow2,if=none,cache=unsafe,aio=threads,"
+          "readonly=on");
     CHECK(ArgAfter(argv, "-device") == "virtio-blk-pci,drive=blk0,iothread=iothread0,addr=05.0");
     CHECK(ArgAfter(argv, "-netdev") ==
           "user,id=net0,net=10.0.2.0/"

@@ -15,9 +15,10 @@ namespace qemuc {
 
 // What the host checks ask of a path the profile names.
 enum class PathUse {
-  kFile,         // QEMU opens it: a regular file or a block device
-  kDirectory,    // a directory (a share)
-  kInDirectory,  // QEMU makes it (a log, a socket): its directory is there, it is none
+  kFile,          // QEMU opens it: a regular file or a block device
+  kWritableFile,  // QEMU also writes it (UEFI vars): a file it may write
+  kDirectory,     // a directory (a share)
+  kInDirectory,   // QEMU makes it (a log, a socket): its directory is there, it is none
 };
 
 // A file the compiled profile refers to, kept with the place that named it for host checks.

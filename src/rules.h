@@ -75,9 +75,11 @@ void CheckUniqueHostPort(const Node& forward, const Field& row, const KeyPath& p
                          RuleContext& context);
 
 // Mappings.
-// kvm: true with target riscv64 (TCG only), and cpu: host without KVM.
-void CheckAccelerator(const Node& qemu, const Field& row, const KeyPath& path,
-                      RuleContext& context);
+// The rules between qemu's own keys: kvm: true with target riscv64 (TCG only), the host CPU
+// model without KVM, a device tree on a target that reads none.
+void CheckQemu(const Node& qemu, const Field& row, const KeyPath& path, RuleContext& context);
+void CheckFirmware(const Node& firmware, const Field& row, const KeyPath& path,
+                   RuleContext& context);  // bios and uefi exclude each other
 void CheckUserNetwork(const Node& user, const Field& row, const KeyPath& path,
                       RuleContext& context);
 

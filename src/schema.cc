@@ -97,10 +97,20 @@ Field Drives() {
               .PatternAsWritten(kQemuId)
               .Check(CheckDriveId)
               .Bind(Member(&Drive::id)),
-          Field("file", T::kPath, "Raw disk image file.")
+          Field("file", T::kPath, "Disk image file, in the drive's format.")
               .Required()
               .Check(CheckFilePath)
               .Bind(PathMember(&Drive::file, "drive")),
+          Field("format", T::kEnum, "Disk image format.")
+              .OneOf({"raw", "qcow2"})
+              .Default("raw")
+              .Bind(Member(&Drive::format)),
+          Field("readonly", T::kBool, "The guest cannot write to the drive.")
+              .Default("false")
+              .Bind(Member(&Drive::readonly)),
+          Field("snapshot", T::kBool, "Writes go to a temporary file that QEMU drops at exit.")
+              .Default("false")
+              .Bind(Member(&Drive::snapshot)),
           // Slot 01-1f (00 holds the host bridge), function 0-7, in hex.
           Field("addr", T::kString, "PCI address slot[.function], e.g. \"05.0\".")
               .Pattern("(?:0?[1-9A-Fa-f]|1[0-9A-Fa-f])(?:\\.[0-7])?")
@@ -125,6 +135,34 @@ Field Shares() {
           Field("readonly", T::kBool, "The guest cannot write to the directory.")
               .Default("false")
               .Bind(Member(&Share::readonly)),
+      });
+}
+
+// SPEC §9: the firmware a board boots, in place of QEMU's own, and its device tree.
+Field Firmware() {
+  return Field("firmware", T::kMapping, "Firmware and device tree, in place of QEMU's own.")
+      .Check(CheckFirmware)  // bios and uefi exclude each other
+      .Bind(Mapping(&Config::firmware))
+      .Children({
+          Field("bios", T::kPath, "Firmware image for -bios (SeaBIOS, OpenSBI, U-Boot).")
+              .Check(CheckFilePath)
+              .Bind(PathMember(&Firmware::bios, "bios")),
+          Field("uefi", T::kMapping, "UEFI firmware on two pflash devices: code and variables.")
+              .Bind(Optional(&Firmware::uefi))
+              .Children({
+                  Field("code", T::kPath, "UEFI code image (OVMF_CODE.fd), attached read-only.")
+                      .Required()
+                      .Check(CheckFilePath)
+                      .Bind(PathMember(&Uefi::code, "UEFI code")),
+                  // The firmware writes its variables here: a copy of the image's, per VM.
+                  Field("vars", T::kPath, "UEFI variable store (a copy of OVMF_VARS.fd), written.")
+                      .Required()
+                      .Check(CheckFilePath)
+                      .Bind(PathMember(&Uefi::vars, "UEFI vars", PathUse::kWritableFile)),
+              }),
+          Field("dtb", T::kPath, "Device tree blob in place of QEMU's (aarch64, riscv64).")
+              .Check(CheckFilePath)
+              .Bind(PathMember(&Firmware::dtb, "dtb")),
       });
 }
 
@@ -183,7 +221,7 @@ void StoreBinary(Config& config, const Node& value, const KeyPath&, LowerContext
 Field Qemu() {
   return Field("qemu", T::kMapping, "The virtual machine.")
       .Required()
-      .Check(CheckAccelerator)
+      .Check(CheckQemu)
       .Bind(Mapping(&LoweredProfile::config))
       .Children({
           Field("binary", T::kPath, "QEMU binary; a bare name is looked up in PATH.")
@@ -223,6 +261,7 @@ Field Qemu() {
               .PatternAsWritten("[^,\\x00-\\x1f\\x7f]*")
               .Check(CheckInitrdPath)
               .Bind(PathMember(&Config::initrd, "initrd")),
+          Firmware(),
           Drives(),
           Networks(),
           Field("rng", T::kBool, "A virtio-rng device, fed by the host's /dev/urandom.")

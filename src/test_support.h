@@ -225,6 +225,11 @@ class FakeHost : public Host {
   }
   void AddDirectory(const std::string& path) { directories_.insert(path); }
   void SetSearchPath(std::string path) { search_path_ = std::move(path); }
+  // A file that is there but cannot be written.
+  void AddReadOnlyFile(const std::string& path) {
+    files_.insert(path);
+    read_only_.insert(path);
+  }
 
   std::optional<std::string> FileProblem(const std::string& path) const override {
     if (files_.count(path) == 0) return std::string("No such file or directory");
@@ -233,6 +238,11 @@ class FakeHost : public Host {
   std::optional<std::string> DirectoryProblem(const std::string& path) const override {
     if (files_.count(path) > 0) return std::string("is not a directory");
     if (directories_.count(path) == 0) return std::string("No such file or directory");
+    return std::nullopt;
+  }
+  std::optional<std::string> WritableFileProblem(const std::string& path) const override {
+    if (std::optional<std::string> problem = FileProblem(path)) return problem;
+    if (read_only_.count(path) > 0) return std::string("not writable (Permission denied)");
     return std::nullopt;
   }
   bool IsExecutable(const std::string& path) const override { return executables_.count(path) > 0; }
@@ -252,6 +262,7 @@ class FakeHost : public Host {
   std::set<std::string> files_;
   std::set<std::string> executables_;
   std::set<std::string> directories_;
+  std::set<std::string> read_only_;
   std::string search_path_ = "/usr/bin";
   std::string exec_error_;
   mutable std::vector<std::vector<std::string>> executed_;

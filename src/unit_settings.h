@@ -24,7 +24,7 @@ struct UnitSettings {
   bool graceful_stop = false;
   bool kvm = false;  // DeviceAllow=/dev/kvm
   bool tap = false;  // /dev/net/tun, and after network-online.target
-  // Of the drive files, the serial log and the QMP socket; writable shares.
+  // Of the writable drives, the UEFI vars, the serial log and the QMP socket; writable shares.
   std::vector<std::string> writable_directories;
 };
 

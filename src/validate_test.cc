@@ -99,6 +99,56 @@ TEST_SUITE("validate") {
           "            ^~~~\n");
   }
 
+  TEST_CASE("qemu.firmware: a device tree only where the target takes one") {
+    const std::string aarch64 = "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n";
+    CHECK(Validated(aarch64 + "  firmware: {dtb: b.dtb}\n") == "");
+    CHECK(Validated(std::string(kQemu) + "  firmware: {dtb: b.dtb}\n") ==
+          "/p/a.yaml:5:19: error: 'qemu.firmware.dtb' is a device tree, which the x86_64 target "
+          "does not take (aarch64 and riscv64 do)\n"
+          "  firmware: {dtb: b.dtb}\n"
+          "                  ^~~~~\n"
+          "note: the target is set here /p/a.yaml:2:11\n");
+    // An abstract base may leave the target to the boards that extend it.
+    CHECK(Validated("qemu: {target: x86_64, firmware: {dtb: b.dtb}}\n", "/p/a.yaml",
+                    Kind::kAbstract) == "");
+  }
+
+  TEST_CASE("qemu.firmware: bios and uefi exclude each other; the later one is the error") {
+    CHECK(Validated(std::string(kQemu) + "  firmware:\n    bios: b.bin\n"
+                                         "    uefi: {code: c.fd, vars: v.fd}\n") ==
+          "/p/a.yaml:7:5: error: 'qemu.firmware.uefi' and 'qemu.firmware.bios' exclude each "
+          "other: QEMU starts one firmware\n"
+          "    uefi: {code: c.fd, vars: v.fd}\n"
+          "    ^~~~\n"
+          "note: 'qemu.firmware.bios' is set here /p/a.yaml:6:5\n");
+    // Across layers: the board's bios comes after its base's uefi.
+    Pipeline pipeline;
+    pipeline.reader.Add("/p/base.yaml",
+                        "abstract: true\nqemu:\n  firmware:\n"
+                        "    uefi: {code: c.fd, vars: v.fd}\n");
+    pipeline.reader.Add("/p/a.yaml",
+                        "extends: base.yaml\nqemu:\n  target: x86_64\n"
+                        "  memory: 64\n  kernel: /k\n  firmware: {bios: b.bin}\n");
+    CHECK_FALSE(pipeline.Compile("/p/a.yaml").has_value());
+    CHECK(pipeline.Rendered() ==
+          "/p/a.yaml:6:14: error: 'qemu.firmware.bios' and 'qemu.firmware.uefi' exclude each "
+          "other: QEMU starts one firmware\n"
+          "  firmware: {bios: b.bin}\n"
+          "             ^~~~\n"
+          "note: 'qemu.firmware.uefi' is set here /p/base.yaml:4:5\n"
+          "note: a layer replaces an inherited firmware by resetting it: 'uefi: !reset'\n");
+  }
+
+  TEST_CASE("qemu.firmware.uefi needs both code and vars; drives take format, readonly, snapshot") {
+    CHECK(Validated(std::string(kQemu) + "  firmware:\n    uefi: {code: c.fd}\n") ==
+          "/p/a.yaml:6:11: error: missing required key 'qemu.firmware.uefi.vars'\n"
+          "    uefi: {code: c.fd}\n"
+          "          ^\n");
+    CHECK(Validated(std::string(kQemu) +
+                    "  drives: [{id: d, file: d.img, format: qcow2, readonly: true, "
+                    "snapshot: true}]\n") == "");
+  }
+
   TEST_CASE("required keys are reported at the mapping that lacks them") {
     CHECK(Validated("qemu:\n  cpus: 2\n") ==
           "/p/a.yaml:2:3: error: missing required key 'qemu.target'\n  cpus: 2\n  ^\n"

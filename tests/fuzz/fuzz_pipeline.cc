@@ -86,6 +86,9 @@ class FuzzHost : public Host {
     if (path.find("missing") != std::string::npos) return std::string("No such file or directory");
     return std::nullopt;
   }
+  std::optional<std::string> WritableFileProblem(const std::string& path) const override {
+    return FileProblem(path);
+  }
   bool IsExecutable(const std::string& path) const override { return !FileProblem(path); }
   std::string SearchPath() const override { return "/usr/local/bin:/usr/bin"; }
   // The fuzzer runs no `qemuc run`; were it to, it must not become another program.
