@@ -68,13 +68,13 @@ cmp -s "$work/edit" examples/base/x86_64.yaml && fail "examples/base/x86_64.yaml
 cat "$work/edit" > examples/base/x86_64.yaml
 git add examples/base/x86_64.yaml
 commit fail "examples/base/x86_64.yaml changed, the outputs not rebuilt"
-for output in x64-dev.sh x64-dev-kvm.service x64-test.json; do
+for output in x64-dev.sh x64-dev-kvm.service x64-test.json x64-kernel-test.sh; do
   shows "error: generated/$output is stale: run 'qemuc build' to write it"
 done
 shows "--- generated/x64-dev.sh	(current)"
 shows "+  -m 3072 \\"
 if grep -q "arm64-ci.args is stale" "$log"; then fail "the aarch64 output is reported stale"; fi
-shows "checked 8 profiles and 4 outputs: 3 errors, 3 stale, 1 fresh, 0 failed"
+shows "checked 11 profiles and 6 outputs: 4 errors, 4 stale, 2 fresh, 0 failed"
 
 build/qemuc build -C examples > "$log" 2>&1 || fail "build/qemuc build -C examples"
 git add examples/generated
