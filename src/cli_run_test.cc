@@ -148,8 +148,11 @@ TEST_SUITE("cli_run") {
     const Run compiled = machine.Qemuc({"compile", "-f", "args", "/p/ci.yaml", "--", "a b"});
     REQUIRE(compiled.status == kExitOk);
     // QEMU's status -> qemuc's: the success status is 0, any other stays, a signal's too.
-    for (const auto& [qemu, qemuc] :
+    // (Not a structured binding: C++17 does not let doctest's lambdas capture one.)
+    for (const auto& statuses :
          std::vector<std::pair<int, int>>{{85, 0}, {0, 0}, {1, 1}, {84, 84}, {143, 143}}) {
+      const int qemu = statuses.first;
+      const int qemuc = statuses.second;
       machine.pipeline.host.SetRunStatus(qemu);
       const Run ran = machine.Qemuc({"run", "/p/ci.yaml", "--", "a b"});
       CHECK_MESSAGE(ran.status == qemuc, "QEMU's status " << qemu);

@@ -216,8 +216,11 @@ TEST_SUITE("host_checks") {
     // parent (us) and ends when it comes back. (Were it not passed on, it would end this test.)
     // A signal this test was started ignoring (nohup) is not passed on, and the child cannot trap
     // it.
-    for (const auto& [number, signal] : std::vector<std::pair<int, const char*>>{
+    // (Not a structured binding: C++17 does not let doctest's lambdas capture one.)
+    for (const auto& number_and_name : std::vector<std::pair<int, const char*>>{
              {SIGTERM, "TERM"}, {SIGINT, "INT"}, {SIGHUP, "HUP"}}) {
+      const int number = number_and_name.first;
+      const char* const signal = number_and_name.second;
       struct sigaction action {};
       sigaction(number, nullptr, &action);
       if (action.sa_handler == SIG_IGN) continue;
