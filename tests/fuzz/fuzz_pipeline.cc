@@ -89,6 +89,13 @@ class FuzzHost : public Host {
   std::optional<std::string> WritableFileProblem(const std::string& path) const override {
     return FileProblem(path);
   }
+  // A path whose last name has no '.' is a directory (a share, the directory of a log or a
+  // socket), one with a '.' (console.log, vm.qmp) a file: both answers get tested.
+  std::optional<std::string> DirectoryProblem(const std::string& path) const override {
+    if (path.find('.', path.rfind('/') + 1) != std::string::npos)
+      return std::string("is not a directory");
+    return FileProblem(path);
+  }
   bool IsExecutable(const std::string& path) const override { return !FileProblem(path); }
   std::string SearchPath() const override { return "/usr/local/bin:/usr/bin"; }
   // The fuzzer runs no `qemuc run`; were it to, it must not become another program.
