@@ -202,7 +202,7 @@ TEST_SUITE("emit_schema") {
                         std::string::npos,
                     field.name);
     });
-    CHECK(patterns == 17);
+    CHECK(patterns == 18);
   }
 
   TEST_CASE("the same text on every run") {

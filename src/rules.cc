@@ -27,16 +27,26 @@ void CheckQemuId(const Node& value, const char* what, RuleContext& context) {
 
 struct PathRule {
   bool bare_name_allowed = false;  // the row's: a bare name is looked up in PATH
-  bool comma_refused = false;      // qemu.initrd: QEMU's multiboot loader splits it at commas
+  // A character QEMU reads as syntax in this path's option, and why ('\0': none).
+  char refused = '\0';
+  const char* refused_why = "";
 };
+
+// qemu.initrd: QEMU's multiboot loader splits it at commas.
+constexpr PathRule kInitrdRule{false, ',', "QEMU's multiboot loader splits the initrd at commas"};
+// qemu.qmp: `-qmp unix:PATH,...` reads PATH as a key=value pair when it holds a '=' before its
+// first ',' (QEMU 7.2: "Invalid parameter '/run/a'" for /run/a=b/q.sock); doubling is for ','.
+constexpr PathRule kQmpRule{false, '=', "QEMU's -qmp unix: would read the path as key=value"};
 
 // SPEC §3: no newline in any path (we refuse every control character: none belongs in a file
 // name, and they garble every output format). A relative path takes on the directory of the
 // file that wrote it, which must pass too. Returns whether the path passed.
 bool CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContext& context) {
-  const auto bad = [rule](char c) { return IsControl(c) || (rule.comma_refused && c == ','); };
-  const auto why = [](char c) {
-    return std::string(c == ',' ? " (QEMU's multiboot loader splits the initrd at commas)" : "");
+  const auto bad = [rule](char c) {
+    return IsControl(c) || (rule.refused != '\0' && c == rule.refused);
+  };
+  const auto why = [rule](char c) {
+    return c == rule.refused ? " (" + std::string(rule.refused_why) + ")" : std::string();
   };
   const std::string& text = value.text;
   const auto in_text = std::find_if(text.begin(), text.end(), bad);
@@ -69,14 +79,14 @@ void CheckProfileName(const Node& value, const Field&, const KeyPath& path, Rule
 }
 
 void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context) {
-  CheckPath(value, path, PathRule{row.bare_name_allowed, false}, context);
+  CheckPath(value, path, PathRule{row.bare_name_allowed}, context);
 }
 
-// A unix socket's path fits in sun_path, once resolved: QEMU would refuse a longer one only when
-// it starts.
+// A unix socket's path fits in sun_path, once resolved, and holds no '=': QEMU would refuse
+// either only when it starts.
 void CheckQmpSocketPath(const Node& value, const Field&, const KeyPath& path,
                         RuleContext& context) {
-  if (!CheckPath(value, path, PathRule{}, context)) return;
+  if (!CheckPath(value, path, kQmpRule, context)) return;
   const std::string resolved = value.range.file != nullptr ? ResolvedPath(value) : value.text;
   if (resolved.size() <= kMaxUnixSocketPathBytes) return;
   Diagnostic& error = context.Error(
@@ -87,7 +97,7 @@ void CheckQmpSocketPath(const Node& value, const Field&, const KeyPath& path,
 }
 
 void CheckInitrdPath(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
-  CheckPath(value, path, PathRule{false, true}, context);
+  CheckPath(value, path, kInitrdRule, context);
 }
 
 void CheckCpuModel(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {

@@ -49,7 +49,7 @@ void CheckProfileName(const Node& value, const Field& row, const KeyPath& path,
                       RuleContext& context);
 // A path, or a bare name where the row allows one (BareNameAllowed).
 void CheckFilePath(const Node& value, const Field& row, const KeyPath& path, RuleContext& context);
-// A path that also fits a unix socket's sun_path.
+// A path that also fits a unix socket's sun_path and holds no '=' (-qmp unix: reads it as a key).
 void CheckQmpSocketPath(const Node& value, const Field& row, const KeyPath& path,
                         RuleContext& context);
 void CheckInitrdPath(const Node& value, const Field& row, const KeyPath& path,

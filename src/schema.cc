@@ -274,7 +274,10 @@ Field Qemu() {
           Field("serial_log", T::kPath, "File that gets a copy of the serial console.")
               .Check(CheckFilePath)
               .Bind(PathMember(&Config::serial_log, "serial log", PathUse::kInDirectory)),
+          // -qmp unix:PATH would read a '=' as key=value; a '=' written here stays after
+          // interpolation.
           Field("qmp", T::kPath, "Unix socket for QMP; a graceful stop uses it.")
+              .PatternAsWritten("[^=\\x00-\\x1f\\x7f]*")
               .Check(CheckQmpSocketPath)
               .Bind(PathMember(&Config::qmp, "QMP socket", PathUse::kInDirectory)),
           Shares(),

@@ -656,6 +656,24 @@ TEST_SUITE("validate") {
           "'qemu.shares[s].path' must not contain a carriage return");
   }
 
+  TEST_CASE("qmp holds no '=', nor does the directory a relative qmp resolves against") {
+    // QEMU 7.2 reads `-qmp unix:/run/a=b/q.sock,...` as the key "/run/a": "Invalid parameter".
+    CHECK(Validated(std::string(kQemu) + "  qmp: \"/run/a=b/q.sock\"\n") ==
+          "/p/a.yaml:5:8: error: 'qemu.qmp' must not contain '=' (QEMU's -qmp unix: would read "
+          "the path as key=value)\n"
+          "  qmp: \"/run/a=b/q.sock\"\n"
+          "       ^~~~~~~~~~~~~~~~~\n");
+    CHECK(Validated(std::string(kQemu) + "  qmp: q.sock\n", "/p=q/a.yaml") ==
+          "/p=q/a.yaml:5:8: error: 'qemu.qmp' is relative, and the directory it resolves against "
+          "contains '=' (QEMU's -qmp unix: would read the path as key=value)\n"
+          "  qmp: q.sock\n"
+          "       ^~~~~~\n"
+          "note: write an absolute path, or move the file that sets it\n");
+    CHECK(Validated(std::string(kQemu) + "  qmp: \"/run/a,b/q.sock\"\n").empty());
+    // Other paths take '=' (they are raw, or follow an explicit key such as logfile=).
+    CHECK(Validated(std::string(kQemu) + "  serial_log: /a=b/log\n  qmp: q.sock\n").empty());
+  }
+
   TEST_CASE("a PCI address is slot[.function] in hex; one address is one however written") {
     CHECK(Validated(std::string(kQemu) + "  drives:\n    - {id: d0, file: /d, addr: \"20.0\"}\n"
                                          "    - {id: d1, file: /d, addr: \"1f.8\"}\n"
