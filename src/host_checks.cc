@@ -69,12 +69,15 @@ std::optional<std::string> PathProblem(const FileUse& use, const Host& host) {
       return host.WritableFileProblem(use.path);
     case PathUse::kDirectory:
       return host.DirectoryProblem(use.path);
-    case PathUse::kInDirectory: {
+    case PathUse::kInDirectory:
+    case PathUse::kSocket: {
       const std::string directory = DirectoryOf(use.path);
       if (const std::optional<std::string> problem = host.DirectoryProblem(directory))
         return "its directory " + directory + ": " + *problem;
       // QEMU can neither open a directory as the log nor bind a socket over one.
-      if (!host.DirectoryProblem(use.path)) return std::string("is a directory");
+      const bool is_directory = !host.DirectoryProblem(use.path);
+      if (is_directory) return std::string("is a directory");
+      if (use.expect == PathUse::kSocket) return host.SocketProblem(use.path);
       return std::nullopt;
     }
   }
@@ -96,6 +99,14 @@ std::optional<std::string> RealHost::DirectoryProblem(const std::string& path) c
   if (stat(path.c_str(), &info) != 0) return std::string(std::strerror(errno));
   if (!S_ISDIR(info.st_mode)) return std::string("is not a directory");
   return std::nullopt;
+}
+
+// lstat: QEMU unlinks the path itself, so a link to a socket would be deleted, not followed.
+// Another error (no search permission) is QEMU's to report when it starts.
+std::optional<std::string> RealHost::SocketProblem(const std::string& path) const {
+  struct stat info {};
+  if (lstat(path.c_str(), &info) != 0 || S_ISSOCK(info.st_mode)) return std::nullopt;
+  return std::string("is there and is not a socket; QEMU would delete it to make its socket");
 }
 
 std::optional<std::string> RealHost::WritableFileProblem(const std::string& path) const {

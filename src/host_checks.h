@@ -29,6 +29,9 @@ class Host {
   virtual std::optional<std::string> FileProblem(const std::string& path) const = 0;
   // Why `path` is not a directory (missing, a file, ...), or nullopt when it is one.
   virtual std::optional<std::string> DirectoryProblem(const std::string& path) const = 0;
+  // What is at `path` that QEMU would delete to bind a unix socket there (anything but a socket:
+  // QEMU unlinks the path first), or nullopt when nothing or a socket (a stale one) is.
+  virtual std::optional<std::string> SocketProblem(const std::string& path) const = 0;
   // The same for a file QEMU also writes (UEFI vars): it must be writable too.
   virtual std::optional<std::string> WritableFileProblem(const std::string& path) const = 0;
   virtual bool IsExecutable(const std::string& path) const = 0;
@@ -46,6 +49,7 @@ class RealHost : public Host {
  public:
   std::optional<std::string> FileProblem(const std::string& path) const override;
   std::optional<std::string> DirectoryProblem(const std::string& path) const override;
+  std::optional<std::string> SocketProblem(const std::string& path) const override;
   std::optional<std::string> WritableFileProblem(const std::string& path) const override;
   bool IsExecutable(const std::string& path) const override;
   std::string SearchPath() const override;

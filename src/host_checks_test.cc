@@ -1,10 +1,14 @@
 #include "host_checks.h"
 
 #include <doctest/doctest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "test_support.h"
 
@@ -111,6 +115,49 @@ TEST_SUITE("host_checks") {
           "/p/a.yaml:7:49: error: share 'm' /p/missing: No such file or directory\n"
           "  shares: [{tag: f, path: file}, {tag: m, path: missing}]\n"
           "                                                ^~~~~~~\n");
+  }
+
+  TEST_CASE("a QMP socket over a file is an error: QEMU would delete the file") {
+    FakeHost host;
+    host.AddExecutable("/usr/bin/qemu-system-x86_64");
+    host.AddFile("/p/kernel");
+    host.AddDirectory("/p");
+    Stages stages;
+    const LoweredProfile lowered = stages.Lower(
+        {"/p/a.yaml", "qemu: {target: x86_64, memory: 64, kernel: kernel, qmp: kernel}\n"});
+    CHECK_FALSE(CheckHost(lowered, host, stages.diagnostics).has_value());
+    CHECK(stages.Rendered() ==
+          "/p/a.yaml:1:57: error: QMP socket /p/kernel: is there and is not a socket; QEMU would "
+          "delete it to make its socket\n"
+          "qemu: {target: x86_64, memory: 64, kernel: kernel, qmp: kernel}\n"
+          "                                                        ^~~~~~\n");
+  }
+
+  TEST_CASE("the real host: a socket's path may hold nothing or a socket, not a file or a link") {
+    const RealHost host;
+    char pattern[] = "/tmp/qemuc-socket-test-XXXXXX";
+    REQUIRE(mkdtemp(pattern) != nullptr);
+    const std::string directory = pattern;
+    const std::string socket_path = directory + "/vm.qmp";
+    const std::string file_path = directory + "/file";
+    const std::string link_path = directory + "/link";
+    CHECK_FALSE(host.SocketProblem(socket_path).has_value());  // nothing there yet
+    const int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, socket_path.c_str(), sizeof(address.sun_path) - 1);
+    REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);
+    close(listener);
+    CHECK_FALSE(host.SocketProblem(socket_path).has_value());  // a stale socket QEMU replaces
+    FILE* file = std::fopen(file_path.c_str(), "w");
+    REQUIRE(file != nullptr);
+    std::fclose(file);
+    REQUIRE(symlink(socket_path.c_str(), link_path.c_str()) == 0);
+    CHECK(host.SocketProblem(file_path).has_value());
+    CHECK(host.SocketProblem(link_path).has_value());  // QEMU would delete the link
+    for (const std::string& path : {socket_path, file_path, link_path}) unlink(path.c_str());
+    rmdir(directory.c_str());
   }
 
   TEST_CASE("the real host: a directory is one, a file and a missing path are not") {

@@ -206,7 +206,8 @@ TEST_SUITE("lower") {
     const std::map<PathUse, std::string> expect = {{PathUse::kFile, "file"},
                                                    {PathUse::kWritableFile, "writable file"},
                                                    {PathUse::kDirectory, "dir"},
-                                                   {PathUse::kInDirectory, "in dir"}};
+                                                   {PathUse::kInDirectory, "in dir"},
+                                                   {PathUse::kSocket, "socket"}};
     std::vector<std::string> files;
     for (const FileUse& file : lowered.files) {
       files.push_back(file.role + " " + file.path + " " + FormatLocation(file.range) + " " +
@@ -221,7 +222,7 @@ TEST_SUITE("lower") {
                        "drive 'blk0' /p/b/disk a,b.img /p/b/dev.yaml:15:29 file",
                        "drive 'blk1' /v/c.img /p/b/dev.yaml:15:77 file",
                        "serial log /p/log/console.log /p/b/dev.yaml:22:15 in dir",
-                       "QMP socket /p/b/run/vm.qmp /p/b/dev.yaml:23:8 in dir",
+                       "QMP socket /p/b/run/vm.qmp /p/b/dev.yaml:23:8 socket",
                        "share 'src' /p/my src,x /p/b/dev.yaml:24:29 dir",
                        "share 'out' /srv/out /p/b/dev.yaml:24:78 dir",
                    });

@@ -18,7 +18,9 @@ enum class PathUse {
   kFile,          // QEMU opens it: a regular file or a block device
   kWritableFile,  // QEMU also writes it (UEFI vars): a file it may write
   kDirectory,     // a directory (a share)
-  kInDirectory,   // QEMU makes it (a log, a socket): its directory is there, it is none
+  kInDirectory,   // QEMU makes it (a log): its directory is there, it is none
+  kSocket,        // QEMU binds a socket there: as kInDirectory, and what is there is a socket,
+                  // since QEMU deletes whatever the path names first
 };
 
 // A file the compiled profile refers to, kept with the place that named it for host checks.

@@ -279,7 +279,7 @@ Field Qemu() {
           Field("qmp", T::kPath, "Unix socket for QMP; a graceful stop uses it.")
               .PatternAsWritten("[^=\\x00-\\x1f\\x7f]*")
               .Check(CheckQmpSocketPath)
-              .Bind(PathMember(&Config::qmp, "QMP socket", PathUse::kInDirectory)),
+              .Bind(PathMember(&Config::qmp, "QMP socket", PathUse::kSocket)),
           Shares(),
           // An exit status, as a shell and systemd see one: 0 is success already.
           Field("success_status", T::kInteger,

@@ -235,6 +235,12 @@ class FakeHost : public Host {
     if (files_.count(path) == 0) return std::string("No such file or directory");
     return std::nullopt;
   }
+  std::optional<std::string> SocketProblem(const std::string& path) const override {
+    // A file is no socket; anything else is not there.
+    if (files_.count(path) > 0)
+      return std::string("is there and is not a socket; QEMU would delete it to make its socket");
+    return std::nullopt;
+  }
   std::optional<std::string> DirectoryProblem(const std::string& path) const override {
     if (files_.count(path) > 0) return std::string("is not a directory");
     if (directories_.count(path) == 0) return std::string("No such file or directory");

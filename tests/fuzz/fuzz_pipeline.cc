@@ -96,6 +96,11 @@ class FuzzHost : public Host {
       return std::string("is not a directory");
     return FileProblem(path);
   }
+  // A socket path that names "file" is taken by something else.
+  std::optional<std::string> SocketProblem(const std::string& path) const override {
+    if (path.find("file") != std::string::npos) return std::string("is not a socket");
+    return std::nullopt;
+  }
   bool IsExecutable(const std::string& path) const override { return !FileProblem(path); }
   std::string SearchPath() const override { return "/usr/local/bin:/usr/bin"; }
   // The fuzzer runs no `qemuc run`; were it to, it must not become another program.

@@ -42,6 +42,9 @@ class NoHost : public Host {
   std::optional<std::string> DirectoryProblem(const std::string& path) const override {
     return FileProblem(path);
   }
+  std::optional<std::string> SocketProblem(const std::string& path) const override {
+    return FileProblem(path);
+  }
   bool IsExecutable(const std::string&) const override { return false; }
   std::string SearchPath() const override { return ""; }
   std::string ReplaceProcess(const std::vector<std::string>&) const override {
