@@ -87,7 +87,10 @@ std::string RunAndMapStatus(const std::string& command, int success_status) {
     text += "trap 'caught=" + std::string(signal) + "; [ -z \"$qemu\" ] || kill -s " + signal +
             " \"$qemu\" 2>/dev/null || :' " + signal + "\n";
   }
-  text += "exec 9<&0\nexec " + command + " <&9 9<&- &\n";
+  // Started with standard input closed, the script gives QEMU /dev/null as the exec form would
+  // give it nothing: `exec 9<&0` alone would end the script there ("Bad file descriptor").
+  text += "{ command exec 9<&0; } 2>/dev/null || exec 9</dev/null\nexec " + command +
+          " <&9 9<&- &\n";
   text +=
       "qemu=$!\n"
       "exec 9<&-\n"

@@ -100,7 +100,7 @@ TEST_SUITE("emit") {
           "trap 'caught=INT; [ -z \"$qemu\" ] || kill -s INT \"$qemu\" 2>/dev/null || :' INT\n"
           "trap 'caught=TERM; [ -z \"$qemu\" ] || kill -s TERM \"$qemu\" 2>/dev/null || :' TERM\n"
           "trap 'caught=HUP; [ -z \"$qemu\" ] || kill -s HUP \"$qemu\" 2>/dev/null || :' HUP\n"
-          "exec 9<&0\n"
+          "{ command exec 9<&0; } 2>/dev/null || exec 9</dev/null\n"
           "exec /usr/bin/qemu-system-x86_64 \\\n"
           "  -machine q35 \\\n"
           "  -nographic \\\n"

@@ -10,7 +10,7 @@ caught=
 trap 'caught=INT; [ -z "$qemu" ] || kill -s INT "$qemu" 2>/dev/null || :' INT
 trap 'caught=TERM; [ -z "$qemu" ] || kill -s TERM "$qemu" 2>/dev/null || :' TERM
 trap 'caught=HUP; [ -z "$qemu" ] || kill -s HUP "$qemu" 2>/dev/null || :' HUP
-exec 9<&0
+{ command exec 9<&0; } 2>/dev/null || exec 9</dev/null
 exec qemu-system-x86_64 \
   -machine q35 \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 \

@@ -132,6 +132,17 @@ def check_child(checks, shell, script, env, json_argv):
                  "its parent %d, the script %d" % (report["ppid"], process.pid))
 
 
+def check_closed_stdin(checks, shell, script, env):
+    """Started with standard input closed, the script still runs QEMU (on /dev/null) and maps its
+    status, as the exec form would start QEMU."""
+    result = subprocess.run(shell + [script, "stdin"], stdin=None, env=env, capture_output=True,
+                            timeout=30, preexec_fn=lambda: os.close(0))
+    report = read_report(env["FAKE_QEMU_REPORT"])
+    checks.check(result.returncode == 3 and report["stdin"] == "" and result.stderr == b"",
+                 "with standard input closed, QEMU runs on /dev/null",
+                 "status %d, %r, stderr %r" % (result.returncode, report, result.stderr))
+
+
 def start_holding(shell, script, env, status):
     report_path = env["FAKE_QEMU_REPORT"]
     if os.path.exists(report_path):
@@ -195,6 +206,7 @@ def main(args):
             env = dict(os.environ, FAKE_QEMU_REPORT=os.path.join(directory, "report.json"))
             check_statuses(checks, shell, script, env)
             check_child(checks, shell, script, env, json_argv)
+            check_closed_stdin(checks, shell, script, env)
             check_signals(checks, shell, script, env)
     return 1 if checks.failed else 0
 
