@@ -96,7 +96,7 @@ struct Config {
   // The QMP socket of a unit's graceful stop where the profile names none (no qmp):
   // -qmp unix:PATH,server=on,wait=off just before -append; empty: none. Only the systemd emitter
   // sets it, for systemd.graceful_stop (SPEC §5 difference 4).
-  std::string qmp_socket;
+  std::string stop_socket;
 };
 
 }  // namespace qemuc

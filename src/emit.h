@@ -21,7 +21,7 @@ Emitted EmitShell(const Invocation& invocation);
 // and escaped so that systemd hands QEMU exactly these bytes. `qemuc_path`: this qemuc,
 // absolute, whose qmp-powerdown ExecStop= runs when the unit stops gracefully. Such a unit runs
 // the argv of invocation.config with a QMP socket: the profile's config.qmp when set, else
-// config.qmp_socket, else %t/qemuc-NAME.qmp in its runtime directory, asked of CreateQemuArgv,
+// config.stop_socket, else %t/qemuc-NAME.qmp in its runtime directory, asked of CreateQemuArgv,
 // never spliced in.
 Emitted EmitSystemd(const Invocation& invocation, std::string_view qemuc_path);
 Emitted EmitJson(const Invocation& invocation);

@@ -89,8 +89,8 @@ std::string RunAndMapStatus(const std::string& command, int success_status) {
   }
   // Started with standard input closed, the script gives QEMU /dev/null as the exec form would
   // give it nothing: `exec 9<&0` alone would end the script there ("Bad file descriptor").
-  text += "{ command exec 9<&0; } 2>/dev/null || exec 9</dev/null\nexec " + command +
-          " <&9 9<&- &\n";
+  text +=
+      "{ command exec 9<&0; } 2>/dev/null || exec 9</dev/null\nexec " + command + " <&9 9<&- &\n";
   text +=
       "qemu=$!\n"
       "exec 9<&-\n"

@@ -252,13 +252,13 @@ struct UnitArgv {
 // where it lies; every other '%' stays escaped.
 UnitArgv MakeUnitArgv(const Invocation& invocation) {
   if (!invocation.unit.graceful_stop) return {invocation.argv, std::nullopt, ""};
-  for (const std::string& socket : {invocation.config.qmp, invocation.config.qmp_socket}) {
+  for (const std::string& socket : {invocation.config.qmp, invocation.config.stop_socket}) {
     if (!socket.empty()) return {invocation.argv, std::nullopt, SystemdArgument(socket)};
   }
   Config config = invocation.config;
-  config.qmp_socket = "%t/qemuc-" + invocation.name + ".qmp";
+  config.stop_socket = "%t/qemuc-" + invocation.name + ".qmp";
   QemuArgv made = CreateQemuArgv(config, invocation.kernel_args);
-  return {std::move(made.argv), made.qmp_socket, "\"" + config.qmp_socket + "\""};
+  return {std::move(made.argv), made.stop_socket, "\"" + config.stop_socket + "\""};
 }
 
 // SystemdArgument, but the bytes of `systemd_text` are copied as they are.

@@ -223,7 +223,7 @@ TEST_SUITE("emit") {
 
   TEST_CASE("systemd: a QMP socket the Config names is the graceful stop's, written escaped") {
     Invocation invocation = Graceful();
-    invocation.config.qmp_socket = "/run/a,b c%t$d.qmp";
+    invocation.config.stop_socket = "/run/a,b c%t$d.qmp";
     invocation = MakeInvocation(invocation.name, invocation.sources, invocation.config,
                                 invocation.kernel_args, invocation.unit);
     const Emitted unit = EmitSystemd(invocation, "/usr/bin/qemuc");

@@ -119,11 +119,11 @@ std::string QmpSocketOption(const std::string& path) {
 // extra_args, just before -append. Its place in the argv is reported, so that no emitter has to
 // look for it.
 void AppendQmpSocket(const Config& config, QemuArgv& made) {
-  if (config.qmp_socket.empty()) return;
+  if (config.stop_socket.empty()) return;
   const std::string prefix = "unix:";
-  made.argv.insert(made.argv.end(), {"-qmp", QmpSocketOption(config.qmp_socket)});
-  made.qmp_socket =
-      ArgvSpan{made.argv.size() - 1, prefix.size(), OptionValue(config.qmp_socket).size()};
+  made.argv.insert(made.argv.end(), {"-qmp", QmpSocketOption(config.stop_socket)});
+  made.stop_socket =
+      ArgvSpan{made.argv.size() - 1, prefix.size(), OptionValue(config.stop_socket).size()};
 }
 
 // SPEC §9: with serial_log the console is a stdio chardev that also writes the file, in the

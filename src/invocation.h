@@ -36,11 +36,11 @@ struct ArgvSpan {
   size_t size = 0;
 };
 
-// An argv, and where config.qmp_socket was written into it (',' doubled), so that an emitter can
+// An argv, and where config.stop_socket was written into it (',' doubled), so that an emitter can
 // spell that one path its own way: a systemd unit names its runtime directory with a live %t.
 struct QemuArgv {
   std::vector<std::string> argv;
-  std::optional<ArgvSpan> qmp_socket;  // unset: no -qmp
+  std::optional<ArgvSpan> stop_socket;  // unset: no stop socket
 };
 
 // The QEMU argv for `config`; `kernel_args` become -append (the seed's cmdlineArgs).

@@ -303,8 +303,8 @@ TEST_SUITE("invocation") {
     config.extra_args = {"-vga", "none"};
     const QemuArgv without = CreateQemuArgv(config, {});
     CHECK(std::find(without.argv.begin(), without.argv.end(), "-qmp") == without.argv.end());
-    CHECK(!without.qmp_socket.has_value());
-    config.qmp_socket = "/run/a,b %t/$c é.qmp";
+    CHECK(!without.stop_socket.has_value());
+    config.stop_socket = "/run/a,b %t/$c é.qmp";
     const QemuArgv made = CreateQemuArgv(config, {"quiet"});
     Args before_append = Tail();
     before_append.resize(before_append.size() - 2);
@@ -315,10 +315,10 @@ TEST_SUITE("invocation") {
                         before_append),
                  {"-vga", "none", "-qmp", "unix:/run/a,,b %t/$c é.qmp,server=on,wait=off",
                   "-append", "quiet"}));
-    REQUIRE(made.qmp_socket.has_value());
-    CHECK(made.qmp_socket->argument == made.argv.size() - 3);
-    CHECK(made.argv[made.qmp_socket->argument].substr(
-              made.qmp_socket->offset, made.qmp_socket->size) == "/run/a,,b %t/$c é.qmp");
+    REQUIRE(made.stop_socket.has_value());
+    CHECK(made.stop_socket->argument == made.argv.size() - 3);
+    CHECK(made.argv[made.stop_socket->argument].substr(
+              made.stop_socket->offset, made.stop_socket->size) == "/run/a,,b %t/$c é.qmp");
     CHECK(CreateInvocation(config, {"quiet"}) == made.argv);
   }
 
@@ -348,8 +348,8 @@ TEST_SUITE("invocation") {
                                "isa-debug-exit,iobase=0xf4,iosize=0x04", "-cpu",
                                "Haswell,+smap,-check,-fsgsbase"},
                               tail));
-    // The span is the graceful stop's own socket's (qmp_socket), which this Config has not.
-    CHECK(!made.qmp_socket.has_value());
+    // The span is the graceful stop's own socket's (stop_socket), which this Config has not.
+    CHECK(!made.stop_socket.has_value());
   }
 
   TEST_CASE("shares: one -virtfs each, in list order, after rng and before extra_args") {

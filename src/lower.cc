@@ -67,10 +67,27 @@ void DeriveBinary(const Node& merged, LoweredProfile& out) {
   out.binary_range = target != nullptr ? target->range : merged.range;
 }
 
-void AddWritable(const std::string& directory, UnitSettings& unit) {
-  std::vector<std::string>& directories = unit.writable_directories;
+void AddOnce(const std::string& directory, std::vector<std::string>& directories) {
   if (std::find(directories.begin(), directories.end(), directory) == directories.end())
     directories.push_back(directory);
+}
+
+// ProtectSystem=strict makes the file system read-only but for these: where QEMU writes a drive
+// (not a read-only or snapshot one: QEMU opens their files read-only, and a snapshot's writes go
+// to a temporary file, in the unit's private /var/tmp), the UEFI variables, the serial log and
+// the QMP socket, and a share the guest may write to. Each once, in that order.
+std::vector<std::string> WritableDirectories(const Config& config) {
+  std::vector<std::string> directories;
+  for (const Drive& drive : config.drives) {
+    if (!drive.readonly && !drive.snapshot) AddOnce(DirectoryOf(drive.file), directories);
+  }
+  if (config.firmware.uefi) AddOnce(DirectoryOf(config.firmware.uefi->vars), directories);
+  if (!config.serial_log.empty()) AddOnce(DirectoryOf(config.serial_log), directories);
+  if (!config.qmp.empty()) AddOnce(DirectoryOf(config.qmp), directories);
+  for (const Share& share : config.shares) {
+    if (!share.readonly) AddOnce(share.path, directories);
+  }
+  return directories;
 }
 
 // What the unit says beyond its own keys: its description, and what the VM's devices need.
@@ -82,20 +99,7 @@ void DeriveUnit(const Node& merged, LoweredProfile& out) {
   }
   unit.kvm = out.config.kvm;
   for (const Network& network : out.config.networks) unit.tap = unit.tap || network.tap.has_value();
-  // ProtectSystem=strict makes the file system read-only but for these: where QEMU writes a
-  // drive (not a read-only or snapshot one: QEMU opens their files read-only, and a snapshot's
-  // writes go to a temporary file, in the unit's private /var/tmp), the UEFI variables, the
-  // serial log and the QMP socket, and a share the guest may write to.
-  const Config& config = out.config;
-  for (const Drive& drive : config.drives) {
-    if (!drive.readonly && !drive.snapshot) AddWritable(DirectoryOf(drive.file), unit);
-  }
-  if (config.firmware.uefi) AddWritable(DirectoryOf(config.firmware.uefi->vars), unit);
-  if (!config.serial_log.empty()) AddWritable(DirectoryOf(config.serial_log), unit);
-  if (!config.qmp.empty()) AddWritable(DirectoryOf(config.qmp), unit);
-  for (const Share& share : config.shares) {
-    if (!share.readonly) AddWritable(share.path, unit);
-  }
+  unit.writable_directories = WritableDirectories(out.config);
 }
 
 }  // namespace

@@ -136,7 +136,7 @@ TEST_SUITE("lower") {
     CHECK(lowered.config.firmware.bios == "");
     CHECK_FALSE(lowered.config.firmware.uefi.has_value());
     CHECK(lowered.config.firmware.dtb == "");
-    CHECK(lowered.config.qmp_socket == "");
+    CHECK(lowered.config.stop_socket == "");
     CHECK(lowered.config.serial_log == "");
     CHECK(lowered.config.qmp == "");
     CHECK(lowered.config.shares.empty());
@@ -285,7 +285,7 @@ TEST_SUITE("lower") {
     // that of the UEFI vars, which the firmware writes.
     CHECK(unit.writable_directories == std::vector<std::string>{"/v", "/p", "/vm"});
     // The graceful stop's socket is the systemd emitter's to set (invocation.h).
-    CHECK(lowered.config.qmp_socket == "");
+    CHECK(lowered.config.stop_socket == "");
   }
 
   TEST_CASE("the unit may write where QEMU makes the serial log and QMP socket, and to shares") {

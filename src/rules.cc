@@ -199,9 +199,10 @@ void CheckDriveId(const Node& value, const Field&, const KeyPath&, RuleContext& 
 
 // QEMU makes the tag the fsdev's id: a QEMU id, and at most 31 bytes as a 9p mount tag.
 void CheckShareTag(const Node& value, const Field&, const KeyPath&, RuleContext& context) {
+  if (IsMountTag(value.text)) return;
   if (!IsWord(value.text, IsLetter)) {
     CheckQemuId(value, "share tag", context);
-  } else if (value.text.size() > kMaxMountTagBytes) {
+  } else {
     context.Error(value.range, "share tag " + Quoted(value.text) + " is " +
                                    std::to_string(value.text.size()) +
                                    " bytes; QEMU takes a 9p mount tag of at most " +
