@@ -2,7 +2,7 @@
 """`qemu.serial_log`, `qemu.qmp` and `qemu.shares` under real QEMU, on every target that boots
 (SPEC §9). Their paths hold spaces and commas (a comma is doubled inside QEMU's option values).
 
-usage: console_qmp_shares.py QEMUC X86_KERNEL ARM_KERNEL
+usage: console_qmp_shares.py QEMUC X86_KERNEL ARM_KERNEL RISCV_KERNEL
 
 - serial_log: the profile boots the test kernel; its lines (the marker and the command line) are
   on stdout, and the same lines are in the log file.
@@ -185,8 +185,8 @@ def check_shares(report, qemuc, directory, target, kernel, processes):
 
 
 def test(args, report):
-    qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
-    kernels = fixtures.Kernels(x86_kernel, arm_kernel)
+    qemuc = os.path.abspath(args[0])
+    kernels = fixtures.Kernels(*args[1:])
     bootable = kernels.bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-cqs-") as directory, \
             harness.Processes(report) as processes:

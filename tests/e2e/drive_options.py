@@ -2,7 +2,7 @@
 """Drive `format`, `readonly` and `snapshot` under real QEMU, on every target that boots here
 (SPEC §9).
 
-usage: drive_options.py QEMUC X86_KERNEL ARM_KERNEL
+usage: drive_options.py QEMUC X86_KERNEL ARM_KERNEL RISCV_KERNEL
 
 A profile with three drives in a directory whose name holds a space and a comma: `image` a qcow2
 made by `qemu-img create -f qcow2`, `base` a raw file with `readonly: true`, `scratch` a raw file
@@ -98,8 +98,8 @@ def check_held(report, target, argv, files, directory, processes):
 
 
 def test(args, report):
-    qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
-    bootable = fixtures.Kernels(x86_kernel, arm_kernel).bootable(report)
+    qemuc = os.path.abspath(args[0])
+    bootable = fixtures.Kernels(*args[1:]).bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-drives-") as directory, \
             harness.Processes(report) as processes:
         for target, kernel in bootable:

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`qemu.firmware` (bios, uefi, dtb) under real QEMU, on every target that boots here (SPEC §9).
 
-usage: firmware.py QEMUC X86_KERNEL ARM_KERNEL
+usage: firmware.py QEMUC X86_KERNEL ARM_KERNEL RISCV_KERNEL
 
 - bios: a copy of the target's firmware (SeaBIOS, the EDK2 image of qemu-efi-aarch64, OpenSBI)
   in a directory and file whose names hold a space and a comma. Started held (-S), QEMU's memory
@@ -178,8 +178,8 @@ def check_dtb(report, qemuc, directory, processes, target, kernel):
 
 
 def test(args, report):
-    qemuc, x86_kernel, arm_kernel = os.path.abspath(args[0]), args[1], args[2]
-    bootable = fixtures.Kernels(x86_kernel, arm_kernel).bootable(report)
+    qemuc = os.path.abspath(args[0])
+    bootable = fixtures.Kernels(*args[1:]).bootable(report)
     with tempfile.TemporaryDirectory(prefix="qemuc-e2e-firmware-") as directory, \
             harness.Processes(report) as processes:
         for target, kernel in bootable:

@@ -16,10 +16,11 @@ KERNEL_PACKAGES = {"x86_64": "binutils-x86-64-linux-gnu", "aarch64": "binutils-a
 
 
 class Kernels:
-    """The test kernels meson built; an empty path means not built (no assembler)."""
+    """The test kernels meson built; an empty path means not built (no assembler), None that the
+    test was not given it (a test for one target)."""
 
-    def __init__(self, x86_64, aarch64="", riscv64=""):
-        self.paths = {target: os.path.abspath(path) if path else ""
+    def __init__(self, x86_64, aarch64=None, riscv64=None):
+        self.paths = {target: os.path.abspath(path) if path else path
                       for target, path in (("x86_64", x86_64), ("aarch64", aarch64), ("riscv64", riscv64))}
 
     def problem(self, target):
@@ -39,6 +40,10 @@ class Kernels:
         target is reported as a skipped part, and the test is skipped when none is left."""
         found = []
         for target in self.paths:
+            # A test that runs per target takes every kernel meson builds (all_kernel_args): one
+            # that forgot one would pass while never booting that target.
+            if self.paths[target] is None:
+                raise harness.Failure("this test was not given the %s kernel: pass all_kernel_args" % target)
             problem = self.problem(target)
             if problem:
                 report.skip_part(target, problem)
