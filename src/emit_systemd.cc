@@ -252,9 +252,9 @@ struct UnitArgv {
 // where it lies; every other '%' stays escaped.
 UnitArgv MakeUnitArgv(const Invocation& invocation) {
   if (!invocation.unit.graceful_stop) return {invocation.argv, std::nullopt, ""};
-  for (const std::string& socket : {invocation.config.qmp, invocation.config.stop_socket}) {
-    if (!socket.empty()) return {invocation.argv, std::nullopt, SystemdArgument(socket)};
-  }
+  const Config& named = invocation.config;
+  const std::string& socket = named.qmp.empty() ? named.stop_socket : named.qmp;
+  if (!socket.empty()) return {invocation.argv, std::nullopt, SystemdArgument(socket)};
   Config config = invocation.config;
   config.stop_socket = "%t/qemuc-" + invocation.name + ".qmp";
   QemuArgv made = CreateQemuArgv(config, invocation.kernel_args);

@@ -110,9 +110,13 @@ std::string JoinWithSpaces(const std::vector<std::string>& words) {
   return joined;
 }
 
-// QEMU's QMP server on a unix socket; `path` is written with ',' doubled.
+// QEMU's QMP server on a unix socket: -qmp's value is the prefix, `path` with ',' doubled, then
+// the suffix.
+constexpr std::string_view kQmpSocketPrefix = "unix:";
+constexpr std::string_view kQmpSocketSuffix = ",server=on,wait=off";
+
 std::string QmpSocketOption(const std::string& path) {
-  return "unix:" + OptionValue(path) + ",server=on,wait=off";
+  return std::string(kQmpSocketPrefix) + OptionValue(path) + std::string(kQmpSocketSuffix);
 }
 
 // SPEC §5 difference 4: the graceful stop's QMP socket, which the seed lacks, goes after
@@ -120,10 +124,10 @@ std::string QmpSocketOption(const std::string& path) {
 // look for it.
 void AppendQmpSocket(const Config& config, QemuArgv& made) {
   if (config.stop_socket.empty()) return;
-  const std::string prefix = "unix:";
-  made.argv.insert(made.argv.end(), {"-qmp", QmpSocketOption(config.stop_socket)});
-  made.stop_socket =
-      ArgvSpan{made.argv.size() - 1, prefix.size(), OptionValue(config.stop_socket).size()};
+  std::string option = QmpSocketOption(config.stop_socket);
+  const size_t path_size = option.size() - kQmpSocketPrefix.size() - kQmpSocketSuffix.size();
+  made.argv.insert(made.argv.end(), {"-qmp", std::move(option)});
+  made.stop_socket = ArgvSpan{made.argv.size() - 1, kQmpSocketPrefix.size(), path_size};
 }
 
 // SPEC §9: with serial_log the console is a stdio chardev that also writes the file, in the
