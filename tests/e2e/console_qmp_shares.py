@@ -170,8 +170,7 @@ def check_shares(report, qemuc, directory, target, kernel, processes):
                  {tag: readonly for tag, _, readonly in SHARES},
                  "%s: one -virtfs per share, readonly=on where set" % target, "argv: %r" % argv)
     socket_path = os.path.join(directory, "shares-%s.qmp" % target)
-    qemu = processes.start(argv + ["-S"] + harness.qmp_argv(socket_path),
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    qemu = harness.start_held(processes, argv, socket_path)
     with harness.Qmp(socket_path, qemu) as qmp:
         found, devices = nine_p_devices(qmp)
         want = [(tag, tag) for tag, _, _ in SHARES]

@@ -12,7 +12,6 @@ the CPU's type). Where KVM works for the target, the same profile with `kvm: tru
 """
 
 import os
-import subprocess
 import tempfile
 
 import fixtures
@@ -50,8 +49,7 @@ def check_boot(report, what, target, kernel, argv, processes):
 def check_cpu_type(report, target, argv, directory, processes):
     """Holds the guest before its first instruction and asks QEMU which CPU type it made."""
     socket_path = os.path.join(directory, "qmp-%s" % target)
-    process = processes.start(argv + ["-S"] + harness.qmp_argv(socket_path),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = harness.start_held(processes, argv, socket_path)
     with harness.Qmp(socket_path, process) as qmp:
         cpus = qmp.command("query-cpus-fast")
         types = [qmp.command("qom-get", path=cpu["qom-path"], property="type") for cpu in cpus]

@@ -69,9 +69,9 @@ def first_block(qemu_img, image):
 def check_held(report, target, argv, files, directory, processes):
     socket_path = os.path.join(directory, target + ".qmp")
     log = os.path.join(directory, target)
-    process = processes.start_logged(argv + ["-S"] + harness.qmp_argv(socket_path), log)
+    process = harness.start_held(processes, argv, socket_path, log)
     with harness.Qmp(socket_path, process, stderr_path=log + ".stderr") as qmp:
-        devices = {device["device"]: device.get("inserted", {}) for device in qmp.command("query-block")}
+        devices = harness.block_devices(qmp)
         write = "write -P %#x 0 4096" % PATTERN
         refused = {name: qemu_io(qmp, name, write) for name in ("image", "base", "scratch")}
         qmp.command("quit")

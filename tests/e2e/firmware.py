@@ -20,7 +20,6 @@ usage: firmware.py QEMUC X86_KERNEL ARM_KERNEL RISCV_KERNEL
 import os
 import shutil
 import struct
-import subprocess
 import tempfile
 
 import fixtures
@@ -75,9 +74,7 @@ def copy_into(directory, source, name):
 def start_held(processes, argv, directory, name):
     """QEMU on argv, held before the guest runs, with a QMP socket; returns (process, socket)."""
     socket_path = os.path.join(directory, name + ".qmp")
-    process = processes.start_logged(argv + ["-S"] + harness.qmp_argv(socket_path),
-                                     os.path.join(directory, name))
-    return process, socket_path
+    return harness.start_held(processes, argv, socket_path, os.path.join(directory, name)), socket_path
 
 
 def memory(qmp, directory, address, size):
@@ -115,10 +112,6 @@ def check_bios(report, qemuc, directory, processes, target, kernel):
                  % (target, address, size), "first bytes seen: %r" % seen[:32])
 
 
-def block_devices(qmp):
-    return {device["device"]: device.get("inserted", {}) for device in qmp.command("query-block")}
-
-
 def check_uefi(report, qemuc, directory, processes, target, kernel):
     images = UEFI.get(target)
     if not images:
@@ -134,7 +127,7 @@ def check_uefi(report, qemuc, directory, processes, target, kernel):
                             "      vars: " + fixtures.yaml_string(vars_copy)])
     process, socket_path = start_held(processes, argv, directory, target + "-uefi")
     with harness.Qmp(socket_path, process, stderr_path=os.path.join(directory, target + "-uefi.stderr")) as qmp:
-        devices = block_devices(qmp)
+        devices = harness.block_devices(qmp)
         qmp.command("quit")
     for unit, file, read_only in (("pflash0", code, True), ("pflash1", vars_copy, False)):
         inserted = devices.get(unit, {})

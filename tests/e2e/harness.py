@@ -414,3 +414,18 @@ class Qmp:
 def qmp_argv(socket_path):
     """Options that add a QMP socket, for a QEMU that the test asks things."""
     return ["-qmp", "unix:%s,server=on,wait=off" % socket_path.replace(",", ",,")]
+
+
+def start_held(processes, argv, socket_path, log_prefix=None):
+    """Starts QEMU on argv through `processes`, held before the guest's first instruction (-S),
+    with a QMP socket at socket_path to ask it things. Its output goes to log_prefix + ".stdout"
+    and ".stderr", or nowhere without log_prefix."""
+    held = argv + ["-S"] + qmp_argv(socket_path)
+    if log_prefix is None:
+        return processes.start(held, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return processes.start_logged(held, log_prefix)
+
+
+def block_devices(qmp):
+    """QMP query-block as {device: what is inserted in it ({} when nothing is)}."""
+    return {device["device"]: device.get("inserted", {}) for device in qmp.command("query-block")}

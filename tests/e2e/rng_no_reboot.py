@@ -43,8 +43,7 @@ def rng_devices(qmp):
 def check_held(report, target, argv, directory, processes, keys):
     """QEMU's devices and its answer to a reset, with the guest held before it runs."""
     socket_path = os.path.join(directory, "qmp-%s-%d" % (target, keys))
-    process = processes.start(argv + ["-S"] + harness.qmp_argv(socket_path),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = harness.start_held(processes, argv, socket_path)
     what = "%s %s" % (target, "with rng and no_reboot" if keys else "without them")
     with harness.Qmp(socket_path, process) as qmp:
         devices = rng_devices(qmp)
