@@ -44,16 +44,21 @@ po::options_description ResolveOptions() {
 int RunValidate(const CommandLine& line, Environment& environment, Console& console) {
   if (line.inputs.empty()) throw UsageError{"validate needs at least one PROFILE", "validate"};
   const unsigned jobs = ReadJobs(line, "validate");
-  std::vector<ProfileRequest> requests;
-  for (const std::string& profile : line.inputs) {
-    requests.push_back(ReadProfileRequest(line, profile, "validate"));
-  }
+  // Every profile takes the same options: read (and refused) once, before anything is checked.
+  const ProfileRequest options = ReadProfileRequest(line, "", "validate");
+  const auto request_at = [&](size_t i) {
+    ProfileRequest request = options;
+    request.profile = line.inputs[i];
+    return request;
+  };
+  environment.cache.set_retention(Retention::kReleaseProfiles);
   DiagnosticPrinter printer(line, console);
   bool problems = false;
-  for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {
-    printer.Print(found);
-    problems = problems || found.has_errors();
-  }
+  ValidateProfiles(line.inputs.size(), request_at, environment, jobs,
+                   [&](size_t, const Diagnostics& found) {
+                     printer.Print(found);
+                     problems = problems || found.has_errors();
+                   });
   return problems ? kExitProblem : kExitOk;
 }
 

@@ -329,11 +329,18 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   if (!project) return PrintFailure(diagnostics, line, console);
   const std::vector<std::string> profiles =
       ProjectProfiles(*project, DiskDirectoryLister(), diagnostics);
-  std::vector<ProfileRequest> requests;
-  for (const std::string& profile : profiles) requests.push_back({profile, {}, {}, {}});
-  for (const Diagnostics& found : ValidateProfiles(requests, environment, jobs)) {
-    for (const Diagnostic& diagnostic : found.all()) diagnostics.Add(diagnostic);
-  }
+  environment.cache.set_retention(Retention::kReleaseProfiles);
+  ValidateProfiles(
+      profiles.size(),
+      [&](size_t i) {
+        return ProfileRequest{profiles[i], {}, {}, {}};
+      },
+      environment, jobs,
+      [&](size_t, const Diagnostics& found) {
+        if (found.size() == 0) return;  // nothing of it is needed any more
+        for (const Diagnostic& diagnostic : found.all()) diagnostics.Add(diagnostic);
+        diagnostics.RetainAll(found);
+      });
   std::vector<const ProjectOutput*> outputs;
   for (const ProjectOutput& output : project->outputs) outputs.push_back(&output);
   std::vector<CompiledOutput> compiled;

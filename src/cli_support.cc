@@ -1,6 +1,7 @@
 #include "cli_support.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "text.h"
 #include "utf8.h"
@@ -56,12 +57,14 @@ void AddErrorFormatOption(po::options_description& options) {
 }
 
 void AddJobsOption(po::options_description& options, std::string_view work) {
-  const std::string help = std::string(work) + " at once (the output does not change)";
-  options.add_options()("jobs,j", po::value<int>()->value_name("N")->default_value(1),
-                        help.c_str());
+  const std::string help =
+      std::string(work) + " at once (default: one per core; the output does not change)";
+  options.add_options()("jobs,j", po::value<int>()->value_name("N"), help.c_str());
 }
 
 unsigned ReadJobs(const CommandLine& line, const std::string& command) {
+  // No default in the option itself, so that --help reads the same on every machine.
+  if (line.values.count("jobs") == 0) return std::max(1u, std::thread::hardware_concurrency());
   // An int, not unsigned: Boost reads "-1" as 4294967295 for an unsigned option.
   const int jobs = line.values["jobs"].as<int>();
   if (jobs < 1 || jobs > kMaxJobs) {

@@ -175,12 +175,25 @@ bool ValidateProfile(const ProfileRequest& request, Environment& environment,
   return ResolveProfile(request, environment, diagnostics).has_value();
 }
 
+void ValidateProfiles(size_t count, const RequestAt& request_at, Environment& environment,
+                      unsigned jobs, const ProfileFound& found) {
+  ForEachInOrder<Diagnostics>(
+      count, jobs,
+      [&](size_t i) {
+        Diagnostics diagnostics;
+        ValidateProfile(request_at(i), environment, diagnostics);
+        return diagnostics;
+      },
+      found);
+}
+
 std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,
                                           Environment& environment, unsigned jobs) {
-  std::vector<Diagnostics> found(requests.size());
-  ForEachInParallel(requests.size(), jobs,
-                    [&](size_t i) { ValidateProfile(requests[i], environment, found[i]); });
-  return found;
+  std::vector<Diagnostics> all(requests.size());
+  ValidateProfiles(
+      requests.size(), [&](size_t i) { return requests[i]; }, environment, jobs,
+      [&](size_t i, Diagnostics& found) { all[i] = std::move(found); });
+  return all;
 }
 
 }  // namespace qemuc

@@ -4,6 +4,7 @@
 #ifndef QEMUC_COMPILER_H_
 #define QEMUC_COMPILER_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,8 +56,15 @@ bool ValidateProfile(const ProfileRequest& request, Environment& environment,
 // The most threads validate -j may ask for: more than any machine that runs it has cores.
 constexpr int kMaxJobs = 256;
 
-// ValidateProfile for each request, `jobs` at a time; what each found, in the order given.
-// Shared parents are read once; the result does not depend on `jobs`.
+// ValidateProfile for `count` requests, made by request_at(i), `jobs` at a time; then
+// found(i, diagnostics) for each in the order of i, while later ones are still checked. Shared
+// parents are read once; the result does not depend on `jobs`.
+using RequestAt = std::function<ProfileRequest(size_t index)>;
+using ProfileFound = std::function<void(size_t index, Diagnostics& found)>;
+void ValidateProfiles(size_t count, const RequestAt& request_at, Environment& environment,
+                      unsigned jobs, const ProfileFound& found);
+
+// The same for a list of requests, what each found returned in the order given.
 std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,
                                           Environment& environment, unsigned jobs);
 

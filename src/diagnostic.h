@@ -3,6 +3,7 @@
 #define QEMUC_DIAGNOSTIC_H_
 
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,14 @@ class Diagnostics {
   // Forgets everything reported since `first`: a later, surer diagnosis replaces it.
   void DropSince(size_t first);
 
+  // Keeps `owner` alive as long as these diagnostics: what their ranges point into (a profile's
+  // text, which the file cache of validate lets go once no profile needs it).
+  void Retain(std::shared_ptr<const void> owner) { retained_.push_back(std::move(owner)); }
+  // Retains what `other` retains: its diagnostics are being copied here.
+  void RetainAll(const Diagnostics& other) {
+    retained_.insert(retained_.end(), other.retained_.begin(), other.retained_.end());
+  }
+
   bool has_errors() const { return error_count_ > 0; }
   size_t error_count() const { return error_count_; }
   size_t size() const { return all_.size(); }
@@ -59,6 +68,7 @@ class Diagnostics {
  private:
   std::vector<Diagnostic> all_;
   size_t error_count_ = 0;
+  std::vector<std::shared_ptr<const void>> retained_;
 };
 
 // The diagnostics of a run over many profiles (check, build) with each one found again (same

@@ -81,9 +81,12 @@ ReadResult MemoryFileReader::Read(const std::string& path) const {
 }
 
 const SourceFile* SourceSet::Add(std::string path, std::string display_path, std::string text) {
+  return Adopt(
+      std::make_unique<SourceFile>(std::move(path), std::move(display_path), std::move(text)));
+}
+
+const SourceFile* SourceSet::Adopt(std::unique_ptr<SourceFile> file) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  auto file =
-      std::make_unique<SourceFile>(std::move(path), std::move(display_path), std::move(text));
   return files_.emplace_back(std::move(file)).get();
 }
 
@@ -98,22 +101,31 @@ void ReportUnreadable(SourceSet& sources, const std::string& path, const std::st
   }
 }
 
-const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,
-                                const std::string& display_path, std::string text,
-                                Diagnostics& diagnostics) {
-  const SourceFile* file = sources.Add(path, display_path, std::move(text));
+std::unique_ptr<SourceFile> MakeSourceText(const std::string& path, const std::string& display_path,
+                                           std::string text, Diagnostics& diagnostics,
+                                           bool& is_text) {
+  auto file = std::make_unique<SourceFile>(path, display_path, std::move(text));
+  is_text = false;
   if (const auto bad = FindInvalidUtf8(file->text())) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02x", static_cast<unsigned char>(file->text()[*bad]));
     diagnostics.Error(RangeAtOffset(*file, *bad), std::string("invalid UTF-8 (byte ") + byte +
                                                       "); profiles must be UTF-8 text");
-    return nullptr;
-  }
-  if (const size_t nul = file->text().find('\0'); nul != std::string::npos) {
+  } else if (const size_t nul = file->text().find('\0'); nul != std::string::npos) {
     diagnostics.Error(RangeAtOffset(*file, nul), "NUL byte in file; profiles must be text");
-    return nullptr;
+  } else {
+    is_text = true;
   }
   return file;
+}
+
+const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,
+                                const std::string& display_path, std::string text,
+                                Diagnostics& diagnostics) {
+  bool is_text = false;
+  const SourceFile* file =
+      sources.Adopt(MakeSourceText(path, display_path, std::move(text), diagnostics, is_text));
+  return is_text ? file : nullptr;
 }
 
 }  // namespace qemuc

@@ -95,14 +95,21 @@ class RecordingFileReader : public FileReader {
 class SourceSet {
  public:
   const SourceFile* Add(std::string path, std::string display_path, std::string text);
+  const SourceFile* Adopt(std::unique_ptr<SourceFile> file);
 
  private:
   std::mutex mutex_;
   std::deque<std::unique_ptr<SourceFile>> files_;
 };
 
-// Registers `text` as the file at `path` and checks its bytes (valid UTF-8, no NUL), reporting
-// at the offending byte. Returns nullptr when they are not text.
+// `text` as the file at `path`, its bytes checked (valid UTF-8, no NUL) with a problem reported
+// at the offending byte; `is_text` says whether they passed. The file is returned either way:
+// the problem points into it.
+std::unique_ptr<SourceFile> MakeSourceText(const std::string& path, const std::string& display_path,
+                                           std::string text, Diagnostics& diagnostics,
+                                           bool& is_text);
+
+// MakeSourceText, the file kept in `sources`. Returns nullptr when the bytes are not text.
 const SourceFile* AddSourceText(SourceSet& sources, const std::string& path,
                                 const std::string& display_path, std::string text,
                                 Diagnostics& diagnostics);

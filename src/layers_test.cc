@@ -65,6 +65,34 @@ TEST_SUITE("layers") {
     }
   }
 
+  TEST_CASE("validate lets go of a checked profile but keeps the parents it shares") {
+    for (const Retention retention : {Retention::kKeepAll, Retention::kReleaseProfiles}) {
+      Pipeline pipeline;
+      pipeline.cache.set_retention(retention);
+      pipeline.reader.Add("/p/base.yaml", kComplete);
+      pipeline.reader.Add("/p/board.yaml", "extends: base.yaml\nqemu: {cpus: 0}\n");
+      const CountingReader counting(pipeline.reader);
+      Environment environment{counting, pipeline.host, pipeline.sources, pipeline.cache};
+      const Strings profiles = {"/p/board.yaml", "/p/base.yaml", "/p/board.yaml", "/p/board.yaml"};
+      Strings reports;
+      ValidateProfiles(
+          profiles.size(),
+          [&](size_t i) {
+            return ProfileRequest{profiles[i], {}, {}, {}};
+          },
+          environment, 1,
+          [&](size_t, Diagnostics& found) { reports.push_back(testing::Rendered(found)); });
+      // One thread: each board is let go before the next is read, whose report is the same.
+      CHECK(counting.reads("/p/board.yaml") == (retention == Retention::kKeepAll ? 1 : 3));
+      CHECK(counting.reads("/p/base.yaml") == 1);
+      REQUIRE(reports.size() == 4);
+      CHECK(reports[0].find("/p/board.yaml:2:14: error: 'qemu.cpus' must be between") == 0);
+      CHECK(reports[1].empty());
+      CHECK(reports[2] == reports[0]);
+      CHECK(reports[3] == reports[0]);
+    }
+  }
+
   TEST_CASE("a diamond applies the shared base once, so it cannot undo what a sibling set") {
     Pipeline pipeline;
     pipeline.reader.Add(

@@ -4,31 +4,44 @@
 
 namespace qemuc {
 
-std::shared_ptr<ParsedFileCache::Parsed> ParsedFileCache::ParsedFor(const std::string& path) {
+std::shared_ptr<ParsedFileCache::Parsed> ParsedFileCache::ParsedFor(const std::string& path,
+                                                                    bool keep) {
   const std::lock_guard<std::mutex> lock(mutex_);
-  std::shared_ptr<Parsed>& parsed = parsed_[path];
-  if (parsed == nullptr) parsed = std::make_shared<Parsed>();
+  Slot& slot = parsed_[path];
+  std::shared_ptr<Parsed> parsed = slot.kept != nullptr ? slot.kept : slot.released.lock();
+  if (parsed == nullptr) {
+    parsed = std::make_shared<Parsed>();
+    slot.released = parsed;
+  }
+  if (keep) slot.kept = parsed;
+  // Released files leave their slots behind: dropped whenever the map has doubled, so that
+  // 100,000 profiles do not leave 100,000 names (a constant cost per file, amortised).
+  if (parsed_.size() > 2 * slots_after_drop_ + 64) DropReleased();
   return parsed;
 }
 
-std::shared_ptr<ParsedFileCache::Checked> ParsedFileCache::CheckedFor(const std::string& path,
-                                                                      FileRole role) {
-  const std::lock_guard<std::mutex> lock(mutex_);
-  std::shared_ptr<Checked>& checked = checked_[std::make_pair(path, role)];
-  if (checked == nullptr) checked = std::make_shared<Checked>();
-  return checked;
+void ParsedFileCache::DropReleased() {
+  for (auto it = parsed_.begin(); it != parsed_.end();) {
+    const bool gone = it->second.kept == nullptr && it->second.released.expired();
+    it = gone ? parsed_.erase(it) : std::next(it);
+  }
+  slots_after_drop_ = parsed_.size();
 }
 
-void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, SourceSet& sources,
-                           const std::string& path, const std::string& display_path) {
+void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, const std::string& path,
+                           const std::string& display_path) {
   ReadResult read = reader.Read(path);
   if (!read.text) {
     parsed.read_error = read.error;
     return;
   }
   Diagnostics problems;
-  parsed.file = AddSourceText(sources, path, display_path, std::move(*read.text), problems);
-  if (parsed.file != nullptr) parsed.root = ParseYaml(*parsed.file, problems);
+  bool is_text = false;
+  parsed.text = MakeSourceText(path, display_path, std::move(*read.text), problems, is_text);
+  if (is_text) {
+    parsed.file = parsed.text.get();
+    parsed.root = ParseYaml(*parsed.file, problems);
+  }
   parsed.problems = problems.all();
 }
 
@@ -36,26 +49,29 @@ ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet&
                                             const std::string& path,
                                             const std::string& display_path, FileRole role,
                                             const SourceRange* named_at, Diagnostics& diagnostics) {
-  const std::shared_ptr<Parsed> parsed = ParsedFor(path);
-  std::call_once(parsed->loaded, [&] { Load(*parsed, reader, sources, path, display_path); });
+  const bool keep =
+      retention_ == Retention::kKeepAll || named_at != nullptr || role != FileRole::kProfile;
+  const std::shared_ptr<Parsed> parsed = ParsedFor(path, keep);
+  std::call_once(parsed->loaded, [&] { Load(*parsed, reader, path, display_path); });
+  diagnostics.Retain(parsed);
   if (!parsed->read_error.empty()) {
     ReportUnreadable(sources, path, display_path, parsed->read_error, named_at, diagnostics);
     return {};
   }
-  const std::shared_ptr<Checked> checked = CheckedFor(path, role);
-  std::call_once(checked->checked, [&] {
+  Checked& checked = parsed->checked[static_cast<size_t>(role)];
+  std::call_once(checked.checked, [&] {
     if (parsed->root == nullptr) return;
     Diagnostics problems;
-    checked->ok = CheckShape(*parsed->root, role, problems);
-    checked->problems = problems.all();
+    checked.ok = CheckShape(*parsed->root, role, problems);
+    checked.problems = problems.all();
   });
-  for (const std::vector<Diagnostic>* found : {&parsed->problems, &checked->problems}) {
+  for (const std::vector<Diagnostic>* found : {&parsed->problems, &checked.problems}) {
     for (Diagnostic problem : *found) {
       problem.shared = true;
       diagnostics.Add(problem);
     }
   }
-  return {parsed->file, parsed->root, parsed->root != nullptr && checked->ok};
+  return {parsed->file, parsed->root, parsed->root != nullptr && checked.ok};
 }
 
 }  // namespace qemuc

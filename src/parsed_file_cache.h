@@ -19,8 +19,18 @@
 
 namespace qemuc {
 
+// What the cache keeps of a profile named on the command line (one of `validate`'s thousands),
+// once the caller's diagnostics no longer hold it: all of it (a compile, resolve, graph), or none
+// of it (validate and check, whose memory stays bounded however many profiles they check).
+// Parents and overlay files are always kept: most profiles share them.
+enum class Retention { kKeepAll, kReleaseProfiles };
+
+constexpr size_t kFileRoles = static_cast<size_t>(FileRole::kOverlay) + 1;
+
 class ParsedFileCache {
  public:
+  explicit ParsedFileCache(Retention retention = Retention::kKeepAll) : retention_(retention) {}
+
   struct Entry {
     const SourceFile* file = nullptr;
     NodePtr root;     // nullptr: the file could not be read or parsed
@@ -31,34 +41,45 @@ class ParsedFileCache {
   // nullptr for the command line; a file that cannot be read is reported there. The problems
   // found inside the file are reported to every caller, so that each profile's report is whole
   // whichever thread loaded the file first; the CLI prints a repeated diagnostic once.
+  // `diagnostics` retain the file: the entry stays valid as long as they live.
   Entry Get(const FileReader& reader, SourceSet& sources, const std::string& path,
             const std::string& display_path, FileRole role, const SourceRange* named_at,
             Diagnostics& diagnostics);
 
+  void set_retention(Retention retention) { retention_ = retention; }
+
  private:
-  // A file's text and tree: read and parsed once, whatever roles it is asked for in.
-  struct Parsed {
-    std::once_flag loaded;
-    const SourceFile* file = nullptr;
-    NodePtr root;                      // nullptr: not read, or not parsed
-    std::string read_error;            // not empty: the file could not be read
-    std::vector<Diagnostic> problems;  // found while checking its bytes and parsing it
-  };
   // The shape check of a parsed file in one role (a profile, an overlay file).
   struct Checked {
     std::once_flag checked;
     bool ok = false;
     std::vector<Diagnostic> problems;
   };
+  // A file's text and tree: read and parsed once, whatever roles it is asked for in.
+  struct Parsed {
+    std::once_flag loaded;
+    std::unique_ptr<SourceFile> text;  // what `file`, `root` and `problems` point into
+    const SourceFile* file = nullptr;  // nullptr: not read, or its bytes are not text
+    NodePtr root;                      // nullptr: not read, or not parsed
+    std::string read_error;            // not empty: the file could not be read
+    std::vector<Diagnostic> problems;  // found while checking its bytes and parsing it
+    Checked checked[kFileRoles];       // by FileRole
+  };
+  // A file's entry: held by the cache, or only by the diagnostics that retain it.
+  struct Slot {
+    std::shared_ptr<Parsed> kept;
+    std::weak_ptr<Parsed> released;
+  };
 
-  std::shared_ptr<Parsed> ParsedFor(const std::string& path);
-  std::shared_ptr<Checked> CheckedFor(const std::string& path, FileRole role);
-  static void Load(Parsed& parsed, const FileReader& reader, SourceSet& sources,
-                   const std::string& path, const std::string& display_path);
+  std::shared_ptr<Parsed> ParsedFor(const std::string& path, bool keep);
+  void DropReleased();  // with mutex_ held
+  static void Load(Parsed& parsed, const FileReader& reader, const std::string& path,
+                   const std::string& display_path);
 
+  Retention retention_;
   std::mutex mutex_;
-  std::map<std::string, std::shared_ptr<Parsed>> parsed_;
-  std::map<std::pair<std::string, FileRole>, std::shared_ptr<Checked>> checked_;
+  std::map<std::string, Slot> parsed_;
+  size_t slots_after_drop_ = 0;  // the size of parsed_ after DropReleased last ran
 };
 
 }  // namespace qemuc

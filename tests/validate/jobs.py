@@ -7,7 +7,7 @@ Generates 240 profiles in a temporary directory, named half by relative and half
 path: boards extending a few shared bases (some
 bases broken, so that their problem is reported by several boards), boards with problems of
 their own (unknown keys, bad values, missing parents, undefined variables) and clean ones. Runs
-`qemuc validate` on all of them with -j 1, -j 2, -j 8 and -j 200, in gcc and json error formats,
+`qemuc validate` on all of them with -j 1, no -j (one per core), -j 2, -j 8 and -j 200, in gcc and json error formats,
 and requires identical stdout, stderr and exit status. -j 200 runs under a 1 GiB address space,
 where not all of its threads' stacks can be had: fewer threads must do the same work. The runs must also find problems, or the
 comparison would prove nothing.
@@ -36,7 +36,7 @@ BOARD_KINDS = [
 ]
 
 
-JOBS = ("1", "2", "8", "200")
+JOBS = ("1", "default", "2", "8", "200")
 
 
 def limit_address_space():
@@ -61,10 +61,15 @@ def main():
             # Half the boards by absolute path: which spelling reaches a shared base first must
             # not change how it is named.
             boards.append(os.path.join(top, path) if n % 2 else path)
+        # Bases as profiles before and after the boards that extend them, and a board twice: a
+        # file checked as a profile, let go and needed again must be reported the same.
+        bases = [os.path.join("base", name + ".yaml") for name in BASES]
+        boards = bases + boards + bases + boards[:3]
         runs = {}
         for error_format in ("gcc", "json"):
             for jobs in JOBS:
-                result = subprocess.run([qemuc, "validate", "-j", jobs, "--error-format", error_format] + boards,
+                jobs_option = [] if jobs == "default" else ["-j", jobs]
+                result = subprocess.run([qemuc, "validate", *jobs_option, "--error-format", error_format] + boards,
                                         cwd=top, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         preexec_fn=limit_address_space if jobs == "200" else None)
                 runs[(error_format, jobs)] = (result.returncode, result.stdout, result.stderr)
