@@ -2,6 +2,7 @@
 #include <iostream>
 #include <optional>
 
+#include "cli_cache.h"
 #include "cli_commands.h"
 #include "emit_profile.h"
 #include "emit_schema.h"
@@ -27,6 +28,7 @@ po::options_description ValidateOptions() {
   po::options_description options("options");
   AddJobsOption(options, "check N profiles");
   AddLayerOptions(options, false);
+  AddCacheOptions(options);
   options.add_options()("help,h", "show this help");
   return options;
 }
@@ -52,13 +54,17 @@ int RunValidate(const CommandLine& line, Environment& environment, Console& cons
     return request;
   };
   environment.cache.set_retention(Retention::kReleaseProfiles);
+  const std::unique_ptr<ResultCache> results = OpenResultCache(line, environment);
   DiagnosticPrinter printer(line, console);
   bool problems = false;
-  ValidateProfiles(line.inputs.size(), request_at, environment, jobs,
-                   [&](size_t, const Diagnostics& found) {
-                     printer.Print(found);
-                     problems = problems || found.has_errors();
-                   });
+  ValidateProfiles(
+      line.inputs.size(), request_at, environment, jobs,
+      [&](size_t, const Diagnostics& found) {
+        printer.Print(found);
+        problems = problems || found.has_errors();
+      },
+      results.get());
+  CloseResultCache(results.get(), line, console);
   return problems ? kExitProblem : kExitOk;
 }
 

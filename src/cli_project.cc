@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 
+#include "cli_cache.h"
 #include "cli_commands.h"
 #include "cli_project.h"
 #include "depfile.h"
@@ -311,6 +312,7 @@ po::options_description CheckOptions() {
   po::options_description options("options");
   AddJobsOption(options, "check N profiles and outputs");
   AddProjectOptions(options);
+  AddCacheOptions(options);
   options.add_options()("help,h", "show this help");
   return options;
 }
@@ -330,6 +332,7 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   const std::vector<std::string> profiles =
       ProjectProfiles(*project, DiskDirectoryLister(), diagnostics);
   environment.cache.set_retention(Retention::kReleaseProfiles);
+  const std::unique_ptr<ResultCache> results = OpenResultCache(line, environment);
   ValidateProfiles(
       profiles.size(),
       [&](size_t i) {
@@ -340,13 +343,15 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
         if (found.size() == 0) return;  // nothing of it is needed any more
         for (const Diagnostic& diagnostic : found.all()) diagnostics.Add(diagnostic);
         diagnostics.RetainAll(found);
-      });
+      },
+      results.get());
   std::vector<const ProjectOutput*> outputs;
   for (const ProjectOutput& output : project->outputs) outputs.push_back(&output);
   std::vector<CompiledOutput> compiled;
   const BuildCounts counts = BuildOutputs(*project, outputs, profiles, true, jobs, environment,
                                           diagnostics, console, compiled);
   const size_t errors = PrintMergedDiagnostics(diagnostics, line, console);
+  CloseResultCache(results.get(), line, console);
   console.out << "checked " << Count(profiles.size(), "profile") << " and "
               << Count(outputs.size(), "output") << ": " << Count(errors, "error") << ", "
               << Summary(counts, true) << "\n";

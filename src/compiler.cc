@@ -9,6 +9,7 @@
 #include "parallel.h"
 #include "paths.h"
 #include "qemu_values.h"
+#include "result_cache.h"
 #include "shape_check.h"
 #include "text.h"
 #include "validate.h"
@@ -129,6 +130,30 @@ void Resolve(const ProfileRequest& request, Environment& environment, Diagnostic
   resolved.abstract = abstract;
 }
 
+Diagnostics ValidateAlone(const ProfileRequest& request, Environment& environment) {
+  Diagnostics diagnostics;
+  ValidateProfile(request, environment, diagnostics);
+  return diagnostics;
+}
+
+// Only a result with nothing to say is kept: whatever is printed comes from this run.
+Diagnostics ValidateThroughCache(const ProfileRequest& request, Environment& environment,
+                                 ResultCache& results, const std::string& current_directory) {
+  Diagnostics diagnostics;
+  const Digest key = results.KeyOf(request, current_directory);
+  if (results.IsClean(key, AbsolutePath(request.profile))) return diagnostics;
+  std::vector<std::string> files;
+  if (!ValidateProfile(request, environment, diagnostics, &files) || diagnostics.size() > 0) {
+    return diagnostics;
+  }
+  if (const auto digests = environment.cache.DigestsOf(files)) {
+    std::vector<FileDigest> read;
+    for (size_t i = 0; i < files.size(); ++i) read.push_back({files[i], (*digests)[i]});
+    results.RecordClean(key, read);
+  }
+  return diagnostics;
+}
+
 }  // namespace
 
 std::optional<ResolvedProfile> ResolveProfile(const ProfileRequest& request,
@@ -171,18 +196,27 @@ std::optional<Invocation> CompileProfile(const CompileRequest& request, Environm
 }
 
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,
-                     Diagnostics& diagnostics) {
-  return ResolveProfile(request, environment, diagnostics).has_value();
+                     Diagnostics& diagnostics, std::vector<std::string>* files_read) {
+  const std::optional<ResolvedProfile> resolved = ResolveProfile(request, environment, diagnostics);
+  if (resolved && files_read != nullptr) {
+    const std::string profile = AbsolutePath(request.profile);
+    files_read->assign({profile});
+    for (const std::string& file : resolved->stack.files) {
+      if (file != profile) files_read->push_back(file);
+    }
+  }
+  return resolved.has_value();
 }
 
 void ValidateProfiles(size_t count, const RequestAt& request_at, Environment& environment,
-                      unsigned jobs, const ProfileFound& found) {
+                      unsigned jobs, const ProfileFound& found, ResultCache* results) {
+  const std::string current_directory = results != nullptr ? AbsolutePath(".") : "";
   ForEachInOrder<Diagnostics>(
       count, jobs,
       [&](size_t i) {
-        Diagnostics diagnostics;
-        ValidateProfile(request_at(i), environment, diagnostics);
-        return diagnostics;
+        return results != nullptr
+                   ? ValidateThroughCache(request_at(i), environment, *results, current_directory)
+                   : ValidateAlone(request_at(i), environment);
       },
       found);
 }

@@ -17,6 +17,8 @@
 
 namespace qemuc {
 
+class ResultCache;
+
 // What makes up one profile: the file and what the command line adds to it.
 struct ProfileRequest {
   std::string profile;                // the path as the user gave it
@@ -49,9 +51,10 @@ std::optional<ResolvedProfile> ResolveProfile(const ProfileRequest& request,
 std::optional<Invocation> CompileProfile(const CompileRequest& request, Environment& environment,
                                          Diagnostics& diagnostics);
 
-// Everything compile checks except the host.
+// Everything compile checks except the host. `files_read`, when given, receives the absolute
+// path of every file the profile was made of, the profile first.
 bool ValidateProfile(const ProfileRequest& request, Environment& environment,
-                     Diagnostics& diagnostics);
+                     Diagnostics& diagnostics, std::vector<std::string>* files_read = nullptr);
 
 // The most threads validate -j may ask for: more than any machine that runs it has cores.
 constexpr int kMaxJobs = 256;
@@ -61,8 +64,10 @@ constexpr int kMaxJobs = 256;
 // parents are read once; the result does not depend on `jobs`.
 using RequestAt = std::function<ProfileRequest(size_t index)>;
 using ProfileFound = std::function<void(size_t index, Diagnostics& found)>;
+// With `results`, a profile found clean before with the same files is not checked again, and
+// one found clean now is recorded there.
 void ValidateProfiles(size_t count, const RequestAt& request_at, Environment& environment,
-                      unsigned jobs, const ProfileFound& found);
+                      unsigned jobs, const ProfileFound& found, ResultCache* results = nullptr);
 
 // The same for a list of requests, what each found returned in the order given.
 std::vector<Diagnostics> ValidateProfiles(const std::vector<ProfileRequest>& requests,

@@ -29,12 +29,13 @@ void ParsedFileCache::DropReleased() {
 }
 
 void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, const std::string& path,
-                           const std::string& display_path) {
+                           const std::string& display_path) const {
   ReadResult read = reader.Read(path);
   if (!read.text) {
     parsed.read_error = read.error;
     return;
   }
+  if (keep_digests_) parsed.digest = DigestOf(*read.text);
   Diagnostics problems;
   bool is_text = false;
   parsed.text = MakeSourceText(path, display_path, std::move(*read.text), problems, is_text);
@@ -43,6 +44,21 @@ void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, const std::
     parsed.root = ParseYaml(*parsed.file, problems);
   }
   parsed.problems = problems.all();
+}
+
+std::optional<std::vector<Digest>> ParsedFileCache::DigestsOf(
+    const std::vector<std::string>& paths) {
+  std::vector<Digest> digests;
+  const std::lock_guard<std::mutex> lock(mutex_);
+  for (const std::string& path : paths) {
+    const auto slot = parsed_.find(path);
+    if (slot == parsed_.end()) return std::nullopt;
+    const std::shared_ptr<Parsed> parsed =
+        slot->second.kept != nullptr ? slot->second.kept : slot->second.released.lock();
+    if (parsed == nullptr || !parsed->digest) return std::nullopt;
+    digests.push_back(*parsed->digest);
+  }
+  return digests;
 }
 
 ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet& sources,

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "diagnostic.h"
 #include "file_reader.h"
 #include "node.h"
+#include "sha256.h"
 #include "shape_check.h"
 
 namespace qemuc {
@@ -48,6 +50,13 @@ class ParsedFileCache {
 
   void set_retention(Retention retention) { retention_ = retention; }
 
+  // Digests of the bytes of every file read from now on, for the result cache: those that were
+  // checked, not those on disk a moment later.
+  void set_keep_digests(bool keep) { keep_digests_ = keep; }
+  // The digest of each file (absolute paths) read since set_keep_digests(true), in order;
+  // nullopt when one was not read so (or is no longer held).
+  std::optional<std::vector<Digest>> DigestsOf(const std::vector<std::string>& paths);
+
  private:
   // The shape check of a parsed file in one role (a profile, an overlay file).
   struct Checked {
@@ -62,6 +71,7 @@ class ParsedFileCache {
     const SourceFile* file = nullptr;  // nullptr: not read, or its bytes are not text
     NodePtr root;                      // nullptr: not read, or not parsed
     std::string read_error;            // not empty: the file could not be read
+    std::optional<Digest> digest;      // of its bytes, when asked for
     std::vector<Diagnostic> problems;  // found while checking its bytes and parsing it
     Checked checked[kFileRoles];       // by FileRole
   };
@@ -73,10 +83,11 @@ class ParsedFileCache {
 
   std::shared_ptr<Parsed> ParsedFor(const std::string& path, bool keep);
   void DropReleased();  // with mutex_ held
-  static void Load(Parsed& parsed, const FileReader& reader, const std::string& path,
-                   const std::string& display_path);
+  void Load(Parsed& parsed, const FileReader& reader, const std::string& path,
+            const std::string& display_path) const;
 
   Retention retention_;
+  bool keep_digests_ = false;
   std::mutex mutex_;
   std::map<std::string, Slot> parsed_;
   size_t slots_after_drop_ = 0;  // the size of parsed_ after DropReleased last ran

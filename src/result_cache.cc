@@ -1,0 +1,297 @@
+#include "result_cache.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "output_file.h"
+#include "paths.h"
+#include "posix_file.h"
+#include "sha256.h"
+
+namespace qemuc {
+namespace {
+
+constexpr std::string_view kMagic = "QEMUC-RESULTS-1\n";
+constexpr const char* kFileName = "/results";
+constexpr const char* kLockName = "/results.lock";
+constexpr size_t kMaxFileBytes = 64 << 20;  // far more than kMaxCachedResults entries need
+constexpr size_t kEntryBytes = 16 + 16 + 4;
+
+// Little-endian fields, written and read back with bounds checks: the file may be anything.
+class Writer {
+ public:
+  void Bytes(const void* data, size_t size) { out.append(static_cast<const char*>(data), size); }
+  void Number(uint64_t value, size_t bytes) {
+    for (size_t i = 0; i < bytes; ++i) out += static_cast<char>(value >> (8 * i));
+  }
+  std::string out;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool Bytes(void* data, size_t size) {
+    if (in_.size() - at_ < size) return ok_ = false;
+    std::memcpy(data, in_.data() + at_, size);
+    at_ += size;
+    return true;
+  }
+  uint64_t Number(size_t bytes) {
+    uint8_t raw[8] = {};
+    if (!Bytes(raw, bytes)) return 0;
+    uint64_t value = 0;
+    for (size_t i = 0; i < bytes; ++i) value |= uint64_t{raw[i]} << (8 * i);
+    return value;
+  }
+  std::string String(size_t size) {
+    if (in_.size() - at_ < size) {
+      ok_ = false;
+      return "";
+    }
+    at_ += size;
+    return std::string(in_.substr(at_ - size, size));
+  }
+  // A count of items of at least `item_bytes` each: more than the bytes left could hold is a
+  // corrupt file, not an allocation of 2**32 items.
+  size_t Count(size_t bytes, size_t item_bytes) {
+    const uint64_t count = Number(bytes);
+    if (count > (in_.size() - at_) / item_bytes) {
+      ok_ = false;
+      return 0;
+    }
+    return static_cast<size_t>(count);
+  }
+  bool ok() const { return ok_; }
+  bool done() const { return at_ == in_.size(); }
+
+ private:
+  std::string_view in_;
+  size_t at_ = 0;
+  bool ok_ = true;
+};
+
+std::string OthersKey(const std::vector<FileDigest>& others) {
+  std::string key;
+  for (const FileDigest& file : others) {
+    key += file.path;
+    key += '\0';
+    key.append(reinterpret_cast<const char*>(file.digest.data()), file.digest.size());
+  }
+  return key;
+}
+
+bool KeyLess(const Digest& a, const Digest& b) {
+  return a < b;
+}
+
+// mkdir -p, the last directory private to the user (the XDG rules' 0700).
+std::string CreateCacheDirectory(const std::string& directory) {
+  std::string error = CreateParentDirectories(directory + "/x");
+  if (!error.empty()) return error;
+  chmod(directory.c_str(), 0700);  // only when qemuc made it: it may be shared on purpose
+  return "";
+}
+
+}  // namespace
+
+std::string CacheDirectory(const char* xdg_cache_home, const char* home) {
+  if (xdg_cache_home != nullptr && xdg_cache_home[0] == '/') {
+    return std::string(xdg_cache_home) + "/qemuc";
+  }
+  if (home != nullptr && home[0] == '/') return std::string(home) + "/.cache/qemuc";
+  return "";
+}
+
+ResultCache::ResultCache(std::string directory, const std::string& identity,
+                         const FileReader& reader)
+    : ResultCache(std::move(directory), Sha256Of(identity), reader) {}
+
+ResultCache::ResultCache(std::string directory, const Sha256Digest& identity,
+                         const FileReader& reader)
+    : directory_(std::move(directory)), identity_(identity), reader_(reader) {
+  if (directory_.empty()) return;
+  const ExistingOutput file = ReadExistingOutput(directory_ + kFileName, kMaxFileBytes);
+  if (file.state == ExistingOutput::State::kRead) Load(file.text);
+}
+
+void ResultCache::Load(const std::string& bytes) {
+  // The trailer first: a file cut short or altered anywhere is not read at all.
+  if (bytes.size() < kMagic.size() + 2 * 32 + 8) return;
+  const std::string_view body(bytes.data(), bytes.size() - 32);
+  if (std::memcmp(Sha256Of(body).data(), bytes.data() + body.size(), 32) != 0) return;
+  Reader in(body);
+  std::string magic = in.String(kMagic.size());
+  Sha256Digest identity;
+  in.Bytes(identity.data(), identity.size());
+  if (magic != kMagic || identity != identity_) return;  // another qemuc's: not ours to trust
+  std::vector<std::vector<FileDigest>> others(in.Count(4, 2));
+  for (std::vector<FileDigest>& list : others) {
+    list.resize(in.Count(2, 2 + 16));
+    for (FileDigest& file : list) {
+      file.path = in.String(in.Number(2));
+      in.Bytes(file.digest.data(), file.digest.size());
+    }
+    if (!in.ok()) return;
+  }
+  std::vector<Entry> entries(in.Count(4, kEntryBytes));
+  if (!in.ok()) return;
+  for (Entry& entry : entries) {
+    in.Bytes(entry.key.data(), entry.key.size());
+    in.Bytes(entry.profile.data(), entry.profile.size());
+    entry.others = static_cast<uint32_t>(in.Number(4));
+    if (entry.others >= others.size()) return;
+  }
+  const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
+  if (!in.ok() || !in.done() || !std::is_sorted(entries.begin(), entries.end(), by_key)) return;
+  loaded_ = std::move(entries);
+  for (std::vector<FileDigest>& list : others) AddOthers(std::move(list));
+}
+
+Digest ResultCache::KeyOf(const ProfileRequest& request,
+                          const std::string& current_directory) const {
+  Sha256 key;
+  key.Update({reinterpret_cast<const char*>(identity_.data()), identity_.size()});
+  key.Field(AbsolutePath(request.profile)).Field(current_directory);
+  for (const auto* list : {&request.overlays, &request.defines}) {
+    key.Field(std::to_string(list->size()));
+    for (const std::string& value : *list) key.Field(value);
+  }
+  key.Field(std::to_string(request.sets.size()));
+  for (const Assignment& set : request.sets) key.Field(set.argument);
+  return Truncated(key.Finish());
+}
+
+std::optional<ResultCache::Entry> ResultCache::Find(const Digest& key) const {
+  const auto found =
+      std::lower_bound(loaded_.begin(), loaded_.end(), key,
+                       [](const Entry& entry, const Digest& k) { return KeyLess(entry.key, k); });
+  if (found == loaded_.end() || found->key != key) return std::nullopt;
+  return *found;
+}
+
+bool ResultCache::Unchanged(const FileDigest& file, bool is_profile) {
+  const auto digest_now = [&]() -> std::optional<Digest> {
+    // A parent is refused for its name or where its link leads, which the bytes do not show.
+    if (!is_profile && !reader_.RefuseNonYaml(file.path).empty()) return std::nullopt;
+    const ReadResult read = reader_.Read(file.path);
+    if (!read.text) return std::nullopt;
+    return DigestOf(*read.text);
+  };
+  if (is_profile) return digest_now() == file.digest;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto known = shared_files_.find(file.path); known != shared_files_.end()) {
+      return known->second == file.digest;
+    }
+  }
+  const std::optional<Digest> now = digest_now();
+  const std::lock_guard<std::mutex> lock(mutex_);
+  shared_files_.emplace(file.path, now);
+  return now == file.digest;
+}
+
+bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
+  const std::optional<Entry> entry = Find(key);
+  bool clean = entry && Unchanged({profile_path, entry->profile}, true);
+  if (clean) {
+    for (const FileDigest& other : others_[entry->others]) {
+      if (!Unchanged(other, false)) {
+        clean = false;
+        break;
+      }
+    }
+  }
+  const std::lock_guard<std::mutex> lock(mutex_);
+  ++(clean ? hits_ : misses_);
+  if (clean) this_run_.push_back(*entry);
+  return clean;
+}
+
+uint32_t ResultCache::AddOthers(std::vector<FileDigest> others) {
+  const auto [found, added] =
+      others_index_.emplace(OthersKey(others), static_cast<uint32_t>(others_.size()));
+  if (added) others_.push_back(std::move(others));
+  return found->second;
+}
+
+void ResultCache::RecordClean(const Digest& key, const std::vector<FileDigest>& files) {
+  if (files.empty() || files.size() > UINT16_MAX) return;
+  for (const FileDigest& file : files) {
+    if (file.path.size() > UINT16_MAX) return;  // not representable: checked again next time
+  }
+  const std::lock_guard<std::mutex> lock(mutex_);
+  const uint32_t others = AddOthers({files.begin() + 1, files.end()});
+  this_run_.push_back({key, files[0].digest, others});
+  changed_ = true;
+}
+
+std::string ResultCache::Serialize(std::vector<Entry> entries) const {
+  // Only the lists the entries use, renumbered in order of first use.
+  Writer out;
+  out.Bytes(kMagic.data(), kMagic.size());
+  out.Bytes(identity_.data(), identity_.size());
+  std::vector<uint32_t> renumbered(others_.size(), UINT32_MAX);
+  std::vector<const std::vector<FileDigest>*> lists;
+  for (Entry& entry : entries) {
+    uint32_t& number = renumbered[entry.others];
+    if (number == UINT32_MAX) {
+      number = static_cast<uint32_t>(lists.size());
+      lists.push_back(&others_[entry.others]);
+    }
+    entry.others = number;
+  }
+  out.Number(lists.size(), 4);
+  for (const std::vector<FileDigest>* list : lists) {
+    out.Number(list->size(), 2);
+    for (const FileDigest& file : *list) {
+      out.Number(file.path.size(), 2);
+      out.Bytes(file.path.data(), file.path.size());
+      out.Bytes(file.digest.data(), file.digest.size());
+    }
+  }
+  out.Number(entries.size(), 4);
+  for (const Entry& entry : entries) {
+    out.Bytes(entry.key.data(), entry.key.size());
+    out.Bytes(entry.profile.data(), entry.profile.size());
+    out.Number(entry.others, 4);
+  }
+  const Sha256Digest trailer = Sha256Of(out.out);
+  out.Bytes(trailer.data(), trailer.size());
+  return std::move(out.out);
+}
+
+std::vector<ResultCache::Entry> ResultCache::MergedWith(const ResultCache& latest) {
+  const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
+  const auto same_key = [](const Entry& a, const Entry& b) { return a.key == b.key; };
+  std::vector<Entry> entries = this_run_;
+  std::stable_sort(entries.begin(), entries.end(), by_key);
+  entries.erase(std::unique(entries.begin(), entries.end(), same_key), entries.end());
+  if (entries.size() > kMaxCachedResults) entries.resize(kMaxCachedResults);
+  const auto ours = static_cast<std::ptrdiff_t>(entries.size());
+  for (const Entry& entry : latest.loaded_) {
+    if (entries.size() == kMaxCachedResults) break;
+    if (std::binary_search(entries.begin(), entries.begin() + ours, entry, by_key)) continue;
+    entries.push_back({entry.key, entry.profile, AddOthers(latest.others_[entry.others])});
+  }
+  std::sort(entries.begin(), entries.end(), by_key);
+  return entries;
+}
+
+std::string ResultCache::Save() {
+  if (directory_.empty() || !changed_) return "";
+  if (std::string error = CreateCacheDirectory(directory_); !error.empty()) return error;
+  const FileDescriptor lock(
+      open((directory_ + kLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (lock.get() < 0 || flock(lock.get(), LOCK_EX) != 0) return std::strerror(errno);
+  // What other runs saved since this one loaded, with this run's results over it.
+  const ResultCache latest(directory_, identity_, reader_);
+  const std::lock_guard<std::mutex> hold(mutex_);
+  return WriteFileAtomically(directory_ + kFileName, Serialize(MergedWith(latest)), false);
+}
+
+}  // namespace qemuc

@@ -1,0 +1,100 @@
+// Results of validate and check kept between runs, as ruff, eslint and mypy keep theirs (issue
+// 14): a profile that was clean is clean again while every file it read has the same bytes, the
+// options are the same and so is qemuc. Only clean results are kept: a profile with any
+// diagnostic is checked again, so that every message printed comes from this run.
+//
+// One file, $XDG_CACHE_HOME/qemuc/results: a header naming the qemuc that wrote it, the lists of
+// parents and overlay files the profiles read, one fixed-size entry per profile sorted by key,
+// and a SHA-256 of all of it. A file that is short, altered or written by another qemuc is an
+// empty cache: never trusted, replaced on the next save.
+#ifndef QEMUC_RESULT_CACHE_H_
+#define QEMUC_RESULT_CACHE_H_
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler.h"
+#include "file_reader.h"
+#include "sha256.h"
+
+namespace qemuc {
+
+struct FileDigest {
+  std::string path;  // absolute
+  Digest digest;
+};
+
+// The directory of the cache: $XDG_CACHE_HOME/qemuc, else $HOME/.cache/qemuc; "" when neither
+// is set to an absolute path (the XDG base directory rules: a relative one is ignored).
+std::string CacheDirectory(const char* xdg_cache_home, const char* home);
+
+// The most profiles the file keeps (36 bytes each): past it, those of this run win.
+constexpr size_t kMaxCachedResults = 1 << 20;
+
+class ResultCache {
+ public:
+  // Loads `directory`/results if it was written by a qemuc of `identity`; files are read again
+  // through `reader` to see whether they changed.
+  ResultCache(std::string directory, const std::string& identity, const FileReader& reader);
+
+  // What identifies a request: qemuc, the profile's absolute path, every option that adds a
+  // layer, and the current directory, against which relative -O files resolve.
+  Digest KeyOf(const ProfileRequest& request, const std::string& current_directory) const;
+
+  // True when the request of `key` was clean and the files it read are unchanged. Safe to call
+  // from several threads.
+  bool IsClean(const Digest& key, const std::string& profile_path);
+  // Records that the request of `key` was clean, having read `files` (the profile first).
+  void RecordClean(const Digest& key, const std::vector<FileDigest>& files);
+
+  // Writes the results of this run, and those of other runs it did not replace, to a new file
+  // that replaces the old one; under a lock, so that runs at the same time (pre-commit runs
+  // batches of files in parallel) add to each other's results. Returns why it could not, or "".
+  std::string Save();
+
+  size_t hits() const { return hits_; }
+  size_t misses() const { return misses_; }
+  const std::string& directory() const { return directory_; }
+
+ private:
+  struct Entry {
+    Digest key;
+    Digest profile;   // the profile file's bytes
+    uint32_t others;  // index in others_: the other files it read
+  };
+
+  ResultCache(std::string directory, const Sha256Digest& identity, const FileReader& reader);
+  void Load(const std::string& bytes);
+  uint32_t AddOthers(std::vector<FileDigest> others);  // with mutex_ held
+  std::optional<Entry> Find(const Digest& key) const;
+  bool Unchanged(const FileDigest& file, bool is_profile);
+  // This run's entries, then those of `latest` (the file as another run may have saved it)
+  // that this run did not replace, up to kMaxCachedResults; sorted by key. With mutex_ held.
+  std::vector<Entry> MergedWith(const ResultCache& latest);
+  std::string Serialize(std::vector<Entry> entries) const;
+
+  std::string directory_;
+  Sha256Digest identity_;
+  const FileReader& reader_;
+
+  std::vector<Entry> loaded_;                    // sorted by key
+  std::vector<std::vector<FileDigest>> others_;  // of loaded_ and of this run
+  std::map<std::string, uint32_t> others_index_;
+
+  std::mutex mutex_;
+  std::vector<Entry> this_run_;  // clean in this run: found unchanged, or recorded
+  bool changed_ = false;         // something was recorded: the file is to be written
+  std::map<std::string, std::optional<Digest>> shared_files_;  // parents, read once a run
+  size_t hits_ = 0;
+  size_t misses_ = 0;
+};
+
+}  // namespace qemuc
+
+#endif  // QEMUC_RESULT_CACHE_H_
