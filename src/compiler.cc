@@ -140,8 +140,9 @@ Diagnostics ValidateAlone(const ProfileRequest& request, Environment& environmen
 Diagnostics ValidateThroughCache(const ProfileRequest& request, Environment& environment,
                                  ResultCache& results, const std::string& current_directory) {
   Diagnostics diagnostics;
-  const Digest key = results.KeyOf(request, current_directory);
-  if (results.IsClean(key, AbsolutePath(request.profile))) return diagnostics;
+  const std::string profile = AbsolutePath(request.profile);
+  const Digest key = results.KeyOf(request, profile, current_directory);
+  if (results.IsClean(key, profile)) return diagnostics;
   std::vector<std::string> files;
   if (!ValidateProfile(request, environment, diagnostics, &files) || diagnostics.size() > 0) {
     return diagnostics;

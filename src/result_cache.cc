@@ -9,7 +9,6 @@
 #include <cstring>
 
 #include "output_file.h"
-#include "paths.h"
 #include "posix_file.h"
 #include "sha256.h"
 
@@ -152,11 +151,11 @@ void ResultCache::Load(const std::string& bytes) {
   for (std::vector<FileDigest>& list : others) AddOthers(std::move(list));
 }
 
-Digest ResultCache::KeyOf(const ProfileRequest& request,
+Digest ResultCache::KeyOf(const ProfileRequest& request, const std::string& absolute_profile,
                           const std::string& current_directory) const {
   Sha256 key;
   key.Update({reinterpret_cast<const char*>(identity_.data()), identity_.size()});
-  key.Field(AbsolutePath(request.profile)).Field(current_directory);
+  key.Field(absolute_profile).Field(current_directory);
   for (const auto* list : {&request.overlays, &request.defines}) {
     key.Field(std::to_string(list->size()));
     for (const std::string& value : *list) key.Field(value);

@@ -45,7 +45,8 @@ class ResultCache {
 
   // What identifies a request: qemuc, the profile's absolute path, every option that adds a
   // layer, and the current directory, against which relative -O files resolve.
-  Digest KeyOf(const ProfileRequest& request, const std::string& current_directory) const;
+  Digest KeyOf(const ProfileRequest& request, const std::string& absolute_profile,
+               const std::string& current_directory) const;
 
   // True when the request of `key` was clean and the files it read are unchanged. Safe to call
   // from several threads.

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 namespace qemuc {
 namespace {
 
@@ -35,6 +37,22 @@ TEST_SUITE("sha256") {
       pieces.Update(std::string_view(text).substr(0, cut))
           .Update(std::string_view(text).substr(cut));
       CHECK(pieces.Finish() == Sha256Of(text));
+    }
+  }
+
+  TEST_CASE("the SHA extensions give the portable code's state, block after block") {
+    if (!sha256_detail::HasShaExtensions()) {
+      MESSAGE("skipped: this processor has no SHA extensions");
+      return;
+    }
+    uint32_t portable[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    uint32_t extensions[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    uint8_t block[64];
+    for (size_t round = 0; round < 200; ++round) {
+      for (size_t i = 0; i < sizeof block; ++i) block[i] = static_cast<uint8_t>(i * 31 + round * 7);
+      sha256_detail::BlockPortable(portable, block);
+      sha256_detail::BlockShaExtensions(extensions, block);
+      REQUIRE(std::equal(portable, portable + 8, extensions));
     }
   }
 
