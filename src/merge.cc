@@ -121,7 +121,7 @@ class Merger {
   NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field,
                 const KeyPath& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
-    if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(*layer, field, path);
+    if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(layer, field, path);
     if (base->kind != layer->kind) {
       // A guard only: the shape check refuses a value of another kind before merging.
       diagnostics_
@@ -133,7 +133,7 @@ class Merger {
     const auto owned = owned_.find(base.get());
     // A scalar replaces what was there; every merged collection is owned, so the guard only
     // keeps a mistake from writing into a layer.
-    if (layer->is_scalar() || owned == owned_.end()) return Fresh(*layer, field, path);
+    if (layer->is_scalar() || owned == owned_.end()) return Fresh(layer, field, path);
     Built& built = owned->second;
     CopyHeader(*layer, *built.node);
     MergeInto(built, *layer, field, path);
@@ -180,14 +180,16 @@ class Merger {
     node.tag = NodeTag::kNone;
   }
 
-  // A merged copy of `layer` over nothing.
-  NodePtr Fresh(const Node& layer, const Field& field, const KeyPath& path) {
+  // A merged copy of `layer` over nothing. A scalar without a tag is its own copy: nodes are
+  // never changed once built (node.h), so the merged tree shares it with the layer.
+  NodePtr Fresh(const NodePtr& layer, const Field& field, const KeyPath& path) {
+    if (layer->is_scalar() && layer->tag == NodeTag::kNone) return layer;
     auto node = std::make_shared<Node>();
-    CopyHeader(layer, *node);
-    if (layer.is_scalar()) return node;
+    CopyHeader(*layer, *node);
+    if (layer->is_scalar()) return node;
     Built& built = owned_[node.get()];
     built.node = node;
-    MergeInto(built, layer, field, path);
+    MergeInto(built, *layer, field, path);
     return node;
   }
 
@@ -246,7 +248,7 @@ class Merger {
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
       if (unique && !built.texts.insert(item->text).second) continue;
-      built.node->items.push_back(Fresh(*item, ChildField(field, ""), path));
+      built.node->items.push_back(Fresh(item, ChildField(field, ""), path));
     }
   }
 
@@ -274,7 +276,7 @@ class Merger {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag != NodeTag::kDelete) {
-        groups.Add(key, Fresh(*item, StringField(), path));
+        groups.Add(key, Fresh(item, StringField(), path));
       } else if (!groups.Delete(key)) {
         diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
                                             " has no inherited item " + Quoted(key));
