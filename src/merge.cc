@@ -118,8 +118,7 @@ class Merger {
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
   // `base` may be nullptr (nothing inherited). Returns nullptr when the value is removed.
-  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field,
-                const KeyPath& path) {
+  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, KeyPath& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
     if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(layer, field, path);
     if (base->kind != layer->kind) {
@@ -182,7 +181,7 @@ class Merger {
 
   // A merged copy of `layer` over nothing. A scalar without a tag is its own copy: nodes are
   // never changed once built (node.h), so the merged tree shares it with the layer.
-  NodePtr Fresh(const NodePtr& layer, const Field& field, const KeyPath& path) {
+  NodePtr Fresh(const NodePtr& layer, const Field& field, KeyPath& path) {
     if (layer->is_scalar() && layer->tag == NodeTag::kNone) return layer;
     auto node = std::make_shared<Node>();
     CopyHeader(*layer, *node);
@@ -193,7 +192,7 @@ class Merger {
     return node;
   }
 
-  void MergeInto(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeInto(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     if (layer.is_mapping()) {
       MergeEntries(built, layer, field, path);
     } else if (field.type == FieldType::kCmdline) {
@@ -229,21 +228,25 @@ class Merger {
     return mapping ? built.node->entries[found->second].value : built.node->items[found->second];
   }
 
-  void MergeEntries(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeEntries(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     for (const MappingEntry& entry : layer.entries) {
       // Overlays are merged by name, but each body stays as written, its directives included,
       // until it is applied as a layer of its own; a later definition of a name replaces it.
-      NodePtr value = field.type == FieldType::kOverlays
-                          ? (entry.value->tag == NodeTag::kReset ? nullptr : entry.value)
-                          : Merge(Inherited(built, entry.key, true), entry.value,
-                                  ChildField(field, entry.key), path.Child(entry.key));
+      NodePtr value;
+      if (field.type == FieldType::kOverlays) {
+        value = entry.value->tag == NodeTag::kReset ? nullptr : entry.value;
+      } else {
+        const ScopedStep step(path, ScopedStep::kChild, entry.key);
+        value = Merge(Inherited(built, entry.key, true), entry.value, ChildField(field, entry.key),
+                      path);
+      }
       Put(built, built.node->entries, entry.key, std::move(value), [&](NodePtr merged) {
         return MappingEntry{entry.key, entry.key_range, std::move(merged)};
       });
     }
   }
 
-  void MergeItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
@@ -252,7 +255,7 @@ class Merger {
     }
   }
 
-  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
@@ -264,12 +267,16 @@ class Merger {
         continue;
       }
       // In place when the key is there, so the order of the base is kept.
-      NodePtr merged = Merge(Inherited(built, key, false), item, field, path.Item(key));
+      NodePtr merged;
+      {
+        const ScopedStep step(path, ScopedStep::kItem, key);
+        merged = Merge(Inherited(built, key, false), item, field, path);
+      }
       Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
     }
   }
 
-  void MergeCmdline(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeCmdline(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     if (built.cmdline == nullptr) built.cmdline = std::make_unique<CmdlineGroups>();
     CmdlineGroups& groups = *built.cmdline;
     groups.BeginLayer();
@@ -294,8 +301,8 @@ NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics
   const size_t errors_before = diagnostics.error_count();
   Merger merger(diagnostics);
   NodePtr merged;
-  for (const NodePtr& layer : layers)
-    merged = merger.Merge(merged, layer, ProfileSchema(), KeyPath());
+  KeyPath path;
+  for (const NodePtr& layer : layers) merged = merger.Merge(merged, layer, ProfileSchema(), path);
   if (diagnostics.error_count() != errors_before) return nullptr;
   merger.Finish();
   return merged;
