@@ -161,8 +161,10 @@ class Merger {
     // Held so that a node replaced later (by !override, say) is not freed and its address
     // reused by a new node while this index still names it.
     std::shared_ptr<Node> node;
-    std::unordered_map<std::string, size_t> positions;  // key -> entry or item
-    std::unordered_set<std::string> texts;              // items of a list without repeats
+    // key -> entry or item; for a mapping only from kIndexFrom entries on (Position)
+    std::unordered_map<std::string, size_t> positions;
+    bool indexed = false;
+    std::unordered_set<std::string> texts;  // items of a list without repeats
     size_t holes = 0;
     std::unique_ptr<CmdlineGroups> cmdline;  // a cmdline's entries, until Finish
   };
@@ -204,28 +206,59 @@ class Merger {
     }
   }
 
+  // Most mappings hold a few keys: searched in a row, they cost less than a hash index of
+  // their keys. A list is indexed from its first item, a mapping from this many entries.
+  static constexpr size_t kIndexFrom = 8;
+  static constexpr size_t kNowhere = static_cast<size_t>(-1);
+
+  static bool Indexed(const Built& built) { return built.indexed || !built.node->is_mapping(); }
+
+  // Where `key` is (its entry or item), or kNowhere; a hole is nowhere.
+  static size_t Position(const Built& built, const std::string& key) {
+    if (Indexed(built)) {
+      const auto found = built.positions.find(key);
+      return found != built.positions.end() ? found->second : kNowhere;
+    }
+    const std::vector<MappingEntry>& entries = built.node->entries;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].value != nullptr && entries[i].key == key) return i;
+    }
+    return kNowhere;
+  }
+
+  static void IndexEntries(Built& built) {
+    const std::vector<MappingEntry>& entries = built.node->entries;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].value != nullptr) built.positions.emplace(entries[i].key, i);
+    }
+    built.indexed = true;
+  }
+
   // Puts `value` under `key` in place, appends it, or (nullptr) leaves a hole where it was.
   template <typename T, typename Make>
   static void Put(Built& built, std::vector<T>& slots, const std::string& key, NodePtr value,
                   Make make) {
-    const auto found = built.positions.find(key);
+    const size_t found = Position(built, key);
     if (value == nullptr) {
-      if (found == built.positions.end()) return;
-      slots[found->second] = make(nullptr);
-      built.positions.erase(found);
+      if (found == kNowhere) return;
+      slots[found] = make(nullptr);
+      if (Indexed(built)) built.positions.erase(key);
       ++built.holes;
-    } else if (found != built.positions.end()) {
-      slots[found->second] = make(std::move(value));
-    } else {
+    } else if (found != kNowhere) {
+      slots[found] = make(std::move(value));
+    } else if (Indexed(built)) {
       built.positions.emplace(key, slots.size());
       slots.push_back(make(std::move(value)));
+    } else {
+      slots.push_back(make(std::move(value)));
+      if (slots.size() >= kIndexFrom) IndexEntries(built);
     }
   }
 
   NodePtr Inherited(const Built& built, const std::string& key, bool mapping) const {
-    const auto found = built.positions.find(key);
-    if (found == built.positions.end()) return nullptr;
-    return mapping ? built.node->entries[found->second].value : built.node->items[found->second];
+    const size_t found = Position(built, key);
+    if (found == kNowhere) return nullptr;
+    return mapping ? built.node->entries[found].value : built.node->items[found];
   }
 
   void MergeEntries(Built& built, const Node& layer, const Field& field, KeyPath& path) {
