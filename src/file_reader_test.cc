@@ -50,6 +50,18 @@ TEST_SUITE("file_reader") {
     CHECK(ReadError(memory.Read("/big.yaml")) == "file is larger than 1 MiB (1048577 bytes)");
   }
 
+  TEST_CASE("a regular file whose size fstat does not know is read whole") {
+    // Files of /proc say 0 bytes and have more: the text is not cut at the size of fstat.
+    struct stat info {};
+    REQUIRE(stat("/proc/self/status", &info) == 0);
+    CHECK(info.st_size == 0);
+    const ReadResult status = DiskFileReader().Read("/proc/self/status");
+    REQUIRE(status.text.has_value());
+    CHECK(status.text->rfind("Name:", 0) == 0);
+    CHECK(status.text->size() > 100);
+    CHECK(status.text->back() == '\n');
+  }
+
   TEST_CASE("a file that cannot be read is reported at the file, or where it is named") {
     MemoryFileReader reader;
     SourceSet sources;

@@ -399,6 +399,10 @@ class TreeInterpolator {
   // is interpolated once; each further use only counts.
   Walked Walk(const NodePtr& node, bool interpolate, bool root) {
     if (interpolator_.stopped()) return {node};
+    // A scalar without a reference costs less to count again than to remember: most of them.
+    if (node->is_scalar() && node->text.find("${") == std::string::npos) {
+      return WalkScalar(node, interpolate);
+    }
     const auto key = std::make_pair(node.get(), interpolate);
     if (const auto it = memo_.find(key); it != memo_.end()) {
       Count(it->second.bytes, it->second.nodes, node->range);

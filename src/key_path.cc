@@ -47,6 +47,30 @@ KeyPath KeyPath::Item(std::string_view item) const {
   return child;
 }
 
+KeyPath::Saved KeyPath::AppendChild(std::string_view key) {
+  const Saved saved{steps_.size(), false};
+  steps_.push_back(Step{std::string(key), std::nullopt});
+  return saved;
+}
+
+KeyPath::Saved KeyPath::AppendItem(std::string_view item) {
+  Saved saved{steps_.size(), false};
+  if (steps_.empty() || steps_.back().item) {
+    Step in_list{"", std::string(item)};
+    in_list.in_list = true;
+    steps_.push_back(std::move(in_list));
+  } else {
+    steps_.back().item = std::string(item);
+    saved.item_set = true;
+  }
+  return saved;
+}
+
+void KeyPath::Restore(const Saved& saved) {
+  steps_.resize(saved.size);
+  if (saved.item_set) steps_.back().item.reset();
+}
+
 std::variant<KeyPath, std::string> KeyPath::Parse(std::string_view text,
                                                   KeyPath* read_before_error) {
   KeyPath path;

@@ -44,6 +44,16 @@ class KeyPath {
   static std::variant<KeyPath, std::string> Parse(std::string_view text,
                                                   KeyPath* read_before_error = nullptr);
 
+  // The same steps as Child and Item, made in place and undone by Restore: a walk down a tree
+  // names each value without a copy of the path above it (ScopedStep).
+  struct Saved {
+    size_t size = 0;
+    bool item_set = false;  // the item went onto the last step, which had none
+  };
+  Saved AppendChild(std::string_view key);
+  Saved AppendItem(std::string_view item);
+  void Restore(const Saved& saved);
+
   std::string Text() const;
   bool empty() const { return steps_.empty(); }
   const std::vector<Step>& steps() const { return steps_; }
@@ -53,6 +63,21 @@ class KeyPath {
 
  private:
   std::vector<Step> steps_;
+};
+
+// A step down `path` for as long as it lives.
+class ScopedStep {
+ public:
+  enum Kind { kChild, kItem };
+  ScopedStep(KeyPath& path, Kind kind, std::string_view name)
+      : path_(path), saved_(kind == kChild ? path.AppendChild(name) : path.AppendItem(name)) {}
+  ~ScopedStep() { path_.Restore(saved_); }
+  ScopedStep(const ScopedStep&) = delete;
+  ScopedStep& operator=(const ScopedStep&) = delete;
+
+ private:
+  KeyPath& path_;
+  const KeyPath::Saved saved_;
 };
 
 }  // namespace qemuc

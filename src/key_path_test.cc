@@ -76,6 +76,27 @@ TEST_SUITE("key_path") {
     CHECK(std::holds_alternative<std::string>(KeyPath::Parse("", &before)));
     CHECK(before.empty());
   }
+
+  TEST_CASE("a scoped step extends a path in place as Child and Item do, and undoes it") {
+    KeyPath path = KeyPath().Child("qemu");
+    {
+      const ScopedStep drives(path, ScopedStep::kChild, "drives");
+      CHECK(path == KeyPath().Child("qemu").Child("drives"));
+      {
+        const ScopedStep item(path, ScopedStep::kItem, "blk0");
+        CHECK(path == KeyPath().Child("qemu").Child("drives").Item("blk0"));
+        {
+          const ScopedStep nested(path, ScopedStep::kItem, "0");  // a list in a list
+          CHECK(path.Text() == "qemu.drives[blk0][0]");
+          CHECK(path == KeyPath().Child("qemu").Child("drives").Item("blk0").Item("0"));
+        }
+        CHECK(path.Text() == "qemu.drives[blk0]");
+      }
+      CHECK(path.Text() == "qemu.drives");
+      CHECK_FALSE(path.steps().back().item.has_value());
+    }
+    CHECK(path == KeyPath().Child("qemu"));
+  }
 }
 
 }  // namespace

@@ -118,10 +118,9 @@ class Merger {
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
   // `base` may be nullptr (nothing inherited). Returns nullptr when the value is removed.
-  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field,
-                const KeyPath& path) {
+  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, KeyPath& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
-    if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(*layer, field, path);
+    if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(layer, field, path);
     if (base->kind != layer->kind) {
       // A guard only: the shape check refuses a value of another kind before merging.
       diagnostics_
@@ -133,7 +132,7 @@ class Merger {
     const auto owned = owned_.find(base.get());
     // A scalar replaces what was there; every merged collection is owned, so the guard only
     // keeps a mistake from writing into a layer.
-    if (layer->is_scalar() || owned == owned_.end()) return Fresh(*layer, field, path);
+    if (layer->is_scalar() || owned == owned_.end()) return Fresh(layer, field, path);
     Built& built = owned->second;
     CopyHeader(*layer, *built.node);
     MergeInto(built, *layer, field, path);
@@ -162,8 +161,10 @@ class Merger {
     // Held so that a node replaced later (by !override, say) is not freed and its address
     // reused by a new node while this index still names it.
     std::shared_ptr<Node> node;
-    std::unordered_map<std::string, size_t> positions;  // key -> entry or item
-    std::unordered_set<std::string> texts;              // items of a list without repeats
+    // key -> entry or item; for a mapping only from kIndexFrom entries on (Position)
+    std::unordered_map<std::string, size_t> positions;
+    bool indexed = false;
+    std::unordered_set<std::string> texts;  // items of a list without repeats
     size_t holes = 0;
     std::unique_ptr<CmdlineGroups> cmdline;  // a cmdline's entries, until Finish
   };
@@ -180,18 +181,20 @@ class Merger {
     node.tag = NodeTag::kNone;
   }
 
-  // A merged copy of `layer` over nothing.
-  NodePtr Fresh(const Node& layer, const Field& field, const KeyPath& path) {
+  // A merged copy of `layer` over nothing. A scalar without a tag is its own copy: nodes are
+  // never changed once built (node.h), so the merged tree shares it with the layer.
+  NodePtr Fresh(const NodePtr& layer, const Field& field, KeyPath& path) {
+    if (layer->is_scalar() && layer->tag == NodeTag::kNone) return layer;
     auto node = std::make_shared<Node>();
-    CopyHeader(layer, *node);
-    if (layer.is_scalar()) return node;
+    CopyHeader(*layer, *node);
+    if (layer->is_scalar()) return node;
     Built& built = owned_[node.get()];
     built.node = node;
-    MergeInto(built, layer, field, path);
+    MergeInto(built, *layer, field, path);
     return node;
   }
 
-  void MergeInto(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeInto(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     if (layer.is_mapping()) {
       MergeEntries(built, layer, field, path);
     } else if (field.type == FieldType::kCmdline) {
@@ -203,54 +206,89 @@ class Merger {
     }
   }
 
+  // Most mappings hold a few keys: searched in a row, they cost less than a hash index of
+  // their keys. A list is indexed from its first item, a mapping from this many entries.
+  static constexpr size_t kIndexFrom = 8;
+  static constexpr size_t kNowhere = static_cast<size_t>(-1);
+
+  static bool Indexed(const Built& built) { return built.indexed || !built.node->is_mapping(); }
+
+  // Where `key` is (its entry or item), or kNowhere; a hole is nowhere.
+  static size_t Position(const Built& built, const std::string& key) {
+    if (Indexed(built)) {
+      const auto found = built.positions.find(key);
+      return found != built.positions.end() ? found->second : kNowhere;
+    }
+    const std::vector<MappingEntry>& entries = built.node->entries;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].value != nullptr && entries[i].key == key) return i;
+    }
+    return kNowhere;
+  }
+
+  static void IndexEntries(Built& built) {
+    const std::vector<MappingEntry>& entries = built.node->entries;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (entries[i].value != nullptr) built.positions.emplace(entries[i].key, i);
+    }
+    built.indexed = true;
+  }
+
   // Puts `value` under `key` in place, appends it, or (nullptr) leaves a hole where it was.
   template <typename T, typename Make>
   static void Put(Built& built, std::vector<T>& slots, const std::string& key, NodePtr value,
                   Make make) {
-    const auto found = built.positions.find(key);
+    const size_t found = Position(built, key);
     if (value == nullptr) {
-      if (found == built.positions.end()) return;
-      slots[found->second] = make(nullptr);
-      built.positions.erase(found);
+      if (found == kNowhere) return;
+      slots[found] = make(nullptr);
+      if (Indexed(built)) built.positions.erase(key);
       ++built.holes;
-    } else if (found != built.positions.end()) {
-      slots[found->second] = make(std::move(value));
-    } else {
+    } else if (found != kNowhere) {
+      slots[found] = make(std::move(value));
+    } else if (Indexed(built)) {
       built.positions.emplace(key, slots.size());
       slots.push_back(make(std::move(value)));
+    } else {
+      slots.push_back(make(std::move(value)));
+      if (slots.size() >= kIndexFrom) IndexEntries(built);
     }
   }
 
   NodePtr Inherited(const Built& built, const std::string& key, bool mapping) const {
-    const auto found = built.positions.find(key);
-    if (found == built.positions.end()) return nullptr;
-    return mapping ? built.node->entries[found->second].value : built.node->items[found->second];
+    const size_t found = Position(built, key);
+    if (found == kNowhere) return nullptr;
+    return mapping ? built.node->entries[found].value : built.node->items[found];
   }
 
-  void MergeEntries(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeEntries(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     for (const MappingEntry& entry : layer.entries) {
       // Overlays are merged by name, but each body stays as written, its directives included,
       // until it is applied as a layer of its own; a later definition of a name replaces it.
-      NodePtr value = field.type == FieldType::kOverlays
-                          ? (entry.value->tag == NodeTag::kReset ? nullptr : entry.value)
-                          : Merge(Inherited(built, entry.key, true), entry.value,
-                                  ChildField(field, entry.key), path.Child(entry.key));
+      NodePtr value;
+      if (field.type == FieldType::kOverlays) {
+        value = entry.value->tag == NodeTag::kReset ? nullptr : entry.value;
+      } else {
+        const ScopedStep step(path, ScopedStep::kChild, entry.key);
+        value = Merge(Inherited(built, entry.key, true), entry.value, ChildField(field, entry.key),
+                      path);
+      }
       Put(built, built.node->entries, entry.key, std::move(value), [&](NodePtr merged) {
         return MappingEntry{entry.key, entry.key_range, std::move(merged)};
       });
     }
   }
 
-  void MergeItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
       if (unique && !built.texts.insert(item->text).second) continue;
-      built.node->items.push_back(Fresh(*item, ChildField(field, ""), path));
+      built.node->items.push_back(Fresh(item, ChildField(field, ""), path));
     }
   }
 
-  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
@@ -262,19 +300,23 @@ class Merger {
         continue;
       }
       // In place when the key is there, so the order of the base is kept.
-      NodePtr merged = Merge(Inherited(built, key, false), item, field, path.Item(key));
+      NodePtr merged;
+      {
+        const ScopedStep step(path, ScopedStep::kItem, key);
+        merged = Merge(Inherited(built, key, false), item, field, path);
+      }
       Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
     }
   }
 
-  void MergeCmdline(Built& built, const Node& layer, const Field& field, const KeyPath& path) {
+  void MergeCmdline(Built& built, const Node& layer, const Field& field, KeyPath& path) {
     if (built.cmdline == nullptr) built.cmdline = std::make_unique<CmdlineGroups>();
     CmdlineGroups& groups = *built.cmdline;
     groups.BeginLayer();
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag != NodeTag::kDelete) {
-        groups.Add(key, Fresh(*item, StringField(), path));
+        groups.Add(key, Fresh(item, StringField(), path));
       } else if (!groups.Delete(key)) {
         diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
                                             " has no inherited item " + Quoted(key));
@@ -292,8 +334,8 @@ NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics
   const size_t errors_before = diagnostics.error_count();
   Merger merger(diagnostics);
   NodePtr merged;
-  for (const NodePtr& layer : layers)
-    merged = merger.Merge(merged, layer, ProfileSchema(), KeyPath());
+  KeyPath path;
+  for (const NodePtr& layer : layers) merged = merger.Merge(merged, layer, ProfileSchema(), path);
   if (diagnostics.error_count() != errors_before) return nullptr;
   merger.Finish();
   return merged;

@@ -139,6 +139,18 @@ TEST_SUITE("merge") {
     CHECK(PlaceOf(*merged, "qemu.kernel") == "/p/base.yaml:1:29");
   }
 
+  TEST_CASE("a mapping keeps its order and holes as it grows past the size that indexes it") {
+    // Up to eight keys a merged mapping is searched in a row; from then on through an index,
+    // which must not bring back the key removed before it was built.
+    testing::Stages stages;
+    const NodePtr merged =
+        stages.Merge({{"/p/l0.yaml", "vars: {a: 1, b: 1, c: 1, d: 1, e: 1, f: 1}\n"},
+                      {"/p/l1.yaml", "vars: {b: !reset, c: 2, g: 2, h: 2, i: 2}\n"},
+                      {"/p/l2.yaml", "vars: {b: 3, h: !reset, a: 3}\n"}});
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(At(*merged, "vars")) == "{a: 3, c: 2, d: 1, e: 1, f: 1, g: 2, i: 2, b: 3}");
+  }
+
   TEST_CASE("keyed lists merge an item in place by its key and append new ones") {
     testing::Stages stages;
     const NodePtr merged =

@@ -1,6 +1,10 @@
 #include "paths.h"
 
+#include <limits.h>
+#include <unistd.h>
+
 #include <filesystem>
+#include <string_view>
 
 #include "node.h"
 
@@ -8,22 +12,88 @@ namespace qemuc {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The current directory, or "" when it was removed (std::filesystem::current_path then fails
+// the same way and an empty directory joins to the path itself).
+std::string CurrentDirectory() {
+  char buffer[PATH_MAX];
+  if (getcwd(buffer, sizeof buffer) != nullptr) return buffer;
+  std::error_code ignored;  // longer than PATH_MAX: let the library grow its buffer
+  return fs::current_path(ignored).string();
+}
+
+// True for an absolute path that lexical normalisation leaves as it is: no empty, "." or ".."
+// component and no trailing '/' ("/" itself included).
+bool IsNormalAbsolute(std::string_view path) {
+  if (path.empty() || path[0] != '/') return false;
+  if (path.size() == 1) return true;
+  if (path.back() == '/') return false;
+  size_t start = 1;
+  for (;;) {
+    const size_t slash = path.find('/', start);
+    const std::string_view part = path.substr(start, slash - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    if (slash == std::string_view::npos) return true;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
+// These run for every file and every path value of every profile: what std::filesystem does
+// with them (a component list allocated per path) was a tenth of `validate`. The common case,
+// a normal absolute path or directory, is handled on the string; any other falls back to
+// std::filesystem, whose results stay the definition (paths_test compares the two).
+
 std::string AbsolutePath(const std::string& path) {
-  std::error_code ignored;  // current_path fails only when the directory was removed
-  return ResolveAgainst(fs::current_path(ignored).string(), path);
+  return ResolveAgainst(CurrentDirectory(), path);
 }
 
 std::string NamedFrom(const std::string& directory, const std::string& path) {
+  if (IsNormalAbsolute(directory) && IsNormalAbsolute(path) && directory != "/" &&
+      path.size() > directory.size() + 1 && path.compare(0, directory.size(), directory) == 0 &&
+      path[directory.size()] == '/') {
+    return path.substr(directory.size() + 1);
+  }
   const std::string relative = fs::path(path).lexically_relative(directory).string();
   if (relative.empty() || relative == ".." || relative.rfind("../", 0) == 0) return path;
   return relative;
 }
 
 std::string DirectoryOf(const std::string& file) {
+  if (IsNormalAbsolute(file) && file.size() > 1) {
+    const size_t slash = file.rfind('/');
+    return slash == 0 ? "/" : file.substr(0, slash);
+  }
   return fs::path(file).parent_path().string();
 }
 
 std::string ResolveAgainst(const std::string& directory, const std::string& path) {
+  // std::filesystem keeps a root of three or more slashes ("///" -> "//"): left to it.
+  const bool only_slashes = path.find_first_not_of('/') == std::string::npos;
+  if (!only_slashes && (path[0] == '/' || IsNormalAbsolute(directory))) {
+    // A normal absolute start: each component of the rest is dropped ("", "."), undoes the last
+    // (".."; never above "/") or is appended.
+    std::string normal = path[0] == '/' || directory == "/" ? "" : directory;
+    normal.reserve(normal.size() + path.size() + 1);
+    size_t start = 0;
+    while (start <= path.size()) {
+      size_t slash = path.find('/', start);
+      if (slash == std::string::npos) slash = path.size();
+      const std::string_view part = std::string_view(path).substr(start, slash - start);
+      if (part == "..") {
+        const size_t last = normal.rfind('/');
+        normal.resize(last == std::string::npos ? 0 : last);
+      } else if (!part.empty() && part != ".") {
+        normal += '/';
+        normal.append(part);
+      }
+      start = slash + 1;
+    }
+    if (normal.empty()) normal = "/";
+    return normal;
+  }
   const fs::path value(path);
   const fs::path joined = value.is_absolute() ? value : fs::path(directory) / value;
   std::string normal = joined.lexically_normal().string();

@@ -56,7 +56,7 @@ class ShapeChecker {
   ShapeChecker(FileRole role, Diagnostics& diagnostics, size_t& value_errors)
       : role_(role), diagnostics_(diagnostics), value_errors_(value_errors) {}
 
-  void CheckMapping(const Node& node, const Field& mapping, const KeyPath& path) {
+  void CheckMapping(const Node& node, const Field& mapping, KeyPath& path) {
     for (const MappingEntry& entry : node.entries) {
       const Field* field = mapping.Find(entry.key);
       if (field == nullptr) {
@@ -70,7 +70,8 @@ class ShapeChecker {
         Error(entry.key_range, Quoted(entry.key) + " cannot be set in an overlay");
         continue;
       }
-      CheckValue(*entry.value, *field, path.Child(entry.key));
+      const ScopedStep step(path, ScopedStep::kChild, entry.key);
+      CheckValue(*entry.value, *field, path);
     }
   }
 
@@ -98,7 +99,7 @@ class ShapeChecker {
         .key_path = part.empty() ? path : KeyPath();
   }
 
-  void CheckValue(const Node& node, const Field& field, const KeyPath& path) {
+  void CheckValue(const Node& node, const Field& field, KeyPath& path) {
     if (node.tag == NodeTag::kReset)
       return;  // removes the inherited value; what it holds is ignored
     if (node.tag == NodeTag::kDelete) {
@@ -244,7 +245,7 @@ class ShapeChecker {
     }
   }
 
-  void CheckKeyedList(const Node& node, const Field& list, const KeyPath& path) {
+  void CheckKeyedList(const Node& node, const Field& list, KeyPath& path) {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
     std::map<std::string, SourceRange> first_place;
     for (const NodePtr& item : node.items) {
@@ -264,7 +265,7 @@ class ShapeChecker {
   // Checks one item of a keyed list and returns its key and where the key is written.
   std::optional<std::pair<std::string, SourceRange>> CheckItemAndFindKey(const Node& item,
                                                                          const Field& list,
-                                                                         const KeyPath& path) {
+                                                                         KeyPath& path) {
     if (item.tag == NodeTag::kDelete) {
       if (!CheckString(item, path, " !delete")) return std::nullopt;
       return std::make_pair(item.text, item.range);
@@ -278,7 +279,11 @@ class ShapeChecker {
       return std::nullopt;
     }
     const MappingEntry* key = item.Find(list.key);
-    CheckMapping(item, list, path.Item(key && key->value->is_scalar() ? key->value->text : ""));
+    {
+      const ScopedStep step(path, ScopedStep::kItem,
+                            key && key->value->is_scalar() ? key->value->text : std::string_view());
+      CheckMapping(item, list, path);
+    }
     if (key == nullptr) {
       Error(item.range, "an item of " + Quoted(path.Text()) + " needs " + Quoted(list.key) +
                             " (items are merged by it)");
@@ -338,8 +343,9 @@ class ShapeChecker {
         WrongKind(*entry.value, path.Child(entry.key), "a mapping");
         continue;
       }
+      KeyPath overlay_path;
       ShapeChecker(FileRole::kOverlay, diagnostics_, value_errors_)
-          .CheckMapping(*entry.value, ProfileSchema(), KeyPath());
+          .CheckMapping(*entry.value, ProfileSchema(), overlay_path);
     }
   }
 
@@ -419,7 +425,8 @@ bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
     return false;
   }
   size_t value_errors = 0;
-  ShapeChecker(role, diagnostics, value_errors).CheckMapping(root, ProfileSchema(), KeyPath());
+  KeyPath path;
+  ShapeChecker(role, diagnostics, value_errors).CheckMapping(root, ProfileSchema(), path);
   return diagnostics.error_count() - value_errors == errors_before;
 }
 

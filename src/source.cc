@@ -23,9 +23,9 @@ SourceFile::SourceFile(std::string path, std::string display_path, std::string t
       display_path_(std::move(display_path)),
       text_(WithoutByteOrderMark(std::move(text))) {
   line_starts_.push_back(0);
-  for (size_t i = 0; i < text_.size(); ++i) {
-    // yaml-cpp counts "\r\n" and "\n" as one break; a lone "\r" is not a break for it either.
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  // yaml-cpp counts "\r\n" and "\n" as one break; a lone "\r" is not a break for it either.
+  for (size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1)) {
+    line_starts_.push_back(i + 1);
   }
   // A file is at most 1 MiB and an argument at most 128 KiB, so 32 bits hold any count.
   continuations_before_block_.reserve(text_.size() / kBlockBytes + 1);
@@ -34,10 +34,13 @@ SourceFile::SourceFile(std::string path, std::string display_path, std::string t
     if (i % kBlockBytes == 0) continuations_before_block_.push_back(continuations);
     if (IsUtf8Continuation(static_cast<unsigned char>(text_[i]))) ++continuations;
   }
-  if (text_.size() % kBlockBytes == 0) continuations_before_block_.push_back(continuations);
+  // The last count is of the whole text: zero says that no offset needs counting.
+  continuations_before_block_.push_back(continuations);
 }
 
 size_t SourceFile::ContinuationsBefore(size_t offset) const {
+  // Most profiles are ASCII: every character one byte.
+  if (continuations_before_block_.back() == 0) return 0;
   offset = std::min(offset, text_.size());
   const size_t block = offset / kBlockBytes;
   const std::string_view rest =

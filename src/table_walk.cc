@@ -3,40 +3,46 @@
 namespace qemuc {
 namespace {
 
+// The walk extends one path in place: a copy of the path for every row of the table, written
+// or not, was a tenth of validating a board.
 class RowWalker {
  public:
   explicit RowWalker(RowVisitor& visitor) : visitor_(visitor) {}
 
-  void Mapping(const Field& row, const Node* mapping, const KeyPath& path) {
-    if (!visitor_.BeginMapping(row, mapping, path)) return;
+  void Mapping(const Field& row, const Node* mapping) {
+    if (!visitor_.BeginMapping(row, mapping, path_)) return;
     for (const Field& child : row.fields) {
       const MappingEntry* entry = mapping != nullptr ? mapping->Find(child.name) : nullptr;
-      Row(child, entry != nullptr ? entry->value.get() : nullptr, path.Child(child.name));
+      const ScopedStep step(path_, ScopedStep::kChild, child.name);
+      Row(child, entry != nullptr ? entry->value.get() : nullptr);
     }
-    visitor_.EndMapping(row, mapping, path);
+    visitor_.EndMapping(row, mapping, path_);
   }
 
  private:
-  void Row(const Field& row, const Node* value, const KeyPath& path) {
+  void Row(const Field& row, const Node* value) {
     switch (row.type) {
       case FieldType::kMapping:
-        if (value == nullptr || value->is_mapping()) Mapping(row, value, path);
+        if (value == nullptr || value->is_mapping()) Mapping(row, value);
         return;
       case FieldType::kKeyedList:
-        if (value == nullptr) return visitor_.Value(row, nullptr, path);
+        if (value == nullptr) return visitor_.Value(row, nullptr, path_);
         for (const NodePtr& item : value->items) {
           if (!item->is_mapping()) continue;
           const MappingEntry* key = item->Find(row.key);
-          Mapping(row, item.get(), path.Item(key != nullptr ? key->value->text : ""));
+          const ScopedStep step(path_, ScopedStep::kItem,
+                                key != nullptr ? key->value->text : std::string_view());
+          Mapping(row, item.get());
         }
         return;
       default:
-        visitor_.Value(row, value, path);
+        visitor_.Value(row, value, path_);
         return;
     }
   }
 
   RowVisitor& visitor_;
+  KeyPath path_;
 };
 
 void ForEachRowBelow(
@@ -59,7 +65,7 @@ void ForEachRow(
 }
 
 void WalkRows(const Node& root, const Field& table, RowVisitor& visitor) {
-  RowWalker(visitor).Mapping(table, &root, KeyPath());
+  RowWalker(visitor).Mapping(table, &root);
 }
 
 }  // namespace qemuc

@@ -6,9 +6,10 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <istream>
 #include <map>
 #include <optional>
-#include <sstream>
+#include <streambuf>
 #include <unordered_map>
 
 #include "key_path.h"
@@ -409,10 +410,20 @@ const char* DescribeKind(const Node& node) {
 
 namespace {
 
+// Lets yaml-cpp read `text` where it lies: an istringstream copied every file once more.
+class TextBuffer : public std::streambuf {
+ public:
+  explicit TextBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only read: no put area is set
+    setg(begin, begin, begin + text.size());
+  }
+};
+
 // Parses `text`, which lines up with file.text() byte for byte, as exactly one document.
 NodePtr ParseDocument(const SourceFile& file, std::string_view text, DocumentKind kind,
                       Diagnostics& diagnostics, const ParseLimits& limits) {
-  std::istringstream input{std::string(text)};
+  TextBuffer buffer(text);
+  std::istream input(&buffer);
   YAML::Parser parser(input);
   const size_t errors_before = diagnostics.error_count();
   const size_t first = diagnostics.size();
