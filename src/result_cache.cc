@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -89,10 +90,35 @@ bool KeyLess(const Digest& a, const Digest& b) {
 }
 
 // mkdir -p, the last directory private to the user (the XDG rules' 0700).
+// mkdir -p, qemuc's own directory private to the user (the XDG rules' 0700) when qemuc makes
+// it; one made by someone else is left as it is.
 std::string CreateCacheDirectory(const std::string& directory) {
-  std::string error = CreateParentDirectories(directory + "/x");
-  if (!error.empty()) return error;
-  chmod(directory.c_str(), 0700);  // only when qemuc made it: it may be shared on purpose
+  if (std::string error = CreateParentDirectories(directory); !error.empty()) return error;
+  if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) return std::strerror(errno);
+  return "";
+}
+
+// Replaces `path` by a new file holding `bytes`: written beside it under a name of its own, then
+// renamed over it. A link at `path` is replaced, never followed: a cache directory may be shared
+// (XDG_CACHE_HOME=/tmp/cache), and a planted `results -> /etc/shadow` must not make a run as
+// root write there.
+std::string ReplaceWith(const std::string& path, const std::string& bytes) {
+  std::string temporary = path + ".XXXXXX";
+  const FileDescriptor fd(mkostemp(temporary.data(), O_CLOEXEC));
+  if (fd.get() < 0) return std::strerror(errno);
+  bool written = true;
+  for (size_t at = 0; written && at < bytes.size();) {
+    const ssize_t wrote = write(fd.get(), bytes.data() + at, bytes.size() - at);
+    if (wrote < 0 && errno == EINTR) continue;
+    written = wrote > 0;
+    if (written) at += static_cast<size_t>(wrote);
+  }
+  const int error = written ? 0 : errno;
+  if (!written || rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(written ? errno : error);
+    unlink(temporary.c_str());
+    return why;
+  }
   return "";
 }
 
@@ -198,7 +224,13 @@ bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
   const std::optional<Entry> entry = Find(key);
   bool clean = entry && Unchanged({profile_path, entry->profile}, true);
   if (clean) {
-    for (const FileDigest& other : others_[entry->others]) {
+    std::vector<FileDigest> others;
+    {
+      // RecordClean may be adding a list (and moving the others) on another thread.
+      const std::lock_guard<std::mutex> lock(mutex_);
+      others = others_[entry->others];
+    }
+    for (const FileDigest& other : others) {
       if (!Unchanged(other, false)) {
         clean = false;
         break;
@@ -290,7 +322,7 @@ std::string ResultCache::Save() {
   // What other runs saved since this one loaded, with this run's results over it.
   const ResultCache latest(directory_, identity_, reader_);
   const std::lock_guard<std::mutex> hold(mutex_);
-  return WriteFileAtomically(directory_ + kFileName, Serialize(MergedWith(latest)), false);
+  return ReplaceWith(directory_ + kFileName, Serialize(MergedWith(latest)));
 }
 
 }  // namespace qemuc

@@ -201,6 +201,33 @@ def no_cache(repo):
           "a cache directory that cannot be made: validate works, the stats say why")
 
 
+def batches_at_once(repo):
+    """pre-commit runs batches of files in parallel processes: each adds to what the others
+    saved, none replaces it."""
+    env = dict(os.environ, XDG_CACHE_HOME=repo.cache)
+    batches = [subprocess.Popen([repo.qemuc, "validate", board], cwd=repo.top, env=env)
+               for board in repo.boards]
+    statuses = [batch.wait() for batch in batches]
+    check(statuses == [0, 0, 0] and repo.hits() == (3, 3),
+          "three runs at once keep all three results")
+
+
+def planted_link(repo):
+    """In a shared cache directory, `results` may be a link someone planted: it is replaced,
+    never written through."""
+    os.makedirs(os.path.join(repo.cache, "qemuc"))
+    victim = os.path.join(repo.top, "victim")
+    repo.write("victim", "precious\n")
+    results = os.path.join(repo.cache, "qemuc", "results")
+    os.symlink(victim, results)
+    result = repo.run("validate", *repo.boards)
+    with open(victim) as f:
+        kept = f.read()
+    check(result.returncode == 0 and kept == "precious\n" and not os.path.islink(results)
+          and repo.hits() == (3, 3),
+          "a link planted as the cache file is replaced by the cache, its target untouched")
+
+
 def link_to_another_name(repo):
     """A parent replaced by a link to the same bytes under a name that is not .yaml: a fresh run
     refuses it, so the cache must not answer."""
@@ -226,7 +253,8 @@ def check_command(repo):
 def main():
     qemuc = os.path.abspath(sys.argv[1])
     for case in (parents_and_boards, overlays_and_defines, problems_are_never_cached,
-                 another_qemuc, damaged_files, no_cache, link_to_another_name, check_command):
+                 another_qemuc, damaged_files, no_cache, batches_at_once, planted_link, link_to_another_name,
+                 check_command):
         with tempfile.TemporaryDirectory(prefix="qemuc-cache-") as top:
             case(Repo(qemuc, top))
     return 1 if failures else 0
