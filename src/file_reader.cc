@@ -70,10 +70,20 @@ std::string RefuseNonYamlName(const std::string& path) {
 
 std::string DiskFileReader::RefuseNonYaml(const std::string& path) const {
   if (std::string why = RefuseNonYamlName(path); !why.empty()) return why;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (const auto known = refusals_.find(path); known != refusals_.end()) return known->second;
+  }
   char target[PATH_MAX];
-  // A file that does not exist (or a dangling link) is left to Read, which says so.
-  if (realpath(path.c_str(), target) == nullptr || HasYamlExtension(target)) return "";
-  return "it leads to " + std::string(target) + ", not a .yaml or .yml file";
+  // A file that does not exist (or a dangling link) is left to Read, which says so; it is asked
+  // again next time.
+  if (realpath(path.c_str(), target) == nullptr) return "";
+  const std::string why = HasYamlExtension(target)
+                              ? ""
+                              : "it leads to " + std::string(target) + ", not a .yaml or .yml file";
+  const std::lock_guard<std::mutex> lock(mutex_);
+  refusals_.emplace(path, why);
+  return why;
 }
 
 ReadResult MemoryFileReader::Read(const std::string& path) const {

@@ -50,7 +50,13 @@ class DiskFileReader : public FileReader {
  public:
   ReadResult Read(const std::string& path) const override;
   // Also the file a symbolic link leads to: a committed `base.yaml -> /etc/shadow` is refused.
+  // The answer for a path is kept for the reader's life (one run): realpath() asks the file
+  // system about every directory of the path, for each of thousands of boards naming one base.
   std::string RefuseNonYaml(const std::string& path) const override;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::string> refusals_;  // path -> RefuseNonYaml
 };
 
 class MemoryFileReader : public FileReader {

@@ -110,6 +110,25 @@ TEST_SUITE("file_reader") {
     CHECK(reader.RefuseNonYaml("/etc/shadow") == "not a .yaml or .yml file");
     CHECK(reader.RefuseNonYaml(bad) == "it leads to " + text + ", not a .yaml or .yml file");
   }
+
+  TEST_CASE("a reader resolves each existing path once; a missing one is asked about again") {
+    TemporaryDirectory directory;
+    const std::string text = directory.Write("notes.txt", "secret\n");
+    const std::string later = directory.path() + "/later.yaml";
+    const std::string moved = directory.path() + "/moved.yaml";
+    const DiskFileReader reader;
+    CHECK(reader.RefuseNonYaml(later) == "");  // missing: left to Read
+    REQUIRE(symlink(text.c_str(), later.c_str()) == 0);
+    CHECK(reader.RefuseNonYaml(later) == "it leads to " + text + ", not a .yaml or .yml file");
+    directory.Write("moved.yaml", "name: x\n");
+    CHECK(reader.RefuseNonYaml(moved) == "");
+    // The answer holds for the run: the file is not asked about again.
+    REQUIRE(unlink(moved.c_str()) == 0);
+    REQUIRE(symlink(text.c_str(), moved.c_str()) == 0);
+    CHECK(reader.RefuseNonYaml(moved) == "");
+    CHECK(DiskFileReader().RefuseNonYaml(moved) ==
+          "it leads to " + text + ", not a .yaml or .yml file");
+  }
 }
 
 }  // namespace

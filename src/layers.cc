@@ -121,6 +121,13 @@ class GraphLoader {
         stack_(stack),
         profile_named_at_(profile_named_at) {}
 
+  // What the profile and DisplayPathOf's names of parents start from: asked for once per
+  // profile, not once per file (a getcwd() each).
+  const std::string& CurrentDirectory() {
+    if (current_directory_.empty()) current_directory_ = AbsolutePath(".");
+    return current_directory_;
+  }
+
   // Returns false when the file or one of its parents could not be used.
   bool Visit(const std::string& path, const std::string& display, const Node* named_by) {
     if (const auto cycle = std::find(path_.begin(), path_.end(), path); cycle != path_.end()) {
@@ -151,7 +158,7 @@ class GraphLoader {
         break;
       }
       const std::string parent_path = ResolveAgainst(DirectoryOf(path), parent->text);
-      ok = Visit(parent_path, DisplayPathOf(parent_path), parent) && ok;
+      ok = Visit(parent_path, NamedFrom(CurrentDirectory(), parent_path), parent) && ok;
     }
     path_.pop_back();
     links_.pop_back();
@@ -212,6 +219,7 @@ class GraphLoader {
   std::vector<std::string> path_;   // files being visited, outermost first
   std::vector<const Node*> links_;  // for each, the extends entry being followed
   std::set<std::string> done_;
+  std::string current_directory_;
 };
 
 // The value at "qemu.drives[blk0].file" in a layer, or nullptr. Keyed items are found by the key
@@ -327,8 +335,8 @@ bool IsOverlayFile(const std::string& value) {
 bool LoadProfileLayers(const std::string& profile, Environment& environment,
                        Diagnostics& diagnostics, LayerStack& stack,
                        const SourceRange* profile_named_at) {
-  return GraphLoader(environment, diagnostics, stack, profile_named_at)
-      .Visit(AbsolutePath(profile), profile, nullptr);
+  GraphLoader loader(environment, diagnostics, stack, profile_named_at);
+  return loader.Visit(ResolveAgainst(loader.CurrentDirectory(), profile), profile, nullptr);
 }
 
 bool AddOverlayLayer(const std::string& value, const Node& merged, LayerStack& stack,

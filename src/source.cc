@@ -30,9 +30,12 @@ SourceFile::SourceFile(std::string path, std::string display_path, std::string t
   // A file is at most 1 MiB and an argument at most 128 KiB, so 32 bits hold any count.
   continuations_before_block_.reserve(text_.size() / kBlockBytes + 1);
   uint32_t continuations = 0;
-  for (size_t i = 0; i < text_.size(); ++i) {
-    if (i % kBlockBytes == 0) continuations_before_block_.push_back(continuations);
-    if (IsUtf8Continuation(static_cast<unsigned char>(text_[i]))) ++continuations;
+  for (size_t start = 0; start < text_.size(); start += kBlockBytes) {
+    continuations_before_block_.push_back(continuations);
+    const size_t end = std::min(text_.size(), start + kBlockBytes);
+    for (size_t i = start; i < end; ++i) {
+      if (IsUtf8Continuation(static_cast<unsigned char>(text_[i]))) ++continuations;
+    }
   }
   // The last count is of the whole text: zero says that no offset needs counting.
   continuations_before_block_.push_back(continuations);

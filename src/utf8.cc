@@ -34,6 +34,11 @@ size_t Utf8SequenceLength(std::string_view text, size_t i) {
 
 std::optional<size_t> FindInvalidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    // ASCII, most of every profile, needs no look at the bytes after it.
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
     const size_t length = Utf8SequenceLength(text, i);
     if (length == 0) return i;
     i += length;
