@@ -131,7 +131,8 @@ def _project_file(n):
     outputs = []
     for i in range(min(OUTPUTS, n)):
         overlays = "\n    overlays: [kvm]" if i % 2 else ""
-        outputs.append(f"  - file: out/b-{i:06d}.sh\n    profile: boards/{board_name(i)}{overlays}\n"
+        outputs.append(f"  - file: out/b-{i:06d}.sh\n"
+                       f"    profile: boards/{board_name(i)}{overlays}\n"
                        f"    defines: {{ out: /srv/out }}\n")
     return ("profiles: [boards/*.yaml, base/*.yaml, fragments/*.yaml]\noutputs:\n"
             + "".join(outputs))

@@ -157,7 +157,8 @@ def bench_validators(report, args, root, n, schema, ajv):
         report.add("python3-jsonschema", n, measure(command, args.runs))
 
 
-def bench_size(report, args, qemuc, work, n, schema, ajv):
+def bench_size(report, args, qemuc, work, n, schema, ajv, last):
+    """Generates the trees of size n and measures them."""
     root = os.path.join(work, f"n{n}")
     perf_repo.make_repository(root, n)
     subprocess.run([qemuc, "build", "-C", os.path.join(root, "repo")], check=True,
@@ -167,7 +168,8 @@ def bench_size(report, args, qemuc, work, n, schema, ajv):
     bench_qemuc(report, args, qemuc, root, n, caches)
     bench_floor(report, args, root, n)
     bench_validators(report, args, root, n, schema, ajv)
-    shutil.rmtree(root)
+    if not last:
+        shutil.rmtree(root)  # the last is removed with the work directory, after the tables
 
 
 def bench_single(report, args, qemuc, work):
@@ -203,6 +205,7 @@ def main():
             sys.exit(f"bench: {program} is not built (ninja -C build)")
     version = subprocess.run([qemuc, "--version"], check=True, stdout=subprocess.PIPE,
                              text=True).stdout.strip()
+    load_before = os.getloadavg()[0]
     report = Report(args.sizes, args.ref_size, args.large_size)
     with tempfile.TemporaryDirectory(prefix="qemuc-perf-", dir=args.work_dir) as work:
         schema = os.path.join(work, "profile.schema.json")
@@ -210,12 +213,15 @@ def main():
             subprocess.run([qemuc, "schema"], check=True, stdout=f)
         ajv = ensure_ajv(args.ajv_cache, args.npm_timeout)
         bench_single(report, args, qemuc, work)
-        for n in args.sizes:
-            bench_size(report, args, qemuc, work, n, schema, ajv)
-    command = shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
-    print(f"`{command}` ({version}, {os.cpu_count()} cores, medians of {args.runs} runs; "
-          f"start-up rows {args.startup_runs})\n")
-    print(report.markdown())
+        for k, n in enumerate(args.sizes):
+            bench_size(report, args, qemuc, work, n, schema, ajv, last=k == len(args.sizes) - 1)
+        # Before the last tree is removed: on a disk mounted with `discard`, unlinking 200,000
+        # files takes minutes (--work-dir /dev/shm avoids that).
+        command = shlex.join([os.path.relpath(sys.argv[0])] + sys.argv[1:])
+        print(f"`{command}`\n\n{version}, {os.cpu_count()} cores (load average "
+              f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end), medians of "
+              f"{args.runs} runs, {args.startup_runs} for the start-up rows.\n")
+        print(report.markdown(), flush=True)
 
 
 if __name__ == "__main__":

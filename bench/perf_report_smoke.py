@@ -52,7 +52,8 @@ def main():
             failures.append(f"row {label!r}: {cells}")
     large_cells = row_cells(result.stdout, f"validate cold -j 2 time N={LARGE} ÷ N={N}")
     if large_cells is None or large_cells[0] != f"not run (N={LARGE})":
-        failures.append(f"a ratio over a size not run says {large_cells}, not 'not run (N={LARGE})'")
+        failures.append(f"a ratio over a size not run says {large_cells}, "
+                        f"not 'not run (N={LARGE})'")
     for failure in failures:
         print("FAIL:", failure)
     sys.exit(1 if failures else 0)
