@@ -1,6 +1,7 @@
 #include "cli_cache.h"
 
 #include <cstdlib>
+#include <ctime>
 
 #include "build_identity.h"
 #include "utf8.h"
@@ -17,7 +18,12 @@ std::unique_ptr<ResultCache> OpenResultCache(const CommandLine& line, Environmen
   std::string directory = CacheDirectory(std::getenv("XDG_CACHE_HOME"), std::getenv("HOME"));
   if (directory.empty()) return nullptr;
   environment.cache.set_keep_digests(true);
-  return std::make_unique<ResultCache>(std::move(directory), BuildIdentity(), environment.reader);
+  auto results =
+      std::make_unique<ResultCache>(std::move(directory), BuildIdentity(), environment.reader);
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);  // before any profile is read
+  results->set_started(int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec);
+  return results;
 }
 
 void CloseResultCache(ResultCache* results, const CommandLine& line, Console& console) {

@@ -16,11 +16,11 @@
 namespace qemuc {
 namespace {
 
-constexpr std::string_view kMagic = "QEMUC-RESULTS-1\n";
+constexpr std::string_view kMagic = "QEMUC-RESULTS-2\n";
 constexpr const char* kFileName = "/results";
 constexpr const char* kLockName = "/results.lock";
 constexpr size_t kMaxFileBytes = 64 << 20;  // far more than kMaxCachedResults entries need
-constexpr size_t kEntryBytes = 16 + 16 + 4;
+constexpr size_t kEntryBytes = 16 + 16 + 16 + 4;
 
 // Little-endian fields, written and read back with bounds checks: the file may be anything.
 class Writer {
@@ -124,6 +124,24 @@ std::string ReplaceWith(const std::string& path, const std::string& bytes) {
 
 }  // namespace
 
+Digest StampOf(const std::string& path, int64_t started_ns) {
+  struct stat status {};
+  if (stat(path.c_str(), &status) != 0) return {};
+  const auto nanoseconds = [](const timespec& time) {
+    return int64_t{time.tv_sec} * 1'000'000'000 + time.tv_nsec;
+  };
+  const int64_t modified = nanoseconds(status.st_mtim);
+  const int64_t changed = nanoseconds(status.st_ctim);
+  if (std::max(modified, changed) >= started_ns - kStampMarginNs) return {};
+  Writer fields;
+  for (const int64_t field :
+       {int64_t(status.st_dev), int64_t(status.st_ino), int64_t(status.st_size),
+        int64_t(status.st_mode), modified, changed}) {
+    fields.Number(static_cast<uint64_t>(field), 8);
+  }
+  return DigestOf(fields.out);
+}
+
 std::string CacheDirectory(const char* xdg_cache_home, const char* home) {
   if (xdg_cache_home != nullptr && xdg_cache_home[0] == '/') {
     return std::string(xdg_cache_home) + "/qemuc";
@@ -168,6 +186,7 @@ void ResultCache::Load(const std::string& bytes) {
   for (Entry& entry : entries) {
     in.Bytes(entry.key.data(), entry.key.size());
     in.Bytes(entry.profile.data(), entry.profile.size());
+    in.Bytes(entry.stamp.data(), entry.stamp.size());
     entry.others = static_cast<uint32_t>(in.Number(4));
     if (entry.others >= others.size()) return;
   }
@@ -220,9 +239,17 @@ bool ResultCache::Unchanged(const FileDigest& file, bool is_profile) {
   return now == file.digest;
 }
 
+bool ResultCache::ProfileUnchanged(const Entry& entry, const std::string& path, Digest& stamp) {
+  stamp = StampOf(path, started_);
+  if (stamp != Digest{} && stamp == entry.stamp) return true;
+  // Read and hashed: a file just edited (or touched, or copied back) keeps no stamp yet.
+  return Unchanged({path, entry.profile}, true);
+}
+
 bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
-  const std::optional<Entry> entry = Find(key);
-  bool clean = entry && Unchanged({profile_path, entry->profile}, true);
+  std::optional<Entry> entry = Find(key);
+  Digest stamp{};
+  bool clean = entry && ProfileUnchanged(*entry, profile_path, stamp);
   if (clean) {
     std::vector<FileDigest> others;
     {
@@ -239,8 +266,13 @@ bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
   }
   const std::lock_guard<std::mutex> lock(mutex_);
   ++(clean ? hits_ : misses_);
-  if (clean) this_run_.push_back(*entry);
-  return clean;
+  if (!clean) return false;
+  if (entry->stamp != stamp) {  // a stamp to trust from now on (or none any more): saved
+    entry->stamp = stamp;
+    changed_ = true;
+  }
+  this_run_.push_back(*entry);
+  return true;
 }
 
 uint32_t ResultCache::AddOthers(std::vector<FileDigest> others) {
@@ -255,9 +287,10 @@ void ResultCache::RecordClean(const Digest& key, const std::vector<FileDigest>& 
   for (const FileDigest& file : files) {
     if (file.path.size() > UINT16_MAX) return;  // not representable: checked again next time
   }
+  const Digest stamp = StampOf(files[0].path, started_);
   const std::lock_guard<std::mutex> lock(mutex_);
   const uint32_t others = AddOthers({files.begin() + 1, files.end()});
-  this_run_.push_back({key, files[0].digest, others});
+  this_run_.push_back({key, files[0].digest, stamp, others});
   changed_ = true;
 }
 
@@ -289,6 +322,7 @@ std::string ResultCache::Serialize(std::vector<Entry> entries) const {
   for (const Entry& entry : entries) {
     out.Bytes(entry.key.data(), entry.key.size());
     out.Bytes(entry.profile.data(), entry.profile.size());
+    out.Bytes(entry.stamp.data(), entry.stamp.size());
     out.Number(entry.others, 4);
   }
   const Sha256Digest trailer = Sha256Of(out.out);
@@ -307,7 +341,8 @@ std::vector<ResultCache::Entry> ResultCache::MergedWith(const ResultCache& lates
   for (const Entry& entry : latest.loaded_) {
     if (entries.size() == kMaxCachedResults) break;
     if (std::binary_search(entries.begin(), entries.begin() + ours, entry, by_key)) continue;
-    entries.push_back({entry.key, entry.profile, AddOthers(latest.others_[entry.others])});
+    entries.push_back(
+        {entry.key, entry.profile, entry.stamp, AddOthers(latest.others_[entry.others])});
   }
   std::sort(entries.begin(), entries.end(), by_key);
   return entries;

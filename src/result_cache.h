@@ -34,7 +34,15 @@ struct FileDigest {
 // is set to an absolute path (the XDG base directory rules: a relative one is ignored).
 std::string CacheDirectory(const char* xdg_cache_home, const char* home);
 
-// The most profiles the file keeps (36 bytes each): past it, those of this run win.
+// What the cache trusts instead of reading a profile again, as git's index does: a digest of
+// its device, inode, size, modification and change times (the change time cannot be set back
+// by anyone but the clock). Zero for a file that cannot be stat'ed, or that changed within
+// kStampMarginNs before `started_ns`: a change in the same tick as the read would leave the
+// times as they were (git's "racy" files), so such a file is read again next time.
+constexpr int64_t kStampMarginNs = 3'000'000'000;
+Digest StampOf(const std::string& path, int64_t started_ns);
+
+// The most profiles the file keeps (52 bytes each): past it, those of this run win.
 constexpr size_t kMaxCachedResults = 1 << 20;
 
 class ResultCache {
@@ -54,6 +62,9 @@ class ResultCache {
   // Records that the request of `key` was clean, having read `files` (the profile first).
   void RecordClean(const Digest& key, const std::vector<FileDigest>& files);
 
+  // The time the run started (realtime ns): what was read after it, a stamp may vouch for.
+  void set_started(int64_t nanoseconds) { started_ = nanoseconds; }
+
   // Writes the results of this run, and those of other runs it did not replace, to a new file
   // that replaces the old one; under a lock, so that runs at the same time (pre-commit runs
   // batches of files in parallel) add to each other's results. Returns why it could not, or "".
@@ -67,6 +78,7 @@ class ResultCache {
   struct Entry {
     Digest key;
     Digest profile;   // the profile file's bytes
+    Digest stamp;     // its StampOf when those bytes were read, or all zero (none to trust)
     uint32_t others;  // index in others_: the other files it read
   };
 
@@ -75,6 +87,9 @@ class ResultCache {
   uint32_t AddOthers(std::vector<FileDigest> others);  // with mutex_ held
   std::optional<Entry> Find(const Digest& key) const;
   bool Unchanged(const FileDigest& file, bool is_profile);
+  // Whether the profile still has the bytes of `entry`: by its stamp when that is trusted, else
+  // by reading it. `stamp` receives a stamp to keep for next time (zero for none).
+  bool ProfileUnchanged(const Entry& entry, const std::string& path, Digest& stamp);
   // This run's entries, then those of `latest` (the file as another run may have saved it)
   // that this run did not replace, up to kMaxCachedResults; sorted by key. With mutex_ held.
   std::vector<Entry> MergedWith(const ResultCache& latest);
@@ -92,6 +107,7 @@ class ResultCache {
   std::vector<Entry> this_run_;  // clean in this run: found unchanged, or recorded
   bool changed_ = false;         // something was recorded: the file is to be written
   std::map<std::string, std::optional<Digest>> shared_files_;  // parents, read once a run
+  int64_t started_ = 0;
   size_t hits_ = 0;
   size_t misses_ = 0;
 };

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 failures = []
 
@@ -131,6 +132,7 @@ def another_qemuc(repo):
 
 
 HEADER = 16 + 32  # magic and the identity of the qemuc that wrote it
+ENTRY = 16 + 16 + 16 + 4  # key, the profile's digest and stamp, its list of other files
 
 
 def entries_at(data):
@@ -160,8 +162,8 @@ def forged_entry_count(data):
 
 def forged_order(data):
     at = entries_at(data) + 4
-    first, second = data[at:at + 36], data[at + 36:at + 72]
-    return resealed(data[:at] + second + first + data[at + 72:-32])
+    first, second = data[at:at + ENTRY], data[at + ENTRY:at + 2 * ENTRY]
+    return resealed(data[:at] + second + first + data[at + 2 * ENTRY:-32])
 
 
 def damaged_files(repo):
@@ -240,6 +242,29 @@ def link_to_another_name(repo):
           "a parent that became a link to a .txt file is refused again, not answered")
 
 
+def stamps(repo):
+    """Files older than the stamp margin are answered by their stamp (no read); an edit of the
+    same size with the modification time put back is still seen, through the change time."""
+    time.sleep(3.5)  # the margin: a file changed within 3 s before a run keeps no stamp
+    check(repo.hits() == (0, 3), "old files: a cold cache answers nothing")
+    check(repo.hits() == (3, 3), "and then every board, by its stamp")
+    path = os.path.join(repo.top, "boards/a1.yaml")
+    before = os.stat(path)
+    with open(path) as f:
+        text = f.read()
+    repo.write("boards/a1.yaml", text.replace("id=a1", "id=z9"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = os.stat(path)
+    check(after.st_size == before.st_size and after.st_mtime_ns == before.st_mtime_ns,
+          "the edit kept the size and the modification time")
+    check(repo.hits() == (2, 3), "an edit that hides from size and modification time is seen")
+    repo.write("boards/a1.yaml", text.replace("id=a1", "${YY}"))  # undefined, same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = repo.run("validate", *repo.boards)
+    check(result.returncode == 1 and "qemuc: cache: 2 of 3" in result.stderr,
+          "and an edit that breaks it is reported")
+
+
 def check_command(repo):
     repo.write("qemuc.yaml", "profiles: [boards/*.yaml, base/*.yaml]\noutputs: []\n")
     first = repo.run("check")
@@ -254,7 +279,7 @@ def main():
     qemuc = os.path.abspath(sys.argv[1])
     for case in (parents_and_boards, overlays_and_defines, problems_are_never_cached,
                  another_qemuc, damaged_files, no_cache, batches_at_once, planted_link, link_to_another_name,
-                 check_command):
+                 stamps, check_command):
         with tempfile.TemporaryDirectory(prefix="qemuc-cache-") as top:
             case(Repo(qemuc, top))
     return 1 if failures else 0
