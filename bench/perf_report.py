@@ -49,7 +49,7 @@ import tempfile
 import perf_repo
 import perf_run
 from perf_run import CacheDirs, Skipped, ensure_ajv, measure, measure_interleaved
-from perf_table import Report
+from perf_table import PYTHON_ROWS, Report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CHAIN_DEEP = 32  # kMaxExtendsDepth in src/layers.h: files on one chain, the leaf included
@@ -144,17 +144,20 @@ def bench_validators(report, args, root, n, schema, ajv):
     else:
         command = [ajv, "validate", "--strict=false", "-s", schema, "-d", "flat/*.yaml"]
         report.add("ajv-cli 5", n, measure(command, args.runs, cwd=root))
-    if n > args.python_max:
-        report.add("python3-jsonschema", n, Skipped(f"N > --python-max {args.python_max}"))
-        return
-    files = write_list(os.path.join(root, "flat.list"),
-                       [os.path.join(root, p) for p in perf_repo.flat_paths(n)])
-    command = [args.jsonschema_python, os.path.join(HERE, "jsonschema_files.py"), schema, files]
-    probe = subprocess.run(command[:2] + [schema, os.devnull], stdout=subprocess.PIPE, text=True)
-    if probe.returncode == 77:
-        report.add("python3-jsonschema", n, Skipped(probe.stdout.strip().removeprefix("skipped: ")))
-    else:
-        report.add("python3-jsonschema", n, measure(command, args.runs))
+    for row, options in PYTHON_ROWS.items():
+        if n > args.python_max:
+            report.add(row, n, Skipped(f"N > --python-max {args.python_max}"))
+            continue
+        files = write_list(os.path.join(root, "flat.list"),
+                           [os.path.join(root, p) for p in perf_repo.flat_paths(n)])
+        command = [args.jsonschema_python, os.path.join(HERE, "jsonschema_files.py"), schema,
+                   files, *options]
+        probe = subprocess.run(command[:2] + [schema, os.devnull], stdout=subprocess.PIPE,
+                               text=True)
+        if probe.returncode == 77:
+            report.add(row, n, Skipped(probe.stdout.strip().removeprefix("skipped: ")))
+        else:
+            report.add(row, n, measure(command, args.runs))
 
 
 def bench_size(report, args, qemuc, work, n, schema, ajv, last):

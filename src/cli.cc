@@ -62,7 +62,11 @@ int RunCommand(const Command& command, const std::vector<std::string>& args,
     PrintCommandHelp(command, console.out);
     return kExitOk;
   }
-  if (line.values.count("input")) line.inputs = line.values["input"].as<std::vector<std::string>>();
+  if (line.values.count("input")) {
+    // Moved, not copied: 10,000 paths copied were a tenth of a warm validate.
+    line.inputs = std::move(
+        boost::any_cast<std::vector<std::string>&>(line.values.at("input").value()));
+  }
   if (line.values.count("error-format")) {
     RequireChoice("error format", line.values["error-format"].as<std::string>(), {"gcc", "json"},
                   std::string(command.name));

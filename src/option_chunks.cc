@@ -1,5 +1,7 @@
 #include "option_chunks.h"
 
+#include <iterator>
+
 namespace qemuc {
 namespace {
 
@@ -55,8 +57,9 @@ po::parsed_options ParseInChunks(const std::vector<std::string>& args,
   const std::vector<std::vector<std::string>> chunks = OptionChunks(options, args);
   po::parsed_options parsed = parse(chunks[0]);  // also the prefix style that errors show
   for (size_t i = 1; i < chunks.size(); ++i) {
-    const po::parsed_options part = parse(chunks[i]);
-    parsed.options.insert(parsed.options.end(), part.options.begin(), part.options.end());
+    po::parsed_options part = parse(chunks[i]);
+    parsed.options.insert(parsed.options.end(), std::make_move_iterator(part.options.begin()),
+                          std::make_move_iterator(part.options.end()));
   }
   return parsed;
 }
