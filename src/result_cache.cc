@@ -192,8 +192,11 @@ void ResultCache::Load(const std::string& bytes) {
   }
   const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
   if (!in.ok() || !in.done() || !std::is_sorted(entries.begin(), entries.end(), by_key)) return;
+  // Lists the file holds twice become one: each entry is pointed at the list it named.
+  std::vector<uint32_t> renumbered;
+  for (std::vector<FileDigest>& list : others) renumbered.push_back(AddOthers(std::move(list)));
+  for (Entry& entry : entries) entry.others = renumbered[entry.others];
   loaded_ = std::move(entries);
-  for (std::vector<FileDigest>& list : others) AddOthers(std::move(list));
 }
 
 Digest ResultCache::KeyOf(const ProfileRequest& request, const std::string& absolute_profile,

@@ -166,6 +166,35 @@ def forged_order(data):
     return resealed(data[:at] + second + first + data[at + 2 * ENTRY:-32])
 
 
+def duplicate_lists(repo):
+    """A file (with a right checksum) that holds a list of parents twice: each entry still
+    checks the list it names (qemuc merges equal lists, which once shifted every later index)."""
+    repo.hits()
+    results = os.path.join(repo.cache, "qemuc", "results")
+    with open(results, "rb") as f:
+        data = f.read()
+    count = int.from_bytes(data[HEADER:HEADER + 4], "little")
+    at, lists = HEADER + 4, []
+    for _ in range(count):
+        start, files = at, int.from_bytes(data[at:at + 2], "little")
+        at += 2
+        for _ in range(files):
+            at += 2 + int.from_bytes(data[at:at + 2], "little") + 16
+        lists.append(data[start:at])
+    entries_count = int.from_bytes(data[at:at + 4], "little")
+    entries = [bytearray(data[at + 4 + i * ENTRY:at + 4 + (i + 1) * ENTRY])
+               for i in range(entries_count)]
+    for entry in entries:  # list 0 is written twice, in front: every index moves up one
+        entry[48:52] = (int.from_bytes(entry[48:52], "little") + 1).to_bytes(4, "little")
+    body = (data[:HEADER] + (count + 1).to_bytes(4, "little") + lists[0] + b"".join(lists)
+            + data[at:at + 4] + b"".join(entries))
+    with open(results, "wb") as f:
+        f.write(resealed(body))
+    check(repo.hits() == (3, 3), "a list held twice: every board is still answered")
+    repo.write("base/b.yaml", BASE.format(target="aarch64") + "# edited\n")
+    check(repo.hits() == (2, 3), "and checked against its own parents (b1 only is invalidated)")
+
+
 def damaged_files(repo):
     results = os.path.join(repo.cache, "qemuc", "results")
     for name, damage in (("one byte changed", lambda b: b[:60] + bytes([b[60] ^ 0x40]) + b[61:]),
@@ -278,7 +307,7 @@ def check_command(repo):
 def main():
     qemuc = os.path.abspath(sys.argv[1])
     for case in (parents_and_boards, overlays_and_defines, problems_are_never_cached,
-                 another_qemuc, damaged_files, no_cache, batches_at_once, planted_link, link_to_another_name,
+                 another_qemuc, duplicate_lists, damaged_files, no_cache, batches_at_once, planted_link, link_to_another_name,
                  stamps, check_command):
         with tempfile.TemporaryDirectory(prefix="qemuc-cache-") as top:
             case(Repo(qemuc, top))
