@@ -131,20 +131,18 @@ std::string Finish(const std::string& temporary_path, const std::string& path, s
   return error;
 }
 
-std::string ReplaceFile(const std::string& path, const std::string& contents, bool executable) {
+}  // namespace
+
+std::string ReplaceFile(const std::string& path, const std::string& contents, mode_t mode) {
   std::string temporary_path;
   const int fd = CreateTemporary(path, temporary_path);
   if (fd < 0) return std::strerror(errno);
-  // SPEC §4: a launch script is mode 0755 whatever the umask, so that it runs for its users.
-  const mode_t mode = executable ? 0755 : 0644;
   std::string error = WriteAll(fd, contents);
   if (error.empty() && fchmod(fd, mode) != 0) error = std::strerror(errno);
   if (error.empty() && fsync(fd) != 0) error = std::strerror(errno);
   if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
   return Finish(temporary_path, path, std::move(error));
 }
-
-}  // namespace
 
 InputFiles::InputFiles(const std::vector<std::string>& paths) {
   for (const std::string& path : paths) {
@@ -195,7 +193,8 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
     if (const auto input = inputs.Find(target.path))
       return "it is an input of this run (" + EscapeForTerminal(*input) + ")";
   }
-  return ReplaceFile(target.path, contents, executable);
+  // SPEC §4: a launch script is mode 0755 whatever the umask, so that it runs for its users.
+  return ReplaceFile(target.path, contents, executable ? 0755 : 0644);
 }
 
 ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {

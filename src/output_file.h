@@ -50,6 +50,11 @@ class InputFiles {
 std::string WriteFileAtomically(const std::string& path, const std::string& contents,
                                 bool executable, const InputFiles& inputs = {});
 
+// Writes `contents` to a new file beside `path` with `mode`, then renames it over `path`: a link
+// at `path` is replaced, never written through. A signal on the way leaves no temporary file.
+// Returns "" on success, else why not.
+std::string ReplaceFile(const std::string& path, const std::string& contents, mode_t mode);
+
 // Creates the directories `path` needs that do not exist yet (mode 0777 less the umask), as
 // `mkdir -p` would, for qemuc build. Returns "" on success, else why not.
 std::string CreateParentDirectories(const std::string& path);

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -89,36 +88,11 @@ bool KeyLess(const Digest& a, const Digest& b) {
   return a < b;
 }
 
-// mkdir -p, the last directory private to the user (the XDG rules' 0700).
 // mkdir -p, qemuc's own directory private to the user (the XDG rules' 0700) when qemuc makes
 // it; one made by someone else is left as it is.
 std::string CreateCacheDirectory(const std::string& directory) {
   if (std::string error = CreateParentDirectories(directory); !error.empty()) return error;
   if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) return std::strerror(errno);
-  return "";
-}
-
-// Replaces `path` by a new file holding `bytes`: written beside it under a name of its own, then
-// renamed over it. A link at `path` is replaced, never followed: a cache directory may be shared
-// (XDG_CACHE_HOME=/tmp/cache), and a planted `results -> /etc/shadow` must not make a run as
-// root write there.
-std::string ReplaceWith(const std::string& path, const std::string& bytes) {
-  std::string temporary = path + ".XXXXXX";
-  const FileDescriptor fd(mkostemp(temporary.data(), O_CLOEXEC));
-  if (fd.get() < 0) return std::strerror(errno);
-  bool written = true;
-  for (size_t at = 0; written && at < bytes.size();) {
-    const ssize_t wrote = write(fd.get(), bytes.data() + at, bytes.size() - at);
-    if (wrote < 0 && errno == EINTR) continue;
-    written = wrote > 0;
-    if (written) at += static_cast<size_t>(wrote);
-  }
-  const int error = written ? 0 : errno;
-  if (!written || rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(written ? errno : error);
-    unlink(temporary.c_str());
-    return why;
-  }
   return "";
 }
 
@@ -360,7 +334,9 @@ std::string ResultCache::Save() {
   // What other runs saved since this one loaded, with this run's results over it.
   const ResultCache latest(directory_, identity_, reader_);
   const std::lock_guard<std::mutex> hold(mutex_);
-  return ReplaceWith(directory_ + kFileName, Serialize(MergedWith(latest)));
+  // Replaced, never written through: a cache directory may be shared (XDG_CACHE_HOME=/tmp/cache),
+  // and a planted `results -> /etc/shadow` must not make a run as root write there.
+  return ReplaceFile(directory_ + kFileName, Serialize(MergedWith(latest)), 0600);
 }
 
 }  // namespace qemuc
