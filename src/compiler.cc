@@ -203,7 +203,8 @@ bool ValidateProfile(const ProfileRequest& request, Environment& environment,
                      Diagnostics& diagnostics, std::vector<std::string>* files_read) {
   const std::optional<ResolvedProfile> resolved = ResolveProfile(request, environment, diagnostics);
   if (resolved && files_read != nullptr) {
-    const std::string profile = AbsolutePath(request.profile);
+    // The path the layers read it by: asking getcwd again would be a second answer to keep equal.
+    const std::string& profile = resolved->stack.profile->path();
     files_read->assign({profile});
     for (const std::string& file : resolved->stack.files) {
       if (file != profile) files_read->push_back(file);
