@@ -8,7 +8,7 @@ std::shared_ptr<ParsedFileCache::Parsed> ParsedFileCache::ParsedFor(const std::s
                                                                     bool keep) {
   const std::lock_guard<std::mutex> lock(mutex_);
   Slot& slot = parsed_[path];
-  std::shared_ptr<Parsed> parsed = slot.kept != nullptr ? slot.kept : slot.released.lock();
+  std::shared_ptr<Parsed> parsed = slot.Live();
   if (parsed == nullptr) {
     parsed = std::make_shared<Parsed>();
     slot.released = parsed;
@@ -53,8 +53,7 @@ std::optional<std::vector<Digest>> ParsedFileCache::DigestsOf(
   for (const std::string& path : paths) {
     const auto slot = parsed_.find(path);
     if (slot == parsed_.end()) return std::nullopt;
-    const std::shared_ptr<Parsed> parsed =
-        slot->second.kept != nullptr ? slot->second.kept : slot->second.released.lock();
+    const std::shared_ptr<Parsed> parsed = slot->second.Live();
     if (parsed == nullptr || !parsed->digest) return std::nullopt;
     digests.push_back(*parsed->digest);
   }

@@ -79,6 +79,9 @@ class ParsedFileCache {
   struct Slot {
     std::shared_ptr<Parsed> kept;
     std::weak_ptr<Parsed> released;
+
+    // The entry, whoever holds it; nullptr once a released one is gone.
+    std::shared_ptr<Parsed> Live() const { return kept != nullptr ? kept : released.lock(); }
   };
 
   std::shared_ptr<Parsed> ParsedFor(const std::string& path, bool keep);
