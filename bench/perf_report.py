@@ -9,9 +9,11 @@ usage: bench/perf_report.py [--qemuc Q] [--yaml-load-loop L] [--run-measured M]
 For each N of --sizes it generates (bench/perf_repo.py) a repository of N boards, each extending
 one of 64 bases and one of 8 network fragments, with a qemuc.yaml and 8 launch scripts built once
 so that `check` finds them fresh, and the N boards flat (merged, as `qemuc resolve` prints them).
-Then it prints markdown tables of medians over --runs runs (each child started by
-bench/run_measured, which times it and takes its peak RSS from wait4, forked from a small
-process, not from Python, whose ~13 MiB a child would count before its execve):
+Then it prints markdown tables of medians over --runs rounds; a round runs every row of a size
+once, in turn, so that the machine's load drifts over qemuc and what it is compared with alike
+(each child started by bench/run_measured, which times it and takes its peak RSS from wait4,
+forked from a small process, not from Python, whose ~13 MiB a child would count before its
+execve):
   - `qemuc validate` of every profile (boards, bases, fragments: one command line) and
     `qemuc check -C repo`, cold and warm, -j 1 and -j 2. Cold: a fresh empty $XDG_CACHE_HOME per
     run, so qemuc's result cache (issue 14) starts empty; warm: one run fills it, the timed runs
@@ -20,8 +22,9 @@ process, not from Python, whose ~13 MiB a child would count before its execve):
     second, yaml-cpp's events only;
   - ajv-cli 5 (`ajv validate --strict=false`, installed from the npm registry into
     ${XDG_CACHE_HOME:-~/.cache}/qemuc-bench on first use) and python3-jsonschema with PyYAML
-    (bench/jsonschema_files.py under /usr/bin/python3, for which Debian installs them; only for
-    N <= --python-max, it is slow) on the flat boards,
+    (bench/jsonschema_files.py under /usr/bin/python3, for which Debian installs them, used
+    three ways from libyaml with one validator to jsonschema.validate() per file; --python-runs
+    rounds, only for N <= --python-max: it is slow) on the flat boards,
     against qemuc's own schema (`qemuc schema`); a tool that cannot run gives "skipped: why";
   - `qemuc compile` of one layered board with -O, and `qemuc --version`, next to /bin/true
     (--startup-runs runs, taking turns);
@@ -48,7 +51,8 @@ import tempfile
 
 import perf_repo
 import perf_run
-from perf_run import CacheDirs, Skipped, ensure_ajv, measure, measure_interleaved
+from perf_run import (CacheDirs, Row, Skipped, ensure_ajv, measure, measure_interleaved,
+                      measure_rows)
 from perf_table import PYTHON_ROWS, Report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -68,7 +72,9 @@ def parse_args():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--startup-runs", type=int, default=200)
     parser.add_argument("--python-max", type=int, default=10000,
-                        help="the largest N for python3-jsonschema (about 35x qemuc's time)")
+                        help="the largest N for python3-jsonschema (7-110x qemuc's time)")
+    parser.add_argument("--python-runs", type=int, default=3,
+                        help="runs of the python3-jsonschema rows (70 s each at 10,000 files)")
     parser.add_argument("--ref-size", type=int, default=10000, help="the N of the targets")
     parser.add_argument("--large-size", type=int, default=100000, help="N for RSS and time growth")
     parser.add_argument("--jsonschema-python", default=DEBIAN_PYTHON if os.path.exists(
@@ -110,54 +116,44 @@ def check_depth_limit(qemuc, leaf):
                  f"still {CHAIN_DEEP} (kMaxExtendsDepth in src/layers.h)?\n{result.stdout[:500]}")
 
 
-def bench_qemuc(report, args, qemuc, root, n, caches):
+def size_rows(args, qemuc, root, n, schema, ajv, report):
+    """The rows measured at size n, in the order of a round; a tool that cannot run is reported
+    as skipped here instead."""
     repo = os.path.join(root, "repo")
+    rows = []
     commands = {
         "validate": ([qemuc, "validate"], perf_repo.profile_paths(n)),
         "check": ([qemuc, "check", "-C", repo], []),
     }
     for name, (head, paths) in commands.items():
-        for jobs in (1, 2):
-            command = head + ["-j", str(jobs)] + paths
-            report.add(f"{name} cold -j {jobs}", n, measure(
-                command, args.runs, cwd=repo, before_each=caches.fresh_env,
-                after_each=caches.remove))
-            warm_env = caches.fresh_env()
-            measure(command, 1, cwd=repo, env=warm_env)
-            report.add(f"{name} warm -j {jobs}", n, measure(command, args.runs, cwd=repo,
-                                                            env=warm_env))
-            caches.remove()
-
-
-def bench_floor(report, args, root, n):
-    repo = os.path.join(root, "repo")
+        for state in ("cold", "warm"):
+            for jobs in (1, 2):
+                rows.append(Row(f"{name} {state} -j {jobs}", head + ["-j", str(jobs)] + paths,
+                                cwd=repo, cache=state))
     files = write_list(os.path.join(root, "profiles.list"),
                        [os.path.join(repo, p) for p in perf_repo.profile_paths(n)])
-    report.add("YAML::LoadFile loop", n, measure([args.yaml_load_loop, files], args.runs))
-    report.add("yaml-cpp events loop", n,
-               measure([args.yaml_load_loop, "--events", files], args.runs))
-
-
-def bench_validators(report, args, root, n, schema, ajv):
+    rows.append(Row("YAML::LoadFile loop", [args.yaml_load_loop, files]))
+    rows.append(Row("yaml-cpp events loop", [args.yaml_load_loop, "--events", files]))
     if isinstance(ajv, Skipped):
         report.add("ajv-cli 5", n, ajv)
     else:
-        command = [ajv, "validate", "--strict=false", "-s", schema, "-d", "flat/*.yaml"]
-        report.add("ajv-cli 5", n, measure(command, args.runs, cwd=root))
+        rows.append(Row("ajv-cli 5", [ajv, "validate", "--strict=false", "-s", schema, "-d",
+                                      "flat/*.yaml"], cwd=root))
+    flat_list = write_list(os.path.join(root, "flat.list"),
+                           [os.path.join(root, p) for p in perf_repo.flat_paths(n)])
     for row, options in PYTHON_ROWS.items():
         if n > args.python_max:
             report.add(row, n, Skipped(f"N > --python-max {args.python_max}"))
             continue
-        files = write_list(os.path.join(root, "flat.list"),
-                           [os.path.join(root, p) for p in perf_repo.flat_paths(n)])
         command = [args.jsonschema_python, os.path.join(HERE, "jsonschema_files.py"), schema,
-                   files, *options]
+                   flat_list, *options]
         probe = subprocess.run(command[:2] + [schema, os.devnull], stdout=subprocess.PIPE,
                                text=True)
         if probe.returncode == 77:
             report.add(row, n, Skipped(probe.stdout.strip().removeprefix("skipped: ")))
         else:
-            report.add(row, n, measure(command, args.runs))
+            rows.append(Row(row, command, runs=min(args.runs, args.python_runs)))
+    return rows
 
 
 def bench_size(report, args, qemuc, work, n, schema, ajv, last):
@@ -167,10 +163,9 @@ def bench_size(report, args, qemuc, work, n, schema, ajv, last):
     subprocess.run([qemuc, "build", "-C", os.path.join(root, "repo")], check=True,
                    stdout=subprocess.DEVNULL)
     check_inputs(qemuc, root, n)
-    caches = CacheDirs(work)
-    bench_qemuc(report, args, qemuc, root, n, caches)
-    bench_floor(report, args, root, n)
-    bench_validators(report, args, root, n, schema, ajv)
+    rows = size_rows(args, qemuc, root, n, schema, ajv, report)
+    for name, measurement in measure_rows(rows, args.runs, CacheDirs(work)).items():
+        report.add(name, n, measurement)
     if not last:
         shutil.rmtree(root)  # the last is removed with the work directory, after the tables
 

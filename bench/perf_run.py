@@ -71,48 +71,71 @@ def run_once(command, cwd=None, env=None):
     return float(seconds), int(rss_kib)
 
 
-def measure(command, runs, cwd=None, env=None, before_each=None, after_each=None):
-    """The medians of `runs` runs. before_each() may return an env for that run (a fresh
-    cache directory); after_each() cleans up after it."""
-    times, peaks = [], []
-    for _ in range(runs):
-        run_env = before_each() if before_each else env
-        seconds, rss = run_once(command, cwd, run_env)
-        if after_each:
-            after_each()
-        times.append(seconds)
-        peaks.append(rss)
-    return Measurement(statistics.median(times), int(statistics.median(peaks)), runs)
+def measure(command, runs, cwd=None):
+    """The medians of `runs` runs."""
+    return measure_rows([Row("", command, cwd)], runs, None)[""]
 
 
 def measure_interleaved(commands, runs):
     """Medians of many short runs, the commands taking turns so that they share the machine's
     moods; returns one Measurement per command."""
-    times = [[] for _ in commands]
-    peaks = [[] for _ in commands]
-    for _ in range(runs):
-        for k, command in enumerate(commands):
-            seconds, rss = run_once(command)
-            times[k].append(seconds)
-            peaks[k].append(rss)
-    return [Measurement(statistics.median(t), int(statistics.median(p)), runs)
-            for t, p in zip(times, peaks)]
+    rows = [Row(str(k), command) for k, command in enumerate(commands)]
+    results = measure_rows(rows, runs, None)
+    return [results[row.name] for row in rows]
+
+
+@dataclass
+class Row:
+    """One measurement of bench/perf_report.py: a command, where it runs and with what cache."""
+    name: str
+    command: list
+    cwd: str = None
+    cache: str = "none"  # "cold": a fresh empty $XDG_CACHE_HOME per run; "warm": one, filled once
+    runs: int = None  # fewer runs than the others (the slow rows); None: all of them
+
+
+def measure_rows(rows, runs, caches):
+    """The medians of `runs` rounds, each round running every row once in turn, so that the
+    machine's load drifts over all of them alike and their ratios hold (a floor measured a
+    minute after qemuc moved by half between runs). Returns {row name: Measurement}."""
+    warm_envs = {}
+    for row in rows:
+        if row.cache == "warm":
+            warm_envs[row.name] = caches.fresh_env()
+            run_once(row.command, row.cwd, warm_envs[row.name])  # fills the cache
+    times = {row.name: [] for row in rows}
+    peaks = {row.name: [] for row in rows}
+    try:
+        for round_number in range(runs):
+            for row in rows:
+                if row.runs is not None and round_number >= row.runs:
+                    continue
+                env = caches.fresh_env() if row.cache == "cold" else warm_envs.get(row.name)
+                seconds, rss = run_once(row.command, row.cwd, env)
+                if row.cache == "cold":
+                    caches.remove(env)
+                times[row.name].append(seconds)
+                peaks[row.name].append(rss)
+    finally:
+        for env in warm_envs.values():
+            caches.remove(env)
+    return {name: Measurement(statistics.median(times[name]), int(statistics.median(peaks[name])),
+                              len(times[name])) for name in times}
 
 
 class CacheDirs:
-    """$XDG_CACHE_HOME for qemuc: a fresh empty one per cold run, one shared by warm runs."""
+    """Directories for qemuc's $XDG_CACHE_HOME: a fresh empty one per cold run, one per warm row."""
 
     def __init__(self, parent):
         self.parent = parent
-        self.current = None
 
     def fresh_env(self):
-        self.current = tempfile.mkdtemp(prefix="xdg-cache-", dir=self.parent)
-        return dict(os.environ, XDG_CACHE_HOME=self.current)
+        return dict(os.environ, XDG_CACHE_HOME=tempfile.mkdtemp(prefix="xdg-cache-",
+                                                                dir=self.parent))
 
-    def remove(self):
-        shutil.rmtree(self.current, ignore_errors=True)
-        self.current = None
+    @staticmethod
+    def remove(env):
+        shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 def ensure_ajv(cache_dir, timeout):
