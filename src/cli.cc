@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli_commands.h"
+#include "cli_examples.h"
 #include "option_chunks.h"
 #include "text.h"
 #include "utf8.h"
@@ -49,6 +50,12 @@ po::variables_map ParseOptions(const Command& command, const std::vector<std::st
 
 void PrintCommandHelp(const Command& command, std::ostream& out) {
   out << "usage: " << command.synopsis << "\n\n" << command.summary << "\n\n" << command.options();
+  const std::vector<CommandExample>& examples = ExamplesOf(command.name);
+  if (examples.empty()) return;
+  out << "\nexamples (in the examples/ directory that comes with qemuc):\n";
+  for (const CommandExample& example : examples) {
+    out << "  " << example.command_line << "\n      " << example.what << "\n";
+  }
 }
 
 // Splits off what follows the first "--" (never parsed as options), parses the rest, answers
@@ -190,7 +197,7 @@ int RunGlobal(const std::vector<std::string>& args, Console& console) {
     return kExitOk;
   }
   if (option == "--version") {
-    console.out << "qemuc " << kQemucVersion << "\n";
+    console.out << "qemuc " << kQemucVersion << " (revision " << kQemucRevision << ")\n";
     return kExitOk;
   }
   throw UsageError{"unknown option " + Quoted(option), ""};

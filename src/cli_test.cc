@@ -298,7 +298,8 @@ TEST_SUITE("cli") {
     CHECK(compile_help.out.find("--no-host-checks") != std::string::npos);
     CHECK(RunOn({"help", "compile"}).out == compile_help.out);
     CHECK(RunOn({"help"}).out == help.out);
-    CHECK(RunOn({"--version"}).out == std::string("qemuc ") + kQemucVersion + "\n");
+    CHECK(RunOn({"--version"}).out ==
+          std::string("qemuc ") + kQemucVersion + " (revision " + kQemucRevision + ")\n");
   }
 }
 

@@ -1,4 +1,4 @@
-// The version qemuc reports, from meson.build's project version.
+// The version qemuc reports, from meson.build's project version, and the revision it was built from.
 #ifndef QEMUC_VERSION_H_
 #define QEMUC_VERSION_H_
 
@@ -6,6 +6,9 @@
 
 namespace qemuc {
 inline constexpr const char* kQemucVersion = QEMUC_VERSION;
+// `git describe --always --dirty --abbrev=12` of the source tree at build time ("2e232a1b4c5d",
+// "v0.1.0-3-g2e232a1b4c5d-dirty"), or "unknown" when it was not built from a git checkout.
+extern const char* const kQemucRevision;
 }  // namespace qemuc
 
 #endif  // QEMUC_VERSION_H_
