@@ -2,7 +2,9 @@
 """completions/_qemuc (zsh) and completions/qemuc.fish, read by their shells.
 
     shells.py zsh QEMUC FILE    zsh -n reads FILE; FILE names every command of `qemuc --help`
-                                and every option of `qemuc help COMMAND`
+                                and every option of `qemuc help COMMAND`; and zsh's own
+                                completion, on a pseudo-terminal (zsh_capture.zsh), completes
+                                with it as fish does below
     shells.py fish QEMUC FILE   fish --no-execute reads FILE, and fish's own `complete -C`
                                 completes with it: commands, each command's long options
                                 (exactly those of `qemuc help COMMAND`), --format values,
@@ -37,6 +39,42 @@ def long_options(qemuc, command):
 
 
 def check_zsh(qemuc, path):
+    failures = check_zsh_text(qemuc, path)
+    if failures:
+        return failures
+    cases = [('qemuc comp', {'compile'}), ('qemuc help c', {'compile', 'check'}),
+             ('qemuc compile --format ', {'shell', 'json', 'args', 'systemd'}),
+             ('qemuc list -f ', {'table', 'json'}),
+             ('qemuc resolve --output-format ', {'yaml', 'json'}),
+             ('qemuc compile --', long_options(qemuc, 'compile')),
+             ('qemuc compile my\\ board.yaml -O ', {'kvm', 'debug'}),
+             ('qemuc compile ', {'my\\ board.yaml', 'base\\ dir'}),
+             ('qemuc compile my\\ b', {'my\\ board.yaml'})]
+    capture = pathlib.Path(__file__).with_name('zsh_capture.zsh')
+    env = dict(os.environ, PATH=str(pathlib.Path(qemuc).parent) + os.pathsep + os.environ['PATH'])
+    with tempfile.TemporaryDirectory(prefix='qemuc-zsh-completion.') as temporary:
+        directory = pathlib.Path(temporary) / 'profiles'
+        directory.mkdir()
+        make_profiles(directory)
+        fpath = pathlib.Path(temporary) / 'fpath'  # not among the files completed
+        fpath.mkdir()
+        shutil.copy(path, fpath / '_qemuc')
+        for line, expected in cases:
+            result = subprocess.run(['zsh', '-f', str(capture), str(fpath), line], cwd=directory,
+                                    capture_output=True, text=True, env=env, timeout=60)
+            if result.returncode == SKIP:
+                print('note: zsh has no zsh/zpty module: zsh completes nothing here')
+                break
+            got = {match for group in re.findall(r'<<(.*?)>>', result.stdout)
+                   for match in group.split('\x1f')}
+            if result.returncode or got != expected:
+                failures.append(f'{line!r}: expected {sorted(expected)}, got {sorted(got)} '
+                                f'(status {result.returncode}, {result.stderr.strip()})')
+    print(f'zsh: {len(cases)} command lines')
+    return failures
+
+
+def check_zsh_text(qemuc, path):
     result = subprocess.run(['zsh', '-n', path], capture_output=True, text=True)
     failures = [f'zsh -n: status {result.returncode}: {result.stderr}'] if (
         result.returncode or result.stderr) else []
@@ -50,13 +88,19 @@ def check_zsh(qemuc, path):
     return failures
 
 
-FISH_PROFILES = {
+PROFILES = {
     'base dir/parent.yaml': 'abstract: true\noverlays:\n  kvm: { qemu: { kvm: true } }\n',
     'my board.yaml': ('extends: base dir/parent.yaml\nname: board\n'
                       'qemu: { target: x86_64, memory: 1G, kernel: kernel.bin }\n'
                       'overlays:\n  debug: { cmdline: [debug=1] }\n'),
     'notes.txt': 'not a profile\n',
 }
+
+
+def make_profiles(directory):
+    for name, text in PROFILES.items():
+        (directory / name).parent.mkdir(exist_ok=True)
+        (directory / name).write_text(text)
 
 
 def fish_complete(path, qemuc, directory, line):
@@ -90,9 +134,7 @@ def check_fish(qemuc, path):
     failures = []
     with tempfile.TemporaryDirectory(prefix='qemuc-fish-completion.') as temporary:
         directory = pathlib.Path(temporary)
-        for name, text in FISH_PROFILES.items():
-            (directory / name).parent.mkdir(exist_ok=True)
-            (directory / name).write_text(text)
+        make_profiles(directory)
         for line, expected in cases:
             got = fish_complete(path, qemuc, directory, line)
             if set(got) != expected or len(got) != len(expected):
