@@ -100,6 +100,7 @@ void PrintUsage(std::ostream& out) {
          "systemd unit.\n\n"
          "commands:\n";
   for (const Command& command : Commands()) {
+    if (command.summary.empty()) continue;  // hidden: complete-overlays
     out << "  " << command.name
         << std::string(command.name.size() < 15 ? 15 - command.name.size() : 1, ' ')
         << command.summary << "\n";
@@ -183,6 +184,11 @@ const std::vector<Command>& Commands() {
        false, RunSchema},
       {"help", "qemuc help [COMMAND]", "Show help for qemuc or one command.", HelpOnlyOptions,
        false, RunHelp},
+      {"complete-overlays",
+       "qemuc complete-overlays PROFILE\n\n"
+       "For the shell completions: the overlay names PROFILE defines, its parents' included, one\n"
+       "a line; no output and status 1, silently, when PROFILE does not resolve.",
+       "", CompleteOverlaysOptions, false, RunCompleteOverlays},
   };
   return commands;
 }

@@ -45,6 +45,10 @@ int ShowList(const std::vector<std::string>& profiles, const CommandLine& line,
 po::options_description PowerdownOptions();
 int RunQmpPowerdown(const CommandLine& line, Environment& environment, Console& console);
 
+// Hidden (not in `qemuc --help`): the overlay names of a profile, for the shell completions.
+po::options_description CompleteOverlaysOptions();
+int RunCompleteOverlays(const CommandLine& line, Environment& environment, Console& console);
+
 }  // namespace qemuc
 
 #endif  // QEMUC_CLI_COMMANDS_H_

@@ -171,6 +171,26 @@ std::string MarkdownRow(const KeyReferenceEntry& entry) {
          MarkdownText(entry.merging) + " | " + MarkdownText(entry.description) + " |\n";
 }
 
+// scdoc text: its markup characters escaped, a newline (which would end the paragraph's line
+// and could start a list or table) made a space.
+std::string ScdocText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == '*' || c == '_') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out;
+}
+
+std::string ScdocEntry(const KeyReferenceEntry& entry) {
+  std::string facts = "Type: " + ScdocText(entry.type) + ".";
+  if (!entry.default_value.empty()) facts += " Default: " + ScdocText(entry.default_value) + ".";
+  if (entry.required) facts += " Required.";
+  facts += " Merging: " + ScdocText(entry.merging) + ".";
+  return "*" + ScdocText(entry.path) + "*\n\t" + facts + "\n\n\t" + ScdocText(entry.description) +
+         "\n\n";
+}
+
 // The offset of the line that is exactly `marker`, npos when there is none, and how many there
 // are.
 size_t FindMarkerLine(std::string_view document, std::string_view marker, int& count) {
@@ -208,6 +228,12 @@ std::string KeyTableMarkdown(const std::vector<KeyReferenceEntry>& entries) {
       "|---|---|---|---|---|---|\n";
   for (const KeyReferenceEntry& entry : entries) table += MarkdownRow(entry);
   return table;
+}
+
+std::string KeyListScdoc(const std::vector<KeyReferenceEntry>& entries) {
+  std::string list;
+  for (const KeyReferenceEntry& entry : entries) list += ScdocEntry(entry);
+  return list;
 }
 
 std::string KeyPathLines(const std::vector<KeyReferenceEntry>& entries) {

@@ -33,6 +33,11 @@ std::vector<KeyReferenceEntry> KeyReference(const Field& root);
 // The README's table: a header and one row per entry, "|"-separated, each line ending in "\n".
 std::string KeyTableMarkdown(const std::vector<KeyReferenceEntry>& entries);
 
+// The man page's list (qemuc-profile(5), in scdoc): per entry, the path in bold, then an
+// indented paragraph with its type, default, whether it is required and how it merges, and one
+// with its description. Every character of the table is literal (scdoc's *, _ and \ escaped).
+std::string KeyListScdoc(const std::vector<KeyReferenceEntry>& entries);
+
 // One path a line.
 std::string KeyPathLines(const std::vector<KeyReferenceEntry>& entries);
 

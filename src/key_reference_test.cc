@@ -144,6 +144,35 @@ TEST_SUITE("key_reference") {
     CHECK(table.find("| `c` | string | a\\`b |") != std::string::npos);
   }
 
+  TEST_CASE("the man page's list: the path in bold, then its facts and its description") {
+    const Field sample = Sample();
+    std::vector<KeyReferenceEntry> entries = KeyReference(sample);
+    entries.resize(3);
+    CHECK(KeyListScdoc(entries) ==
+          "*abstract*\n"
+          "\tType: true or false. Default: false. Merging: not inherited: each file says it for "
+          "itself.\n\n"
+          "\tNot inherited.\n\n"
+          "*box*\n"
+          "\tType: mapping. Required. Merging: merged key by key.\n\n"
+          "\tA box.\n\n"
+          "*box.count*\n"
+          "\tType: integer 1..8. Default: 1. Merging: replaced.\n\n"
+          "\tHow many.\n\n");
+  }
+
+  TEST_CASE("nothing in an entry's text becomes scdoc markup or ends its paragraph") {
+    const Field root = Field("", T::kMapping, "")
+                           .Children({
+                               Field("snake_key", T::kString, "Star * under _ back \\ line\nend.")
+                                   .Default("a_b*c"),
+                           });
+    CHECK(KeyListScdoc(KeyReference(root)) ==
+          "*snake\\_key*\n"
+          "\tType: string. Default: a\\_b\\*c. Merging: replaced.\n\n"
+          "\tStar \\* under \\_ back \\\\ line end.\n\n");
+  }
+
   TEST_CASE("the profile's table: a few rows as the README shows them") {
     const std::vector<KeyReferenceEntry> entries = KeyReference(ProfileSchema());
     CHECK(At(entries, "qemu.cpus").type == "integer 1..4096");

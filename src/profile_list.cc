@@ -126,11 +126,16 @@ ListRow ListRowOf(const ResolvedProfile& resolved, const std::string& file) {
   const MappingEntry* qemu = merged.Find("qemu");
   const MappingEntry* target = qemu != nullptr ? qemu->value->Find("target") : nullptr;
   if (target != nullptr) row.target = target->value->text;
-  if (const MappingEntry* overlays = merged.Find("overlays")) {
-    for (const MappingEntry& overlay : overlays->value->entries)
-      row.overlays.push_back(overlay.key);
-  }
+  row.overlays = OverlayNames(merged);
   return row;
+}
+
+std::vector<std::string> OverlayNames(const Node& merged) {
+  std::vector<std::string> names;
+  if (const MappingEntry* overlays = merged.Find("overlays")) {
+    for (const MappingEntry& overlay : overlays->value->entries) names.push_back(overlay.key);
+  }
+  return names;
 }
 
 std::string HumanMemory(int64_t mib) {

@@ -25,6 +25,9 @@ struct ListRow {
 // The row of a profile that resolved and is not abstract.
 ListRow ListRowOf(const ResolvedProfile& resolved, const std::string& file);
 
+// The names in the merged `overlays:` of a profile, in order.
+std::vector<std::string> OverlayNames(const Node& merged);
+
 // The table is at most this wide, in characters.
 constexpr size_t kListTableWidth = 100;
 

@@ -2,6 +2,10 @@
 //   qemuc-key-reference                 the key table in Markdown
 //   qemuc-key-reference --paths         the key paths, one a line
 //   qemuc-key-reference --update FILE   FILE's table between the key-table markers, rewritten
+//   qemuc-key-reference --scdoc         the key list of qemuc-profile(5), in scdoc
+//   qemuc-key-reference --scdoc-page TEMPLATE
+//                                       TEMPLATE with that list between its key-list markers (the
+//                                       build's man page source: doc/qemuc-profile.5.scd.in)
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -17,15 +21,22 @@ namespace {
 constexpr std::string_view kProgram = "qemuc-key-reference";
 constexpr std::string_view kBeginMarker = "<!-- key-table:begin -->";
 constexpr std::string_view kEndMarker = "<!-- key-table:end -->";
+// scdoc comments, so that the generated page keeps them harmlessly.
+constexpr std::string_view kScdocBeginMarker = "; key-list:begin";
+constexpr std::string_view kScdocEndMarker = "; key-list:end";
 constexpr int kExitProblem = 1;
 constexpr int kExitUsage = 2;
 
 int Usage(std::ostream& out, int status) {
-  out << "usage: " << kProgram << " [--paths | --update FILE]\n"
+  out << "usage: " << kProgram << " [--paths | --update FILE | --scdoc | --scdoc-page TEMPLATE]\n"
       << "  (no option)     print the key table of the profile format in Markdown\n"
       << "  --paths         print the key paths, one a line\n"
       << "  --update FILE   rewrite FILE's table, between the lines\n"
-      << "                  " << kBeginMarker << " and " << kEndMarker << "\n";
+      << "                  " << kBeginMarker << " and " << kEndMarker << "\n"
+      << "  --scdoc         print the key list of the man page, in scdoc\n"
+      << "  --scdoc-page TEMPLATE\n"
+      << "                  print TEMPLATE with that list between the lines\n"
+      << "                  " << kScdocBeginMarker << " and " << kScdocEndMarker << "\n";
   return status;
 }
 
@@ -53,6 +64,20 @@ int Update(const std::string& path, const std::string& table) {
   return 0;
 }
 
+// The page goes to stdout: meson captures it, and a failed run leaves no page behind.
+int PrintPage(const std::string& template_path, const std::string& list) {
+  const qemuc::ReadResult read = qemuc::DiskFileReader().Read(template_path);
+  if (!read.text) return Fail(template_path + ": " + read.error);
+  std::string page = *read.text;
+  std::string error;
+  if (!qemuc::ReplaceBetweenMarkers(page, kScdocBeginMarker, kScdocEndMarker, list, error)) {
+    return Fail(template_path + ": " + error + "; the key list goes between a line " +
+                std::string(kScdocBeginMarker) + " and a line " + std::string(kScdocEndMarker));
+  }
+  std::cout << page;
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +89,10 @@ int main(int argc, char** argv) {
     std::cout << qemuc::KeyPathLines(entries);
   } else if (args.size() == 2 && args[0] == "--update") {
     return Update(args[1], qemuc::KeyTableMarkdown(entries));
+  } else if (args.size() == 1 && args[0] == "--scdoc") {
+    std::cout << qemuc::KeyListScdoc(entries);
+  } else if (args.size() == 2 && args[0] == "--scdoc-page") {
+    if (const int status = PrintPage(args[1], qemuc::KeyListScdoc(entries))) return status;
   } else if (args.size() == 1 && args[0] == "--help") {
     return Usage(std::cout, 0);
   } else {
