@@ -1,7 +1,9 @@
 #include "glob.h"
 
 #include <doctest/doctest.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -203,10 +205,10 @@ TEST_SUITE("glob") {
     struct CarelessLister : DirectoryLister {
       DirectoryListing List(const std::string& directory, size_t) const override {
         if (directory != "/c") return {{}, std::string("unexpected")};
-        return {{{".", EntryKind::kDirectory},
-                 {"..", EntryKind::kDirectory},
-                 {".a.yaml", EntryKind::kFile},
-                 {"b.yaml", EntryKind::kFile}},
+        return {{{".", EntryKind::kDirectory, std::nullopt},
+                 {"..", EntryKind::kDirectory, std::nullopt},
+                 {".a.yaml", EntryKind::kFile, std::nullopt},
+                 {"b.yaml", EntryKind::kFile, std::nullopt}},
                 std::nullopt};
       }
       PathKind Examine(const std::string&) const override { return {}; }
@@ -328,6 +330,37 @@ TEST_SUITE("glob") {
     CHECK(Expand(disk, root + "/missing", "*.yaml") ==
           Paths{"error at 0: cannot list '.': No such file or directory"});
     CHECK(Expand(disk, root, "b/a.yaml/*.yaml").empty());  // a file is no directory
+  }
+
+  TEST_CASE("on the disk: each match comes with its file's inode number, or none") {
+    TemporaryDirectory directory;
+    const std::string root = directory.path();
+    REQUIRE(mkdir((root + "/b").c_str(), 0700) == 0);
+    directory.Write("b/a.yaml", "");
+    directory.Write("target.yaml", "");
+    REQUIRE(symlink("../target.yaml", (root + "/b/link.yaml").c_str()) == 0);
+    REQUIRE(symlink("b", (root + "/alias").c_str()) == 0);
+    const auto inode_of = [&](const std::string& path) {
+      struct stat info {};
+      REQUIRE(stat((root + "/" + path).c_str(), &info) == 0);
+      return info.st_ino;
+    };
+    const DiskDirectoryLister disk;
+    const GlobResult listed = ExpandGlob(disk, root, "alias/*.yaml");  // a linked directory
+    REQUIRE(listed.matches == Paths{"alias/a.yaml", "alias/link.yaml"});
+    REQUIRE(listed.inodes.size() == 2);
+    // A regular file: readdir's number where the file system's is stat's (tmpfs, ext4, ...).
+    CHECK((!listed.inodes[0] || *listed.inodes[0] == inode_of("b/a.yaml")));
+    struct statfs file_system {};
+    REQUIRE(statfs(root.c_str(), &file_system) == 0);
+    if (file_system.f_type == TMPFS_MAGIC || file_system.f_type == EXT4_SUPER_MAGIC)
+      CHECK(listed.inodes[0] == inode_of("b/a.yaml"));
+    // A link was followed by a stat: the number of what it leads to, on any file system.
+    CHECK(listed.inodes[1] == inode_of("target.yaml"));
+    const GlobResult looked_up = ExpandGlob(disk, root, "alias/link.yaml");  // a literal
+    CHECK(looked_up.inodes == std::vector<SeenInode>{inode_of("target.yaml")});
+    CHECK(ExpandGlob(Repository(), "/repo", "boards/x64.yaml").inodes ==
+          std::vector<SeenInode>{std::nullopt});  // a tree in memory has none
   }
 
   TEST_CASE("on the disk: an unreadable directory met by '**' is an error naming it") {

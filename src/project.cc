@@ -308,9 +308,9 @@ bool RefuseTags(const Node& node, Diagnostics& diagnostics) {
 
 }  // namespace
 
-std::vector<std::string> ProjectProfiles(const Project& project, const DirectoryLister& lister,
-                                         Diagnostics& diagnostics) {
-  std::vector<std::string> profiles;
+ProfileMatches ProjectProfiles(const Project& project, const DirectoryLister& lister,
+                               Diagnostics& diagnostics) {
+  ProfileMatches profiles;
   std::set<std::string> seen;
   for (const ProfilePattern& pattern : project.profiles) {
     const GlobResult result = ExpandGlob(lister, "", pattern.pattern);
@@ -319,10 +319,14 @@ std::vector<std::string> ProjectProfiles(const Project& project, const Directory
       continue;
     }
     size_t matched = 0;
-    for (const std::string& match : result.matches) {
+    for (size_t i = 0; i < result.matches.size(); ++i) {
+      const std::string& match = result.matches[i];
       if (IsProjectFileName(match)) continue;
       ++matched;
-      if (seen.insert(match).second) profiles.push_back(match);
+      if (seen.insert(match).second) {
+        profiles.paths.push_back(match);
+        profiles.inodes.push_back(result.inodes[i]);
+      }
     }
     if (matched == 0) {
       diagnostics.Error(pattern.at, Quoted(pattern.pattern) + " matches no profile")
