@@ -343,6 +343,9 @@ std::vector<GlobResult> ExpandGlobs(const DirectoryLister& lister,
 
 namespace {
 
+// A dangling link, a FIFO, a device: neither a match nor a directory to enter.
+const PathKind kUnusable = {EntryKind::kOther, std::nullopt, std::nullopt};
+
 // What a stat says of an entry: for a link, of what it leads to.
 PathKind KindOfStat(const struct stat& info, bool through_link) {
   if (S_ISREG(info.st_mode)) return {EntryKind::kFile, std::nullopt, info.st_ino};
@@ -350,20 +353,20 @@ PathKind KindOfStat(const struct stat& info, bool through_link) {
     return {through_link ? EntryKind::kLinkToDirectory : EntryKind::kDirectory, std::nullopt,
             info.st_ino};
   }
-  return {EntryKind::kOther, std::nullopt, std::nullopt};
+  return kUnusable;
 }
 
 // What a symbolic link leads to; a dangling link or a loop of links is kOther.
 PathKind FollowLink(const std::string& path) {
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) return {EntryKind::kOther, std::nullopt, std::nullopt};
+  if (stat(path.c_str(), &info) != 0) return kUnusable;
   return KindOfStat(info, true);
 }
 
 // Whether readdir's d_ino is the st_ino a stat of the entry would give, on the file system
-// holding `directory`. On these it is the inode's own number; vfat makes numbers up for files not
-// in memory, a FUSE file system says what its daemon likes, overlayfs remaps them by its layers.
-// (A file mounted over an entry is the exception everywhere: d_ino is the covered file's.)
+// holding the open `directory`. On these it is the inode's own number; vfat makes numbers up for
+// files not in memory, a FUSE file system says what its daemon likes, overlayfs remaps them by its
+// layers. (A file mounted over an entry is the exception everywhere: d_ino is the covered file's.)
 bool ReaddirKnowsInodes(int directory) {
   struct statfs info {};
   if (fstatfs(directory, &info) != 0) return false;
@@ -393,13 +396,11 @@ PathKind KindOfEntry(const std::string& directory, const dirent& entry, bool ino
     case DT_UNKNOWN:
       break;  // some file systems do not say: ask lstat
     default:
-      return {EntryKind::kOther, std::nullopt, std::nullopt};
+      return kUnusable;
   }
   const std::string path = directory + "/" + entry.d_name;
   struct stat info;
-  if (lstat(path.c_str(), &info) != 0) {
-    return {EntryKind::kOther, std::nullopt, std::nullopt};  // removed meanwhile
-  }
+  if (lstat(path.c_str(), &info) != 0) return kUnusable;  // removed meanwhile
   if (S_ISLNK(info.st_mode)) return FollowLink(path);
   return KindOfStat(info, false);
 }
