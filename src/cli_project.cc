@@ -103,14 +103,14 @@ void DeliverOutput(const CompiledOutput& compiled, const std::string& project_ro
 // `compiled` receives what each output compiled to. `profiles` (those `profiles:` matches) are
 // never written, as the files the compiles read.
 BuildCounts BuildOutputs(const Project& project, const std::vector<const ProjectOutput*>& chosen,
-                         const std::vector<std::string>& profiles, bool check_only, unsigned jobs,
+                         const ProfileMatches& profiles, bool check_only, unsigned jobs,
                          Environment& environment, Diagnostics& diagnostics, Console& console,
                          std::vector<CompiledOutput>& compiled) {
   compiled = CompileOutputs(project, chosen, environment, jobs);
   std::vector<std::string> read = AllInputs(compiled);
   // The directory asked for once: a getcwd per profile was a third of a warm check's system time.
   const std::string current_directory = AbsolutePath(".");
-  for (const std::string& profile : profiles) {
+  for (const std::string& profile : ProfilesOutputsMayBe(profiles, chosen)) {
     read.push_back(ResolveAgainst(current_directory, profile));
   }
   const InputFiles inputs(read);
@@ -259,7 +259,7 @@ std::optional<ProjectProfileSet> OpenProjectProfiles(const CommandLine& line,
   std::optional<Project> project = OpenProject(line, environment, diagnostics);
   if (!project) return std::nullopt;
   ProjectProfileSet set{std::move(*project), {}};
-  set.profiles = ProjectProfiles(set.project, DiskDirectoryLister(), diagnostics);
+  set.profiles = ProjectProfiles(set.project, DiskDirectoryLister(), diagnostics).paths;
   std::set<std::string> seen;
   for (const std::string& profile : set.profiles) seen.insert(AbsolutePath(profile));
   for (const ProjectOutput& output : set.project.outputs) {
@@ -296,8 +296,7 @@ int RunBuild(const CommandLine& line, Environment& environment, Console& console
   const bool check_only = line.values.count("check") > 0;
   // Only so that no output replaces one of them: reporting the globs' problems is check's job.
   Diagnostics ignored;
-  const std::vector<std::string> profiles =
-      ProjectProfiles(*project, DiskDirectoryLister(), ignored);
+  const ProfileMatches profiles = ProjectProfiles(*project, DiskDirectoryLister(), ignored);
   std::vector<CompiledOutput> compiled;
   const BuildCounts counts =
       BuildOutputs(*project, ChosenOutputs(*project, files, line.inputs), profiles, check_only,
@@ -333,14 +332,13 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
   Diagnostics diagnostics;
   const std::optional<Project> project = OpenProject(line, environment, diagnostics);
   if (!project) return PrintFailure(diagnostics, line, console);
-  const std::vector<std::string> profiles =
-      ProjectProfiles(*project, DiskDirectoryLister(), diagnostics);
+  const ProfileMatches profiles = ProjectProfiles(*project, DiskDirectoryLister(), diagnostics);
   environment.cache.set_retention(Retention::kReleaseProfiles);
   const std::unique_ptr<ResultCache> results = OpenResultCache(line, environment);
   ValidateProfiles(
-      profiles.size(),
+      profiles.paths.size(),
       [&](size_t i) {
-        return ProfileRequest{profiles[i], {}, {}, {}};
+        return ProfileRequest{profiles.paths[i], {}, {}, {}};
       },
       environment, jobs,
       [&](size_t, const Diagnostics& found) {
@@ -356,7 +354,7 @@ int RunCheck(const CommandLine& line, Environment& environment, Console& console
                                           diagnostics, console, compiled);
   const size_t errors = PrintMergedDiagnostics(diagnostics, line, console);
   CloseResultCache(results.get(), line, console);
-  console.out << "checked " << Count(profiles.size(), "profile") << " and "
+  console.out << "checked " << Count(profiles.paths.size(), "profile") << " and "
               << Count(outputs.size(), "output") << ": " << Count(errors, "error") << ", "
               << Summary(counts, true) << "\n";
   return diagnostics.has_errors() ? kExitProblem : kExitOk;

@@ -1,7 +1,9 @@
 #include "glob.h"
 
 #include <dirent.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -43,6 +45,14 @@ size_t MatchChunkAt(std::string_view chunk, std::string_view name, size_t at) {
 // The end of the leftmost match of `chunk` starting at a character boundary at or after `from`,
 // or kNone. With `whole`, the match must also end where the name ends.
 size_t FindChunk(std::string_view chunk, std::string_view name, size_t from, bool whole) {
+  // A literal run that must end the name has one place to be tried: where it ends the name (the
+  // `.yaml` of `*.yaml`). A character starts there, as the walk below would find, unless the run
+  // itself starts with a continuation byte; then the walk decides.
+  if (whole && !chunk.empty() && chunk.find('?') == kNone &&
+      (static_cast<unsigned char>(chunk[0]) & 0xC0) != 0x80) {
+    if (chunk.size() > name.size() - from) return kNone;
+    return name.substr(name.size() - chunk.size()) == chunk ? name.size() : kNone;
+  }
   for (size_t at = from; at <= name.size();
        at += at < name.size() ? CharacterLength(name, at) : 1) {
     const size_t end = MatchChunkAt(chunk, name, at);
@@ -137,7 +147,11 @@ ParsedGlob ParseGlob(std::string_view pattern) {
 }
 
 std::string Join(const std::string& directory, const std::string& name) {
-  return directory.empty() ? name : directory + "/" + name;
+  if (directory.empty()) return name;
+  std::string path;
+  path.reserve(directory.size() + 1 + name.size());  // one allocation per match, not three
+  path.append(directory).append(1, '/').append(name);
+  return path;
 }
 
 // A relative path as messages show it: the base directory itself is ".".
@@ -172,12 +186,23 @@ class GlobWalker {
       pending_.pop_back();
       if (visited_.insert({state.directory, state.index}).second) Step(state);
     }
-    if (error_) return {{}, error_};
+    if (error_) return {{}, error_, {}};
     // std::string orders by unsigned bytes. Each state is visited once, so a path is found once;
-    // std::unique only guards that.
-    std::sort(matches_.begin(), matches_.end());
-    matches_.erase(std::unique(matches_.begin(), matches_.end()), matches_.end());
-    return {std::move(matches_), std::nullopt};
+    // std::unique only guards that. The matches of one sorted listing come sorted: checked in
+    // one pass, not sorted again (of `boards/*.yaml` over 10,000 boards, a fifth of the glob).
+    const auto by_path = [](const Match& a, const Match& b) { return a.path < b.path; };
+    if (!std::is_sorted(matches_.begin(), matches_.end(), by_path))
+      std::sort(matches_.begin(), matches_.end(), by_path);
+    const auto same_path = [](const Match& a, const Match& b) { return a.path == b.path; };
+    matches_.erase(std::unique(matches_.begin(), matches_.end(), same_path), matches_.end());
+    GlobResult result;
+    result.matches.reserve(matches_.size());
+    result.inodes.reserve(matches_.size());
+    for (Match& match : matches_) {
+      result.matches.push_back(std::move(match.path));
+      result.inodes.push_back(match.inode);
+    }
+    return result;
   }
 
  private:
@@ -185,6 +210,11 @@ class GlobWalker {
     std::string directory;  // relative to the base, as the pattern spells it; "" is the base
     size_t index;           // the segment to match in it
     size_t depth;           // directories below the base
+  };
+
+  struct Match {
+    std::string path;
+    SeenInode inode;
   };
 
   void Step(const State& state) {
@@ -196,7 +226,7 @@ class GlobWalker {
     const bool last = state.index + 1 == segments_.size();
     for (const DirectoryEntry& entry : listing->entries) {
       if (Hidden(entry.name, segment.text) || !MatchSegment(segment.text, entry.name)) continue;
-      Reach(state, Join(state.directory, entry.name), entry.kind, last);
+      Reach(state, Join(state.directory, entry.name), entry.kind, entry.inode, last);
     }
   }
 
@@ -207,7 +237,7 @@ class GlobWalker {
     const PathKind found = lister_.Examine(DiskPath(path));
     if (found.error)
       return Fail(segment.offset, "cannot examine " + Shown(path) + ": " + *found.error);
-    Reach(state, path, found.kind, state.index + 1 == segments_.size());
+    Reach(state, path, found.kind, found.inode, state.index + 1 == segments_.size());
   }
 
   // Zero directories (the next segment here), or one more (`**` again, one level down).
@@ -226,13 +256,15 @@ class GlobWalker {
 
   // `path` matched the segment at state.index: a match if it was the last, else a directory to go
   // on in.
-  void Reach(const State& state, const std::string& path, EntryKind kind, bool last) {
-    if (last && kind == EntryKind::kFile) return AddMatch(path);
-    if (!last && IsDirectory(kind)) pending_.push_back({path, state.index + 1, state.depth + 1});
+  void Reach(const State& state, std::string path, EntryKind kind, SeenInode inode, bool last) {
+    if (last && kind == EntryKind::kFile) return AddMatch(std::move(path), inode);
+    if (!last && IsDirectory(kind)) {
+      pending_.push_back({std::move(path), state.index + 1, state.depth + 1});
+    }
   }
 
-  void AddMatch(const std::string& path) {
-    matches_.push_back(path);
+  void AddMatch(std::string path, SeenInode inode) {
+    matches_.push_back({std::move(path), inode});
     if (matches_.size() > limits_.max_matches)
       Fail(0, "glob matches more than " + std::to_string(limits_.max_matches) + " files");
   }
@@ -279,7 +311,7 @@ class GlobWalker {
   std::vector<State> pending_;
   std::set<std::pair<std::string, size_t>> visited_;
   std::map<std::string, DirectoryListing> listings_;
-  std::vector<std::string> matches_;
+  std::vector<Match> matches_;
   size_t visited_entries_ = 0;
   std::optional<GlobError> error_;
 };
@@ -293,7 +325,7 @@ std::optional<GlobError> CheckGlobSyntax(std::string_view pattern) {
 GlobResult ExpandGlob(const DirectoryLister& lister, const std::string& base_directory,
                       std::string_view pattern, const GlobLimits& limits) {
   const ParsedGlob parsed = ParseGlob(pattern);
-  if (parsed.error) return {{}, parsed.error};
+  if (parsed.error) return {{}, parsed.error, {}};
   return GlobWalker(lister, base_directory, parsed.segments, limits).Run();
 }
 
@@ -311,37 +343,66 @@ std::vector<GlobResult> ExpandGlobs(const DirectoryLister& lister,
 
 namespace {
 
-EntryKind KindOfMode(mode_t mode, bool through_link) {
-  if (S_ISREG(mode)) return EntryKind::kFile;
-  if (S_ISDIR(mode)) return through_link ? EntryKind::kLinkToDirectory : EntryKind::kDirectory;
-  return EntryKind::kOther;
+// A dangling link, a FIFO, a device: neither a match nor a directory to enter.
+const PathKind kUnusable = {EntryKind::kOther, std::nullopt, std::nullopt};
+
+// What a stat says of an entry: for a link, of what it leads to.
+PathKind KindOfStat(const struct stat& info, bool through_link) {
+  if (S_ISREG(info.st_mode)) return {EntryKind::kFile, std::nullopt, info.st_ino};
+  if (S_ISDIR(info.st_mode)) {
+    return {through_link ? EntryKind::kLinkToDirectory : EntryKind::kDirectory, std::nullopt,
+            info.st_ino};
+  }
+  return kUnusable;
 }
 
 // What a symbolic link leads to; a dangling link or a loop of links is kOther.
-EntryKind FollowLink(const std::string& path) {
+PathKind FollowLink(const std::string& path) {
   struct stat info;
-  if (stat(path.c_str(), &info) != 0) return EntryKind::kOther;
-  return KindOfMode(info.st_mode, true);
+  if (stat(path.c_str(), &info) != 0) return kUnusable;
+  return KindOfStat(info, true);
 }
 
-EntryKind KindOfEntry(const std::string& directory, const dirent& entry) {
-  const std::string path = directory + "/" + entry.d_name;
+// Whether readdir's d_ino is the st_ino a stat of the entry would give, on the file system
+// holding the open `directory`. On these it is the inode's own number; vfat makes numbers up for
+// files not in memory, a FUSE file system says what its daemon likes, overlayfs remaps them by its
+// layers. (A file mounted over an entry is the exception everywhere: d_ino is the covered file's.)
+bool ReaddirKnowsInodes(int directory) {
+  struct statfs info {};
+  if (fstatfs(directory, &info) != 0) return false;
+  switch (static_cast<unsigned long>(info.f_type)) {
+    case EXT4_SUPER_MAGIC:  // ext2 and ext3 too
+    case XFS_SUPER_MAGIC:
+    case BTRFS_SUPER_MAGIC:
+    case TMPFS_MAGIC:
+    case F2FS_SUPER_MAGIC:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A regular file or a directory says what it is in d_type (no path, no stat: most entries of a
+// repository of boards); a link or a file system that does not fill d_type costs a stat.
+PathKind KindOfEntry(const std::string& directory, const dirent& entry, bool inode_known) {
+  const SeenInode inode = inode_known ? SeenInode(entry.d_ino) : std::nullopt;
   switch (entry.d_type) {
     case DT_REG:
-      return EntryKind::kFile;
+      return {EntryKind::kFile, std::nullopt, inode};
     case DT_DIR:
-      return EntryKind::kDirectory;
+      return {EntryKind::kDirectory, std::nullopt, inode};
     case DT_LNK:
-      return FollowLink(path);
+      return FollowLink(directory + "/" + entry.d_name);
     case DT_UNKNOWN:
       break;  // some file systems do not say: ask lstat
     default:
-      return EntryKind::kOther;
+      return kUnusable;
   }
+  const std::string path = directory + "/" + entry.d_name;
   struct stat info;
-  if (lstat(path.c_str(), &info) != 0) return EntryKind::kOther;  // removed meanwhile
+  if (lstat(path.c_str(), &info) != 0) return kUnusable;  // removed meanwhile
   if (S_ISLNK(info.st_mode)) return FollowLink(path);
-  return KindOfMode(info.st_mode, false);
+  return KindOfStat(info, false);
 }
 
 struct DirectoryCloser {
@@ -353,6 +414,8 @@ struct DirectoryCloser {
 DirectoryListing DiskDirectoryLister::List(const std::string& directory, size_t limit) const {
   const std::unique_ptr<DIR, DirectoryCloser> handle(opendir(directory.c_str()));
   if (handle == nullptr) return {{}, std::string(std::strerror(errno))};
+  // The directory opened, not its path: through a link or a mount, it is the one listed.
+  const bool inode_known = ReaddirKnowsInodes(dirfd(handle.get()));
   DirectoryListing listing;
   while (listing.entries.size() < limit) {
     errno = 0;
@@ -361,9 +424,10 @@ DirectoryListing DiskDirectoryLister::List(const std::string& directory, size_t 
       if (errno != 0) return {{}, std::string(std::strerror(errno))};
       break;
     }
-    const std::string name = entry->d_name;
+    const std::string_view name = entry->d_name;
     if (name == "." || name == "..") continue;
-    listing.entries.push_back({name, KindOfEntry(directory, *entry)});
+    const PathKind kind = KindOfEntry(directory, *entry, inode_known);
+    listing.entries.push_back({std::string(name), kind.kind, kind.inode});
   }
   return listing;
 }
@@ -371,11 +435,11 @@ DirectoryListing DiskDirectoryLister::List(const std::string& directory, size_t 
 PathKind DiskDirectoryLister::Examine(const std::string& path) const {
   struct stat info;
   if (lstat(path.c_str(), &info) != 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return {EntryKind::kMissing, std::nullopt};
-    return {EntryKind::kMissing, std::string(std::strerror(errno))};
+    if (errno == ENOENT || errno == ENOTDIR) return {EntryKind::kMissing, std::nullopt, {}};
+    return {EntryKind::kMissing, std::string(std::strerror(errno)), {}};
   }
-  if (S_ISLNK(info.st_mode)) return {FollowLink(path), std::nullopt};
-  return {KindOfMode(info.st_mode, false), std::nullopt};
+  if (S_ISLNK(info.st_mode)) return FollowLink(path);
+  return KindOfStat(info, false);
 }
 
 // Memory, for tests.
@@ -435,15 +499,15 @@ DirectoryListing MemoryDirectoryLister::List(const std::string& directory, size_
     if (it->first.compare(0, prefix.size(), prefix) != 0) break;
     const std::string name = it->first.substr(prefix.size());
     if (!name.empty() && name.find('/') == std::string::npos)
-      listing.entries.push_back({name, it->second});
+      listing.entries.push_back({name, it->second, std::nullopt});  // numbers are the disk's
   }
   return listing;
 }
 
 PathKind MemoryDirectoryLister::Examine(const std::string& path) const {
   const auto found = kinds_.find(Normalise(path));
-  if (found == kinds_.end()) return {EntryKind::kMissing, std::nullopt};
-  return {found->second, std::nullopt};
+  if (found == kinds_.end()) return {EntryKind::kMissing, std::nullopt, {}};
+  return {found->second, std::nullopt, {}};
 }
 
 }  // namespace qemuc

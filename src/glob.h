@@ -16,6 +16,8 @@
 #ifndef QEMUC_GLOB_H_
 #define QEMUC_GLOB_H_
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <map>
 #include <optional>
@@ -34,9 +36,15 @@ bool MatchSegment(std::string_view pattern, std::string_view name);
 // a FIFO, a device or a socket is kOther.
 enum class EntryKind { kMissing, kFile, kDirectory, kLinkToDirectory, kOther };
 
+// The inode number of a file as the lister saw it on the way (what stat would say as st_ino),
+// or nullopt when it could not tell without another stat. A necessary condition only: build
+// and check stat just the profiles whose number is an output's (or unknown), not 10,000 of them.
+using SeenInode = std::optional<ino_t>;
+
 struct DirectoryEntry {
   std::string name;
   EntryKind kind;
+  SeenInode inode;  // of the file, or of what a link leads to
 };
 
 // A directory's entries (without `.` and `..`, in any order), or why it could not be listed.
@@ -50,6 +58,7 @@ struct DirectoryListing {
 struct PathKind {
   EntryKind kind = EntryKind::kMissing;
   std::optional<std::string> error;
+  SeenInode inode;  // of the file, or of what a link leads to
 };
 
 class DirectoryLister {
@@ -62,7 +71,9 @@ class DirectoryLister {
 };
 
 // The real file system: opendir/readdir, with lstat where d_type is unknown and stat where an
-// entry is a symbolic link.
+// entry is a symbolic link. An entry's inode is readdir's d_ino only on file systems known to
+// report the st_ino there (ext4, xfs, btrfs, tmpfs, f2fs; not vfat, FUSE or overlayfs), else
+// what a stat on the way said, else unknown.
 class DiskDirectoryLister : public DirectoryLister {
  public:
   DirectoryListing List(const std::string& directory, size_t limit) const override;
@@ -105,6 +116,7 @@ struct GlobError {
 struct GlobResult {
   std::vector<std::string> matches;
   std::optional<GlobError> error;
+  std::vector<SeenInode> inodes;  // inodes[i]: of matches[i], as the lister saw it
 };
 
 // The syntax error of `pattern`, if any, without looking at the disk.

@@ -1,7 +1,9 @@
 #include "glob.h"
 
 #include <doctest/doctest.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -116,6 +118,17 @@ TEST_SUITE("glob") {
     CHECK_FALSE(MatchSegment("*?\xA9", "\xC3\xA9"));  // `?` never takes half a character
   }
 
+  TEST_CASE("a literal end after '*' is found only where a character starts") {
+    CHECK(MatchSegment("*.yaml", ".yaml"));
+    CHECK_FALSE(MatchSegment("*.yaml", "yaml"));
+    CHECK_FALSE(MatchSegment("a*ab", "ab"));  // the `a` before the star is not the end's
+    CHECK(MatchSegment("a*b", "ab"));
+    CHECK(MatchSegment("*\xC3\xA9", "x\xC3\xA9"));
+    CHECK_FALSE(MatchSegment("*\xA9", "\xC3\xA9"));  // the second half of é is no character
+    CHECK(MatchSegment("*\xA9", "x\xA9"));           // a stray continuation byte is one
+    CHECK(MatchSegment("*\xA9.yaml", "\xC3\x28\xA9.yaml"));
+  }
+
   TEST_CASE("every pattern and name over a small alphabet agrees with the slow matcher") {
     const std::vector<std::string> patterns = AllStrings("ab*?", 5);
     const std::vector<std::string> names = AllStrings("ab", 5);
@@ -203,10 +216,10 @@ TEST_SUITE("glob") {
     struct CarelessLister : DirectoryLister {
       DirectoryListing List(const std::string& directory, size_t) const override {
         if (directory != "/c") return {{}, std::string("unexpected")};
-        return {{{".", EntryKind::kDirectory},
-                 {"..", EntryKind::kDirectory},
-                 {".a.yaml", EntryKind::kFile},
-                 {"b.yaml", EntryKind::kFile}},
+        return {{{".", EntryKind::kDirectory, std::nullopt},
+                 {"..", EntryKind::kDirectory, std::nullopt},
+                 {".a.yaml", EntryKind::kFile, std::nullopt},
+                 {"b.yaml", EntryKind::kFile, std::nullopt}},
                 std::nullopt};
       }
       PathKind Examine(const std::string&) const override { return {}; }
@@ -328,6 +341,37 @@ TEST_SUITE("glob") {
     CHECK(Expand(disk, root + "/missing", "*.yaml") ==
           Paths{"error at 0: cannot list '.': No such file or directory"});
     CHECK(Expand(disk, root, "b/a.yaml/*.yaml").empty());  // a file is no directory
+  }
+
+  TEST_CASE("on the disk: each match comes with its file's inode number, or none") {
+    TemporaryDirectory directory;
+    const std::string root = directory.path();
+    REQUIRE(mkdir((root + "/b").c_str(), 0700) == 0);
+    directory.Write("b/a.yaml", "");
+    directory.Write("target.yaml", "");
+    REQUIRE(symlink("../target.yaml", (root + "/b/link.yaml").c_str()) == 0);
+    REQUIRE(symlink("b", (root + "/alias").c_str()) == 0);
+    const auto inode_of = [&](const std::string& path) {
+      struct stat info {};
+      REQUIRE(stat((root + "/" + path).c_str(), &info) == 0);
+      return info.st_ino;
+    };
+    const DiskDirectoryLister disk;
+    const GlobResult listed = ExpandGlob(disk, root, "alias/*.yaml");  // a linked directory
+    REQUIRE(listed.matches == Paths{"alias/a.yaml", "alias/link.yaml"});
+    REQUIRE(listed.inodes.size() == 2);
+    // A regular file: readdir's number where the file system's is stat's (tmpfs, ext4, ...).
+    CHECK((!listed.inodes[0] || *listed.inodes[0] == inode_of("b/a.yaml")));
+    struct statfs file_system {};
+    REQUIRE(statfs(root.c_str(), &file_system) == 0);
+    if (file_system.f_type == TMPFS_MAGIC || file_system.f_type == EXT4_SUPER_MAGIC)
+      CHECK(listed.inodes[0] == inode_of("b/a.yaml"));
+    // A link was followed by a stat: the number of what it leads to, on any file system.
+    CHECK(listed.inodes[1] == inode_of("target.yaml"));
+    const GlobResult looked_up = ExpandGlob(disk, root, "alias/link.yaml");  // a literal
+    CHECK(looked_up.inodes == std::vector<SeenInode>{inode_of("target.yaml")});
+    CHECK(ExpandGlob(Repository(), "/repo", "boards/x64.yaml").inodes ==
+          std::vector<SeenInode>{std::nullopt});  // a tree in memory has none
   }
 
   TEST_CASE("on the disk: an unreadable directory met by '**' is an error naming it") {

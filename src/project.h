@@ -51,8 +51,12 @@ std::optional<Project> LoadProject(const std::string& path, const std::string& d
 // The profiles `profiles:` matches (paths relative to the project's directory, which is the
 // current one), in the order of the globs, each once; a glob that matches nothing is an error at
 // its place. Files named qemuc.yaml are project files, never matched.
-std::vector<std::string> ProjectProfiles(const Project& project, const DirectoryLister& lister,
-                                         Diagnostics& diagnostics);
+struct ProfileMatches {
+  std::vector<std::string> paths;
+  std::vector<SeenInode> inodes;  // inodes[i]: of paths[i], as the glob saw it
+};
+ProfileMatches ProjectProfiles(const Project& project, const DirectoryLister& lister,
+                               Diagnostics& diagnostics);
 
 }  // namespace qemuc
 

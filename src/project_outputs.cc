@@ -1,5 +1,8 @@
 #include "project_outputs.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -56,6 +59,27 @@ std::string WhyOutputUnwritable(const ProjectOutput& output, const std::string& 
     }
   }
   return "";
+}
+
+std::vector<std::string> ProfilesOutputsMayBe(const ProfileMatches& profiles,
+                                              const std::vector<const ProjectOutput*>& outputs) {
+  std::vector<ino_t> output_inodes;
+  for (const ProjectOutput* output : outputs) {
+    const OutputTarget target = ResolveOutputTarget(output->file);
+    struct stat info {};
+    if (target.exists && stat(target.path.c_str(), &info) == 0) {
+      output_inodes.push_back(info.st_ino);
+    }
+  }
+  std::sort(output_inodes.begin(), output_inodes.end());
+  std::vector<std::string> candidates;
+  for (size_t i = 0; i < profiles.paths.size(); ++i) {
+    const SeenInode& inode = profiles.inodes[i];
+    if (!inode || std::binary_search(output_inodes.begin(), output_inodes.end(), *inode)) {
+      candidates.push_back(profiles.paths[i]);
+    }
+  }
+  return candidates;
 }
 
 bool OutputLandings::Add(const ProjectOutput& output, Diagnostics& diagnostics) {

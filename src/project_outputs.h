@@ -32,6 +32,13 @@ class OutputLandings {
   std::map<std::string, const ProjectOutput*> landed_;
 };
 
+// The profiles that may be the file of one of `outputs`: those whose inode number, as the glob
+// saw it, is that of an existing output's file, or unknown. Only these need a stat to be told
+// apart by InputFiles: a run has a few outputs and up to 100,000 profiles, and a stat of each
+// was a third of a warm check. In the order of `profiles`.
+std::vector<std::string> ProfilesOutputsMayBe(const ProfileMatches& profiles,
+                                              const std::vector<const ProjectOutput*>& outputs);
+
 // `path` (absolute) with every symbolic link of its existing part followed, and the part that
 // does not exist yet appended: where a write would land.
 std::string RealLocation(const std::string& path);

@@ -7,7 +7,8 @@ file replaced that the project does not own:
   link to a profile in qemuc.yaml's place (a dangling link is this project's file, broken: the
   search does not go on up to a parent's qemuc.yaml);
 - outputs that name a file the run reads (a board, its parent, qemuc.yaml, a link to a board) or
-  one `profiles:` matches: build refuses and leaves them byte for byte and mtime as they were;
+  one `profiles:` matches (through a linked directory, by a hard link, by a link, or a profile
+  that is a link): build refuses and leaves them byte for byte and mtime as they were;
   check says the same rather than call them stale; an output that is a directory; two outputs
   naming one file through a linked directory;
 - output names with quotes, '$', spaces, non-ASCII, a tab and an escape sequence: written, and
@@ -144,6 +145,47 @@ def test_outputs_that_are_inputs(root):
     status, out, err, _ = run(["check"], d)
     check(status == 1 and err == build_err and "0 stale, 1 fresh, 5 failed" in out,
           f"check reports the outputs build refuses as build does, none as stale ({out!r})")
+
+
+def test_outputs_that_are_profiles_by_another_name(root):
+    """Profiles no compile reads, matched through a linked directory: build and check tell them
+    from the glob's directory listing, without a stat of each, and still refuse an output that is
+    one of them by its own name, a hard link or a link to it."""
+    d = fresh(root, "other-names")
+    write(os.path.join(d, "base.yaml"), BASE)
+    write(os.path.join(d, "board.yaml"), BOARD)
+    for name in ("a", "b", "c"):
+        write(os.path.join(d, f"boards/{name}.yaml"), CHILD)
+    write(os.path.join(d, "keep/d.yaml"), CHILD)
+    os.symlink("../keep/d.yaml", os.path.join(d, "boards/d.yaml"))  # a profile that is a link
+    os.symlink("boards", os.path.join(d, "alias"))
+    os.mkdir(os.path.join(d, "out"))
+    os.link(os.path.join(d, "boards/c.yaml"), os.path.join(d, "out/c.args"))
+    os.symlink("../boards/a.yaml", os.path.join(d, "out/a.args"))
+    write(os.path.join(d, "qemuc.yaml"),
+          "profiles: [alias/*.yaml]\n"
+          "outputs:\n"
+          "  - { file: boards/b.yaml, profile: board.yaml, format: args }\n"
+          "  - { file: out/c.args, profile: board.yaml }\n"
+          "  - { file: keep/d.yaml, profile: board.yaml, format: args }\n"
+          "  - { file: out/a.args, profile: board.yaml }\n"
+          "  - { file: out/ok.args, profile: board.yaml }\n")
+    owned = ["boards/a.yaml", "boards/b.yaml", "boards/c.yaml", "keep/d.yaml"]
+    before = {name: state(os.path.join(d, name)) for name in owned}
+    status, out, err, _ = run(["build"], d)
+    check(status == 1 and out == "wrote out/ok.args\n1 written, 0 unchanged, 4 failed\n",
+          f"build writes only the output that is no profile ({status}: {out!r} {err!r})")
+    for name in owned:
+        check(state(os.path.join(d, name)) == before[name], f"build leaves {name} as it was")
+    real = os.path.realpath(d)
+    for line, name, profile in ((3, "boards/b.yaml", "b"), (4, "out/c.args", "c"),
+                                (5, "keep/d.yaml", "d"), (6, "out/a.args", "a")):
+        check(f"qemuc.yaml:{line}:" in err and f"error: cannot write {name}: it is an input of "
+              f"this run ({real}/alias/{profile}.yaml)" in err,
+              f"build says why {name} is not written ({err!r})")
+    status, out, check_err, _ = run(["check"], d)
+    check(status == 1 and check_err == err and "0 stale, 1 fresh, 4 failed" in out,
+          f"check refuses them as build does ({out!r})")
 
 
 def test_two_outputs_one_file_through_a_link(root):
@@ -315,6 +357,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="qemuc hostile $ ü ") as root:
         for test in (test_project_file_too_large, test_project_file_not_a_file,
                      test_project_file_links_to_profile, test_outputs_that_are_inputs,
+                     test_outputs_that_are_profiles_by_another_name,
                      test_two_outputs_one_file_through_a_link, test_outputs_outside_the_project,
                      test_check_diffs_are_bounded,
                      test_names_with_special_characters, test_many_outputs_one_directory,
