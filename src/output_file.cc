@@ -258,6 +258,9 @@ ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {
     existing.state = ExistingOutput::State::kTooLarge;
     return existing;
   }
+  // As large as it was: appended to in 64 KiB reads, the text would grow by doubling, and a file
+  // of 5 MiB (the result cache of 100,000 profiles) take 9 MiB while its last copy is made.
+  existing.text.reserve(existing.size);
   char buffer[65536];
   for (;;) {
     const ssize_t n = read(fd.get(), buffer, sizeof buffer);

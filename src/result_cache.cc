@@ -97,12 +97,21 @@ class Reader {
   }
   bool ok() const { return ok_; }
   bool done() const { return at_ == in_.size(); }
+  size_t at() const { return at_; }
+  size_t left() const { return in_.size() - at_; }
 
  private:
   std::string_view in_;
   size_t at_ = 0;
   bool ok_ = true;
 };
+
+// The number of the list of other files an entry of the file names: its last 4 bytes.
+uint32_t ListOf(const char* entry) {
+  uint32_t list = 0;
+  for (size_t i = 0; i < 4; ++i) list |= uint32_t{static_cast<uint8_t>(entry[48 + i])} << (8 * i);
+  return list;
+}
 
 std::string OthersKey(const std::vector<FileDigest>& others) {
   std::string key;
@@ -178,17 +187,45 @@ ResultCache::ResultCache(std::string directory, const Sha256Digest& identity,
                          const FileReader& reader)
     : directory_(std::move(directory)), identity_(identity), reader_(reader) {
   if (directory_.empty()) return;
-  const ExistingOutput file = ReadExistingOutput(directory_ + kFileName, kMaxFileBytes);
+  ExistingOutput file = ReadExistingOutput(directory_ + kFileName, kMaxFileBytes);
   if (file.state != ExistingOutput::State::kRead) return;
-  Load(file.text);
   if (file.text.size() >= 32) {
     Sha256Digest trailer;
     std::memcpy(trailer.data(), file.text.data() + file.text.size() - 32, 32);
     loaded_file_.emplace(file.text.size(), trailer);
   }
+  Load(std::move(file.text));
 }
 
-void ResultCache::Load(const std::string& bytes) {
+ResultCache::Entry ResultCache::LoadedEntries::operator[](size_t index) const {
+  const char* at = file_.data() + offset_ + index * kEntryBytes;
+  Entry entry;
+  std::memcpy(entry.key.data(), at, 16);
+  std::memcpy(entry.profile.data(), at + 16, 16);
+  std::memcpy(entry.stamp.data(), at + 32, 16);
+  entry.others = lists_[ListOf(at)];
+  return entry;
+}
+
+size_t ResultCache::LoadedEntries::Find(const Digest& key) const {
+  size_t low = 0;
+  size_t high = count_;
+  while (low < high) {  // the first entry whose key is not less than `key`
+    const size_t middle = low + (high - low) / 2;
+    if (std::memcmp(file_.data() + offset_ + middle * kEntryBytes, key.data(), 16) < 0) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  if (low == count_ ||
+      std::memcmp(file_.data() + offset_ + low * kEntryBytes, key.data(), 16) != 0) {
+    return count_;
+  }
+  return low;
+}
+
+void ResultCache::Load(std::string bytes) {
   // The trailer first: a file cut short or altered anywhere is not read at all.
   if (bytes.size() < kMagic.size() + 2 * 32 + 8) return;
   const std::string_view body(bytes.data(), bytes.size() - 32);
@@ -207,22 +244,19 @@ void ResultCache::Load(const std::string& bytes) {
     }
     if (!in.ok()) return;
   }
-  std::vector<Entry> entries(in.Count(4, kEntryBytes));
-  if (!in.ok()) return;
-  for (Entry& entry : entries) {
-    in.Bytes(entry.key.data(), entry.key.size());
-    in.Bytes(entry.profile.data(), entry.profile.size());
-    in.Bytes(entry.stamp.data(), entry.stamp.size());
-    entry.others = static_cast<uint32_t>(in.Number(4));
-    if (entry.others >= others.size()) return;
+  const size_t count = in.Count(4, kEntryBytes);
+  const size_t offset = in.at();
+  if (!in.ok() || in.left() != count * kEntryBytes) return;
+  // Each entry names a list the file holds, and the keys are sorted (as Digest compares them).
+  for (size_t i = 0; i < count; ++i) {
+    const char* entry = body.data() + offset + i * kEntryBytes;
+    if (ListOf(entry) >= others.size()) return;
+    if (i > 0 && std::memcmp(entry - kEntryBytes, entry, 16) > 0) return;
   }
-  const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
-  if (!in.ok() || !in.done() || !std::is_sorted(entries.begin(), entries.end(), by_key)) return;
   // Lists the file holds twice become one: each entry is pointed at the list it named.
   std::vector<uint32_t> renumbered;
   for (std::vector<FileDigest>& list : others) renumbered.push_back(AddOthers(std::move(list)));
-  for (Entry& entry : entries) entry.others = renumbered[entry.others];
-  loaded_ = std::move(entries);
+  loaded_ = LoadedEntries(std::move(bytes), offset, count, std::move(renumbered));
   kept_.assign(loaded_.size(), false);
 }
 
@@ -238,14 +272,6 @@ Digest ResultCache::KeyOf(const ProfileRequest& request, const std::string& abso
   key.Field(std::to_string(request.sets.size()));
   for (const Assignment& set : request.sets) key.Field(set.argument);
   return Truncated(key.Finish());
-}
-
-const ResultCache::Entry* ResultCache::Find(const Digest& key) const {
-  const auto found =
-      std::lower_bound(loaded_.begin(), loaded_.end(), key,
-                       [](const Entry& entry, const Digest& k) { return KeyLess(entry.key, k); });
-  if (found == loaded_.end() || found->key != key) return nullptr;
-  return &*found;
 }
 
 bool ResultCache::Unchanged(const FileDigest& file, bool is_profile) {
@@ -277,7 +303,9 @@ bool ResultCache::ProfileUnchanged(const Entry& entry, const std::string& path, 
 }
 
 bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
-  const Entry* entry = Find(key);
+  const size_t index = loaded_.Find(key);
+  const std::optional<Entry> entry =
+      index < loaded_.size() ? std::optional<Entry>(loaded_[index]) : std::nullopt;
   Digest stamp{};
   bool clean = entry && ProfileUnchanged(*entry, profile_path, stamp);
   if (clean) {
@@ -301,7 +329,7 @@ bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
     this_run_.push_back({entry->key, entry->profile, stamp, entry->others});
     changed_ = true;
   } else {
-    kept_[static_cast<size_t>(entry - loaded_.data())] = true;  // not copied: 52 bytes each
+    kept_[index] = true;  // not copied: 52 bytes each
   }
   return true;
 }
@@ -341,8 +369,8 @@ size_t ResultCache::CountThisRun() const {
   size_t count = this_run_.size();
   for (size_t i = 0; i < loaded_.size(); ++i) count += kept_[i];
   for (const Entry& entry : this_run_) {
-    const Entry* loaded = Find(entry.key);
-    if (loaded != nullptr && kept_[static_cast<size_t>(loaded - loaded_.data())]) --count;
+    const size_t index = loaded_.Find(entry.key);
+    if (index < loaded_.size() && kept_[index]) --count;
   }
   return count;
 }
@@ -360,19 +388,20 @@ void ResultCache::ForEachToSave(const ResultCache& latest,
   size_t theirs = 0;
   size_t our_room = kMaxCachedResults;
   size_t their_room = kMaxCachedResults - std::min(CountThisRun(), kMaxCachedResults);
-  const std::vector<Entry>& their_entries = latest.loaded_;
+  const LoadedEntries& their_entries = latest.loaded_;
   for (;;) {
     // This run's next entry: a recorded one over one of the same key found clean.
-    const Entry* ours = nullptr;
+    std::optional<Entry> ours;
     if (recorded < this_run_.size() &&
         (kept == loaded_.size() || !KeyLess(loaded_[kept].key, this_run_[recorded].key))) {
-      ours = &this_run_[recorded];
+      ours = this_run_[recorded];
     } else if (kept < loaded_.size()) {
-      ours = &loaded_[kept];
+      ours = loaded_[kept];
     }
-    const Entry* other = theirs < their_entries.size() ? &their_entries[theirs] : nullptr;
-    if (ours == nullptr && other == nullptr) return;
-    if (ours == nullptr || (other != nullptr && KeyLess(other->key, ours->key))) {
+    std::optional<Entry> other;
+    if (theirs < their_entries.size()) other = their_entries[theirs];
+    if (!ours && !other) return;
+    if (!ours || (other && KeyLess(other->key, ours->key))) {
       if (their_room > 0) {
         visit(*other, latest_lists[other->others]);
         --their_room;
