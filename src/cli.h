@@ -23,8 +23,9 @@ struct Console {
 // Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org).
 bool UseColour(bool stderr_is_terminal, const char* no_color);
 
-// args excludes the program name.
-int RunCli(const std::vector<std::string>& args, Environment& environment, Console& console);
+// args excludes the program name. Taken by value so that main's copy of argv is moved all the way
+// to the command, not copied (100,000 profile paths: 6 MiB a copy).
+int RunCli(std::vector<std::string> args, Environment& environment, Console& console);
 
 }  // namespace qemuc
 

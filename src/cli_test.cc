@@ -106,6 +106,29 @@ TEST_SUITE("cli") {
           "qemuc: error: unrecognised option '-odd.yaml'\nTry 'qemuc help validate'.\n");
   }
 
+  TEST_CASE("positionals keep their order among options; Boost never sees them") {
+    testing::Pipeline pipeline;
+    for (const char* name : {"/p/b1.yaml", "/p/b2.yaml", "/p/b3.yaml", "/p/b4.yaml"}) {
+      pipeline.reader.Add(name, "qemu: {cpuss: 1}\n");
+    }
+    const auto order = [&](const std::vector<std::string>& args) {
+      std::istringstream err(RunWith(pipeline, args).err);
+      std::string files;
+      for (std::string line; std::getline(err, line);) {
+        if (line.rfind("/p/", 0) == 0) files += line.substr(3, 2) + " ";
+      }
+      return files;
+    };
+    CHECK(order({"validate", "/p/b1.yaml", "-D", "v=/p/b4.yaml", "/p/b2.yaml", "-j1",
+                 "--error-format=gcc", "/p/b3.yaml"}) == "b1 b2 b3 ");
+    // The hidden option positionals are stored under still takes its place among them.
+    CHECK(order({"validate", "/p/b3.yaml", "--input", "/p/b1.yaml", "/p/b2.yaml"}) == "b3 b1 b2 ");
+    CHECK(order({"validate", "--input=/p/b2.yaml", "/p/b1.yaml"}) == "b2 b1 ");
+    // Boost reads "--=VALUE" as the positional VALUE; after "--", inputs follow the others.
+    CHECK(order({"validate", "--=/p/b2.yaml", "/p/b1.yaml", "--", "/p/b4.yaml", "--=x"}) ==
+          "b2 b1 b4 ");
+  }
+
   TEST_CASE("usage errors exit 2 and say what to try") {
     const auto usage = [](const std::vector<std::string>& args, const std::string& message) {
       const Run run = RunOn(args);
@@ -140,6 +163,27 @@ TEST_SUITE("cli") {
     usage({"help", "nope"}, "qemuc: error: unknown command 'nope'\nTry 'qemuc --help'.\n");
     usage({"help", "compile", "extra"},
           "qemuc: error: help takes at most one COMMAND\nTry 'qemuc help help'.\n");
+    // Options among many positionals are reported as when Boost read every token.
+    usage({"validate", "/p/a.yaml", "--bogus", "/p/b.yaml"},
+          "qemuc: error: unrecognised option '--bogus'\nTry 'qemuc help validate'.\n");
+    usage({"validate", "/p/a.yaml", "-jZ", "/p/b.yaml"},
+          "qemuc: error: the argument ('Z') for option '--jobs' is invalid\nTry 'qemuc help "
+          "validate'.\n");
+    usage({"validate", "/p/a.yaml", "-O", "-D", "x=1"},
+          "qemuc: error: the required argument for option '--overlay' is missing\nTry 'qemuc help "
+          "validate'.\n");
+    usage({"validate", "/p/a.yaml", "-O", "--", "/p/b.yaml"},
+          "qemuc: error: the required argument for option '--overlay' is missing\nTry 'qemuc help "
+          "validate'.\n");
+    usage({"validate", "/p/a.yaml", "--jobs=", "/p/b.yaml"},
+          "qemuc: error: the argument for option '--jobs' should follow immediately after the "
+          "equal sign\nTry 'qemuc help validate'.\n");
+    usage({"validate", "-j", "1", "/p/a.yaml", "-j", "2"},
+          "qemuc: error: option '--jobs' cannot be specified more than once\nTry 'qemuc help "
+          "validate'.\n");
+    usage({"validate", "/p/a.yaml", "--input"},
+          "qemuc: error: the required argument for option '--input' is missing\nTry 'qemuc help "
+          "validate'.\n");
     usage({"--version", "extra"},
           "qemuc: error: unexpected argument 'extra' after --version\nTry 'qemuc --help'.\n");
   }

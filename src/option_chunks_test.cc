@@ -30,6 +30,56 @@ TEST_SUITE("option_chunks") {
     CHECK(OptionChunks(Options(), odd)[0].back() == "-D");
   }
 
+  TEST_CASE("how many tokens after an option Boost takes as its values") {
+    const po::options_description options = Options();
+    for (const char* none : {"a.yaml", "-", "", "--check", "--set=a=1", "-Dc=3", "-h", "-hh",
+                             "-hDc=3", "--bogus", "-Z", "-hZ", "--=x"}) {
+      CAPTURE(none);
+      CHECK(ValuesAfter(options, none) == 0);
+    }
+    for (const char* one : {"--set", "-D", "-hD", "--define"}) {
+      CAPTURE(one);
+      CHECK(ValuesAfter(options, one) == 1);
+    }
+  }
+
+  TEST_CASE("the options and their values leave the arguments; the positionals stay, in order") {
+    std::vector<std::string> args = {"a.yaml", "-D",  "x=1",     "b.yaml", "--set",
+                                     "y=2",    "-hD", "z=3",     "c.yaml", "--set=w=4",
+                                     "-Dv=5",  "-",   "--check", "d.yaml"};
+    CHECK(ExtractOptions(Options(), args) == std::vector<std::string>{"-D", "x=1", "--set", "y=2",
+                                                                      "-hD", "z=3", "--set=w=4",
+                                                                      "-Dv=5", "--check"});
+    CHECK(args == std::vector<std::string>{"a.yaml", "b.yaml", "c.yaml", "-", "d.yaml"});
+  }
+
+  TEST_CASE("a value that looks like a path or an option stays with its option") {
+    std::vector<std::string> args = {"-D",     "a.yaml", "b.yaml", "--set", "-x.yaml",
+                                     "c.yaml", "-D",     "-D",     "d.yaml"};
+    CHECK(ExtractOptions(Options(), args) ==
+          std::vector<std::string>{"-D", "a.yaml", "--set", "-x.yaml", "-D", "-D"});
+    CHECK(args == std::vector<std::string>{"b.yaml", "c.yaml", "d.yaml"});
+  }
+
+  TEST_CASE("unknown options, and one missing its value, go to Boost to be reported") {
+    std::vector<std::string> args = {"a.yaml", "--bogus", "b.yaml", "-hZ", "c.yaml", "--set"};
+    CHECK(ExtractOptions(Options(), args) == std::vector<std::string>{"--bogus", "-hZ", "--set"});
+    CHECK(args == std::vector<std::string>{"a.yaml", "b.yaml", "c.yaml"});
+  }
+
+  TEST_CASE("Boost reads \"--=VALUE\" as the positional VALUE, whatever VALUE looks like") {
+    std::vector<std::string> args = {"--=a.yaml", "--=-D", "--set", "--=x"};
+    CHECK(ExtractOptions(Options(), args) == std::vector<std::string>{"--set", "--=x"});
+    CHECK(args == std::vector<std::string>{"a.yaml", "-D"});
+  }
+
+  TEST_CASE("which arguments spell a long option") {
+    const po::options_description options = Options();
+    CHECK(SpellsOption(options, {"a", "--set", "x"}, "set"));
+    CHECK(SpellsOption(options, {"--set=x"}, "set"));
+    CHECK_FALSE(SpellsOption(options, {"--sett", "-D", "set", "--=set", "--check"}, "set"));
+  }
+
   TEST_CASE("parsing in chunks gives the options of one parse, in order") {
     std::vector<std::string> args;
     for (int i = 0; i < 500; ++i) {

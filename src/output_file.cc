@@ -94,7 +94,10 @@ OutputTarget Refused(std::string why) {
   return {"", false, std::move(why)};
 }
 
-std::string WriteAll(int fd, const std::string& contents) {
+// The buffer of a FileSink: large enough that a write is a rare system call.
+constexpr size_t kSinkBufferBytes = 64 * 1024;
+
+std::string WriteAll(int fd, std::string_view contents) {
   size_t written = 0;
   while (written < contents.size()) {
     const ssize_t n = write(fd, contents.data() + written, contents.size() - written);
@@ -133,11 +136,40 @@ std::string Finish(const std::string& temporary_path, const std::string& path, s
 
 }  // namespace
 
+void FileSink::Write(std::string_view bytes) {
+  if (!error_.empty()) return;
+  if (buffer_.size() + bytes.size() > kSinkBufferBytes) Flush();
+  if (bytes.size() >= kSinkBufferBytes) {
+    if (error_.empty()) error_ = WriteAll(fd_, bytes);  // as it is: no copy into the buffer
+    return;
+  }
+  buffer_.append(bytes);
+}
+
+std::string FileSink::Flush() {
+  if (error_.empty()) error_ = WriteAll(fd_, buffer_);
+  buffer_.clear();
+  return error_;
+}
+
 std::string ReplaceFile(const std::string& path, const std::string& contents, mode_t mode) {
+  return ReplaceFile(path, mode, [&](FileSink& sink) { sink.Write(contents); });
+}
+
+std::string ReplaceFile(const std::string& path, mode_t mode,
+                        const std::function<void(FileSink&)>& write) {
   std::string temporary_path;
   const int fd = CreateTemporary(path, temporary_path);
   if (fd < 0) return std::strerror(errno);
-  std::string error = WriteAll(fd, contents);
+  FileSink sink(fd);
+  try {
+    write(sink);
+  } catch (...) {  // std::bad_alloc, say: no temporary file left behind
+    close(fd);
+    Finish(temporary_path, path, "not written");
+    throw;
+  }
+  std::string error = sink.Flush();
   if (error.empty() && fchmod(fd, mode) != 0) error = std::strerror(errno);
   if (error.empty() && fsync(fd) != 0) error = std::strerror(errno);
   if (close(fd) != 0 && error.empty()) error = std::strerror(errno);
@@ -226,6 +258,9 @@ ExistingOutput ReadExistingOutput(const std::string& path, size_t max_bytes) {
     existing.state = ExistingOutput::State::kTooLarge;
     return existing;
   }
+  // As large as it was: appended to in 64 KiB reads, the text would grow by doubling, and a file
+  // of 5 MiB (the result cache of 100,000 profiles) take 9 MiB while its last copy is made.
+  existing.text.reserve(existing.size);
   char buffer[65536];
   for (;;) {
     const ssize_t n = read(fd.get(), buffer, sizeof buffer);

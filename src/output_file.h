@@ -7,9 +7,11 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "file_reader.h"
@@ -54,6 +56,26 @@ std::string WriteFileAtomically(const std::string& path, const std::string& cont
 // at `path` is replaced, never written through. A signal on the way leaves no temporary file.
 // Returns "" on success, else why not.
 std::string ReplaceFile(const std::string& path, const std::string& contents, mode_t mode);
+
+// Where the ReplaceFile below writes: the temporary file, through a buffer, so that contents too
+// large to hold as one string (the result cache of 100,000 profiles) need not be. After a failed
+// write, the others do nothing and the file is not renamed.
+class FileSink {
+ public:
+  explicit FileSink(int fd) : fd_(fd) {}
+  void Write(std::string_view bytes);
+  // Writes what the buffer holds; returns the first error, or "".
+  std::string Flush();
+
+ private:
+  int fd_;
+  std::string buffer_;
+  std::string error_;
+};
+
+// ReplaceFile with contents that `write` writes to the sink it is given.
+std::string ReplaceFile(const std::string& path, mode_t mode,
+                        const std::function<void(FileSink&)>& write);
 
 // Creates the directories `path` needs that do not exist yet (mode 0777 less the umask), as
 // `mkdir -p` would, for qemuc build. Returns "" on success, else why not.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <stdexcept>
 
 #include <fstream>
 #include <sstream>
@@ -208,6 +209,36 @@ TEST_SUITE("output_file") {
     CHECK(WTERMSIG(status) == SIGXFSZ);
     CHECK(EntriesIn(directory) == 1);  // no .qemuc-XXXXXX left
     CHECK(Slurp(path) == "old\n");
+  }
+
+  TEST_CASE("ReplaceFile streams what a writer gives it, small pieces and large, in order") {
+    const TemporaryDirectory temporary;
+    const std::string path = temporary.Write("results", "old");
+    std::string expected;
+    const std::string large(200 * 1024, 'L');  // past the buffer: written as it is
+    CHECK(ReplaceFile(path, 0600, [&](FileSink& sink) {
+            for (int i = 0; i < 30000; ++i) {
+              const std::string piece = std::to_string(i) + ",";
+              sink.Write(piece);
+              expected += piece;
+              if (i == 12345) {
+                sink.Write(large);
+                expected += large;
+              }
+            }
+          }) == "");
+    CHECK(Slurp(path) == expected);
+    struct stat info {};
+    REQUIRE(stat(path.c_str(), &info) == 0);
+    CHECK((info.st_mode & 07777) == 0600);
+    CHECK(EntriesIn(temporary.path()) == 1);
+    // A writer that throws leaves the old file and no temporary one.
+    CHECK_THROWS(ReplaceFile(path, 0600, [](FileSink& sink) {
+      sink.Write("partial");
+      throw std::runtime_error("out of memory");
+    }));
+    CHECK(Slurp(path) == expected);
+    CHECK(EntriesIn(temporary.path()) == 1);
   }
 
   TEST_CASE("a failure says why and leaves nothing behind") {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
 #include "output_file.h"
 #include "posix_file.h"
@@ -24,11 +25,40 @@ constexpr size_t kEntryBytes = 16 + 16 + 16 + 4;
 // Little-endian fields, written and read back with bounds checks: the file may be anything.
 class Writer {
  public:
-  void Bytes(const void* data, size_t size) { out.append(static_cast<const char*>(data), size); }
+  virtual ~Writer() = default;
+  virtual void Bytes(const void* data, size_t size) = 0;
   void Number(uint64_t value, size_t bytes) {
-    for (size_t i = 0; i < bytes; ++i) out += static_cast<char>(value >> (8 * i));
+    char raw[8];
+    for (size_t i = 0; i < bytes; ++i) raw[i] = static_cast<char>(value >> (8 * i));
+    Bytes(raw, bytes);
+  }
+};
+
+class StringWriter : public Writer {
+ public:
+  void Bytes(const void* data, size_t size) override {
+    out.append(static_cast<const char*>(data), size);
   }
   std::string out;
+};
+
+// Into a file, with a SHA-256 of everything written for its trailer.
+class SinkWriter : public Writer {
+ public:
+  explicit SinkWriter(FileSink& sink) : sink_(sink) {}
+  void Bytes(const void* data, size_t size) override {
+    const std::string_view bytes(static_cast<const char*>(data), size);
+    digest_.Update(bytes);
+    sink_.Write(bytes);
+  }
+  void Trailer() {
+    const Sha256Digest trailer = digest_.Finish();
+    sink_.Write({reinterpret_cast<const char*>(trailer.data()), trailer.size()});
+  }
+
+ private:
+  FileSink& sink_;
+  Sha256 digest_;
 };
 
 class Reader {
@@ -67,12 +97,21 @@ class Reader {
   }
   bool ok() const { return ok_; }
   bool done() const { return at_ == in_.size(); }
+  size_t at() const { return at_; }
+  size_t left() const { return in_.size() - at_; }
 
  private:
   std::string_view in_;
   size_t at_ = 0;
   bool ok_ = true;
 };
+
+// The number of the list of other files an entry of the file names: its last 4 bytes.
+uint32_t ListOf(const char* entry) {
+  uint32_t list = 0;
+  for (size_t i = 0; i < 4; ++i) list |= uint32_t{static_cast<uint8_t>(entry[48 + i])} << (8 * i);
+  return list;
+}
 
 std::string OthersKey(const std::vector<FileDigest>& others) {
   std::string key;
@@ -96,6 +135,22 @@ std::string CreateCacheDirectory(const std::string& directory) {
   return "";
 }
 
+// The size of the regular file at `path` and its last 32 bytes (the trailer: a SHA-256 of the
+// rest), if it has them. A link is not followed: whatever it is, the file is read again.
+std::optional<std::pair<size_t, Sha256Digest>> TrailerOf(const std::string& path) {
+  const FileDescriptor file(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  struct stat status {};
+  if (file.get() < 0 || fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode) ||
+      status.st_size < 32) {
+    return std::nullopt;
+  }
+  Sha256Digest trailer;
+  if (pread(file.get(), trailer.data(), trailer.size(), status.st_size - 32) != 32) {
+    return std::nullopt;
+  }
+  return std::make_pair(static_cast<size_t>(status.st_size), trailer);
+}
+
 }  // namespace
 
 Digest StampOf(const std::string& path, int64_t started_ns) {
@@ -107,7 +162,7 @@ Digest StampOf(const std::string& path, int64_t started_ns) {
   const int64_t modified = nanoseconds(status.st_mtim);
   const int64_t changed = nanoseconds(status.st_ctim);
   if (std::max(modified, changed) >= started_ns - kStampMarginNs) return {};
-  Writer fields;
+  StringWriter fields;
   for (const int64_t field :
        {int64_t(status.st_dev), int64_t(status.st_ino), int64_t(status.st_size),
         int64_t(status.st_mode), modified, changed}) {
@@ -132,11 +187,45 @@ ResultCache::ResultCache(std::string directory, const Sha256Digest& identity,
                          const FileReader& reader)
     : directory_(std::move(directory)), identity_(identity), reader_(reader) {
   if (directory_.empty()) return;
-  const ExistingOutput file = ReadExistingOutput(directory_ + kFileName, kMaxFileBytes);
-  if (file.state == ExistingOutput::State::kRead) Load(file.text);
+  ExistingOutput file = ReadExistingOutput(directory_ + kFileName, kMaxFileBytes);
+  if (file.state != ExistingOutput::State::kRead) return;
+  if (file.text.size() >= 32) {
+    Sha256Digest trailer;
+    std::memcpy(trailer.data(), file.text.data() + file.text.size() - 32, 32);
+    loaded_file_.emplace(file.text.size(), trailer);
+  }
+  Load(std::move(file.text));
 }
 
-void ResultCache::Load(const std::string& bytes) {
+ResultCache::Entry ResultCache::LoadedEntries::operator[](size_t index) const {
+  const char* at = file_.data() + offset_ + index * kEntryBytes;
+  Entry entry;
+  std::memcpy(entry.key.data(), at, 16);
+  std::memcpy(entry.profile.data(), at + 16, 16);
+  std::memcpy(entry.stamp.data(), at + 32, 16);
+  entry.others = lists_[ListOf(at)];
+  return entry;
+}
+
+size_t ResultCache::LoadedEntries::Find(const Digest& key) const {
+  size_t low = 0;
+  size_t high = count_;
+  while (low < high) {  // the first entry whose key is not less than `key`
+    const size_t middle = low + (high - low) / 2;
+    if (std::memcmp(file_.data() + offset_ + middle * kEntryBytes, key.data(), 16) < 0) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  if (low == count_ ||
+      std::memcmp(file_.data() + offset_ + low * kEntryBytes, key.data(), 16) != 0) {
+    return count_;
+  }
+  return low;
+}
+
+void ResultCache::Load(std::string bytes) {
   // The trailer first: a file cut short or altered anywhere is not read at all.
   if (bytes.size() < kMagic.size() + 2 * 32 + 8) return;
   const std::string_view body(bytes.data(), bytes.size() - 32);
@@ -155,22 +244,20 @@ void ResultCache::Load(const std::string& bytes) {
     }
     if (!in.ok()) return;
   }
-  std::vector<Entry> entries(in.Count(4, kEntryBytes));
-  if (!in.ok()) return;
-  for (Entry& entry : entries) {
-    in.Bytes(entry.key.data(), entry.key.size());
-    in.Bytes(entry.profile.data(), entry.profile.size());
-    in.Bytes(entry.stamp.data(), entry.stamp.size());
-    entry.others = static_cast<uint32_t>(in.Number(4));
-    if (entry.others >= others.size()) return;
+  const size_t count = in.Count(4, kEntryBytes);
+  const size_t offset = in.at();
+  if (!in.ok() || in.left() != count * kEntryBytes) return;
+  // Each entry names a list the file holds, and the keys are sorted (as Digest compares them).
+  for (size_t i = 0; i < count; ++i) {
+    const char* entry = body.data() + offset + i * kEntryBytes;
+    if (ListOf(entry) >= others.size()) return;
+    if (i > 0 && std::memcmp(entry - kEntryBytes, entry, 16) > 0) return;
   }
-  const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
-  if (!in.ok() || !in.done() || !std::is_sorted(entries.begin(), entries.end(), by_key)) return;
   // Lists the file holds twice become one: each entry is pointed at the list it named.
   std::vector<uint32_t> renumbered;
   for (std::vector<FileDigest>& list : others) renumbered.push_back(AddOthers(std::move(list)));
-  for (Entry& entry : entries) entry.others = renumbered[entry.others];
-  loaded_ = std::move(entries);
+  loaded_ = LoadedEntries(std::move(bytes), offset, count, std::move(renumbered));
+  kept_.assign(loaded_.size(), false);
 }
 
 Digest ResultCache::KeyOf(const ProfileRequest& request, const std::string& absolute_profile,
@@ -185,14 +272,6 @@ Digest ResultCache::KeyOf(const ProfileRequest& request, const std::string& abso
   key.Field(std::to_string(request.sets.size()));
   for (const Assignment& set : request.sets) key.Field(set.argument);
   return Truncated(key.Finish());
-}
-
-std::optional<ResultCache::Entry> ResultCache::Find(const Digest& key) const {
-  const auto found =
-      std::lower_bound(loaded_.begin(), loaded_.end(), key,
-                       [](const Entry& entry, const Digest& k) { return KeyLess(entry.key, k); });
-  if (found == loaded_.end() || found->key != key) return std::nullopt;
-  return *found;
 }
 
 bool ResultCache::Unchanged(const FileDigest& file, bool is_profile) {
@@ -224,7 +303,9 @@ bool ResultCache::ProfileUnchanged(const Entry& entry, const std::string& path, 
 }
 
 bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
-  std::optional<Entry> entry = Find(key);
+  const size_t index = loaded_.Find(key);
+  const std::optional<Entry> entry =
+      index < loaded_.size() ? std::optional<Entry>(loaded_[index]) : std::nullopt;
   Digest stamp{};
   bool clean = entry && ProfileUnchanged(*entry, profile_path, stamp);
   if (clean) {
@@ -245,10 +326,11 @@ bool ResultCache::IsClean(const Digest& key, const std::string& profile_path) {
   ++(clean ? hits_ : misses_);
   if (!clean) return false;
   if (entry->stamp != stamp) {  // a stamp to trust from now on (or none any more): saved
-    entry->stamp = stamp;
+    this_run_.push_back({entry->key, entry->profile, stamp, entry->others});
     changed_ = true;
+  } else {
+    kept_[index] = true;  // not copied: 52 bytes each
   }
-  this_run_.push_back(*entry);
   return true;
 }
 
@@ -271,58 +353,109 @@ void ResultCache::RecordClean(const Digest& key, const std::vector<FileDigest>& 
   changed_ = true;
 }
 
-std::string ResultCache::Serialize(std::vector<Entry> entries) const {
-  // Only the lists the entries use, renumbered in order of first use.
-  Writer out;
+bool ResultCache::FileUnchangedSinceLoad() const {
+  return loaded_file_ && TrailerOf(directory_ + kFileName) == loaded_file_;
+}
+
+void ResultCache::SortThisRun() {
+  const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
+  const auto same_key = [](const Entry& a, const Entry& b) { return a.key == b.key; };
+  // Which of two results of one key wins does not matter: threads record in any order anyway.
+  std::sort(this_run_.begin(), this_run_.end(), by_key);
+  this_run_.erase(std::unique(this_run_.begin(), this_run_.end(), same_key), this_run_.end());
+}
+
+size_t ResultCache::CountThisRun() const {
+  size_t count = this_run_.size();
+  for (size_t i = 0; i < loaded_.size(); ++i) count += kept_[i];
+  for (const Entry& entry : this_run_) {
+    const size_t index = loaded_.Find(entry.key);
+    if (index < loaded_.size() && kept_[index]) --count;
+  }
+  return count;
+}
+
+template <typename Visit>
+void ResultCache::ForEachToSave(const ResultCache& latest,
+                                const std::vector<uint32_t>& latest_lists,
+                                const Visit& visit) const {
+  const auto next_kept = [&](size_t i) {
+    while (i < loaded_.size() && !kept_[i]) ++i;
+    return i;
+  };
+  size_t kept = next_kept(0);
+  size_t recorded = 0;
+  size_t theirs = 0;
+  size_t our_room = kMaxCachedResults;
+  size_t their_room = kMaxCachedResults - std::min(CountThisRun(), kMaxCachedResults);
+  const LoadedEntries& their_entries = latest.loaded_;
+  for (;;) {
+    // This run's next entry: a recorded one over one of the same key found clean.
+    std::optional<Entry> ours;
+    if (recorded < this_run_.size() &&
+        (kept == loaded_.size() || !KeyLess(loaded_[kept].key, this_run_[recorded].key))) {
+      ours = this_run_[recorded];
+    } else if (kept < loaded_.size()) {
+      ours = loaded_[kept];
+    }
+    std::optional<Entry> other;
+    if (theirs < their_entries.size()) other = their_entries[theirs];
+    if (!ours && !other) return;
+    if (!ours || (other && KeyLess(other->key, ours->key))) {
+      if (their_room > 0) {
+        visit(*other, latest_lists[other->others]);
+        --their_room;
+      }
+      ++theirs;
+      continue;
+    }
+    if (our_room > 0) {
+      visit(*ours, ours->others);
+      --our_room;
+    }
+    while (theirs < their_entries.size() && their_entries[theirs].key == ours->key) ++theirs;
+    if (kept < loaded_.size() && loaded_[kept].key == ours->key) kept = next_kept(kept + 1);
+    if (recorded < this_run_.size() && this_run_[recorded].key == ours->key) ++recorded;
+  }
+}
+
+void ResultCache::Write(const ResultCache& latest, FileSink& sink) {
+  std::vector<uint32_t> latest_lists;
+  for (const std::vector<FileDigest>& list : latest.others_) {
+    latest_lists.push_back(&latest == this ? static_cast<uint32_t>(latest_lists.size())
+                                           : AddOthers(list));
+  }
+  // Only the lists the entries use, numbered in order of first use.
+  std::vector<uint32_t> renumbered(others_.size(), UINT32_MAX);
+  std::vector<uint32_t> lists;
+  size_t entries = 0;
+  ForEachToSave(latest, latest_lists, [&](const Entry&, uint32_t list) {
+    if (renumbered[list] == UINT32_MAX) {
+      renumbered[list] = static_cast<uint32_t>(lists.size());
+      lists.push_back(list);
+    }
+    ++entries;
+  });
+  SinkWriter out(sink);
   out.Bytes(kMagic.data(), kMagic.size());
   out.Bytes(identity_.data(), identity_.size());
-  std::vector<uint32_t> renumbered(others_.size(), UINT32_MAX);
-  std::vector<const std::vector<FileDigest>*> lists;
-  for (Entry& entry : entries) {
-    uint32_t& number = renumbered[entry.others];
-    if (number == UINT32_MAX) {
-      number = static_cast<uint32_t>(lists.size());
-      lists.push_back(&others_[entry.others]);
-    }
-    entry.others = number;
-  }
   out.Number(lists.size(), 4);
-  for (const std::vector<FileDigest>* list : lists) {
-    out.Number(list->size(), 2);
-    for (const FileDigest& file : *list) {
+  for (const uint32_t list : lists) {
+    out.Number(others_[list].size(), 2);
+    for (const FileDigest& file : others_[list]) {
       out.Number(file.path.size(), 2);
       out.Bytes(file.path.data(), file.path.size());
       out.Bytes(file.digest.data(), file.digest.size());
     }
   }
-  out.Number(entries.size(), 4);
-  for (const Entry& entry : entries) {
+  out.Number(entries, 4);
+  ForEachToSave(latest, latest_lists, [&](const Entry& entry, uint32_t list) {
     out.Bytes(entry.key.data(), entry.key.size());
     out.Bytes(entry.profile.data(), entry.profile.size());
     out.Bytes(entry.stamp.data(), entry.stamp.size());
-    out.Number(entry.others, 4);
-  }
-  const Sha256Digest trailer = Sha256Of(out.out);
-  out.Bytes(trailer.data(), trailer.size());
-  return std::move(out.out);
-}
-
-std::vector<ResultCache::Entry> ResultCache::MergedWith(const ResultCache& latest) {
-  const auto by_key = [](const Entry& a, const Entry& b) { return KeyLess(a.key, b.key); };
-  const auto same_key = [](const Entry& a, const Entry& b) { return a.key == b.key; };
-  std::vector<Entry> entries = this_run_;
-  std::stable_sort(entries.begin(), entries.end(), by_key);
-  entries.erase(std::unique(entries.begin(), entries.end(), same_key), entries.end());
-  if (entries.size() > kMaxCachedResults) entries.resize(kMaxCachedResults);
-  const auto ours = static_cast<std::ptrdiff_t>(entries.size());
-  for (const Entry& entry : latest.loaded_) {
-    if (entries.size() == kMaxCachedResults) break;
-    if (std::binary_search(entries.begin(), entries.begin() + ours, entry, by_key)) continue;
-    entries.push_back(
-        {entry.key, entry.profile, entry.stamp, AddOthers(latest.others_[entry.others])});
-  }
-  std::sort(entries.begin(), entries.end(), by_key);
-  return entries;
+    out.Number(renumbered[list], 4);
+  });
+  out.Trailer();
 }
 
 std::string ResultCache::Save() {
@@ -331,12 +464,16 @@ std::string ResultCache::Save() {
   const FileDescriptor lock(
       open((directory_ + kLockName).c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (lock.get() < 0 || flock(lock.get(), LOCK_EX) != 0) return std::strerror(errno);
-  // What other runs saved since this one loaded, with this run's results over it.
-  const ResultCache latest(directory_, identity_, reader_);
+  // What other runs saved since this one loaded, with this run's results over it; read again
+  // only when another run replaced it.
+  std::unique_ptr<const ResultCache> reread;
+  if (!FileUnchangedSinceLoad()) reread.reset(new ResultCache(directory_, identity_, reader_));
+  const ResultCache& latest = reread != nullptr ? *reread : *this;
   const std::lock_guard<std::mutex> hold(mutex_);
+  SortThisRun();
   // Replaced, never written through: a cache directory may be shared (XDG_CACHE_HOME=/tmp/cache),
   // and a planted `results -> /etc/shadow` must not make a run as root write there.
-  return ReplaceFile(directory_ + kFileName, Serialize(MergedWith(latest)), 0600);
+  return ReplaceFile(directory_ + kFileName, 0600, [&](FileSink& sink) { Write(latest, sink); });
 }
 
 }  // namespace qemuc

@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -21,6 +22,7 @@
 
 #include "compiler.h"
 #include "file_reader.h"
+#include "output_file.h"
 #include "sha256.h"
 
 namespace qemuc {
@@ -82,30 +84,64 @@ class ResultCache {
     uint32_t others;  // index in others_: the other files it read
   };
 
+  // The entries of the file this cache loaded, read where they lie in its bytes: a vector of them
+  // beside the bytes was 5 MiB more at 100,000 profiles while the file was read.
+  class LoadedEntries {
+   public:
+    LoadedEntries() = default;
+    // `lists` numbers in others_ the lists the entries name by their number in the file.
+    LoadedEntries(std::string file, size_t offset, size_t count, std::vector<uint32_t> lists)
+        : file_(std::move(file)), offset_(offset), count_(count), lists_(std::move(lists)) {}
+    size_t size() const { return count_; }
+    Entry operator[](size_t index) const;
+    // The index of the entry of `key`, or size().
+    size_t Find(const Digest& key) const;
+
+   private:
+    std::string file_;
+    size_t offset_ = 0;
+    size_t count_ = 0;
+    std::vector<uint32_t> lists_;
+  };
+
   ResultCache(std::string directory, const Sha256Digest& identity, const FileReader& reader);
-  void Load(const std::string& bytes);
+  void Load(std::string bytes);
   uint32_t AddOthers(std::vector<FileDigest> others);  // with mutex_ held
-  std::optional<Entry> Find(const Digest& key) const;
   bool Unchanged(const FileDigest& file, bool is_profile);
   // Whether the profile still has the bytes of `entry`: by its stamp when that is trusted, else
   // by reading it. `stamp` receives a stamp to keep for next time (zero for none).
   bool ProfileUnchanged(const Entry& entry, const std::string& path, Digest& stamp);
-  // This run's entries, then those of `latest` (the file as another run may have saved it)
-  // that this run did not replace, up to kMaxCachedResults; sorted by key. With mutex_ held.
-  std::vector<Entry> MergedWith(const ResultCache& latest);
-  std::string Serialize(std::vector<Entry> entries) const;
+  // Whether the file still is the one this cache loaded (it ends in the same digest), so that
+  // Save need not read it again.
+  bool FileUnchangedSinceLoad() const;
+  // The entries of this run, in key order, one per key: the recorded ones over those found clean.
+  // With mutex_ held.
+  void SortThisRun();
+  size_t CountThisRun() const;
+  // Calls visit(entry, list) for each entry the file is to hold, in key order, with the number
+  // of its list of other files in others_: this run's entries, then those of `latest` (the file
+  // as another run may have saved it) that this run did not replace, up to kMaxCachedResults.
+  // `latest_lists` numbers latest's lists in others_. With mutex_ held and this run sorted.
+  template <typename Visit>
+  void ForEachToSave(const ResultCache& latest, const std::vector<uint32_t>& latest_lists,
+                     const Visit& visit) const;
+  // Writes the file, front to back, through a buffer: no copy of the entries, nor of the file.
+  void Write(const ResultCache& latest, FileSink& sink);
 
   std::string directory_;
   Sha256Digest identity_;
   const FileReader& reader_;
 
-  std::vector<Entry> loaded_;                    // sorted by key
-  std::vector<std::vector<FileDigest>> others_;  // of loaded_ and of this run
+  LoadedEntries loaded_;                                        // sorted by key
+  std::optional<std::pair<size_t, Sha256Digest>> loaded_file_;  // its size and trailing digest
+  std::vector<std::vector<FileDigest>> others_;                 // of loaded_ and of this run
   std::map<std::string, uint32_t> others_index_;
 
   std::mutex mutex_;
-  std::vector<Entry> this_run_;  // clean in this run: found unchanged, or recorded
-  bool changed_ = false;         // something was recorded: the file is to be written
+  std::vector<bool> kept_;      // loaded_[i] was found clean in this run, with the same stamp
+  std::deque<Entry> this_run_;  // recorded in this run, or found clean with a new stamp: a
+                                // deque grows without copying itself (5 MiB at 100,000)
+  bool changed_ = false;        // something was recorded: the file is to be written
   std::map<std::string, std::optional<Digest>> shared_files_;  // parents, read once a run
   int64_t started_ = 0;
   size_t hits_ = 0;

@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "test_support.h"
@@ -22,6 +24,57 @@ int64_t Now() {
 }
 
 constexpr int64_t kTenSeconds = 10'000'000'000;
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Digest Key(uint8_t first) {
+  Digest key{};
+  key[0] = first;
+  return key;
+}
+
+std::string Bytes(const uint8_t* data, size_t size) {
+  return std::string(reinterpret_cast<const char*>(data), size);
+}
+
+std::string Number(uint64_t value, size_t bytes) {
+  std::string out;
+  for (size_t i = 0; i < bytes; ++i) out += static_cast<char>(value >> (8 * i));
+  return out;
+}
+
+struct ExpectedEntry {
+  Digest key;
+  Digest profile;
+  uint32_t list;  // the stamp is zero: the paths do not exist
+};
+
+// The file as the format in result_cache.h says, built here from its parts.
+std::string ExpectedFile(const std::string& identity,
+                         const std::vector<std::vector<FileDigest>>& lists,
+                         const std::vector<ExpectedEntry>& entries) {
+  const Sha256Digest identity_digest = Sha256Of(identity);
+  std::string out = "QEMUC-RESULTS-2\n" + Bytes(identity_digest.data(), identity_digest.size());
+  out += Number(lists.size(), 4);
+  for (const std::vector<FileDigest>& list : lists) {
+    out += Number(list.size(), 2);
+    for (const FileDigest& file : list) {
+      out += Number(file.path.size(), 2) + file.path + Bytes(file.digest.data(), 16);
+    }
+  }
+  out += Number(entries.size(), 4);
+  for (const ExpectedEntry& entry : entries) {
+    out += Bytes(entry.key.data(), 16) + Bytes(entry.profile.data(), 16) + std::string(16, '\0') +
+           Number(entry.list, 4);
+  }
+  const Sha256Digest trailer = Sha256Of(out);
+  return out + Bytes(trailer.data(), trailer.size());
+}
 
 TEST_SUITE("result_cache") {
   TEST_CASE("the cache directory follows the XDG base directory rules") {
@@ -43,6 +96,53 @@ TEST_SUITE("result_cache") {
     const Digest stamp = StampOf(file, later);
     CHECK(stamp != Digest{});
     CHECK(StampOf(file, later) == stamp);
+  }
+
+  TEST_CASE("Save writes this run's results and those other runs saved meanwhile, in key order") {
+    const TemporaryDirectory temporary;
+    const std::string directory = temporary.path() + "/qemuc";
+    MemoryFileReader reader;
+    reader.Add("/p/a.yaml", "a");
+    reader.Add("/p/base.yaml", "base");
+    const FileDigest base{"/p/base.yaml", DigestOf("base")};
+    {
+      ResultCache first(directory, "qemuc 1", reader);
+      first.RecordClean(Key(3), {{"/p/c.yaml", DigestOf("c")}, base});
+      first.RecordClean(Key(1), {{"/p/a.yaml", DigestOf("a")}, base});
+      first.RecordClean(Key(3), {{"/p/c.yaml", DigestOf("c")}, base});  // once in the file
+      CHECK(first.Save() == "");
+    }
+    ResultCache second(directory, "qemuc 1", reader);  // holds 1 and 3
+    {
+      ResultCache third(directory, "qemuc 1", reader);
+      third.RecordClean(Key(2), {{"/p/b.yaml", DigestOf("b")}});
+      CHECK(third.Save() == "");  // replaces the file that second loaded
+    }
+    second.RecordClean(Key(0), {{"/p/z.yaml", DigestOf("z")}, base});
+    CHECK(second.Save() == "");  // so second reads it again: 2 stays
+    CHECK(Slurp(directory + "/results") == ExpectedFile("qemuc 1", {{base}, {}},
+                                                        {{Key(0), DigestOf("z"), 0},
+                                                         {Key(1), DigestOf("a"), 0},
+                                                         {Key(2), DigestOf("b"), 1},
+                                                         {Key(3), DigestOf("c"), 0}}));
+    // A run that finds 1 clean and records 4 over the file it loaded keeps every entry.
+    ResultCache fourth(directory, "qemuc 1", reader);
+    CHECK(fourth.IsClean(Key(1), "/p/a.yaml"));
+    CHECK_FALSE(fourth.IsClean(Key(4), "/p/d.yaml"));
+    fourth.RecordClean(Key(4), {{"/p/d.yaml", DigestOf("d")}});
+    CHECK(fourth.Save() == "");
+    CHECK(Slurp(directory + "/results") == ExpectedFile("qemuc 1", {{base}, {}},
+                                                        {{Key(0), DigestOf("z"), 0},
+                                                         {Key(1), DigestOf("a"), 0},
+                                                         {Key(2), DigestOf("b"), 1},
+                                                         {Key(3), DigestOf("c"), 0},
+                                                         {Key(4), DigestOf("d"), 1}}));
+    // Nothing recorded, nothing found with a new stamp: the file is left as it is.
+    ResultCache fifth(directory, "qemuc 1", reader);
+    CHECK(fifth.IsClean(Key(1), "/p/a.yaml"));
+    const std::string before = Slurp(directory + "/results");
+    CHECK(fifth.Save() == "");
+    CHECK(Slurp(directory + "/results") == before);
   }
 
   TEST_CASE("an edit that keeps the size and puts the modification time back changes the stamp") {
