@@ -14,12 +14,14 @@ never run. Without bash: exit 77 (SKIP).
 """
 import os
 import pathlib
-import re
 import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from qemuc_help import commands, options  # noqa: E402
 
 SKIP = 77
 BASH_COMPLETION = '/usr/share/bash-completion/bash_completion'
@@ -86,20 +88,6 @@ def comp_words(line):
     if word or line.endswith(' '):
         words.append(word)
     return words
-
-
-def qemuc_output(qemuc, *args):
-    return subprocess.run([qemuc, *args], capture_output=True, text=True, check=True).stdout
-
-
-def commands(qemuc):
-    listing = qemuc_output(qemuc, '--help').split('commands:\n', 1)[1].split('\n\n', 1)[0]
-    return [line.split()[0] for line in listing.splitlines()]
-
-
-def options(qemuc, command):
-    text = qemuc_output(qemuc, 'help', command).split('options:\n', 1)[1]
-    return re.findall(r'^  (?:(-\w) \[ )?(--[\w-]+)', text, re.M)
 
 
 def cases(qemuc):

@@ -21,21 +21,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from qemuc_help import commands, long_options  # noqa: E402
+
 SKIP = 77
-
-
-def qemuc_output(qemuc, *args):
-    return subprocess.run([qemuc, *args], capture_output=True, text=True, check=True).stdout
-
-
-def commands(qemuc):
-    listing = qemuc_output(qemuc, '--help').split('commands:\n', 1)[1].split('\n\n', 1)[0]
-    return [line.split()[0] for line in listing.splitlines()]
-
-
-def long_options(qemuc, command):
-    text = qemuc_output(qemuc, 'help', command).split('options:\n', 1)[1]
-    return set(re.findall(r'^  (?:-\w \[ )?(--[\w-]+)', text, re.M))
 
 
 def check_zsh(qemuc, path):

@@ -19,17 +19,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from qemuc_help import commands  # noqa: E402
+
 EXAMPLE_HEADER = "examples (in the examples/ directory that comes with qemuc):"
 BUILD_OUTPUT = ["out/x86_64/multiboot.bin", "out/x86_64/fuchsia.zbi", "out/x86_64/fvm.blk",
                 "out/x86_64/scratch.blk"]
 STUB_QEMU = '#!/bin/sh\necho "stub qemu-system-x86_64 given $# arguments"\n'
 TOOLS = {"dot": "Graphviz (Debian: graphviz)", "python3": "python3"}
-
-
-def commands(qemuc):
-    usage = subprocess.run([qemuc, "--help"], check=True, stdout=subprocess.PIPE, text=True)
-    listed = usage.stdout.split("commands:\n", 1)[1].split("\n\n", 1)[0]
-    return [line.split()[0] for line in listed.splitlines()]
 
 
 def examples_of(qemuc, command, failures):

@@ -19,6 +19,10 @@ import shutil
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import qemuc_help  # noqa: E402
+from qemuc_help import commands  # noqa: E402
+
 SKIP = 77
 ENV = dict(os.environ, LC_ALL='C.UTF-8', MANWIDTH='80', MANROFFSEQ='')
 
@@ -60,26 +64,9 @@ def render(pages):
     return 1 if failures else 0
 
 
-def run(qemuc, *args):
-    return subprocess.run([qemuc, *args], capture_output=True, text=True, check=True).stdout
-
-
-def commands(qemuc):
-    help_text = run(qemuc, '--help')
-    listing = help_text.split('commands:\n', 1)[1].split('\n\n', 1)[0]
-    return [line.split()[0] for line in listing.splitlines()]
-
-
 def options(qemuc, command):
     """The options of `qemuc help COMMAND`: "-f", "--format", ... in order."""
-    found = []
-    for line in run(qemuc, 'help', command).split('options:\n', 1)[1].splitlines():
-        match = re.match(r'  (-\w)? ?\[? ?(--[\w-]+)?', line)
-        if match and line.startswith('  -'):
-            found += [option for option in match.groups() if option]
-        elif line.startswith('  --'):
-            found.append(re.match(r'  (--[\w-]+)', line).group(1))
-    return found
+    return [name for pair in qemuc_help.options(qemuc, command) for name in pair if name]
 
 
 def section(text, title):
