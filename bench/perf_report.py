@@ -3,7 +3,7 @@
 
 usage: bench/perf_report.py [--qemuc Q] [--yaml-load-loop L] [--run-measured M]
                             [--sizes 1000,10000,100000]
-                            [--runs 5] [--startup-runs 200] [--python-max 10000]
+                            [--runs 5] [--startup-runs 200] [--python-max 10000] [--python-runs 3]
                             [--ref-size 10000] [--large-size 100000] [--work-dir DIR]
 
 For each N of --sizes it generates (bench/perf_repo.py) a repository of N boards, each extending
