@@ -69,7 +69,9 @@ po::variables_map ParseOptions(const Command& command, std::vector<std::string>&
 }
 
 void PrintCommandHelp(const Command& command, std::ostream& out) {
-  out << "usage: " << command.synopsis << "\n\n" << command.summary << "\n\n" << command.options();
+  out << "usage: " << command.synopsis << "\n\n";
+  if (!command.summary.empty()) out << command.summary << "\n\n";  // hidden commands have none
+  out << command.options();
   const std::vector<CommandExample>& examples = ExamplesOf(command.name);
   if (examples.empty()) return;
   out << "\nexamples (in the examples/ directory that comes with qemuc):\n";
