@@ -377,7 +377,7 @@ size_t ResultCache::CountThisRun() const {
 
 template <typename Visit>
 void ResultCache::ForEachToSave(const ResultCache& latest,
-                                const std::vector<uint32_t>& latest_lists,
+                                const std::vector<uint32_t>& latest_lists, size_t ours_count,
                                 const Visit& visit) const {
   const auto next_kept = [&](size_t i) {
     while (i < loaded_.size() && !kept_[i]) ++i;
@@ -387,7 +387,7 @@ void ResultCache::ForEachToSave(const ResultCache& latest,
   size_t recorded = 0;
   size_t theirs = 0;
   size_t our_room = kMaxCachedResults;
-  size_t their_room = kMaxCachedResults - std::min(CountThisRun(), kMaxCachedResults);
+  size_t their_room = kMaxCachedResults - std::min(ours_count, kMaxCachedResults);
   const LoadedEntries& their_entries = latest.loaded_;
   for (;;) {
     // This run's next entry: a recorded one over one of the same key found clean.
@@ -429,7 +429,9 @@ void ResultCache::Write(const ResultCache& latest, FileSink& sink) {
   std::vector<uint32_t> renumbered(others_.size(), UINT32_MAX);
   std::vector<uint32_t> lists;
   size_t entries = 0;
-  ForEachToSave(latest, latest_lists, [&](const Entry&, uint32_t list) {
+  // Counted once for both walks: a binary search per entry of this run.
+  const size_t ours_count = CountThisRun();
+  ForEachToSave(latest, latest_lists, ours_count, [&](const Entry&, uint32_t list) {
     if (renumbered[list] == UINT32_MAX) {
       renumbered[list] = static_cast<uint32_t>(lists.size());
       lists.push_back(list);
@@ -449,7 +451,7 @@ void ResultCache::Write(const ResultCache& latest, FileSink& sink) {
     }
   }
   out.Number(entries, 4);
-  ForEachToSave(latest, latest_lists, [&](const Entry& entry, uint32_t list) {
+  ForEachToSave(latest, latest_lists, ours_count, [&](const Entry& entry, uint32_t list) {
     out.Bytes(entry.key.data(), entry.key.size());
     out.Bytes(entry.profile.data(), entry.profile.size());
     out.Bytes(entry.stamp.data(), entry.stamp.size());

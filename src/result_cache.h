@@ -121,10 +121,11 @@ class ResultCache {
   // Calls visit(entry, list) for each entry the file is to hold, in key order, with the number
   // of its list of other files in others_: this run's entries, then those of `latest` (the file
   // as another run may have saved it) that this run did not replace, up to kMaxCachedResults.
-  // `latest_lists` numbers latest's lists in others_. With mutex_ held and this run sorted.
+  // `latest_lists` numbers latest's lists in others_; `ours_count` is CountThisRun(). With
+  // mutex_ held and this run sorted.
   template <typename Visit>
   void ForEachToSave(const ResultCache& latest, const std::vector<uint32_t>& latest_lists,
-                     const Visit& visit) const;
+                     size_t ours_count, const Visit& visit) const;
   // Writes the file, front to back, through a buffer: no copy of the entries, nor of the file.
   void Write(const ResultCache& latest, FileSink& sink);
 
