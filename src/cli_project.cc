@@ -234,7 +234,7 @@ std::optional<Project> OpenProject(const CommandLine& line, Environment& environ
                           {}});
     return std::nullopt;
   }
-  if (chdir(directory.c_str()) != 0) {
+  if (!ChangeDirectory(directory)) {
     diagnostics.Error({}, "cannot enter " + directory + ": " + std::strerror(errno));
     return std::nullopt;
   }

@@ -152,8 +152,8 @@ Diagnostics ValidateThroughCache(const ProfileRequest& request, Environment& env
   }
   if (const auto digests = environment.cache.DigestsOf(files)) {
     std::vector<FileDigest> read;
-    for (size_t i = 0; i < files.size(); ++i) read.push_back({files[i], (*digests)[i]});
-    results.RecordClean(key, read);
+    for (size_t i = 0; i < files.size(); ++i) read.push_back({files[i], (*digests)[i].digest});
+    results.RecordClean(key, read, digests->front().status);
   }
   return diagnostics;
 }

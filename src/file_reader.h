@@ -4,6 +4,7 @@
 #define QEMUC_FILE_READER_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <map>
 #include <memory>
@@ -22,13 +23,29 @@ constexpr size_t kMaxProfileBytes = 1024 * 1024;
 // True for a name ending in .yaml or .yml, the only files read as parents and overlays.
 bool HasYamlExtension(const std::string& path);
 
-// The file's bytes, or why they could not be read ("No such file or directory").
+// What stat said of a file: enough to tell later, as git's index does, that it is still the same
+// file with the same times (ResultCache's stamps).
+struct FileStatus {
+  int64_t device = 0;
+  int64_t inode = 0;
+  int64_t size = 0;
+  int64_t mode = 0;
+  int64_t modified_ns = 0;
+  int64_t changed_ns = 0;
+};
+
+// stat() of `path`, or nullopt when it cannot be stat'ed.
+std::optional<FileStatus> StatusOfPath(const std::string& path);
+
+// The file's bytes, or why they could not be read ("No such file or directory"); from the disk,
+// also what fstat said of the file those bytes were read from.
 struct ReadResult {
   std::optional<std::string> text;
   std::string error;
+  std::optional<FileStatus> status;
 
-  static ReadResult Text(std::string bytes) { return {std::move(bytes), ""}; }
-  static ReadResult Error(std::string why) { return {std::nullopt, std::move(why)}; }
+  static ReadResult Text(std::string bytes) { return {std::move(bytes), "", std::nullopt}; }
+  static ReadResult Error(std::string why) { return {std::nullopt, std::move(why), std::nullopt}; }
 };
 
 class FileReader {

@@ -62,6 +62,40 @@ TEST_SUITE("file_reader") {
     CHECK(status.text->back() == '\n');
   }
 
+  TEST_CASE("a read says what fstat said of the file it read") {
+    TemporaryDirectory directory;
+    const std::string file = directory.Write("board.yaml", "cpus: 2\n");
+    const ReadResult read = DiskFileReader().Read(file);
+    REQUIRE(read.text.has_value());
+    CHECK(*read.text == "cpus: 2\n");
+    struct stat info {};
+    REQUIRE(stat(file.c_str(), &info) == 0);
+    REQUIRE(read.status.has_value());
+    CHECK(read.status->inode == int64_t(info.st_ino));
+    CHECK(read.status->size == 8);
+    CHECK(read.status->modified_ns ==
+          int64_t(info.st_mtim.tv_sec) * 1'000'000'000 + info.st_mtim.tv_nsec);
+    const std::optional<FileStatus> by_path = StatusOfPath(file);
+    REQUIRE(by_path.has_value());
+    CHECK(by_path->changed_ns == read.status->changed_ns);
+    CHECK(by_path->device == read.status->device);
+    CHECK(StatusOfPath(directory.path() + "/missing.yaml") == std::nullopt);
+    CHECK(DiskFileReader().Read(directory.path() + "/missing.yaml").status == std::nullopt);
+  }
+
+  TEST_CASE("a file of any size is read whole, the empty one too") {
+    TemporaryDirectory directory;
+    for (const size_t size :
+         {size_t{0}, size_t{1}, size_t{4095}, size_t{4096}, size_t{65537}, kMaxProfileBytes}) {
+      std::string text(size, 'x');
+      for (size_t i = 0; i < size; i += 97) text[i] = '\n';
+      const std::string file = directory.Write("f" + std::to_string(size) + ".yaml", text);
+      const ReadResult read = DiskFileReader().Read(file);
+      REQUIRE(read.text.has_value());
+      CHECK(*read.text == text);
+    }
+  }
+
   TEST_CASE("a file that cannot be read is reported at the file, or where it is named") {
     MemoryFileReader reader;
     SourceSet sources;

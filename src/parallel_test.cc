@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -73,6 +74,35 @@ TEST_SUITE("parallel") {
                             if (i == 20) throw std::runtime_error("consumer failed");
                           }),
                       "consumer failed");
+  }
+
+  TEST_CASE("a OnceFlag runs its function once, however many threads call it") {
+    OnceFlag once;
+    std::atomic<int> runs{0};
+    std::atomic<int> seen_done{0};
+    ForEachInParallel(64, 4, [&](size_t) {
+      once.Call([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the others come meanwhile
+        ++runs;
+      });
+      // Whoever returns sees the work done, also the threads that waited for it.
+      if (runs.load() == 1) ++seen_done;
+    });
+    CHECK(runs == 1);
+    CHECK(seen_done == 64);
+  }
+
+  TEST_CASE("a OnceFlag whose function throws is not set: the next call runs it again") {
+    OnceFlag once;
+    int runs = 0;
+    CHECK_THROWS_AS(once.Call([&] {
+      ++runs;
+      throw std::runtime_error("read failed");
+    }),
+                    std::runtime_error);
+    once.Call([&] { ++runs; });
+    once.Call([&] { ++runs; });
+    CHECK(runs == 2);
   }
 }
 

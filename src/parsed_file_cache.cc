@@ -35,7 +35,7 @@ void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, const std::
     parsed.read_error = read.error;
     return;
   }
-  if (keep_digests_) parsed.digest = DigestOf(*read.text);
+  if (keep_digests_) parsed.digest = ReadDigest{DigestOf(*read.text), read.status};
   Diagnostics problems;
   bool is_text = false;
   parsed.text = MakeSourceText(path, display_path, std::move(*read.text), problems, is_text);
@@ -46,9 +46,9 @@ void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, const std::
   parsed.problems = problems.all();
 }
 
-std::optional<std::vector<Digest>> ParsedFileCache::DigestsOf(
+std::optional<std::vector<ReadDigest>> ParsedFileCache::DigestsOf(
     const std::vector<std::string>& paths) {
-  std::vector<Digest> digests;
+  std::vector<ReadDigest> digests;
   const std::lock_guard<std::mutex> lock(mutex_);
   for (const std::string& path : paths) {
     const auto slot = parsed_.find(path);
@@ -67,14 +67,14 @@ ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet&
   const bool keep =
       retention_ == Retention::kKeepAll || named_at != nullptr || role != FileRole::kProfile;
   const std::shared_ptr<Parsed> parsed = ParsedFor(path, keep);
-  std::call_once(parsed->loaded, [&] { Load(*parsed, reader, path, display_path); });
+  parsed->loaded.Call([&] { Load(*parsed, reader, path, display_path); });
   diagnostics.Retain(parsed);
   if (!parsed->read_error.empty()) {
     ReportUnreadable(sources, path, display_path, parsed->read_error, named_at, diagnostics);
     return {};
   }
   Checked& checked = parsed->checked[static_cast<size_t>(role)];
-  std::call_once(checked.checked, [&] {
+  checked.checked.Call([&] {
     if (parsed->root == nullptr) return;
     Diagnostics problems;
     checked.ok = CheckShape(*parsed->root, role, problems);

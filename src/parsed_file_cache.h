@@ -16,6 +16,7 @@
 #include "diagnostic.h"
 #include "file_reader.h"
 #include "node.h"
+#include "parallel.h"
 #include "sha256.h"
 #include "shape_check.h"
 
@@ -26,6 +27,12 @@ namespace qemuc {
 // of it (validate and check, whose memory stays bounded however many profiles they check).
 // Parents and overlay files are always kept: most profiles share them.
 enum class Retention { kKeepAll, kReleaseProfiles };
+
+// What is kept of a file read for the result cache: its digest, and what fstat said of it.
+struct ReadDigest {
+  Digest digest;
+  std::optional<FileStatus> status;
+};
 
 constexpr size_t kFileRoles = static_cast<size_t>(FileRole::kOverlay) + 1;
 
@@ -55,23 +62,23 @@ class ParsedFileCache {
   void set_keep_digests(bool keep) { keep_digests_ = keep; }
   // The digest of each file (absolute paths) read since set_keep_digests(true), in order;
   // nullopt when one was not read so (or is no longer held).
-  std::optional<std::vector<Digest>> DigestsOf(const std::vector<std::string>& paths);
+  std::optional<std::vector<ReadDigest>> DigestsOf(const std::vector<std::string>& paths);
 
  private:
   // The shape check of a parsed file in one role (a profile, an overlay file).
   struct Checked {
-    std::once_flag checked;
+    OnceFlag checked;
     bool ok = false;
     std::vector<Diagnostic> problems;
   };
   // A file's text and tree: read and parsed once, whatever roles it is asked for in.
   struct Parsed {
-    std::once_flag loaded;
+    OnceFlag loaded;
     std::unique_ptr<SourceFile> text;  // what `file`, `root` and `problems` point into
     const SourceFile* file = nullptr;  // nullptr: not read, or its bytes are not text
     NodePtr root;                      // nullptr: not read, or not parsed
     std::string read_error;            // not empty: the file could not be read
-    std::optional<Digest> digest;      // of its bytes, when asked for
+    std::optional<ReadDigest> digest;  // of its bytes, when asked for
     std::vector<Diagnostic> problems;  // found while checking its bytes and parsing it
     Checked checked[kFileRoles];       // by FileRole
   };

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
 #include <string_view>
 
 #include "node.h"
@@ -16,11 +17,31 @@ namespace {
 
 // The current directory, or "" when it was removed (std::filesystem::current_path then fails
 // the same way and an empty directory joins to the path itself).
-std::string CurrentDirectory() {
+std::string AskCurrentDirectory() {
   char buffer[PATH_MAX];
   if (getcwd(buffer, sizeof buffer) != nullptr) return buffer;
   std::error_code ignored;  // longer than PATH_MAX: let the library grow its buffer
   return fs::current_path(ignored).string();
+}
+
+// The answer of AskCurrentDirectory, kept: qemuc changes its directory only through
+// ChangeDirectory, and a getcwd for every profile read was a system call per file (about a
+// microsecond on a virtual machine). A removed directory ("") is asked about again.
+struct KnownDirectory {
+  std::mutex mutex;
+  std::string path;
+};
+
+KnownDirectory& Known() {
+  static KnownDirectory known;
+  return known;
+}
+
+std::string CurrentDirectory() {
+  KnownDirectory& known = Known();
+  const std::lock_guard<std::mutex> lock(known.mutex);
+  if (known.path.empty()) known.path = AskCurrentDirectory();
+  return known.path;
 }
 
 // True for an absolute path that lexical normalisation leaves as it is: no empty, "." or ".."
@@ -48,6 +69,13 @@ bool IsNormalAbsolute(std::string_view path) {
 
 std::string AbsolutePath(const std::string& path) {
   return ResolveAgainst(CurrentDirectory(), path);
+}
+
+bool ChangeDirectory(const std::string& directory) {
+  KnownDirectory& known = Known();
+  const std::lock_guard<std::mutex> lock(known.mutex);
+  known.path.clear();
+  return chdir(directory.c_str()) == 0;
 }
 
 std::string NamedFrom(const std::string& directory, const std::string& path) {

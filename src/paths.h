@@ -13,6 +13,10 @@ struct Node;
 // `path` made absolute against the current directory, then lexically normalised.
 std::string AbsolutePath(const std::string& path);
 
+// chdir(), through which qemuc must change its directory: AbsolutePath keeps the answer of
+// getcwd until then. False, with errno set, when chdir fails.
+bool ChangeDirectory(const std::string& directory);
+
 // `path` (absolute) as someone in `directory` (absolute) names it: relative when it lies below
 // the directory, else absolute. How diagnostics name parents, and depfiles their targets.
 std::string NamedFrom(const std::string& directory, const std::string& path);

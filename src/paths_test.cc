@@ -2,13 +2,17 @@
 
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <vector>
+
+#include "test_support.h"
 
 namespace qemuc {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::TemporaryDirectory;
 
 // What paths.cc computed with std::filesystem before it handled the common case on the string:
 // still the definition of every result.
@@ -71,6 +75,20 @@ TEST_SUITE("paths") {
     CHECK(NamedFrom("/repo", "/repository/a.yaml") == "/repository/a.yaml");
     CHECK(NamedFrom("/repo", "/repo") == ".");
     CHECK(NamedFrom("/", "/etc/x.yaml") == "etc/x.yaml");
+  }
+
+  TEST_CASE("AbsolutePath follows ChangeDirectory, though it keeps getcwd's answer") {
+    const std::string started = AbsolutePath(".");
+    TemporaryDirectory directory;
+    const std::string real = std::filesystem::canonical(directory.path()).string();
+    REQUIRE(ChangeDirectory(real));
+    CHECK(AbsolutePath("a b.yaml") == real + "/a b.yaml");
+    CHECK(AbsolutePath(".") == real);
+    CHECK_FALSE(ChangeDirectory(real + "/missing"));
+    CHECK(errno == ENOENT);
+    CHECK(AbsolutePath(".") == real);  // a failed change leaves it where it was
+    REQUIRE(ChangeDirectory(started));
+    CHECK(AbsolutePath("x.yaml") == started + "/x.yaml");
   }
 }
 

@@ -153,22 +153,19 @@ std::optional<std::pair<size_t, Sha256Digest>> TrailerOf(const std::string& path
 
 }  // namespace
 
-Digest StampOf(const std::string& path, int64_t started_ns) {
-  struct stat status {};
-  if (stat(path.c_str(), &status) != 0) return {};
-  const auto nanoseconds = [](const timespec& time) {
-    return int64_t{time.tv_sec} * 1'000'000'000 + time.tv_nsec;
-  };
-  const int64_t modified = nanoseconds(status.st_mtim);
-  const int64_t changed = nanoseconds(status.st_ctim);
-  if (std::max(modified, changed) >= started_ns - kStampMarginNs) return {};
+Digest StampOf(const std::optional<FileStatus>& status, int64_t started_ns) {
+  if (!status) return {};
+  if (std::max(status->modified_ns, status->changed_ns) >= started_ns - kStampMarginNs) return {};
   StringWriter fields;
-  for (const int64_t field :
-       {int64_t(status.st_dev), int64_t(status.st_ino), int64_t(status.st_size),
-        int64_t(status.st_mode), modified, changed}) {
+  for (const int64_t field : {status->device, status->inode, status->size, status->mode,
+                              status->modified_ns, status->changed_ns}) {
     fields.Number(static_cast<uint64_t>(field), 8);
   }
   return DigestOf(fields.out);
+}
+
+Digest StampOf(const std::string& path, int64_t started_ns) {
+  return StampOf(StatusOfPath(path), started_ns);
 }
 
 std::string CacheDirectory(const char* xdg_cache_home, const char* home) {
@@ -341,12 +338,13 @@ uint32_t ResultCache::AddOthers(std::vector<FileDigest> others) {
   return found->second;
 }
 
-void ResultCache::RecordClean(const Digest& key, const std::vector<FileDigest>& files) {
+void ResultCache::RecordClean(const Digest& key, const std::vector<FileDigest>& files,
+                              const std::optional<FileStatus>& profile_status) {
   if (files.empty() || files.size() > UINT16_MAX) return;
   for (const FileDigest& file : files) {
     if (file.path.size() > UINT16_MAX) return;  // not representable: checked again next time
   }
-  const Digest stamp = StampOf(files[0].path, started_);
+  const Digest stamp = StampOf(profile_status, started_);
   const std::lock_guard<std::mutex> lock(mutex_);
   const uint32_t others = AddOthers({files.begin() + 1, files.end()});
   this_run_.push_back({key, files[0].digest, stamp, others});

@@ -41,8 +41,11 @@ std::string CacheDirectory(const char* xdg_cache_home, const char* home);
 // by anyone but the clock). Zero for a file that cannot be stat'ed, or that changed within
 // kStampMarginNs before `started_ns`: a change in the same tick as the read would leave the
 // times as they were (git's "racy" files), so such a file is read again next time.
+// The status may be the fstat of the read itself: a change after it sets a time past
+// `started_ns`, which no longer matches next time.
 constexpr int64_t kStampMarginNs = 3'000'000'000;
-Digest StampOf(const std::string& path, int64_t started_ns);
+Digest StampOf(const std::optional<FileStatus>& status, int64_t started_ns);
+Digest StampOf(const std::string& path, int64_t started_ns);  // stat() of the path now
 
 // The most profiles the file keeps (52 bytes each): past it, those of this run win.
 constexpr size_t kMaxCachedResults = 1 << 20;
@@ -61,8 +64,11 @@ class ResultCache {
   // True when the request of `key` was clean and the files it read are unchanged. Safe to call
   // from several threads.
   bool IsClean(const Digest& key, const std::string& profile_path);
-  // Records that the request of `key` was clean, having read `files` (the profile first).
-  void RecordClean(const Digest& key, const std::vector<FileDigest>& files);
+  // Records that the request of `key` was clean, having read `files` (the profile first);
+  // `profile_status` is what fstat said of the profile when its bytes were read (nullopt: no
+  // stamp, it is read again next time).
+  void RecordClean(const Digest& key, const std::vector<FileDigest>& files,
+                   const std::optional<FileStatus>& profile_status);
 
   // The time the run started (realtime ns): what was read after it, a stamp may vouch for.
   void set_started(int64_t nanoseconds) { started_ = nanoseconds; }

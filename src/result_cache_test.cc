@@ -96,6 +96,12 @@ TEST_SUITE("result_cache") {
     const Digest stamp = StampOf(file, later);
     CHECK(stamp != Digest{});
     CHECK(StampOf(file, later) == stamp);
+    // What the read's own fstat said stamps the file as stat() of its path does.
+    const ReadResult read = DiskFileReader().Read(file);
+    REQUIRE(read.status.has_value());
+    CHECK(StampOf(read.status, later) == stamp);
+    CHECK(StampOf(std::optional<FileStatus>(), later) == Digest{});
+    CHECK(MemoryFileReader().Read(file).status == std::nullopt);
   }
 
   TEST_CASE("Save writes this run's results and those other runs saved meanwhile, in key order") {
@@ -107,18 +113,19 @@ TEST_SUITE("result_cache") {
     const FileDigest base{"/p/base.yaml", DigestOf("base")};
     {
       ResultCache first(directory, "qemuc 1", reader);
-      first.RecordClean(Key(3), {{"/p/c.yaml", DigestOf("c")}, base});
-      first.RecordClean(Key(1), {{"/p/a.yaml", DigestOf("a")}, base});
-      first.RecordClean(Key(3), {{"/p/c.yaml", DigestOf("c")}, base});  // once in the file
+      first.RecordClean(Key(3), {{"/p/c.yaml", DigestOf("c")}, base}, std::nullopt);
+      first.RecordClean(Key(1), {{"/p/a.yaml", DigestOf("a")}, base}, std::nullopt);
+      first.RecordClean(Key(3), {{"/p/c.yaml", DigestOf("c")}, base},
+                        std::nullopt);  // once in the file
       CHECK(first.Save() == "");
     }
     ResultCache second(directory, "qemuc 1", reader);  // holds 1 and 3
     {
       ResultCache third(directory, "qemuc 1", reader);
-      third.RecordClean(Key(2), {{"/p/b.yaml", DigestOf("b")}});
+      third.RecordClean(Key(2), {{"/p/b.yaml", DigestOf("b")}}, std::nullopt);
       CHECK(third.Save() == "");  // replaces the file that second loaded
     }
-    second.RecordClean(Key(0), {{"/p/z.yaml", DigestOf("z")}, base});
+    second.RecordClean(Key(0), {{"/p/z.yaml", DigestOf("z")}, base}, std::nullopt);
     CHECK(second.Save() == "");  // so second reads it again: 2 stays
     CHECK(Slurp(directory + "/results") == ExpectedFile("qemuc 1", {{base}, {}},
                                                         {{Key(0), DigestOf("z"), 0},
@@ -129,7 +136,7 @@ TEST_SUITE("result_cache") {
     ResultCache fourth(directory, "qemuc 1", reader);
     CHECK(fourth.IsClean(Key(1), "/p/a.yaml"));
     CHECK_FALSE(fourth.IsClean(Key(4), "/p/d.yaml"));
-    fourth.RecordClean(Key(4), {{"/p/d.yaml", DigestOf("d")}});
+    fourth.RecordClean(Key(4), {{"/p/d.yaml", DigestOf("d")}}, std::nullopt);
     CHECK(fourth.Save() == "");
     CHECK(Slurp(directory + "/results") == ExpectedFile("qemuc 1", {{base}, {}},
                                                         {{Key(0), DigestOf("z"), 0},
