@@ -29,6 +29,40 @@ const Field& ChildField(const Field& field, std::string_view key) {
   }
 }
 
+// Where the merge is: the keys of the layers on the way down, as views. Only a message spells
+// them out as a key path; making one for every entry merged was a tenth of the merge.
+class PathSteps {
+ public:
+  // One step down for as long as it lives; `name` must outlive it (a key of a layer's node).
+  class Step {
+   public:
+    Step(PathSteps& path, ScopedStep::Kind kind, std::string_view name) : path_(path) {
+      path_.steps_.push_back({kind, name});
+    }
+    ~Step() { path_.steps_.pop_back(); }
+    Step(const Step&) = delete;
+    Step& operator=(const Step&) = delete;
+
+   private:
+    PathSteps& path_;
+  };
+
+  std::string Text() const {
+    KeyPath path;
+    for (const auto& [kind, name] : steps_) {
+      if (kind == ScopedStep::kChild) {
+        path.AppendChild(name);
+      } else {
+        path.AppendItem(name);
+      }
+    }
+    return path.Text();
+  }
+
+ private:
+  std::vector<std::pair<ScopedStep::Kind, std::string_view>> steps_;
+};
+
 }  // namespace
 
 namespace {
@@ -118,7 +152,7 @@ class Merger {
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
   // `base` may be nullptr (nothing inherited). Returns nullptr when the value is removed.
-  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, KeyPath& path) {
+  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, PathSteps& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
     if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(layer, field, path);
     if (base->kind != layer->kind) {
@@ -183,18 +217,21 @@ class Merger {
 
   // A merged copy of `layer` over nothing. A scalar without a tag is its own copy: nodes are
   // never changed once built (node.h), so the merged tree shares it with the layer.
-  NodePtr Fresh(const NodePtr& layer, const Field& field, KeyPath& path) {
+  NodePtr Fresh(const NodePtr& layer, const Field& field, PathSteps& path) {
     if (layer->is_scalar() && layer->tag == NodeTag::kNone) return layer;
     auto node = std::make_shared<Node>();
     CopyHeader(*layer, *node);
     if (layer->is_scalar()) return node;
+    // Most merged collections are made by one layer: their own size is the best guess.
+    node->entries.reserve(layer->entries.size());
+    if (field.type != FieldType::kCmdline) node->items.reserve(layer->items.size());
     Built& built = owned_[node.get()];
     built.node = node;
     MergeInto(built, *layer, field, path);
     return node;
   }
 
-  void MergeInto(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeInto(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     if (layer.is_mapping()) {
       MergeEntries(built, layer, field, path);
     } else if (field.type == FieldType::kCmdline) {
@@ -261,7 +298,7 @@ class Merger {
     return mapping ? built.node->entries[found].value : built.node->items[found];
   }
 
-  void MergeEntries(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeEntries(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     for (const MappingEntry& entry : layer.entries) {
       // Overlays are merged by name, but each body stays as written, its directives included,
       // until it is applied as a layer of its own; a later definition of a name replaces it.
@@ -269,7 +306,7 @@ class Merger {
       if (field.type == FieldType::kOverlays) {
         value = entry.value->tag == NodeTag::kReset ? nullptr : entry.value;
       } else {
-        const ScopedStep step(path, ScopedStep::kChild, entry.key);
+        const PathSteps::Step step(path, ScopedStep::kChild, entry.key);
         value = Merge(Inherited(built, entry.key, true), entry.value, ChildField(field, entry.key),
                       path);
       }
@@ -279,7 +316,7 @@ class Merger {
     }
   }
 
-  void MergeItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeItems(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
@@ -288,7 +325,7 @@ class Merger {
     }
   }
 
-  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
@@ -302,14 +339,14 @@ class Merger {
       // In place when the key is there, so the order of the base is kept.
       NodePtr merged;
       {
-        const ScopedStep step(path, ScopedStep::kItem, key);
+        const PathSteps::Step step(path, ScopedStep::kItem, key);
         merged = Merge(Inherited(built, key, false), item, field, path);
       }
       Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
     }
   }
 
-  void MergeCmdline(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeCmdline(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     if (built.cmdline == nullptr) built.cmdline = std::make_unique<CmdlineGroups>();
     CmdlineGroups& groups = *built.cmdline;
     groups.BeginLayer();
@@ -334,7 +371,7 @@ NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics
   const size_t errors_before = diagnostics.error_count();
   Merger merger(diagnostics);
   NodePtr merged;
-  KeyPath path;
+  PathSteps path;
   for (const NodePtr& layer : layers) merged = merger.Merge(merged, layer, ProfileSchema(), path);
   if (diagnostics.error_count() != errors_before) return nullptr;
   merger.Finish();
