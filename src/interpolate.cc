@@ -54,9 +54,11 @@ std::vector<Piece> Pieces(const std::string& text, const std::vector<Reference>&
   const auto literal = [&](size_t end) {
     std::string out;
     for (size_t i = at; i < end;) {
-      const bool escaped = text.compare(i, 3, "$${") == 0;
-      out += escaped ? "${" : std::string(1, text[i]);
-      i += escaped ? 3 : 1;
+      const size_t escape = std::min(text.find("$${", i), end);
+      out.append(text, i, escape - i);
+      if (escape == end) break;
+      out += "${";
+      i = escape + 3;
     }
     return out;
   };
@@ -403,14 +405,22 @@ class TreeInterpolator {
     if (node->is_scalar() && node->text.find("${") == std::string::npos) {
       return WalkScalar(node, interpolate);
     }
+    // Only a node with another owner than the parent it is reached from can be reached again
+    // (an alias; or a layer's node, which the merged tree shares): a node with one owner is
+    // reached once per walk of that owner, which is itself remembered or reached once. The
+    // trees are not changed while they are walked, so a count of 1 stays 1; other threads can
+    // only raise it for a while, and then the node is remembered for nothing.
+    const bool shared = !root && node.use_count() > 1;
     const auto key = std::make_pair(node.get(), interpolate);
-    if (const auto it = memo_.find(key); it != memo_.end()) {
-      Count(it->second.bytes, it->second.nodes, node->range);
-      return it->second;
+    if (shared) {
+      if (const auto it = memo_.find(key); it != memo_.end()) {
+        Count(it->second.bytes, it->second.nodes, node->range);
+        return it->second;
+      }
     }
     Walked walked =
         node->is_scalar() ? WalkScalar(node, interpolate) : WalkCollection(node, interpolate, root);
-    if (!root) memo_.emplace(key, walked);
+    if (shared) memo_.emplace(key, walked);
     return walked;
   }
 
