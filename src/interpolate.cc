@@ -20,12 +20,6 @@ struct Reference {
   std::string name;
 };
 
-// The text between references, "$${" already turned into "${".
-struct Piece {
-  std::string literal;  // before the reference
-  const Reference* reference = nullptr;
-};
-
 std::vector<Reference> FindReferences(const std::string& text) {
   std::vector<Reference> references;
   for (size_t i = text.find('$'); i != std::string::npos; i = text.find('$', i)) {
@@ -47,27 +41,16 @@ std::vector<Reference> FindReferences(const std::string& text) {
   return references;
 }
 
-// `text` cut at its references, in order; the last piece has no reference.
-std::vector<Piece> Pieces(const std::string& text, const std::vector<Reference>& references) {
-  std::vector<Piece> pieces;
-  size_t at = 0;
-  const auto literal = [&](size_t end) {
-    std::string out;
-    for (size_t i = at; i < end;) {
-      const size_t escape = std::min(text.find("$${", i), end);
-      out.append(text, i, escape - i);
-      if (escape == end) break;
-      out += "${";
-      i = escape + 3;
-    }
-    return out;
-  };
-  for (const Reference& reference : references) {
-    pieces.push_back({literal(reference.offset), &reference});
-    at = reference.offset + reference.length;
+// The text of text[begin, end) between two references, "$${" turned into "${", in `literal`.
+void Unescape(const std::string& text, size_t begin, size_t end, std::string& literal) {
+  literal.clear();
+  for (size_t i = begin; i < end;) {
+    const size_t escape = std::min(text.find("$${", i), end);
+    literal.append(text, i, escape - i);
+    if (escape == end) break;
+    literal += "${";
+    i = escape + 3;
   }
-  pieces.push_back({literal(text.size()), nullptr});
-  return pieces;
 }
 
 // The byte of its file where `node`'s range starts.
@@ -301,13 +284,17 @@ class Interpolator {
                                         const std::vector<Reference>& references,
                                         const std::vector<const Variable*>& targets,
                                         Places& places) {
-    const std::vector<Piece> pieces = Pieces(text, references);
     std::string out;
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      if (!Append(out, pieces[i].literal, [&] { return places.whole(); })) return std::nullopt;
-      const Reference* reference = pieces[i].reference;
+    std::string literal;  // before each reference, and after the last
+    size_t at = 0;
+    for (size_t i = 0; i <= references.size(); ++i) {
+      const Reference* reference = i < references.size() ? &references[i] : nullptr;
+      Unescape(text, at, reference != nullptr ? reference->offset : text.size(), literal);
+      if (!Append(out, literal, [&] { return places.whole(); })) return std::nullopt;
+      if (reference == nullptr) break;
       const auto place = [&] { return places.At(reference->offset, reference->length); };
-      if (reference != nullptr && !Append(out, targets[i]->value, place)) return std::nullopt;
+      if (!Append(out, targets[i]->value, place)) return std::nullopt;
+      at = reference->offset + reference->length;
     }
     return out;
   }
