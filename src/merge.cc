@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "key_path.h"
+#include "path_steps.h"
 #include "schema.h"
 #include "text.h"
 
@@ -28,40 +29,6 @@ const Field& ChildField(const Field& field, std::string_view key) {
       return StringField();
   }
 }
-
-// Where the merge is: the keys of the layers on the way down, as views. Only a message spells
-// them out as a key path; making one for every entry merged was a tenth of the merge.
-class PathSteps {
- public:
-  // One step down for as long as it lives; `name` must outlive it (a key of a layer's node).
-  class Step {
-   public:
-    Step(PathSteps& path, ScopedStep::Kind kind, std::string_view name) : path_(path) {
-      path_.steps_.push_back({kind, name});
-    }
-    ~Step() { path_.steps_.pop_back(); }
-    Step(const Step&) = delete;
-    Step& operator=(const Step&) = delete;
-
-   private:
-    PathSteps& path_;
-  };
-
-  std::string Text() const {
-    KeyPath path;
-    for (const auto& [kind, name] : steps_) {
-      if (kind == ScopedStep::kChild) {
-        path.AppendChild(name);
-      } else {
-        path.AppendItem(name);
-      }
-    }
-    return path.Text();
-  }
-
- private:
-  std::vector<std::pair<ScopedStep::Kind, std::string_view>> steps_;
-};
 
 }  // namespace
 
