@@ -212,7 +212,7 @@ class Merger {
 
   // Most mappings hold a few keys: searched in a row, they cost less than a hash index of
   // their keys. A list is indexed from its first item, a mapping from this many entries.
-  static constexpr size_t kIndexFrom = 8;
+  static constexpr size_t kIndexFrom = 32;
   static constexpr size_t kNowhere = static_cast<size_t>(-1);
 
   static bool Indexed(const Built& built) { return built.indexed || !built.node->is_mapping(); }
