@@ -27,6 +27,8 @@ class SeenKeys {
     std::unique_ptr<std::unordered_map<std::string, SourceRange>> index;
   };
 
+  SeenKeys() { row_.reserve(kIndexFrom); }
+
   Frame Open() const { return Frame{row_.size(), nullptr}; }
   void Close(const Frame& frame) {
     if (frame.index == nullptr) row_.resize(frame.first);

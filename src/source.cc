@@ -94,6 +94,8 @@ size_t SourceFile::Offset(uint32_t line0, uint32_t byte_column0) const {
 }
 
 uint32_t SourceFile::CharColumn(uint32_t line0, uint32_t byte_column0) const {
+  // In an ASCII file every byte is a character, past the line's end too (as below).
+  if (continuations_before_block_.back() == 0) return byte_column0 + 1;
   const std::string_view line = Line(line0 + 1);
   const size_t in_line = std::min<size_t>(byte_column0, line.size());
   const size_t past_line_end = byte_column0 - in_line;
@@ -109,8 +111,19 @@ uint32_t SourceFile::LineOfOffset(size_t offset) const {
   return static_cast<uint32_t>(after - line_starts_.begin() - 1);
 }
 
+uint32_t SourceFile::LineOfOffset(size_t offset, uint32_t line0_hint) const {
+  const bool in_hint =
+      line0_hint < line_starts_.size() && line_starts_[line0_hint] <= offset &&
+      (line0_hint + 1 == line_starts_.size() || offset < line_starts_[line0_hint + 1]);
+  return in_hint ? line0_hint : LineOfOffset(offset);
+}
+
 SourceRange RangeAtOffset(const SourceFile& file, size_t offset) {
-  const uint32_t line0 = file.LineOfOffset(offset);
+  return RangeAtOffset(file, offset, static_cast<uint32_t>(-1));
+}
+
+SourceRange RangeAtOffset(const SourceFile& file, size_t offset, uint32_t line0_hint) {
+  const uint32_t line0 = file.LineOfOffset(offset, line0_hint);
   const auto byte_column0 = static_cast<uint32_t>(offset - file.LineStart(line0));
   return {&file, line0 + 1, file.CharColumn(line0, byte_column0), 1};
 }

@@ -94,7 +94,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (!token.terminated) {
       Stop(RangeAtOffset(file_, token.value_offset), "unterminated quoted string");
     }
-    SourceRange range = RangeAtOffset(file_, token.value_offset);
+    SourceRange range = RangeAtOffset(file_, token.value_offset, static_cast<uint32_t>(mark.line));
     range.length = static_cast<uint32_t>(token.length);
     if (ExpectingKey()) {
       OnKey(range, tag, token.style, value);
