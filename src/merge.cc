@@ -162,13 +162,23 @@ class Merger {
     // Held so that a node replaced later (by !override, say) is not freed and its address
     // reused by a new node while this index still names it.
     std::shared_ptr<Node> node;
-    // key -> entry or item; for a mapping only from kIndexFrom entries on (Position)
-    std::unordered_map<std::string, size_t> positions;
+    // Made when first needed: most merged collections are small mappings, for which an empty
+    // hash map and set were most of the cost of making and freeing the Built.
+    struct Index {
+      // key -> entry or item; for a mapping only from kIndexFrom entries on (Position)
+      std::unordered_map<std::string, size_t> positions;
+      std::unordered_set<std::string> texts;  // items of a list without repeats
+    };
+    std::unique_ptr<Index> index;
     bool indexed = false;
-    std::unordered_set<std::string> texts;  // items of a list without repeats
     size_t holes = 0;
     std::unique_ptr<CmdlineGroups> cmdline;  // a cmdline's entries, until Finish
   };
+
+  static Built::Index& IndexOf(Built& built) {
+    if (built.index == nullptr) built.index = std::make_unique<Built::Index>();
+    return *built.index;
+  }
 
   static void CopyHeader(const Node& layer, Node& node) {
     node.kind = layer.kind;
@@ -220,8 +230,9 @@ class Merger {
   // Where `key` is (its entry or item), or kNowhere; a hole is nowhere.
   static size_t Position(const Built& built, const std::string& key) {
     if (Indexed(built)) {
-      const auto found = built.positions.find(key);
-      return found != built.positions.end() ? found->second : kNowhere;
+      if (built.index == nullptr) return kNowhere;
+      const auto found = built.index->positions.find(key);
+      return found != built.index->positions.end() ? found->second : kNowhere;
     }
     const std::vector<MappingEntry>& entries = built.node->entries;
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -233,7 +244,7 @@ class Merger {
   static void IndexEntries(Built& built) {
     const std::vector<MappingEntry>& entries = built.node->entries;
     for (size_t i = 0; i < entries.size(); ++i) {
-      if (entries[i].value != nullptr) built.positions.emplace(entries[i].key, i);
+      if (entries[i].value != nullptr) IndexOf(built).positions.emplace(entries[i].key, i);
     }
     built.indexed = true;
   }
@@ -246,12 +257,12 @@ class Merger {
     if (value == nullptr) {
       if (found == kNowhere) return;
       slots[found] = make(nullptr);
-      if (Indexed(built)) built.positions.erase(key);
+      if (Indexed(built)) IndexOf(built).positions.erase(key);
       ++built.holes;
     } else if (found != kNowhere) {
       slots[found] = make(std::move(value));
     } else if (Indexed(built)) {
-      built.positions.emplace(key, slots.size());
+      IndexOf(built).positions.emplace(key, slots.size());
       slots.push_back(make(std::move(value)));
     } else {
       slots.push_back(make(std::move(value)));
@@ -287,7 +298,7 @@ class Merger {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
-      if (unique && !built.texts.insert(item->text).second) continue;
+      if (unique && !IndexOf(built).texts.insert(item->text).second) continue;
       built.node->items.push_back(Fresh(item, ChildField(field, ""), path));
     }
   }
@@ -296,7 +307,7 @@ class Merger {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
-        if (built.positions.count(key) == 0) {
+        if (Position(built, key) == kNowhere) {
           diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
                                               " has no inherited item " + Quoted(key));
         }
