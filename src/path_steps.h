@@ -16,6 +16,9 @@ namespace qemuc {
 class PathSteps {
  public:
   // One step down for as long as it lives; `name` must outlive it (a key of a layer's node).
+  // Deep enough for a profile without growing.
+  PathSteps() { steps_.reserve(8); }
+
   class Step {
    public:
     Step(PathSteps& path, ScopedStep::Kind kind, std::string_view name) : path_(path) {

@@ -53,7 +53,12 @@ SourceRange RangeOfMark(const SourceFile& file, const YAML::Mark& mark) {
 class TreeBuilder : public YAML::EventHandler {
  public:
   TreeBuilder(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits)
-      : file_(file), diagnostics_(diagnostics), limits_(limits) {}
+      : file_(file), diagnostics_(diagnostics), limits_(limits) {
+    // Enough for most profiles without growing.
+    stack_.reserve(8);
+    entries_.reserve(32);
+    items_.reserve(16);
+  }
 
   NodePtr root() const { return root_; }
   bool saw_root() const { return saw_root_; }
