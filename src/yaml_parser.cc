@@ -300,16 +300,18 @@ class TreeBuilder : public YAML::EventHandler {
       }
       return;
     }
-    Frame frame = std::move(stack_.back());
-    stack_.pop_back();
+    Frame& frame = stack_.back();
     seen_keys_.Close(frame.seen);
     if (frame.node->is_mapping()) {
       MoveLast(entries_, frame.count, frame.node->entries);
     } else {
       MoveLast(items_, frame.count, frame.node->items);
     }
-    Register(frame.anchor, frame.node);
-    AddValue(frame.node);
+    const NodePtr node = std::move(frame.node);
+    const YAML::anchor_t anchor = frame.anchor;
+    stack_.pop_back();  // `frame` is gone: the node is added to its parent
+    Register(anchor, node);
+    AddValue(node);
   }
 
   void Register(YAML::anchor_t anchor, const NodePtr& node) {
