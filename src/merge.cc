@@ -1,6 +1,8 @@
 #include "merge.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -109,6 +111,55 @@ class CmdlineGroups {
   size_t layer_ = 0;
 };
 
+// Values made one per node and found again by the node's address, as an unordered_map would,
+// without a heap node per value: the values stay in place in a deque (callers hold references
+// while more are added), and an open-addressing table of (node, value) pairs finds them.
+template <typename T>
+class ByNode {
+ public:
+  // A new value for `node`, which has none yet.
+  T& Add(const Node* node) {
+    if (2 * (values_.size() + 1) > slots_.size()) Grow();
+    T& value = values_.emplace_back();
+    Place(node, &value);
+    return value;
+  }
+
+  T* Find(const Node* node) const {
+    if (slots_.empty()) return nullptr;
+    for (size_t i = SlotOf(node);; i = (i + 1) & (slots_.size() - 1)) {
+      if (slots_[i].first == node) return slots_[i].second;
+      if (slots_[i].first == nullptr) return nullptr;
+    }
+  }
+
+  std::deque<T>& values() { return values_; }
+
+ private:
+  size_t SlotOf(const Node* node) const {
+    const auto address = reinterpret_cast<uintptr_t>(node);
+    return static_cast<size_t>((address >> 4) * 0x9E3779B97F4A7C15u) & (slots_.size() - 1);
+  }
+
+  void Place(const Node* node, T* value) {
+    size_t i = SlotOf(node);
+    while (slots_[i].first != nullptr) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {node, value};
+  }
+
+  // Twice the slots (a power of two, at least 64), at most half of them used.
+  void Grow() {
+    std::vector<std::pair<const Node*, T*>> old(std::max<size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    for (const auto& [node, value] : old) {
+      if (node != nullptr) Place(node, value);
+    }
+  }
+
+  std::deque<T> values_;
+  std::vector<std::pair<const Node*, T*>> slots_;
+};
+
 // Builds the merged tree in place, one layer after the other. Every merged mapping and list is a
 // node the merger made and still owns, with an index of its entries or items by key, so that
 // applying a layer costs the size of that layer, not of everything inherited: 8,000 --set
@@ -130,11 +181,11 @@ class Merger {
           .notes.push_back({"the earlier value is at", base->range});
       return base;
     }
-    const auto owned = owned_.find(base.get());
+    Built* const owned = owned_.Find(base.get());
     // A scalar replaces what was there; every merged collection is owned, so the guard only
     // keeps a mistake from writing into a layer.
-    if (layer->is_scalar() || owned == owned_.end()) return Fresh(layer, field, path);
-    Built& built = owned->second;
+    if (layer->is_scalar() || owned == nullptr) return Fresh(layer, field, path);
+    Built& built = *owned;
     CopyHeader(*layer, *built.node);
     MergeInto(built, *layer, field, path);
     return base;
@@ -142,7 +193,7 @@ class Merger {
 
   // Closes the holes left by removed entries and items, and lays out every cmdline.
   void Finish() {
-    for (auto& [unused, built] : owned_) {
+    for (Built& built : owned_.values()) {
       if (built.cmdline != nullptr) built.node->items = built.cmdline->Flatten();
       if (built.holes == 0) continue;
       auto& entries = built.node->entries;
@@ -202,7 +253,7 @@ class Merger {
     // Most merged collections are made by one layer: their own size is the best guess.
     node->entries.reserve(layer->entries.size());
     if (field.type != FieldType::kCmdline) node->items.reserve(layer->items.size());
-    Built& built = owned_[node.get()];
+    Built& built = owned_.Add(node.get());
     built.node = node;
     MergeInto(built, *layer, field, path);
     return node;
@@ -340,7 +391,7 @@ class Merger {
   }
 
   Diagnostics& diagnostics_;
-  std::unordered_map<const Node*, Built> owned_;
+  ByNode<Built> owned_;
 };
 
 }  // namespace
