@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "by_node.h"
 #include "qemu_values.h"
 #include "spell.h"
 #include "text.h"
@@ -20,8 +21,9 @@ struct Reference {
   std::string name;
 };
 
-std::vector<Reference> FindReferences(const std::string& text) {
-  std::vector<Reference> references;
+// The references in `text`, in order, into `references` (cleared first).
+void FindReferences(const std::string& text, std::vector<Reference>& references) {
+  references.clear();
   for (size_t i = text.find('$'); i != std::string::npos; i = text.find('$', i)) {
     if (text.compare(i, 3, "$${") == 0) {
       i += 3;
@@ -38,6 +40,11 @@ std::vector<Reference> FindReferences(const std::string& text) {
       ++i;
     }
   }
+}
+
+std::vector<Reference> FindReferences(const std::string& text) {
+  std::vector<Reference> references;
+  FindReferences(text, references);
   return references;
 }
 
@@ -159,9 +166,12 @@ class Interpolator {
   // value). A reference to a variable that failed fails quietly: that was reported where it is.
   std::optional<std::string> Expand(const std::string& text, const Node* node,
                                     const SourceRange& at) {
-    const std::vector<Reference> references = FindReferences(text);
+    // Buffers of the interpolator, reused: most profiles have a reference in several values.
+    std::vector<Reference>& references = references_;
+    std::vector<const Variable*>& targets = targets_;
+    FindReferences(text, references);
     Places places(text, node, at);
-    std::vector<const Variable*> targets;
+    targets.clear();
     bool ok = true;
     for (const Reference& reference : references) {
       const Variable* target = Lookup(reference, places);
@@ -292,6 +302,9 @@ class Interpolator {
                                         const std::vector<const Variable*>& targets,
                                         Places& places) {
     std::string out;
+    size_t size = text.size();
+    for (const Variable* target : targets) size += target->value.size();
+    out.reserve(std::min<size_t>(size, kMaxArgumentBytes + 1));  // one allocation, mostly
     std::string literal;  // before each reference, and after the last
     size_t at = 0;
     for (size_t i = 0; i <= references.size(); ++i) {
@@ -347,6 +360,8 @@ class Interpolator {
   }
 
   std::map<std::string, Variable> variables_;
+  std::vector<Reference> references_;     // Expand's
+  std::vector<const Variable*> targets_;  // Expand's
   Diagnostics& diagnostics_;
   Speller speller_;
   std::vector<std::string_view> names_;  // for "did you mean", built when first needed
@@ -403,16 +418,17 @@ class TreeInterpolator {
     // trees are not changed while they are walked, so a count of 1 stays 1; other threads can
     // only raise it for a while, and then the node is remembered for nothing.
     const bool shared = !root && node.use_count() > 1;
-    const auto key = std::make_pair(node.get(), interpolate);
+    ByNode<Walked>& memo = memo_[interpolate ? 1 : 0];
     if (shared) {
-      if (const auto it = memo_.find(key); it != memo_.end()) {
-        Count(it->second.bytes, it->second.nodes, node->range);
-        return it->second;
+      if (const Walked* known = memo.Find(node.get())) {
+        Count(known->bytes, known->nodes, node->range);
+        return *known;
       }
     }
     Walked walked =
         node->is_scalar() ? WalkScalar(node, interpolate) : WalkCollection(node, interpolate, root);
-    if (shared) memo_.emplace(key, walked);
+    // Not there yet: the walk of a subtree cannot reach the subtree itself.
+    if (shared) memo.Add(node.get()) = walked;
     return walked;
   }
 
@@ -474,7 +490,7 @@ class TreeInterpolator {
   }
 
   Interpolator& interpolator_;
-  std::map<std::pair<const Node*, bool>, Walked> memo_;
+  ByNode<Walked> memo_[2];  // by whether the subtree was interpolated
   uint64_t nodes_ = 0;
 };
 

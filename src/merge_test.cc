@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "by_node.h"
 #include "set_assignment.h"
 #include "test_support.h"
 
@@ -382,6 +383,30 @@ TEST_SUITE("merge") {
     REQUIRE_MESSAGE(resolved.has_value(), pipeline.Rendered());
     CHECK(resolved->merged->Find("abstract") == nullptr);
     CHECK(FlowText(At(*resolved->merged, "qemu.cpus")) == "2");
+  }
+}
+
+TEST_SUITE("by_node") {
+  TEST_CASE("finds each value by its node's address, through growth, and no other") {
+    std::vector<Node> nodes(1000);
+    ByNode<int> values;
+    std::vector<int*> added;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      CHECK(values.Find(&nodes[i]) == nullptr);
+      int& value = values.Add(&nodes[i]);
+      value = static_cast<int>(i);
+      added.push_back(&value);
+    }
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      REQUIRE(values.Find(&nodes[i]) != nullptr);
+      CHECK(values.Find(&nodes[i]) == added[i]);  // where it was added: the table grew since
+      CHECK(*values.Find(&nodes[i]) == static_cast<int>(i));
+    }
+    const Node other;
+    CHECK(values.Find(&other) == nullptr);
+    CHECK(values.values().size() == nodes.size());
+    const ByNode<int> empty;
+    CHECK(empty.Find(&other) == nullptr);
   }
 }
 
