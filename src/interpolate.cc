@@ -67,6 +67,11 @@ bool HasReference(const std::string& text) {
   return dollar != std::string::npos && text.find("${", dollar) != std::string::npos;
 }
 
+// vars, overlays and extends: keys of the root whose values are not strings of the VM.
+bool IsOpaqueKey(std::string_view key) {
+  return key == "vars" || key == "overlays" || key == "extends";
+}
+
 // The byte of its file where `node`'s range starts.
 size_t StartByte(const Node& node) {
   if (node.offset != Node::kNoOffset) return node.offset;
@@ -462,8 +467,7 @@ class TreeInterpolator {
     for (size_t i = 0; i < node->entries.size(); ++i) {
       const MappingEntry& entry = node->entries[i];
       // vars, overlays and extends are not strings of the VM: counted, not interpolated.
-      const bool opaque =
-          root && (entry.key == "vars" || entry.key == "overlays" || entry.key == "extends");
+      const bool opaque = root && IsOpaqueKey(entry.key);
       walked.bytes += entry.key.size();
       Count(entry.key.size(), 0, entry.key_range);
       const Walked value = Walk(entry.value, interpolate && !opaque, false);
