@@ -191,9 +191,7 @@ class Interpolator {
   bool CountBytes(uint64_t bytes, const SourceRange& at) {
     bytes_ += bytes;
     if (bytes_ <= kMaxInterpolatedBytes) return true;
-    Stop(at, "the profile and its variables grow to more than " +
-                 std::to_string(kMaxInterpolatedBytes) +
-                 " bytes of text after interpolation (aliases count once per use)");
+    ReportTooManyBytes(at);
     return false;
   }
 
@@ -344,6 +342,13 @@ class Interpolator {
     return true;
   }
 
+  // Apart from CountBytes, which is asked for every node, so that it stays small.
+  void ReportTooManyBytes(const SourceRange& at) {
+    Stop(at, "the profile and its variables grow to more than " +
+                 std::to_string(kMaxInterpolatedBytes) +
+                 " bytes of text after interpolation (aliases count once per use)");
+  }
+
   void ReportTooDeep(const Variable& variable, const SourceRange& at) {
     std::vector<std::string> names;
     for (const Variable* link = &variable; link != nullptr; link = link->deepest) {
@@ -401,11 +406,14 @@ class TreeInterpolator {
  public:
   explicit TreeInterpolator(Interpolator& interpolator) : interpolator_(interpolator) {}
 
-  NodePtr Interpolate(const NodePtr& root) { return Walk(root, true, true).node; }
+  NodePtr Interpolate(const NodePtr& root) {
+    Walked walked = Walk(root, true, true);
+    return walked.changed != nullptr ? std::move(walked.changed) : root;
+  }
 
  private:
   struct Walked {
-    NodePtr node;
+    NodePtr changed;     // the interpolated copy, or nullptr when the node is unchanged
     uint64_t bytes = 0;  // of keys and scalars, once per use
     uint64_t nodes = 0;
   };
@@ -414,7 +422,7 @@ class TreeInterpolator {
   // is, and a node is copied only when one of its children changed. A subtree shared by aliases
   // is interpolated once; each further use only counts.
   Walked Walk(const NodePtr& node, bool interpolate, bool root) {
-    if (interpolator_.stopped()) return {node};
+    if (interpolator_.stopped()) return {};
     // A scalar without a reference costs less to count again than to remember: most of them.
     if (node->is_scalar() && !HasReference(node->text)) return WalkScalar(node, false);
     // Only a node with another owner than the parent it is reached from can be reached again
@@ -438,14 +446,14 @@ class TreeInterpolator {
   }
 
   Walked WalkScalar(const NodePtr& node, bool interpolate) {
-    Walked walked{node, node->text.size(), 1};
+    Walked walked{nullptr, node->text.size(), 1};
     if (interpolate && HasReference(node->text)) {
       std::optional<std::string> text = interpolator_.Expand(node->text, node.get(), node->range);
       if (text) {  // else reported
         auto copy = std::make_shared<Node>(*node);
         copy->text = std::move(*text);
         walked.bytes = copy->text.size();
-        walked.node = std::move(copy);
+        walked.changed = std::move(copy);
       }
     }
     Count(walked.bytes, 1, node->range);
@@ -453,7 +461,7 @@ class TreeInterpolator {
   }
 
   Walked WalkCollection(const NodePtr& node, bool interpolate, bool root) {
-    Walked walked{node, 0, 1};
+    Walked walked{nullptr, 0, 1};
     Count(0, 1, node->range);
     std::shared_ptr<Node> copy;
     const auto copied = [&]() -> Node& {
@@ -472,25 +480,28 @@ class TreeInterpolator {
       Count(entry.key.size(), 0, entry.key_range);
       const Walked value = Walk(entry.value, interpolate && !opaque, false);
       add(value);
-      if (value.node != entry.value) copied().entries[i].value = value.node;
+      if (value.changed != nullptr) copied().entries[i].value = value.changed;
     }
     for (size_t i = 0; i < node->items.size(); ++i) {
       const Walked item = Walk(node->items[i], interpolate, false);
       add(item);
-      if (item.node != node->items[i]) copied().items[i] = item.node;
+      if (item.changed != nullptr) copied().items[i] = item.changed;
     }
-    if (copy != nullptr) walked.node = std::move(copy);
+    walked.changed = std::move(copy);
     return walked;
   }
 
   void Count(uint64_t bytes, uint64_t nodes, const SourceRange& at) {
     nodes_ += nodes;
-    const uint64_t max_nodes = ParseLimits{}.max_expanded_nodes;
-    if (nodes_ > max_nodes) {
-      interpolator_.Stop(at, "the merged profile holds more than " + std::to_string(max_nodes) +
-                                 " nodes (aliases count once per use)");
-    }
+    if (nodes_ > ParseLimits{}.max_expanded_nodes) ReportTooManyNodes(at);
     interpolator_.CountBytes(bytes, at);
+  }
+
+  // Apart from Count, which is asked for every node and key, so that it stays small.
+  void ReportTooManyNodes(const SourceRange& at) {
+    interpolator_.Stop(at, "the merged profile holds more than " +
+                               std::to_string(ParseLimits{}.max_expanded_nodes) +
+                               " nodes (aliases count once per use)");
   }
 
   Interpolator& interpolator_;
