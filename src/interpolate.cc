@@ -42,12 +42,6 @@ void FindReferences(const std::string& text, std::vector<Reference>& references)
   }
 }
 
-std::vector<Reference> FindReferences(const std::string& text) {
-  std::vector<Reference> references;
-  FindReferences(text, references);
-  return references;
-}
-
 // The text of text[begin, end) between two references, "$${" turned into "${", in `literal`.
 void Unescape(const std::string& text, size_t begin, size_t end, std::string& literal) {
   literal.clear();
@@ -218,10 +212,8 @@ class Interpolator {
     const auto push = [&](Variable& variable) {
       variable.state = Variable::State::kResolving;
       variable.frame = stack.size();
-      stack.push_back({&variable,
-                       FindReferences(variable.text),
-                       Places(variable.text, variable.node, variable.range),
-                       {}});
+      stack.push_back({&variable, {}, Places(variable.text, variable.node, variable.range), {}});
+      FindReferences(variable.text, stack.back().references);
     };
     push(start);
     while (!stack.empty()) {
