@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "by_node.h"
 #include "qemu_values.h"
 #include "spell.h"
 #include "text.h"
@@ -20,14 +21,9 @@ struct Reference {
   std::string name;
 };
 
-// The text between references, "$${" already turned into "${".
-struct Piece {
-  std::string literal;  // before the reference
-  const Reference* reference = nullptr;
-};
-
-std::vector<Reference> FindReferences(const std::string& text) {
-  std::vector<Reference> references;
+// The references in `text`, in order, into `references` (cleared first).
+void FindReferences(const std::string& text, std::vector<Reference>& references) {
+  references.clear();
   for (size_t i = text.find('$'); i != std::string::npos; i = text.find('$', i)) {
     if (text.compare(i, 3, "$${") == 0) {
       i += 3;
@@ -44,28 +40,30 @@ std::vector<Reference> FindReferences(const std::string& text) {
       ++i;
     }
   }
-  return references;
 }
 
-// `text` cut at its references, in order; the last piece has no reference.
-std::vector<Piece> Pieces(const std::string& text, const std::vector<Reference>& references) {
-  std::vector<Piece> pieces;
-  size_t at = 0;
-  const auto literal = [&](size_t end) {
-    std::string out;
-    for (size_t i = at; i < end;) {
-      const bool escaped = text.compare(i, 3, "$${") == 0;
-      out += escaped ? "${" : std::string(1, text[i]);
-      i += escaped ? 3 : 1;
-    }
-    return out;
-  };
-  for (const Reference& reference : references) {
-    pieces.push_back({literal(reference.offset), &reference});
-    at = reference.offset + reference.length;
+// The text of text[begin, end) between two references, "$${" turned into "${", in `literal`.
+void Unescape(const std::string& text, size_t begin, size_t end, std::string& literal) {
+  literal.clear();
+  for (size_t i = begin; i < end;) {
+    const size_t escape = std::min(text.find("$${", i), end);
+    literal.append(text, i, escape - i);
+    if (escape == end) break;
+    literal += "${";
+    i = escape + 3;
   }
-  pieces.push_back({literal(text.size()), nullptr});
-  return pieces;
+}
+
+// Whether `text` may hold a reference: "${" somewhere ("$${" too, which Expand tells apart).
+// A search for '$' alone finds most texts without one faster than a search for "${".
+bool HasReference(const std::string& text) {
+  const size_t dollar = text.find('$');
+  return dollar != std::string::npos && text.find("${", dollar) != std::string::npos;
+}
+
+// vars, overlays and extends: keys of the root whose values are not strings of the VM.
+bool IsOpaqueKey(std::string_view key) {
+  return key == "vars" || key == "overlays" || key == "extends";
 }
 
 // The byte of its file where `node`'s range starts.
@@ -167,9 +165,12 @@ class Interpolator {
   // value). A reference to a variable that failed fails quietly: that was reported where it is.
   std::optional<std::string> Expand(const std::string& text, const Node* node,
                                     const SourceRange& at) {
-    const std::vector<Reference> references = FindReferences(text);
+    // Buffers of the interpolator, reused: most profiles have a reference in several values.
+    std::vector<Reference>& references = references_;
+    std::vector<const Variable*>& targets = targets_;
+    FindReferences(text, references);
     Places places(text, node, at);
-    std::vector<const Variable*> targets;
+    targets.clear();
     bool ok = true;
     for (const Reference& reference : references) {
       const Variable* target = Lookup(reference, places);
@@ -184,9 +185,7 @@ class Interpolator {
   bool CountBytes(uint64_t bytes, const SourceRange& at) {
     bytes_ += bytes;
     if (bytes_ <= kMaxInterpolatedBytes) return true;
-    Stop(at, "the profile and its variables grow to more than " +
-                 std::to_string(kMaxInterpolatedBytes) +
-                 " bytes of text after interpolation (aliases count once per use)");
+    ReportTooManyBytes(at);
     return false;
   }
 
@@ -213,10 +212,8 @@ class Interpolator {
     const auto push = [&](Variable& variable) {
       variable.state = Variable::State::kResolving;
       variable.frame = stack.size();
-      stack.push_back({&variable,
-                       FindReferences(variable.text),
-                       Places(variable.text, variable.node, variable.range),
-                       {}});
+      stack.push_back({&variable, {}, Places(variable.text, variable.node, variable.range), {}});
+      FindReferences(variable.text, stack.back().references);
     };
     push(start);
     while (!stack.empty()) {
@@ -299,13 +296,20 @@ class Interpolator {
                                         const std::vector<Reference>& references,
                                         const std::vector<const Variable*>& targets,
                                         Places& places) {
-    const std::vector<Piece> pieces = Pieces(text, references);
     std::string out;
-    for (size_t i = 0; i < pieces.size(); ++i) {
-      if (!Append(out, pieces[i].literal, [&] { return places.whole(); })) return std::nullopt;
-      const Reference* reference = pieces[i].reference;
+    size_t size = text.size();
+    for (const Variable* target : targets) size += target->value.size();
+    out.reserve(std::min<size_t>(size, kMaxArgumentBytes + 1));  // one allocation, mostly
+    std::string literal;  // before each reference, and after the last
+    size_t at = 0;
+    for (size_t i = 0; i <= references.size(); ++i) {
+      const Reference* reference = i < references.size() ? &references[i] : nullptr;
+      Unescape(text, at, reference != nullptr ? reference->offset : text.size(), literal);
+      if (!Append(out, literal, [&] { return places.whole(); })) return std::nullopt;
+      if (reference == nullptr) break;
       const auto place = [&] { return places.At(reference->offset, reference->length); };
-      if (reference != nullptr && !Append(out, targets[i]->value, place)) return std::nullopt;
+      if (!Append(out, targets[i]->value, place)) return std::nullopt;
+      at = reference->offset + reference->length;
     }
     return out;
   }
@@ -330,6 +334,13 @@ class Interpolator {
     return true;
   }
 
+  // Apart from CountBytes, which is asked for every node, so that it stays small.
+  void ReportTooManyBytes(const SourceRange& at) {
+    Stop(at, "the profile and its variables grow to more than " +
+                 std::to_string(kMaxInterpolatedBytes) +
+                 " bytes of text after interpolation (aliases count once per use)");
+  }
+
   void ReportTooDeep(const Variable& variable, const SourceRange& at) {
     std::vector<std::string> names;
     for (const Variable* link = &variable; link != nullptr; link = link->deepest) {
@@ -351,6 +362,8 @@ class Interpolator {
   }
 
   std::map<std::string, Variable> variables_;
+  std::vector<Reference> references_;     // Expand's
+  std::vector<const Variable*> targets_;  // Expand's
   Diagnostics& diagnostics_;
   Speller speller_;
   std::vector<std::string_view> names_;  // for "did you mean", built when first needed
@@ -385,11 +398,14 @@ class TreeInterpolator {
  public:
   explicit TreeInterpolator(Interpolator& interpolator) : interpolator_(interpolator) {}
 
-  NodePtr Interpolate(const NodePtr& root) { return Walk(root, true, true).node; }
+  NodePtr Interpolate(const NodePtr& root) {
+    Walked walked = Walk(root, true, true);
+    return walked.changed != nullptr ? std::move(walked.changed) : root;
+  }
 
  private:
   struct Walked {
-    NodePtr node;
+    NodePtr changed;     // the interpolated copy, or nullptr when the node is unchanged
     uint64_t bytes = 0;  // of keys and scalars, once per use
     uint64_t nodes = 0;
   };
@@ -398,31 +414,38 @@ class TreeInterpolator {
   // is, and a node is copied only when one of its children changed. A subtree shared by aliases
   // is interpolated once; each further use only counts.
   Walked Walk(const NodePtr& node, bool interpolate, bool root) {
-    if (interpolator_.stopped()) return {node};
+    if (interpolator_.stopped()) return {};
     // A scalar without a reference costs less to count again than to remember: most of them.
-    if (node->is_scalar() && node->text.find("${") == std::string::npos) {
-      return WalkScalar(node, interpolate);
-    }
-    const auto key = std::make_pair(node.get(), interpolate);
-    if (const auto it = memo_.find(key); it != memo_.end()) {
-      Count(it->second.bytes, it->second.nodes, node->range);
-      return it->second;
+    if (node->is_scalar() && !HasReference(node->text)) return WalkScalar(node, false);
+    // Only a node with another owner than the parent it is reached from can be reached again
+    // (an alias; or a layer's node, which the merged tree shares): a node with one owner is
+    // reached once per walk of that owner, which is itself remembered or reached once. The
+    // trees are not changed while they are walked, so a count of 1 stays 1; other threads can
+    // only raise it for a while, and then the node is remembered for nothing.
+    const bool shared = !root && node.use_count() > 1;
+    ByNode<Walked>& memo = memo_[interpolate ? 1 : 0];
+    if (shared) {
+      if (const Walked* known = memo.Find(node.get())) {
+        Count(known->bytes, known->nodes, node->range);
+        return *known;
+      }
     }
     Walked walked =
         node->is_scalar() ? WalkScalar(node, interpolate) : WalkCollection(node, interpolate, root);
-    if (!root) memo_.emplace(key, walked);
+    // Not there yet: the walk of a subtree cannot reach the subtree itself.
+    if (shared) memo.Add(node.get()) = walked;
     return walked;
   }
 
   Walked WalkScalar(const NodePtr& node, bool interpolate) {
-    Walked walked{node, node->text.size(), 1};
-    if (interpolate && node->text.find("${") != std::string::npos) {
+    Walked walked{nullptr, node->text.size(), 1};
+    if (interpolate && HasReference(node->text)) {
       std::optional<std::string> text = interpolator_.Expand(node->text, node.get(), node->range);
       if (text) {  // else reported
         auto copy = std::make_shared<Node>(*node);
         copy->text = std::move(*text);
         walked.bytes = copy->text.size();
-        walked.node = std::move(copy);
+        walked.changed = std::move(copy);
       }
     }
     Count(walked.bytes, 1, node->range);
@@ -430,7 +453,7 @@ class TreeInterpolator {
   }
 
   Walked WalkCollection(const NodePtr& node, bool interpolate, bool root) {
-    Walked walked{node, 0, 1};
+    Walked walked{nullptr, 0, 1};
     Count(0, 1, node->range);
     std::shared_ptr<Node> copy;
     const auto copied = [&]() -> Node& {
@@ -444,35 +467,37 @@ class TreeInterpolator {
     for (size_t i = 0; i < node->entries.size(); ++i) {
       const MappingEntry& entry = node->entries[i];
       // vars, overlays and extends are not strings of the VM: counted, not interpolated.
-      const bool opaque =
-          root && (entry.key == "vars" || entry.key == "overlays" || entry.key == "extends");
+      const bool opaque = root && IsOpaqueKey(entry.key);
       walked.bytes += entry.key.size();
       Count(entry.key.size(), 0, entry.key_range);
       const Walked value = Walk(entry.value, interpolate && !opaque, false);
       add(value);
-      if (value.node != entry.value) copied().entries[i].value = value.node;
+      if (value.changed != nullptr) copied().entries[i].value = value.changed;
     }
     for (size_t i = 0; i < node->items.size(); ++i) {
       const Walked item = Walk(node->items[i], interpolate, false);
       add(item);
-      if (item.node != node->items[i]) copied().items[i] = item.node;
+      if (item.changed != nullptr) copied().items[i] = item.changed;
     }
-    if (copy != nullptr) walked.node = std::move(copy);
+    walked.changed = std::move(copy);
     return walked;
   }
 
   void Count(uint64_t bytes, uint64_t nodes, const SourceRange& at) {
     nodes_ += nodes;
-    const uint64_t max_nodes = ParseLimits{}.max_expanded_nodes;
-    if (nodes_ > max_nodes) {
-      interpolator_.Stop(at, "the merged profile holds more than " + std::to_string(max_nodes) +
-                                 " nodes (aliases count once per use)");
-    }
+    if (nodes_ > ParseLimits{}.max_expanded_nodes) ReportTooManyNodes(at);
     interpolator_.CountBytes(bytes, at);
   }
 
+  // Apart from Count, which is asked for every node and key, so that it stays small.
+  void ReportTooManyNodes(const SourceRange& at) {
+    interpolator_.Stop(at, "the merged profile holds more than " +
+                               std::to_string(ParseLimits{}.max_expanded_nodes) +
+                               " nodes (aliases count once per use)");
+  }
+
   Interpolator& interpolator_;
-  std::map<std::pair<const Node*, bool>, Walked> memo_;
+  ByNode<Walked> memo_[2];  // by whether the subtree was interpolated
   uint64_t nodes_ = 0;
 };
 

@@ -42,6 +42,14 @@ TEST_SUITE("interpolate") {
     CHECK(stages.Rendered() == "");
   }
 
+  TEST_CASE("$${ escapes around and between references, and one at the very end") {
+    testing::Stages stages;
+    const NodePtr interpolated = stages.Interpolate(
+        {"/p/b.yaml", Profile("{dir: /d, arch: x86}", "[\"p=$${a}${arch}$$${arch}x$${\"]")});
+    REQUIRE_MESSAGE(interpolated != nullptr, stages.Rendered());
+    CHECK(FlowText(At(*interpolated, "cmdline")) == "[\"p=${a}x86$${arch}x${\"]");
+  }
+
   TEST_CASE("-D through the pipeline: the argv has the defined value") {
     Pipeline defined;
     defined.reader.Add("/p/b.yaml", Profile("{dir: \"/out/${arch}\", arch: x86}", "[]"));

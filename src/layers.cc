@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "paths.h"
@@ -32,16 +33,28 @@ std::vector<const Node*> ExtendsEntries(const Node& root) {
 
 namespace {
 
+// A board, its base and a fragment or two: the files most profiles are made of.
+constexpr size_t kUsualFiles = 4;
+
 // Keys that describe a file rather than the VM: a parent's value of a row that is not inherited
 // (abstract) is dropped, and `extends` has done its work once the graph is loaded.
 NodePtr WithoutFileKeys(const NodePtr& root, bool keep_abstract) {
+  // The rows of the profile table that are not inherited, found once: a search of the table for
+  // every key of every layer was a third of this.
+  static const std::vector<std::string_view> kNotInherited = [] {
+    std::vector<std::string_view> names;
+    for (const Field& row : ProfileSchema().fields) {
+      if (!row.inherited) names.push_back(row.name);
+    }
+    return names;
+  }();
   auto copy = std::make_shared<Node>(*root);
-  const Field& table = ProfileSchema();
   copy->entries.erase(std::remove_if(copy->entries.begin(), copy->entries.end(),
                                      [&](const MappingEntry& entry) {
-                                       if (entry.key == "extends") return true;
-                                       const Field* row = table.Find(entry.key);
-                                       return row != nullptr && !row->inherited && !keep_abstract;
+                                       if (std::string_view(entry.key) == "extends") return true;
+                                       return !keep_abstract &&
+                                              std::find(kNotInherited.begin(), kNotInherited.end(),
+                                                        entry.key) != kNotInherited.end();
                                      }),
                       copy->entries.end());
   return copy;
@@ -119,7 +132,13 @@ class GraphLoader {
       : environment_(environment),
         diagnostics_(diagnostics),
         stack_(stack),
-        profile_named_at_(profile_named_at) {}
+        profile_named_at_(profile_named_at) {
+    // Room for a usual chain (a board, its base, a fragment) without growing.
+    path_.reserve(kUsualFiles);
+    links_.reserve(kUsualFiles);
+    stack_.layers.reserve(kUsualFiles);
+    stack_.sources.reserve(kUsualFiles);
+  }
 
   // What the profile and DisplayPathOf's names of parents start from: asked for once per
   // profile, not once per file (a getcwd() each).

@@ -5,7 +5,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "by_node.h"
 #include "key_path.h"
+#include "path_steps.h"
 #include "schema.h"
 #include "text.h"
 
@@ -118,7 +120,7 @@ class Merger {
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
 
   // `base` may be nullptr (nothing inherited). Returns nullptr when the value is removed.
-  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, KeyPath& path) {
+  NodePtr Merge(const NodePtr& base, const NodePtr& layer, const Field& field, PathSteps& path) {
     if (layer->tag == NodeTag::kReset) return nullptr;
     if (base == nullptr || layer->tag == NodeTag::kOverride) return Fresh(layer, field, path);
     if (base->kind != layer->kind) {
@@ -129,11 +131,11 @@ class Merger {
           .notes.push_back({"the earlier value is at", base->range});
       return base;
     }
-    const auto owned = owned_.find(base.get());
+    Built* const owned = owned_.Find(base.get());
     // A scalar replaces what was there; every merged collection is owned, so the guard only
     // keeps a mistake from writing into a layer.
-    if (layer->is_scalar() || owned == owned_.end()) return Fresh(layer, field, path);
-    Built& built = owned->second;
+    if (layer->is_scalar() || owned == nullptr) return Fresh(layer, field, path);
+    Built& built = *owned;
     CopyHeader(*layer, *built.node);
     MergeInto(built, *layer, field, path);
     return base;
@@ -141,7 +143,7 @@ class Merger {
 
   // Closes the holes left by removed entries and items, and lays out every cmdline.
   void Finish() {
-    for (auto& [unused, built] : owned_) {
+    for (Built& built : owned_.values()) {
       if (built.cmdline != nullptr) built.node->items = built.cmdline->Flatten();
       if (built.holes == 0) continue;
       auto& entries = built.node->entries;
@@ -161,13 +163,23 @@ class Merger {
     // Held so that a node replaced later (by !override, say) is not freed and its address
     // reused by a new node while this index still names it.
     std::shared_ptr<Node> node;
-    // key -> entry or item; for a mapping only from kIndexFrom entries on (Position)
-    std::unordered_map<std::string, size_t> positions;
+    // Made when first needed: most merged collections are small mappings, for which an empty
+    // hash map and set were most of the cost of making and freeing the Built.
+    struct Index {
+      // key -> entry or item; for a mapping only from kIndexFrom entries on (Position)
+      std::unordered_map<std::string, size_t> positions;
+      std::unordered_set<std::string> texts;  // items of a list without repeats
+    };
+    std::unique_ptr<Index> index;
     bool indexed = false;
-    std::unordered_set<std::string> texts;  // items of a list without repeats
     size_t holes = 0;
     std::unique_ptr<CmdlineGroups> cmdline;  // a cmdline's entries, until Finish
   };
+
+  static Built::Index& IndexOf(Built& built) {
+    if (built.index == nullptr) built.index = std::make_unique<Built::Index>();
+    return *built.index;
+  }
 
   static void CopyHeader(const Node& layer, Node& node) {
     node.kind = layer.kind;
@@ -183,18 +195,21 @@ class Merger {
 
   // A merged copy of `layer` over nothing. A scalar without a tag is its own copy: nodes are
   // never changed once built (node.h), so the merged tree shares it with the layer.
-  NodePtr Fresh(const NodePtr& layer, const Field& field, KeyPath& path) {
+  NodePtr Fresh(const NodePtr& layer, const Field& field, PathSteps& path) {
     if (layer->is_scalar() && layer->tag == NodeTag::kNone) return layer;
     auto node = std::make_shared<Node>();
     CopyHeader(*layer, *node);
     if (layer->is_scalar()) return node;
-    Built& built = owned_[node.get()];
+    // Most merged collections are made by one layer: their own size is the best guess.
+    node->entries.reserve(layer->entries.size());
+    if (field.type != FieldType::kCmdline) node->items.reserve(layer->items.size());
+    Built& built = owned_.Add(node.get());
     built.node = node;
     MergeInto(built, *layer, field, path);
     return node;
   }
 
-  void MergeInto(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeInto(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     if (layer.is_mapping()) {
       MergeEntries(built, layer, field, path);
     } else if (field.type == FieldType::kCmdline) {
@@ -208,7 +223,7 @@ class Merger {
 
   // Most mappings hold a few keys: searched in a row, they cost less than a hash index of
   // their keys. A list is indexed from its first item, a mapping from this many entries.
-  static constexpr size_t kIndexFrom = 8;
+  static constexpr size_t kIndexFrom = 32;
   static constexpr size_t kNowhere = static_cast<size_t>(-1);
 
   static bool Indexed(const Built& built) { return built.indexed || !built.node->is_mapping(); }
@@ -216,8 +231,9 @@ class Merger {
   // Where `key` is (its entry or item), or kNowhere; a hole is nowhere.
   static size_t Position(const Built& built, const std::string& key) {
     if (Indexed(built)) {
-      const auto found = built.positions.find(key);
-      return found != built.positions.end() ? found->second : kNowhere;
+      if (built.index == nullptr) return kNowhere;
+      const auto found = built.index->positions.find(key);
+      return found != built.index->positions.end() ? found->second : kNowhere;
     }
     const std::vector<MappingEntry>& entries = built.node->entries;
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -229,7 +245,7 @@ class Merger {
   static void IndexEntries(Built& built) {
     const std::vector<MappingEntry>& entries = built.node->entries;
     for (size_t i = 0; i < entries.size(); ++i) {
-      if (entries[i].value != nullptr) built.positions.emplace(entries[i].key, i);
+      if (entries[i].value != nullptr) IndexOf(built).positions.emplace(entries[i].key, i);
     }
     built.indexed = true;
   }
@@ -242,12 +258,12 @@ class Merger {
     if (value == nullptr) {
       if (found == kNowhere) return;
       slots[found] = make(nullptr);
-      if (Indexed(built)) built.positions.erase(key);
+      if (Indexed(built)) IndexOf(built).positions.erase(key);
       ++built.holes;
     } else if (found != kNowhere) {
       slots[found] = make(std::move(value));
     } else if (Indexed(built)) {
-      built.positions.emplace(key, slots.size());
+      IndexOf(built).positions.emplace(key, slots.size());
       slots.push_back(make(std::move(value)));
     } else {
       slots.push_back(make(std::move(value)));
@@ -261,7 +277,7 @@ class Merger {
     return mapping ? built.node->entries[found].value : built.node->items[found];
   }
 
-  void MergeEntries(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeEntries(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     for (const MappingEntry& entry : layer.entries) {
       // Overlays are merged by name, but each body stays as written, its directives included,
       // until it is applied as a layer of its own; a later definition of a name replaces it.
@@ -269,7 +285,7 @@ class Merger {
       if (field.type == FieldType::kOverlays) {
         value = entry.value->tag == NodeTag::kReset ? nullptr : entry.value;
       } else {
-        const ScopedStep step(path, ScopedStep::kChild, entry.key);
+        const PathSteps::Step step(path, ScopedStep::kChild, entry.key);
         value = Merge(Inherited(built, entry.key, true), entry.value, ChildField(field, entry.key),
                       path);
       }
@@ -279,20 +295,20 @@ class Merger {
     }
   }
 
-  void MergeItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeItems(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     // extra_args keep repeats (-device may occur many times); other string lists do not.
     const bool unique = field.type == FieldType::kStringList;
     for (const NodePtr& item : layer.items) {
-      if (unique && !built.texts.insert(item->text).second) continue;
+      if (unique && !IndexOf(built).texts.insert(item->text).second) continue;
       built.node->items.push_back(Fresh(item, ChildField(field, ""), path));
     }
   }
 
-  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeKeyedItems(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     for (const NodePtr& item : layer.items) {
       const std::string key = ItemKey(*item, field);
       if (item->tag == NodeTag::kDelete) {
-        if (built.positions.count(key) == 0) {
+        if (Position(built, key) == kNowhere) {
           diagnostics_.Error(item->range, Quoted("!delete " + key) + ": " + Quoted(path.Text()) +
                                               " has no inherited item " + Quoted(key));
         }
@@ -302,14 +318,14 @@ class Merger {
       // In place when the key is there, so the order of the base is kept.
       NodePtr merged;
       {
-        const ScopedStep step(path, ScopedStep::kItem, key);
+        const PathSteps::Step step(path, ScopedStep::kItem, key);
         merged = Merge(Inherited(built, key, false), item, field, path);
       }
       Put(built, built.node->items, key, std::move(merged), [](NodePtr value) { return value; });
     }
   }
 
-  void MergeCmdline(Built& built, const Node& layer, const Field& field, KeyPath& path) {
+  void MergeCmdline(Built& built, const Node& layer, const Field& field, PathSteps& path) {
     if (built.cmdline == nullptr) built.cmdline = std::make_unique<CmdlineGroups>();
     CmdlineGroups& groups = *built.cmdline;
     groups.BeginLayer();
@@ -325,7 +341,7 @@ class Merger {
   }
 
   Diagnostics& diagnostics_;
-  std::unordered_map<const Node*, Built> owned_;
+  ByNode<Built> owned_;
 };
 
 }  // namespace
@@ -334,7 +350,7 @@ NodePtr MergeLayers(const std::vector<NodePtr>& layers, Diagnostics& diagnostics
   const size_t errors_before = diagnostics.error_count();
   Merger merger(diagnostics);
   NodePtr merged;
-  KeyPath path;
+  PathSteps path;
   for (const NodePtr& layer : layers) merged = merger.Merge(merged, layer, ProfileSchema(), path);
   if (diagnostics.error_count() != errors_before) return nullptr;
   merger.Finish();

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "by_node.h"
 #include "set_assignment.h"
 #include "test_support.h"
 
@@ -149,6 +150,24 @@ TEST_SUITE("merge") {
                       {"/p/l2.yaml", "vars: {b: 3, h: !reset, a: 3}\n"}});
     REQUIRE(merged != nullptr);
     CHECK(FlowText(At(*merged, "vars")) == "{a: 3, c: 2, d: 1, e: 1, f: 1, g: 2, i: 2, b: 3}");
+  }
+
+  TEST_CASE("a mapping past 32 keys, the size that indexes it, keeps its order and holes") {
+    // 30 keys, then a layer that removes one before the index is built and crosses the size
+    // that builds it, then one that brings the removed key back at the end and removes another.
+    std::string keys;
+    std::string expected;
+    for (int i = 0; i < 30; ++i) {
+      keys += (i > 0 ? ", k" : "k") + std::to_string(i) + ": 1";
+      if (i != 1) expected += (expected.empty() ? "k" : ", k") + std::to_string(i) + ": 1";
+    }
+    testing::Stages stages;
+    const NodePtr merged = stages.Merge({{"/p/l0.yaml", "vars: {" + keys + "}\n"},
+                                         {"/p/l1.yaml", "vars: {k1: !reset, x: 2, y: 2, z: 2}\n"},
+                                         {"/p/l2.yaml", "vars: {k1: 3, y: !reset, k0: 3}\n"}});
+    REQUIRE(merged != nullptr);
+    expected.replace(0, 5, "k0: 3");
+    CHECK(FlowText(At(*merged, "vars")) == "{" + expected + ", x: 2, z: 2, k1: 3}");
   }
 
   TEST_CASE("keyed lists merge an item in place by its key and append new ones") {
@@ -364,6 +383,30 @@ TEST_SUITE("merge") {
     REQUIRE_MESSAGE(resolved.has_value(), pipeline.Rendered());
     CHECK(resolved->merged->Find("abstract") == nullptr);
     CHECK(FlowText(At(*resolved->merged, "qemu.cpus")) == "2");
+  }
+}
+
+TEST_SUITE("by_node") {
+  TEST_CASE("finds each value by its node's address, through growth, and no other") {
+    std::vector<Node> nodes(1000);
+    ByNode<int> values;
+    std::vector<int*> added;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      CHECK(values.Find(&nodes[i]) == nullptr);
+      int& value = values.Add(&nodes[i]);
+      value = static_cast<int>(i);
+      added.push_back(&value);
+    }
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      REQUIRE(values.Find(&nodes[i]) != nullptr);
+      CHECK(values.Find(&nodes[i]) == added[i]);  // where it was added: the table grew since
+      CHECK(*values.Find(&nodes[i]) == static_cast<int>(i));
+    }
+    const Node other;
+    CHECK(values.Find(&other) == nullptr);
+    CHECK(values.values().size() == nodes.size());
+    const ByNode<int> empty;
+    CHECK(empty.Find(&other) == nullptr);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "key_path.h"
+#include "path_steps.h"
 #include "qemu_values.h"
 #include "schema.h"
 #include "spell.h"
@@ -56,7 +57,7 @@ class ShapeChecker {
   ShapeChecker(FileRole role, Diagnostics& diagnostics, size_t& value_errors)
       : role_(role), diagnostics_(diagnostics), value_errors_(value_errors) {}
 
-  void CheckMapping(const Node& node, const Field& mapping, KeyPath& path) {
+  void CheckMapping(const Node& node, const Field& mapping, PathSteps& path) {
     for (const MappingEntry& entry : node.entries) {
       const Field* field = mapping.Find(entry.key);
       if (field == nullptr) {
@@ -70,7 +71,7 @@ class ShapeChecker {
         Error(entry.key_range, Quoted(entry.key) + " cannot be set in an overlay");
         continue;
       }
-      const ScopedStep step(path, ScopedStep::kChild, entry.key);
+      const PathSteps::Step step(path, ScopedStep::kChild, entry.key);
       CheckValue(*entry.value, *field, path);
     }
   }
@@ -91,15 +92,15 @@ class ShapeChecker {
   // `part`: "" for the value at `path` itself, " item" or " !delete" for an entry of the list
   // there ("'cmdline item' must be a string"). Only the value itself names its key path to the
   // layering stage, which notes the earlier value it would have changed.
-  void WrongKind(const Node& node, const KeyPath& path, std::string_view expected,
+  void WrongKind(const Node& node, const PathSteps& path, std::string_view expected,
                  std::string_view part = "") {
     diagnostics_
         .Error(node.range, Quoted(path.Text() + std::string(part)) + " must be " +
                                std::string(expected) + ", not " + DescribeKind(node))
-        .key_path = part.empty() ? path : KeyPath();
+        .key_path = part.empty() ? path.ToKeyPath() : KeyPath();
   }
 
-  void CheckValue(const Node& node, const Field& field, KeyPath& path) {
+  void CheckValue(const Node& node, const Field& field, PathSteps& path) {
     if (node.tag == NodeTag::kReset)
       return;  // removes the inherited value; what it holds is ignored
     if (node.tag == NodeTag::kDelete) {
@@ -152,7 +153,7 @@ class ShapeChecker {
   }
 
   // `part` as for WrongKind.
-  bool CheckString(const Node& node, const KeyPath& path, std::string_view part = "") {
+  bool CheckString(const Node& node, const PathSteps& path, std::string_view part = "") {
     if (!node.is_scalar()) {
       WrongKind(node, path, "a string", part);
       return false;
@@ -169,7 +170,7 @@ class ShapeChecker {
     return true;
   }
 
-  void CheckBool(const Node& node, const KeyPath& path) {
+  void CheckBool(const Node& node, const PathSteps& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "true or false");
     if (ReadBool(node)) return;
     Diagnostic& error =
@@ -180,7 +181,7 @@ class ShapeChecker {
     }
   }
 
-  void CheckInteger(const Node& node, const Field& field, const KeyPath& path) {
+  void CheckInteger(const Node& node, const Field& field, const PathSteps& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "an integer");
     const std::optional<int64_t> value = ReadInteger(node);
     if (!value) {
@@ -207,7 +208,7 @@ class ShapeChecker {
                          : "at most " + std::to_string(*field.maximum);
   }
 
-  bool CheckPath(const Node& node, const KeyPath& path) {
+  bool CheckPath(const Node& node, const PathSteps& path) {
     if (!CheckString(node, path)) return false;
     // An empty path would resolve to the profile's own directory.
     if (!node.text.empty()) return true;
@@ -215,13 +216,13 @@ class ShapeChecker {
     return false;
   }
 
-  void CheckMemory(const Node& node, const KeyPath& path) {
+  void CheckMemory(const Node& node, const PathSteps& path) {
     if (!node.is_scalar()) return WrongKind(node, path, "a size");
     const MemorySize size = ReadMemory(node);
     if (!size.error.empty()) ValueError(node.range, Quoted(path.Text()) + " " + size.error);
   }
 
-  void CheckEnum(const Node& node, const Field& field, const KeyPath& path) {
+  void CheckEnum(const Node& node, const Field& field, const PathSteps& path) {
     if (!CheckString(node, path)) return;
     if (std::find(field.choices.begin(), field.choices.end(), node.text) != field.choices.end())
       return;
@@ -229,7 +230,7 @@ class ShapeChecker {
                           Quoted(node.text) + DidYouMean(node.text, field.choices));
   }
 
-  void CheckStringList(const Node& node, const Field& field, const KeyPath& path) {
+  void CheckStringList(const Node& node, const Field& field, const PathSteps& path) {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
     for (const NodePtr& item : node.items) {
       if (item->tag == NodeTag::kDelete && field.type == FieldType::kCmdline) {
@@ -245,7 +246,7 @@ class ShapeChecker {
     }
   }
 
-  void CheckKeyedList(const Node& node, const Field& list, KeyPath& path) {
+  void CheckKeyedList(const Node& node, const Field& list, PathSteps& path) {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
     std::map<std::string, SourceRange> first_place;
     for (const NodePtr& item : node.items) {
@@ -265,7 +266,7 @@ class ShapeChecker {
   // Checks one item of a keyed list and returns its key and where the key is written.
   std::optional<std::pair<std::string, SourceRange>> CheckItemAndFindKey(const Node& item,
                                                                          const Field& list,
-                                                                         KeyPath& path) {
+                                                                         PathSteps& path) {
     if (item.tag == NodeTag::kDelete) {
       if (!CheckString(item, path, " !delete")) return std::nullopt;
       return std::make_pair(item.text, item.range);
@@ -280,8 +281,9 @@ class ShapeChecker {
     }
     const MappingEntry* key = item.Find(list.key);
     {
-      const ScopedStep step(path, ScopedStep::kItem,
-                            key && key->value->is_scalar() ? key->value->text : std::string_view());
+      const PathSteps::Step step(
+          path, ScopedStep::kItem,
+          key && key->value->is_scalar() ? key->value->text : std::string_view());
       CheckMapping(item, list, path);
     }
     if (key == nullptr) {
@@ -306,17 +308,19 @@ class ShapeChecker {
     return std::make_pair(key->value->text, key->value->range);
   }
 
-  void CheckStringMap(const Node& node, const KeyPath& path) {
+  void CheckStringMap(const Node& node, PathSteps& path) {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping");
     for (const MappingEntry& entry : node.entries) {
       if (!IsVariableName(entry.key)) {
         Error(entry.key_range, BadVariableNameMessage(entry.key));
       }
-      if (entry.value->tag != NodeTag::kReset) CheckString(*entry.value, path.Child(entry.key));
+      if (entry.value->tag == NodeTag::kReset) continue;
+      const PathSteps::Step step(path, ScopedStep::kChild, entry.key);
+      CheckString(*entry.value, path);
     }
   }
 
-  void CheckExtends(const Node& node, const KeyPath& path) {
+  void CheckExtends(const Node& node, const PathSteps& path) {
     if (!node.is_scalar() && !node.is_sequence()) {
       return WrongKind(node, path, "a path or a list of paths");
     }
@@ -329,7 +333,7 @@ class ShapeChecker {
     }
   }
 
-  void CheckOverlays(const Node& node, const KeyPath& path) {
+  void CheckOverlays(const Node& node, PathSteps& path) {
     if (!node.is_mapping()) return WrongKind(node, path, "a mapping of overlay names to settings");
     for (const MappingEntry& entry : node.entries) {
       if (entry.value->tag == NodeTag::kReset) continue;  // removes an inherited overlay
@@ -340,10 +344,11 @@ class ShapeChecker {
         continue;
       }
       if (!entry.value->is_mapping()) {
-        WrongKind(*entry.value, path.Child(entry.key), "a mapping");
+        const PathSteps::Step step(path, ScopedStep::kChild, entry.key);
+        WrongKind(*entry.value, path, "a mapping");
         continue;
       }
-      KeyPath overlay_path;
+      PathSteps overlay_path;
       ShapeChecker(FileRole::kOverlay, diagnostics_, value_errors_)
           .CheckMapping(*entry.value, ProfileSchema(), overlay_path);
     }
@@ -425,7 +430,7 @@ bool CheckShape(const Node& root, FileRole role, Diagnostics& diagnostics) {
     return false;
   }
   size_t value_errors = 0;
-  KeyPath path;
+  PathSteps path;
   ShapeChecker(role, diagnostics, value_errors).CheckMapping(root, ProfileSchema(), path);
   return diagnostics.error_count() - value_errors == errors_before;
 }

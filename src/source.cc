@@ -1,6 +1,7 @@
 #include "source.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "utf8.h"
 
@@ -16,19 +17,43 @@ std::string WithoutByteOrderMark(std::string text) {
   return text;
 }
 
+// Whether every byte is below 0x80, eight at a time: a byte-by-byte count of continuation bytes
+// was most of the cost of reading a profile into a SourceFile.
+bool IsAscii(std::string_view text) {
+  constexpr uint64_t kHighBits = 0x8080808080808080u;
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + sizeof(uint64_t) <= text.size(); i += sizeof(uint64_t)) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + i, sizeof(word));
+    high |= word;
+  }
+  for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+  return (high & kHighBits) == 0;
+}
+
+// Room for the line starts of most profiles without growing.
+constexpr size_t kLinesReserved = 32;
+
 }  // namespace
 
 SourceFile::SourceFile(std::string path, std::string display_path, std::string text)
     : path_(std::move(path)),
       display_path_(std::move(display_path)),
       text_(WithoutByteOrderMark(std::move(text))) {
+  line_starts_.reserve(std::min(kLinesReserved, text_.size() / 16 + 1));
   line_starts_.push_back(0);
   // yaml-cpp counts "\r\n" and "\n" as one break; a lone "\r" is not a break for it either.
   for (size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1)) {
     line_starts_.push_back(i + 1);
   }
+  // Most profiles are ASCII: the one count of zero says so (ContinuationsBefore).
+  if (IsAscii(text_)) {
+    continuations_before_block_.push_back(0);
+    return;
+  }
   // A file is at most 1 MiB and an argument at most 128 KiB, so 32 bits hold any count.
-  continuations_before_block_.reserve(text_.size() / kBlockBytes + 1);
+  continuations_before_block_.reserve(text_.size() / kBlockBytes + 2);
   uint32_t continuations = 0;
   for (size_t start = 0; start < text_.size(); start += kBlockBytes) {
     continuations_before_block_.push_back(continuations);
@@ -69,6 +94,8 @@ size_t SourceFile::Offset(uint32_t line0, uint32_t byte_column0) const {
 }
 
 uint32_t SourceFile::CharColumn(uint32_t line0, uint32_t byte_column0) const {
+  // In an ASCII file every byte is a character, past the line's end too (as below).
+  if (continuations_before_block_.back() == 0) return byte_column0 + 1;
   const std::string_view line = Line(line0 + 1);
   const size_t in_line = std::min<size_t>(byte_column0, line.size());
   const size_t past_line_end = byte_column0 - in_line;
@@ -84,8 +111,19 @@ uint32_t SourceFile::LineOfOffset(size_t offset) const {
   return static_cast<uint32_t>(after - line_starts_.begin() - 1);
 }
 
+uint32_t SourceFile::LineOfOffset(size_t offset, uint32_t line0_hint) const {
+  const bool in_hint =
+      line0_hint < line_starts_.size() && line_starts_[line0_hint] <= offset &&
+      (line0_hint + 1 == line_starts_.size() || offset < line_starts_[line0_hint + 1]);
+  return in_hint ? line0_hint : LineOfOffset(offset);
+}
+
 SourceRange RangeAtOffset(const SourceFile& file, size_t offset) {
-  const uint32_t line0 = file.LineOfOffset(offset);
+  return RangeAtOffset(file, offset, static_cast<uint32_t>(-1));
+}
+
+SourceRange RangeAtOffset(const SourceFile& file, size_t offset, uint32_t line0_hint) {
+  const uint32_t line0 = file.LineOfOffset(offset, line0_hint);
   const auto byte_column0 = static_cast<uint32_t>(offset - file.LineStart(line0));
   return {&file, line0 + 1, file.CharColumn(line0, byte_column0), 1};
 }

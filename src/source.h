@@ -31,6 +31,8 @@ class SourceFile {
   uint32_t CharColumn(uint32_t line0, uint32_t byte_column0) const;
   // 0-based line that holds a byte offset.
   uint32_t LineOfOffset(size_t offset) const;
+  // The same, found without a search when it is `line0_hint`.
+  uint32_t LineOfOffset(size_t offset, uint32_t line0_hint) const;
   size_t LineStart(uint32_t line0) const { return line_starts_[line0]; }
 
  private:
@@ -61,6 +63,9 @@ struct SourceRange {
 
 // The one-character range at a byte offset of `file`.
 SourceRange RangeAtOffset(const SourceFile& file, size_t offset);
+// The same, for an offset that is likely on the 0-based line `line0_hint` (the line of a node's
+// mark, for a place inside the node): a parser asks for one per scalar.
+SourceRange RangeAtOffset(const SourceFile& file, size_t offset, uint32_t line0_hint);
 
 // "file:line:col", or just the file when the range has no line.
 std::string FormatLocation(const SourceRange& range);

@@ -43,6 +43,28 @@ TEST_SUITE("source") {
     CHECK(file.CharColumn(1000, 3) == 4);  // past the last line
   }
 
+  TEST_CASE("a file is known to be ASCII only when no byte of it, in any position, is not") {
+    // 15 bytes: one word of eight read at once, then seven read one by one.
+    const SourceFile tail("/x", "x", "abcdefg\nk: \xC3\xA9 z");
+    CHECK(tail.CharColumn(1, 6) == 6);  // 'z' after the 2-byte character in the tail
+    const SourceFile word("/x", "x", "k: \xC3\xA9 abcdefgh z");
+    CHECK(word.CharColumn(0, 15) == 15);  // 'z' after a 2-byte character in the first word
+    const SourceFile ascii("/x", "x", "abcdefg\nk: e z");
+    CHECK(ascii.CharColumn(1, 5) == 6);
+  }
+
+  TEST_CASE("a line hint is taken only when the offset is on that line") {
+    const SourceFile file("/x", "x", "ab\ncd\nef");
+    for (size_t offset = 0; offset <= file.text().size(); ++offset) {
+      for (uint32_t hint : {0u, 1u, 2u, 3u, 100u, static_cast<uint32_t>(-1)}) {
+        CHECK(file.LineOfOffset(offset, hint) == file.LineOfOffset(offset));
+        CHECK(RangeAtOffset(file, offset, hint).column == RangeAtOffset(file, offset).column);
+      }
+    }
+    CHECK(file.LineOfOffset(4, 1) == 1);
+    CHECK(file.LineOfOffset(7, 2) == 2);  // the last line, which has no line after it
+  }
+
   TEST_CASE("columns on one long line take constant time each") {
     // 30,000 flow items on one line took 13.6 s when each column was counted from the line start.
     std::string line;

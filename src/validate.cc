@@ -15,7 +15,9 @@ namespace {
 class Validator : public RowVisitor {
  public:
   Validator(bool check_completeness, Diagnostics& diagnostics)
-      : context_(check_completeness, diagnostics) {}
+      : context_(check_completeness, diagnostics) {
+    holders_.reserve(8);  // as deep as a profile's mappings go, without growing
+  }
 
   bool BeginMapping(const Field& row, const Node* mapping, const KeyPath& path) override {
     // A required mapping that is missing (qemu) misses each of its required keys, which says more.

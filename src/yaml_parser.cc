@@ -10,9 +10,9 @@
 #include <map>
 #include <optional>
 #include <streambuf>
-#include <unordered_map>
 
 #include "key_path.h"
+#include "seen_keys.h"
 #include "text.h"
 #include "yaml_scan.h"
 
@@ -28,8 +28,9 @@ constexpr size_t kMaxParseErrors = 100;
 constexpr std::string_view kCoreSchemaTagPrefix = "tag:yaml.org,2002:";
 
 std::optional<NodeTag> ToNodeTag(const std::string& tag) {
-  // yaml-cpp reports "?" for untagged plain nodes and "!" for quoted or block scalars.
-  if (tag.empty() || tag == "?" || tag == "!") return NodeTag::kNone;
+  // yaml-cpp reports "?" for untagged plain nodes and "!" for quoted or block scalars. Asked for
+  // every node, so these come first and without a string comparison.
+  if (tag.empty() || (tag.size() == 1 && (tag[0] == '?' || tag[0] == '!'))) return NodeTag::kNone;
   if (tag == "!override") return NodeTag::kOverride;
   if (tag == "!reset") return NodeTag::kReset;
   if (tag == "!delete") return NodeTag::kDelete;
@@ -52,7 +53,12 @@ SourceRange RangeOfMark(const SourceFile& file, const YAML::Mark& mark) {
 class TreeBuilder : public YAML::EventHandler {
  public:
   TreeBuilder(const SourceFile& file, Diagnostics& diagnostics, const ParseLimits& limits)
-      : file_(file), diagnostics_(diagnostics), limits_(limits) {}
+      : file_(file), diagnostics_(diagnostics), limits_(limits) {
+    // Enough for most profiles without growing.
+    stack_.reserve(8);
+    entries_.reserve(32);
+    items_.reserve(16);
+  }
 
   NodePtr root() const { return root_; }
   bool saw_root() const { return saw_root_; }
@@ -93,7 +99,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (!token.terminated) {
       Stop(RangeAtOffset(file_, token.value_offset), "unterminated quoted string");
     }
-    SourceRange range = RangeAtOffset(file_, token.value_offset);
+    SourceRange range = RangeAtOffset(file_, token.value_offset, static_cast<uint32_t>(mark.line));
     range.length = static_cast<uint32_t>(token.length);
     if (ExpectingKey()) {
       OnKey(range, tag, token.style, value);
@@ -138,7 +144,9 @@ class TreeBuilder : public YAML::EventHandler {
     bool has_key = false;     // a mapping's key was read and waits for its value
     bool drop_value = false;  // that key was rejected: parse its value, then leave it out
     MappingEntry pending;
-    std::unordered_map<std::string, SourceRange> keys_seen;
+    SeenKeys::Frame seen;  // the mapping's keys read so far
+    // Its entries or items so far: the last `count` of entries_ or items_ (PathOfValue).
+    size_t count = 0;
   };
 
   // A null or empty value: reported at its key in a mapping, at itself in a list.
@@ -179,7 +187,7 @@ class TreeBuilder : public YAML::EventHandler {
     KeyPath path;
     for (const Frame& frame : stack_) {
       if (frame.node->is_sequence()) {
-        path = path.Item(std::to_string(frame.node->items.size()));
+        path = path.Item(std::to_string(frame.count));
       } else if (frame.has_key) {
         path = path.Child(frame.pending.key);
       }
@@ -220,21 +228,20 @@ class TreeBuilder : public YAML::EventHandler {
     frame.has_key = true;
     frame.drop_value = true;
     frame.pending = MappingEntry{key, range, nullptr};
-    if (!ToNodeTag(tag) || *ToNodeTag(tag) != NodeTag::kNone) {
+    if (const std::optional<NodeTag> known = ToNodeTag(tag); !known || *known != NodeTag::kNone) {
       Report(range, "a key cannot have a tag (" + Quoted(DisplayTag(tag)) + ")");
       return;
     }
-    if (key == "<<" && style == ScalarStyle::kPlain) {
+    if (std::string_view(key) == "<<" && style == ScalarStyle::kPlain) {
       Report(range, "YAML merge keys ('<<') are not supported")
           .notes.push_back({"share settings with 'extends' or overlays instead", {}});
       return;
     }
-    const auto [seen, added] = frame.keys_seen.emplace(key, range);
-    if (!added) {
-      Report(range, "duplicate key " + Quoted(key))
-          .notes.push_back({"first defined at", seen->second});
+    if (const SourceRange* first = seen_keys_.Find(frame.seen, key)) {
+      Report(range, "duplicate key " + Quoted(key)).notes.push_back({"first defined at", *first});
       return;
     }
+    seen_keys_.Add(frame.seen, key, range);
     frame.drop_value = false;
   }
 
@@ -282,6 +289,7 @@ class TreeBuilder : public YAML::EventHandler {
     Frame frame;
     frame.node = std::move(node);
     frame.anchor = anchor;
+    frame.seen = seen_keys_.Open();
     stack_.push_back(std::move(frame));
   }
 
@@ -292,10 +300,18 @@ class TreeBuilder : public YAML::EventHandler {
       }
       return;
     }
-    Frame frame = std::move(stack_.back());
-    stack_.pop_back();
-    Register(frame.anchor, frame.node);
-    AddValue(frame.node);
+    Frame& frame = stack_.back();
+    seen_keys_.Close(frame.seen);
+    if (frame.node->is_mapping()) {
+      MoveLast(entries_, frame.count, frame.node->entries);
+    } else {
+      MoveLast(items_, frame.count, frame.node->items);
+    }
+    const NodePtr node = std::move(frame.node);
+    const YAML::anchor_t anchor = frame.anchor;
+    stack_.pop_back();  // `frame` is gone: the node is added to its parent
+    Register(anchor, node);
+    AddValue(node);
   }
 
   void Register(YAML::anchor_t anchor, const NodePtr& node) {
@@ -313,21 +329,36 @@ class TreeBuilder : public YAML::EventHandler {
     parent.node->expanded_bytes += value->expanded_bytes;
     parent.node->height = std::max(parent.node->height, value->height + 1);
     if (parent.node->is_sequence()) {
-      parent.node->items.push_back(value);
+      items_.push_back(value);
+      ++parent.count;
       return;
     }
     if (!parent.drop_value) {
       parent.pending.value = value;
-      parent.node->entries.push_back(std::move(parent.pending));
+      entries_.push_back(std::move(parent.pending));
+      ++parent.count;
     }
     parent.has_key = false;
     parent.drop_value = false;
+  }
+
+  // The last `count` elements of `from` become `to`, allocated once at their final size.
+  template <typename T>
+  static void MoveLast(std::vector<T>& from, size_t count, std::vector<T>& to) {
+    const auto first = from.end() - static_cast<std::ptrdiff_t>(count);
+    to.assign(std::make_move_iterator(first), std::make_move_iterator(from.end()));
+    from.erase(first, from.end());
   }
 
   const SourceFile& file_;
   Diagnostics& diagnostics_;
   const ParseLimits limits_;
   std::vector<Frame> stack_;
+  // The entries and items of the collections being read, innermost last: a node's vector is
+  // made once, when the collection ends, instead of growing (and moving) entry by entry.
+  std::vector<MappingEntry> entries_;
+  std::vector<NodePtr> items_;
+  SeenKeys seen_keys_;
   std::map<YAML::anchor_t, NodePtr> anchors_;
   NodePtr root_;
   bool saw_root_ = false;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "seen_keys.h"
 #include "test_support.h"
 
 namespace qemuc {
@@ -78,6 +79,62 @@ TEST_SUITE("yaml_parser") {
           "q: {cpus: 1, \"cpus\": 2}\n"
           "             ^~~~~~\n"
           "note: first defined at p.yaml:1:5\n");
+  }
+
+  TEST_CASE("a key whose value was dropped still counts as defined") {
+    CHECK(Errors("a:\nb: 1\na: 2\n") ==
+          "p.yaml:1:1: error: 'a' has no value\n"
+          "a:\n"
+          "^\n"
+          "note: null values are not allowed; '!reset' removes an inherited value\n"
+          "p.yaml:3:1: error: duplicate key 'a'\n"
+          "a: 2\n"
+          "^\n"
+          "note: first defined at p.yaml:1:1\n");
+  }
+
+  TEST_CASE("duplicate keys in a mapping with more keys than SeenKeys searches in a row") {
+    std::string text;
+    for (size_t i = 0; i < SeenKeys::kIndexFrom + 4; ++i) {
+      text += "k" + std::to_string(i) + ": " + std::to_string(i) + "\n";
+    }
+    // Line 21 repeats a key read before the index was made, 22 one read after it; 22 also
+    // drops its value, and 23 repeats that key again. A nested mapping has keys of its own.
+    text += "k3: x\nk19:\nk19: y\nsub: {k3: 1, a: 2, a: 3}\nk5: z\n";
+    CHECK(Errors(text) ==
+          "p.yaml:21:1: error: duplicate key 'k3'\n"
+          "k3: x\n"
+          "^~\n"
+          "note: first defined at p.yaml:4:1\n"
+          "p.yaml:22:1: error: duplicate key 'k19'\n"
+          "k19:\n"
+          "^~~\n"
+          "note: first defined at p.yaml:20:1\n"
+          "p.yaml:23:1: error: duplicate key 'k19'\n"
+          "k19: y\n"
+          "^~~\n"
+          "note: first defined at p.yaml:20:1\n"
+          "p.yaml:24:20: error: duplicate key 'a'\n"
+          "sub: {k3: 1, a: 2, a: 3}\n"
+          "                   ^\n"
+          "note: first defined at p.yaml:24:14\n"
+          "p.yaml:25:1: error: duplicate key 'k5'\n"
+          "k5: z\n"
+          "^~\n"
+          "note: first defined at p.yaml:6:1\n");
+  }
+
+  TEST_CASE("a key of a nested mapping is not a key of the mapping around it") {
+    ParsedText parsed;
+    testing::Parse(parsed, "a: 1\nb: {a: 1, c: [{a: 1, c: 2}]}\nc: 3\n");
+    CHECK(parsed.Rendered() == "");
+    REQUIRE(parsed.root.get() != nullptr);
+    CHECK(parsed.root->entries.size() == 3);
+    CHECK(Errors("a: 1\nb: {a: 1, c: 2}\nc: 3\na: 4\n") ==
+          "p.yaml:4:1: error: duplicate key 'a'\n"
+          "a: 4\n"
+          "^\n"
+          "note: first defined at p.yaml:1:1\n");
   }
 
   TEST_CASE("YAML merge keys are rejected") {
@@ -313,6 +370,34 @@ TEST_SUITE("yaml_parser") {
           "p.yaml:3:5: error: the document expands to more than 12 bytes of keys and values "
           "(aliases count once per use)\nc: [*x]\n    ^\n");
     CHECK(Errors("a: &x {k: abc}\nb: *x\nccc: 1\n", small).find("p.yaml:3:1: error:") == 0);
+  }
+}
+
+TEST_SUITE("seen_keys") {
+  TEST_CASE("finds the keys of the innermost mapping only, in a row or indexed") {
+    SourceFile file("p.yaml", "p.yaml", "");
+    const auto at = [&](uint32_t line) { return SourceRange{&file, line, 1, 1}; };
+    SeenKeys seen;
+    SeenKeys::Frame outer = seen.Open();
+    seen.Add(outer, "a", at(1));
+    SeenKeys::Frame inner = seen.Open();
+    CHECK(seen.Find(inner, "a") == nullptr);
+    for (uint32_t i = 0; i < SeenKeys::kIndexFrom + 1; ++i) {
+      seen.Add(inner, "k" + std::to_string(i), at(10 + i));
+    }
+    CHECK(inner.index != nullptr);
+    REQUIRE(seen.Find(inner, "k0") != nullptr);
+    CHECK(seen.Find(inner, "k0")->line == 10);
+    CHECK(seen.Find(inner, "k16")->line == 26);
+    CHECK(seen.Find(inner, "a") == nullptr);
+    seen.Close(inner);
+    CHECK(outer.index == nullptr);
+    REQUIRE(seen.Find(outer, "a") != nullptr);
+    CHECK(seen.Find(outer, "a")->line == 1);
+    CHECK(seen.Find(outer, "k0") == nullptr);
+    seen.Add(outer, "b", at(2));
+    CHECK(seen.Find(outer, "b")->line == 2);
+    seen.Close(outer);
   }
 }
 
