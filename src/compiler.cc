@@ -219,9 +219,12 @@ void ValidateProfiles(size_t count, const RequestAt& request_at, Environment& en
   ForEachInOrder<Diagnostics>(
       count, jobs,
       [&](size_t i) {
-        return results != nullptr
-                   ? ValidateThroughCache(request_at(i), environment, *results, current_directory)
-                   : ValidateAlone(request_at(i), environment);
+        Diagnostics diagnostics =
+            results != nullptr
+                ? ValidateThroughCache(request_at(i), environment, *results, current_directory)
+                : ValidateAlone(request_at(i), environment);
+        diagnostics.ReleaseUnused();
+        return diagnostics;
       },
       found);
 }

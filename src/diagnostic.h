@@ -54,6 +54,12 @@ class Diagnostics {
   // Keeps `owner` alive as long as these diagnostics: what their ranges point into (a profile's
   // text, which the file cache of validate lets go once no profile needs it).
   void Retain(std::shared_ptr<const void> owner) { retained_.push_back(std::move(owner)); }
+  // Lets go of what Retain kept when no diagnostic points into it. validate -j calls it on the
+  // thread that read a clean profile: its tree and text are freed there, from the memory that
+  // thread's allocator gave, not by whichever thread prints the results in order.
+  void ReleaseUnused() {
+    if (all_.empty()) retained_.clear();
+  }
   // Retains what `other` retains: its diagnostics are being copied here.
   void RetainAll(const Diagnostics& other) {
     retained_.insert(retained_.end(), other.retained_.begin(), other.retained_.end());

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include "text.h"
 #include "utf8.h"
 
@@ -17,6 +19,20 @@ Diagnostic Make(const SourceRange& range, std::string message, std::vector<Note>
 }
 
 TEST_SUITE("diagnostic") {
+  TEST_CASE("what diagnostics retain is let go only when there is no diagnostic to point into it") {
+    const auto text = std::make_shared<int>(1);
+    Diagnostics clean;
+    clean.Retain(text);
+    CHECK(text.use_count() == 2);
+    clean.ReleaseUnused();
+    CHECK(text.use_count() == 1);
+    Diagnostics found;
+    found.Retain(text);
+    found.Error({}, "cpus must be at least 1");
+    found.ReleaseUnused();
+    CHECK(text.use_count() == 2);
+  }
+
   TEST_CASE("the gcc form: place, message, source line, caret over the range, notes") {
     const SourceFile file("/b/x.yaml", "boards/x.yaml", "qemu:\n  cpu: 4\n");
     const SourceFile other("/f/net.yaml", "fragments/net.yaml", "");
