@@ -674,6 +674,21 @@ TEST_SUITE("validate") {
     CHECK(Validated(std::string(kQemu) + "  serial_log: /a=b/log\n  qmp: q.sock\n").empty());
   }
 
+  // CheckPath resolves only when the file's path holds a refused character; these pin what the
+  // resolved path then decides.
+  TEST_CASE("a refused character of the file's path counts only if the resolved path keeps it") {
+    CHECK(Validated(std::string(kQemu) + "  qmp: q.sock\n", "/p/a=b.yaml").empty());  // the name
+    CHECK(Validated(std::string(kQemu) + "  qmp: ../q.sock\n", "/p=q/a.yaml").empty());
+    CHECK(Validated(std::string(kQemu) + "  qmp: /run/q.sock\n", "/p=q/a.yaml").empty());
+    CHECK(Validated(std::string(kQemu) + "  initrd: rd\n", "/p,q/a,b.yaml") ==
+          "/p,q/a,b.yaml:5:11: error: 'qemu.initrd' is relative, and the directory it resolves "
+          "against contains ',' (QEMU's multiboot loader splits the initrd at commas)\n"
+          "  initrd: rd\n"
+          "          ^~\n"
+          "note: write an absolute path, or move the file that sets it\n");
+    CHECK(Validated(std::string(kQemu) + "  initrd: ../rd\n", "/p,q/a,b.yaml").empty());
+  }
+
   TEST_CASE("a PCI address is slot[.function] in hex; one address is one however written") {
     CHECK(Validated(std::string(kQemu) + "  drives:\n    - {id: d0, file: /d, addr: \"20.0\"}\n"
                                          "    - {id: d1, file: /d, addr: \"1f.8\"}\n"
