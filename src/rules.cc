@@ -260,18 +260,19 @@ void CheckPciAddress(const Node& value, const Field&, const KeyPath& path, RuleC
 
 void CheckMac(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   const std::optional<std::array<uint8_t, 6>> mac = ParseMac(value.text);
-  const std::string key = Quoted(path.Text());
+  // The key's text only for a message: building it for every valid address was most of the rule.
+  const auto key = [&path] { return Quoted(path.Text()); };
   if (!mac) {
-    context.Error(value.range, key +
+    context.Error(value.range, key() +
                                    " must be six hexadecimal octets separated by ':', such as "
                                    "52:54:00:12:34:56, not " +
                                    Quoted(value.text));
   } else if ((*mac)[0] & 1) {
-    context.Error(value.range, key + " must be a unicast address, not the multicast " + value.text +
-                                   " (its first octet is odd)");
+    context.Error(value.range, key() + " must be a unicast address, not the multicast " +
+                                   value.text + " (its first octet is odd)");
   } else if (std::all_of(mac->begin(), mac->end(), [](uint8_t octet) { return octet == 0; })) {
     context.Error(value.range,
-                  key + " must not be 00:00:00:00:00:00, which is no device's address");
+                  key() + " must not be 00:00:00:00:00:00, which is no device's address");
   }
 }
 
@@ -279,21 +280,21 @@ void CheckMac(const Node& value, const Field&, const KeyPath& path, RuleContext&
 // dev_valid_name) nor ',' (it would end QEMU's ifname= value).
 void CheckTapName(const Node& value, const Field&, const KeyPath& path, RuleContext& context) {
   const std::string& name = value.text;
-  const std::string key = Quoted(path.Text());
+  const auto key = [&path] { return Quoted(path.Text()); };  // for a message only
   const auto bad = std::find_if(name.begin(), name.end(), [](char c) {
     return c == '/' || c == ':' || c == ',' || IsSpace(c) || IsControl(c);
   });
   if (name.empty()) {
-    context.Error(value.range, key + " must not be empty");
+    context.Error(value.range, key() + " must not be empty");
   } else if (name.size() > 15) {
-    context.Error(value.range, key + " must be at most 15 bytes (a Linux interface name), not " +
+    context.Error(value.range, key() + " must be at most 15 bytes (a Linux interface name), not " +
                                    std::to_string(name.size()));
   } else if (bad != name.end()) {
-    context.Error(value.range, key + " must not contain " + DescribeCharacter(*bad) +
+    context.Error(value.range, key() + " must not contain " + DescribeCharacter(*bad) +
                                    " (a Linux interface name has no '/', ':' or whitespace, and "
                                    "QEMU's ifname= no ',')");
   } else if (name == "." || name == "..") {
-    context.Error(value.range, key + " must not be " + Quoted(name) + " (Linux refuses it)");
+    context.Error(value.range, key() + " must not be " + Quoted(name) + " (Linux refuses it)");
   }
 }
 
