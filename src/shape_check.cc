@@ -248,9 +248,10 @@ class ShapeChecker {
 
   void CheckKeyedList(const Node& node, const Field& list, PathSteps& path) {
     if (!node.is_sequence()) return WrongKind(node, path, "a list");
-    std::map<std::string, SourceRange> first_place;
+    // Keys are views of the items' text, which outlives the check: no copy of each key.
+    std::map<std::string_view, SourceRange> first_place;
     for (const NodePtr& item : node.items) {
-      const std::optional<std::pair<std::string, SourceRange>> key =
+      const std::optional<std::pair<std::string_view, SourceRange>> key =
           CheckItemAndFindKey(*item, list, path);
       if (!key) continue;
       const auto [it, added] = first_place.emplace(key->first, key->second);
@@ -264,12 +265,12 @@ class ShapeChecker {
   }
 
   // Checks one item of a keyed list and returns its key and where the key is written.
-  std::optional<std::pair<std::string, SourceRange>> CheckItemAndFindKey(const Node& item,
-                                                                         const Field& list,
-                                                                         PathSteps& path) {
+  std::optional<std::pair<std::string_view, SourceRange>> CheckItemAndFindKey(const Node& item,
+                                                                              const Field& list,
+                                                                              PathSteps& path) {
     if (item.tag == NodeTag::kDelete) {
       if (!CheckString(item, path, " !delete")) return std::nullopt;
-      return std::make_pair(item.text, item.range);
+      return std::make_pair(std::string_view(item.text), item.range);
     }
     if (item.tag != NodeTag::kNone) {
       Error(item.range, "a tag cannot stand on an item of " + Quoted(path.Text()));
@@ -305,7 +306,7 @@ class ShapeChecker {
                                    Quoted(path.Text()) + " cannot carry a tag");
       return std::nullopt;
     }
-    return std::make_pair(key->value->text, key->value->range);
+    return std::make_pair(std::string_view(key->value->text), key->value->range);
   }
 
   void CheckStringMap(const Node& node, PathSteps& path) {

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "schema.h"
 #include "test_support.h"
 
 namespace qemuc {
@@ -35,6 +36,23 @@ std::string Headlines(const std::string& text) {
 }
 
 TEST_SUITE("shape_check") {
+  // Field::Find compares a name's first byte before the rest: names of one length that differ
+  // anywhere, and the empty name, must still be told apart.
+  TEST_CASE("a row is found by its whole name") {
+    const Field table =
+        Field("t", FieldType::kMapping, "")
+            .Children({Field("cpus", FieldType::kInteger, ""), Field("cmds", FieldType::kArgs, ""),
+                       Field("cpux", FieldType::kBool, ""), Field("", FieldType::kBool, "")});
+    CHECK(table.Find("cpus") == &table.fields[0]);
+    CHECK(table.Find("cmds") == &table.fields[1]);
+    CHECK(table.Find("cpux") == &table.fields[2]);
+    CHECK(table.Find("") == &table.fields[3]);
+    CHECK(table.Find("cpuy") == nullptr);
+    CHECK(table.Find("dpus") == nullptr);
+    CHECK(table.Find("cpu") == nullptr);
+    CHECK(ProfileSchema().Find("qemu")->Find("cpus")->name == "cpus");
+  }
+
   TEST_CASE("a bad value is reported and leaves the tree to merge; a wrong kind does not") {
     for (const char* text : {"qemu: {cpus: 0}\n", "qemu: {memory: 2X}\n", "qemu: {kvm: yes}\n",
                              "qemu: {cpus: \"4\"}\n"}) {

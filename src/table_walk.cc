@@ -13,6 +13,7 @@ class RowWalker {
     if (!visitor_.BeginMapping(row, mapping, path_)) return;
     for (const Field& child : row.fields) {
       const MappingEntry* entry = mapping != nullptr ? mapping->Find(child.name) : nullptr;
+      if (entry == nullptr && !visitor_.VisitsMissing(child)) continue;
       const ScopedStep step(path_, ScopedStep::kChild, child.name);
       Row(child, entry != nullptr ? entry->value.get() : nullptr);
     }

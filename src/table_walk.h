@@ -23,6 +23,10 @@ class RowVisitor {
   // A row of any other type (a keyed list row only when it is not written), with its value or
   // nullptr.
   virtual void Value(const Field& row, const Node* value, const KeyPath& path) = 0;
+  // Whether a row whose key is not written is visited at all (BeginMapping or Value with
+  // nullptr). A stage that looks only at some missing rows says so here, and the walk then skips
+  // building the path of the others: most rows of the table are not written.
+  virtual bool VisitsMissing(const Field& /*row*/) const { return true; }
 };
 
 // Every row below `table`, depth first in table order, with its path; the rows of a keyed list's

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+
 namespace qemuc {
 namespace {
 
@@ -37,6 +39,31 @@ TEST_SUITE("utf8") {
     CHECK(CountCodePoints("") == 0);
     CHECK(CountCodePoints("abc") == 3);
     CHECK(CountCodePoints("é😀x") == 3);
+  }
+
+  // The ASCII fast paths read eight bytes at a time: a character past ASCII at every position of
+  // a word, across a word boundary and in the tail must count and validate as byte by byte.
+  TEST_CASE("a character past ASCII is seen at every position of an eight-byte word") {
+    for (const std::string character : {"\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80"}) {
+      for (size_t position = 0; position <= 16; ++position) {
+        const std::string text = std::string(position, 'a') + character + std::string(9, 'b');
+        CAPTURE(position);
+        CHECK(CountCodePoints(text) == position + 1 + 9);
+        CHECK_FALSE(FindInvalidUtf8(text).has_value());
+        const std::string cut = std::string(position, 'a') + character.substr(0, 1) + "bbbbbbbbb";
+        CHECK(FindInvalidUtf8(cut) == std::optional<size_t>(position));
+      }
+    }
+  }
+
+  TEST_CASE("an ill-formed byte after eight or more ASCII bytes is found") {
+    CHECK(FindInvalidUtf8("abcdefgh\xFF") == std::optional<size_t>(8));
+    CHECK(FindInvalidUtf8("abcdefghi\x80jklmnopqrstu") == std::optional<size_t>(9));
+    CHECK(FindInvalidUtf8("abcdefghijklmnop\xC3") == std::optional<size_t>(16));
+    CHECK(FindInvalidUtf8("abcdefgh\xC3\xA9ijklmnopq\xED\xA0\x80") == std::optional<size_t>(19));
+    CHECK(CountCodePoints("abcdefgh\xC3\xA9ijklmnopq") == 18);
+    CHECK(CountCodePoints("\x80\x80\x80\x80\x80\x80\x80\x80") == 0);
+    CHECK(CountCodePoints("\x7F\xFF\xC0\x40\xBF\x01\x80\xE0x") == 7);
   }
 
   TEST_CASE("a prefix of so many characters never cuts one in two") {

@@ -19,6 +19,12 @@ class Validator : public RowVisitor {
     holders_.reserve(8);  // as deep as a profile's mappings go, without growing
   }
 
+  // A missing row matters only when it is required of a complete profile; so say BeginMapping
+  // and Value below, which do nothing for the others.
+  bool VisitsMissing(const Field& row) const override {
+    return context_.check_completeness() && row.required;
+  }
+
   bool BeginMapping(const Field& row, const Node* mapping, const KeyPath& path) override {
     // A required mapping that is missing (qemu) misses each of its required keys, which says more.
     if (mapping == nullptr) return context_.check_completeness() && row.required;

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "table_walk.h"
 #include "test_support.h"
 
 namespace qemuc {
@@ -36,6 +37,38 @@ std::string OnlyMessage(const std::string& text, const std::string& path = "/p/a
 }
 
 TEST_SUITE("validate") {
+  // A visitor that skips missing rows (VisitsMissing) still sees every written one, and the
+  // missing rows it asks for, with their paths.
+  class PathRecorder : public RowVisitor {
+   public:
+    bool BeginMapping(const Field&, const Node* mapping, const KeyPath& path) override {
+      seen += (mapping != nullptr ? "+" : "-") + path.Text() + " ";
+      return mapping != nullptr;
+    }
+    void EndMapping(const Field&, const Node*, const KeyPath&) override {}
+    void Value(const Field&, const Node* value, const KeyPath& path) override {
+      seen += (value != nullptr ? "+" : "-") + path.Text() + " ";
+    }
+    bool VisitsMissing(const Field& row) const override { return row.name == "b"; }
+    std::string seen;
+  };
+
+  TEST_CASE("the walk skips the missing rows a visitor does not visit") {
+    const Field table =
+        Field("", FieldType::kMapping, "")
+            .Children({Field("a", FieldType::kString, ""), Field("b", FieldType::kString, ""),
+                       Field("c", FieldType::kString, ""),
+                       Field("m", FieldType::kMapping, "")
+                           .Children({Field("b", FieldType::kString, ""),
+                                      Field("d", FieldType::kString, "")})});
+    testing::ParsedText parsed;
+    testing::Parse(parsed, "c: x\nm: {d: y}\n");
+    REQUIRE(parsed.root != nullptr);
+    PathRecorder recorder;
+    WalkRows(*parsed.root, table, recorder);
+    CHECK(recorder.seen == "+ -b +c +m -m.b +m.d ");
+  }
+
   TEST_CASE("qemu.cpu: QEMU's MODEL[,FEATURE...], and the host model only under KVM") {
     const std::string base = "qemu:\n  target: aarch64\n  memory: 64\n  kernel: /k\n";
     for (const char* good :
@@ -672,6 +705,21 @@ TEST_SUITE("validate") {
     CHECK(Validated(std::string(kQemu) + "  qmp: \"/run/a,b/q.sock\"\n").empty());
     // Other paths take '=' (they are raw, or follow an explicit key such as logfile=).
     CHECK(Validated(std::string(kQemu) + "  serial_log: /a=b/log\n  qmp: q.sock\n").empty());
+  }
+
+  // CheckPath resolves only when the file's path holds a refused character; these pin what the
+  // resolved path then decides.
+  TEST_CASE("a refused character of the file's path counts only if the resolved path keeps it") {
+    CHECK(Validated(std::string(kQemu) + "  qmp: q.sock\n", "/p/a=b.yaml").empty());  // the name
+    CHECK(Validated(std::string(kQemu) + "  qmp: ../q.sock\n", "/p=q/a.yaml").empty());
+    CHECK(Validated(std::string(kQemu) + "  qmp: /run/q.sock\n", "/p=q/a.yaml").empty());
+    CHECK(Validated(std::string(kQemu) + "  initrd: rd\n", "/p,q/a,b.yaml") ==
+          "/p,q/a,b.yaml:5:11: error: 'qemu.initrd' is relative, and the directory it resolves "
+          "against contains ',' (QEMU's multiboot loader splits the initrd at commas)\n"
+          "  initrd: rd\n"
+          "          ^~\n"
+          "note: write an absolute path, or move the file that sets it\n");
+    CHECK(Validated(std::string(kQemu) + "  initrd: ../rd\n", "/p,q/a,b.yaml").empty());
   }
 
   TEST_CASE("a PCI address is slot[.function] in hex; one address is one however written") {
