@@ -1,7 +1,6 @@
 #include "source.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include "utf8.h"
 
@@ -15,21 +14,6 @@ std::string WithoutByteOrderMark(std::string text) {
     text.erase(0, kByteOrderMark.size());
   }
   return text;
-}
-
-// Whether every byte is below 0x80, eight at a time: a byte-by-byte count of continuation bytes
-// was most of the cost of reading a profile into a SourceFile.
-bool IsAscii(std::string_view text) {
-  constexpr uint64_t kHighBits = 0x8080808080808080u;
-  uint64_t high = 0;
-  size_t i = 0;
-  for (; i + sizeof(uint64_t) <= text.size(); i += sizeof(uint64_t)) {
-    uint64_t word = 0;
-    std::memcpy(&word, text.data() + i, sizeof(word));
-    high |= word;
-  }
-  for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
-  return (high & kHighBits) == 0;
 }
 
 // Room for the line starts of most profiles without growing.
@@ -47,7 +31,8 @@ SourceFile::SourceFile(std::string path, std::string display_path, std::string t
   for (size_t i = text_.find('\n'); i != std::string::npos; i = text_.find('\n', i + 1)) {
     line_starts_.push_back(i + 1);
   }
-  // Most profiles are ASCII: the one count of zero says so (ContinuationsBefore).
+  // Most profiles are ASCII: the one count of zero says so (ContinuationsBefore). Looking for
+  // that first is cheaper than counting continuation bytes byte by byte.
   if (IsAscii(text_)) {
     continuations_before_block_.push_back(0);
     return;

@@ -55,6 +55,13 @@ size_t SkipAscii(std::string_view text, size_t i) {
 
 }  // namespace
 
+bool IsAscii(std::string_view text) {
+  for (size_t i = SkipAscii(text, 0); i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return false;
+  }
+  return true;
+}
+
 std::optional<size_t> FindInvalidUtf8(std::string_view text) {
   for (size_t i = SkipAscii(text, 0); i < text.size();) {
     if (static_cast<unsigned char>(text[i]) < 0x80) {

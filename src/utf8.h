@@ -18,6 +18,9 @@ inline bool IsUtf8Continuation(unsigned char byte) {
 // (RFC 3629, table 3-7 of Unicode): 1 for ASCII, 2 to 4 for the rest.
 size_t Utf8SequenceLength(std::string_view text, size_t i);
 
+// Whether every byte is below 0x80 (looked at eight at a time).
+bool IsAscii(std::string_view text);
+
 // The byte offset of the first byte that does not start a well-formed UTF-8 sequence
 // (overlong forms, surrogates and code points past U+10FFFF included), or nullopt.
 std::optional<size_t> FindInvalidUtf8(std::string_view text);

@@ -50,6 +50,9 @@ TEST_SUITE("utf8") {
         CAPTURE(position);
         CHECK(CountCodePoints(text) == position + 1 + 9);
         CHECK_FALSE(FindInvalidUtf8(text).has_value());
+        CHECK_FALSE(IsAscii(text));
+        CHECK_FALSE(IsAscii(std::string(position, 'a') + character));  // in the tail
+        CHECK(IsAscii(std::string(position, 'a') + std::string(9, 'b')));
         const std::string cut = std::string(position, 'a') + character.substr(0, 1) + "bbbbbbbbb";
         CHECK(FindInvalidUtf8(cut) == std::optional<size_t>(position));
       }
