@@ -26,10 +26,6 @@ int HexValue(char c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-bool IsControl(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return byte < 0x20 || byte == 0x7f;
-}
 bool IsSpace(char c) {
   return c == ' ' || (c >= '\t' && c <= '\r');
 }

@@ -48,7 +48,12 @@ bool IsLetterOrDigit(char c);
 
 int HexValue(char c);
 
-bool IsControl(char c);
+// Inline: the path rules ask it of every byte of every path value, and a call per byte was a
+// third of their cost.
+inline bool IsControl(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
 
 // Linux isspace(), which dev_valid_name() refuses in an interface name.
 bool IsSpace(char c);

@@ -41,23 +41,9 @@ constexpr PathRule kQmpRule{false, '=', "QEMU's -qmp unix: would read the path a
 // SPEC §3: no newline in any path (we refuse every control character: none belongs in a file
 // name, and they garble every output format). A relative path takes on the directory of the
 // file that wrote it, which must pass too. Returns whether the path passed.
-// IsControl of every byte, looked up: CheckPath asks it of each byte of every path value and of
-// the path of the file that wrote it, and a call per byte was a third of the rule.
-const std::array<bool, 256>& ControlBytes() {
-  static const std::array<bool, 256> controls = [] {
-    std::array<bool, 256> table{};
-    for (size_t byte = 0; byte < table.size(); ++byte) {
-      table[byte] = IsControl(static_cast<char>(byte));
-    }
-    return table;
-  }();
-  return controls;
-}
-
 bool CheckPath(const Node& value, const KeyPath& path, PathRule rule, RuleContext& context) {
-  const std::array<bool, 256>& controls = ControlBytes();
-  const auto bad = [rule, &controls](char c) {
-    return controls[static_cast<unsigned char>(c)] || (rule.refused != '\0' && c == rule.refused);
+  const auto bad = [rule](char c) {
+    return IsControl(c) || (rule.refused != '\0' && c == rule.refused);
   };
   const auto why = [rule](char c) {
     return c == rule.refused ? " (" + std::string(rule.refused_why) + ")" : std::string();
