@@ -110,11 +110,12 @@ class CmdlineGroups {
   size_t layer_ = 0;
 };
 
-// Builds the merged tree in place, one layer after the other. Every merged mapping and list is a
-// node the merger made and still owns, with an index of its entries or items by key, so that
-// applying a layer costs the size of that layer, not of everything inherited: 8,000 --set
-// layers that each add a variable took 10 s when each merge copied and re-indexed the mapping.
-// A removed entry or item leaves a hole (a null value) until Finish.
+// Builds the merged tree in place, one layer after the other. A merged mapping or list is either
+// an earlier layer's own node, shared as long as no later layer writes into it, or a node the
+// merger made and still owns, with an index of its entries or items by key, so that applying a
+// layer costs the size of that layer, not of everything inherited: 8,000 --set layers that each
+// add a variable took 10 s when each merge copied and re-indexed the mapping. A removed entry or
+// item leaves a hole (a null value) until Finish.
 class Merger {
  public:
   explicit Merger(Diagnostics& diagnostics) : diagnostics_(diagnostics) {}
@@ -131,14 +132,18 @@ class Merger {
           .notes.push_back({"the earlier value is at", base->range});
       return base;
     }
-    Built* const owned = owned_.Find(base.get());
-    // A scalar replaces what was there; every merged collection is owned, so the guard only
-    // keeps a mistake from writing into a layer.
-    if (layer->is_scalar() || owned == nullptr) return Fresh(layer, field, path);
-    Built& built = *owned;
-    CopyHeader(*layer, *built.node);
-    MergeInto(built, *layer, field, path);
-    return base;
+    if (layer->is_scalar()) return Fresh(layer, field, path);  // it replaces what was there
+    // A collection the merged tree still shares with an earlier layer is copied, one level, the
+    // first time a later layer writes into it: the earlier layer's tree stays as it was parsed.
+    NodePtr merged = base;
+    Built* owned = owned_.Find(base.get());
+    if (owned == nullptr) {
+      merged = Copy(*base, field, path);
+      owned = owned_.Find(merged.get());
+    }
+    CopyHeader(*layer, *owned->node);
+    MergeInto(*owned, *layer, field, path);
+    return merged;
   }
 
   // Closes the holes left by removed entries and items, and lays out every cmdline.
@@ -193,19 +198,66 @@ class Merger {
     node.tag = NodeTag::kNone;
   }
 
-  // A merged copy of `layer` over nothing. A scalar without a tag is its own copy: nodes are
-  // never changed once built (node.h), so the merged tree shares it with the layer.
+  // `layer` merged over nothing. Nodes are never changed once built (node.h), so where that
+  // would be a copy of the same tree, the merged tree shares the layer's own nodes: a board
+  // shares every part of its base that no later layer writes into (Merge copies the rest).
   NodePtr Fresh(const NodePtr& layer, const Field& field, PathSteps& path) {
-    if (layer->is_scalar() && layer->tag == NodeTag::kNone) return layer;
+    if (Verbatim(*layer, field)) return layer;
+    return Copy(*layer, field, path);
+  }
+
+  // Whether `node` merged over nothing is `node` again: it holds no merge directive, and no
+  // list whose merge would drop an item. Follows MergeInto's cases. A keyed list's items have
+  // distinct keys: the shape check, which every layer passes before it is merged, refuses a
+  // repeated one.
+  static bool Verbatim(const Node& node, const Field& field) {
+    if (node.tag != NodeTag::kNone) return false;
+    if (node.is_scalar()) return true;
+    if (node.is_mapping()) {
+      for (const MappingEntry& entry : node.entries) {
+        // Overlay bodies are kept as written (MergeEntries), directives included.
+        const bool same = field.type == FieldType::kOverlays
+                              ? entry.value->tag != NodeTag::kReset
+                              : Verbatim(*entry.value, ChildField(field, entry.key));
+        if (!same) return false;
+      }
+      return true;
+    }
+    if (field.type == FieldType::kStringList && !DistinctTexts(node.items)) return false;
+    const Field& item_field =
+        field.type == FieldType::kCmdline ? StringField() : ChildField(field, "");
+    for (const NodePtr& item : node.items) {
+      if (!Verbatim(*item, item_field)) return false;
+    }
+    return true;
+  }
+
+  // Whether a string list, which the merge keeps without repeats, has none. Only short lists
+  // are compared, each text with each (most are a few names); a longer one counts as having
+  // repeats, and is copied.
+  static bool DistinctTexts(const std::vector<NodePtr>& items) {
+    constexpr size_t kLongest = 16;
+    if (items.size() > kLongest) return false;
+    for (size_t i = 0; i < items.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (items[i]->text == items[j]->text) return false;
+      }
+    }
+    return true;
+  }
+
+  // A merged copy of `layer` over nothing, which the merger owns (a collection) and may write
+  // into; its children are Fresh.
+  NodePtr Copy(const Node& layer, const Field& field, PathSteps& path) {
     auto node = std::make_shared<Node>();
-    CopyHeader(*layer, *node);
-    if (layer->is_scalar()) return node;
+    CopyHeader(layer, *node);
+    if (layer.is_scalar()) return node;
     // Most merged collections are made by one layer: their own size is the best guess.
-    node->entries.reserve(layer->entries.size());
-    if (field.type != FieldType::kCmdline) node->items.reserve(layer->items.size());
+    node->entries.reserve(layer.entries.size());
+    if (field.type != FieldType::kCmdline) node->items.reserve(layer.items.size());
     Built& built = owned_.Add(node.get());
     built.node = node;
-    MergeInto(built, *layer, field, path);
+    MergeInto(built, layer, field, path);
     return node;
   }
 

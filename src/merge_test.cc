@@ -374,6 +374,85 @@ TEST_SUITE("merge") {
     CHECK(At(*merged, "qemu.drives").tag == NodeTag::kNone);
   }
 
+  TEST_CASE("the merged tree shares each part of a layer that no later layer writes into") {
+    testing::Stages stages;
+    const NodePtr base = stages.Parse({"/p/base.yaml", kBase});
+    const NodePtr board = stages.Parse({"/p/boards/b.yaml", "qemu: {cpus: 2}\n"});
+    REQUIRE(base != nullptr);
+    REQUIRE(board != nullptr);
+    const std::string base_before = FlowText(*base);
+    const NodePtr merged = MergeLayers({base, board}, stages.diagnostics);
+    REQUIRE(merged != nullptr);
+    // Untouched: the base's own nodes, lists of every kind included.
+    CHECK(&At(*merged, "systemd") == &At(*base, "systemd"));
+    CHECK(&At(*merged, "cmdline") == &At(*base, "cmdline"));
+    CHECK(&At(*merged, "qemu.extra_args") == &At(*base, "qemu.extra_args"));
+    CHECK(&At(*merged, "qemu.drives") == &At(*base, "qemu.drives"));
+    CHECK(&At(*merged, "qemu.networks") == &At(*base, "qemu.networks"));
+    // Written into: a copy, and the base is left as it was parsed.
+    CHECK(&At(*merged, "qemu") != &At(*base, "qemu"));
+    CHECK(FlowText(At(*merged, "qemu.cpus")) == "2");
+    CHECK(FlowText(*base) == base_before);
+    // A layer alone is its own merge.
+    CHECK(MergeLayers({board}, stages.diagnostics) == board);
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("a shared collection is copied when a later layer writes into it, three layers up") {
+    testing::Stages stages;
+    const NodePtr l0 = stages.Parse({"/p/l0.yaml",
+                                     "qemu: {memory: 64, drives: [{id: a, file: a}]}\n"
+                                     "cmdline: [console=ttyS0, quiet]\n"});
+    const NodePtr l1 = stages.Parse({"/p/l1.yaml", "name: one\n"});
+    const NodePtr l2 = stages.Parse({"/p/l2.yaml",
+                                     "qemu: {memory: 128, drives: [{id: a, "
+                                     "addr: \"05.0\"}]}\ncmdline: [quiet=1]\n"});
+    REQUIRE(l0 != nullptr);
+    REQUIRE(l1 != nullptr);
+    REQUIRE(l2 != nullptr);
+    const std::string l0_before = FlowText(*l0);
+    const NodePtr merged = MergeLayers({l0, l1, l2}, stages.diagnostics);
+    REQUIRE(merged != nullptr);
+    CHECK(FlowText(*merged) ==
+          "{qemu: {memory: 128, drives: [{id: a, file: a, addr: \"05.0\"}]}, cmdline: "
+          "[console=ttyS0, quiet=1], name: one}");
+    CHECK(FlowText(*l0) == l0_before);
+    CHECK(stages.Rendered() == "");
+  }
+
+  TEST_CASE("one layer's repeats and directives are still merged, not shared as written") {
+    // A string list drops repeats; a directive is applied and dropped; an overlay body keeps its
+    // directives until it is applied. (The shape check refuses a keyed list's repeated key.)
+    const auto merged_at = [](const std::string& path, const std::string& text) {
+      testing::Stages stages;
+      const NodePtr merged = stages.Merge({{"/p/l0.yaml", text}});
+      return merged == nullptr ? stages.Rendered() : FlowText(At(*merged, path));
+    };
+    CHECK(MergedCmdline({"cmdline: [console=a, x=1, console=b]\n"}) ==
+          "[console=a, x=1, console=b]");
+    CHECK(merged_at("systemd.after", "systemd: {after: [c.target, c.target, d.target]}\n") ==
+          "[c.target, d.target]");
+    // Past the length whose texts are compared each with each: the merge still drops repeats.
+    std::string after = "systemd: {after: [";
+    std::string expected = "[";
+    for (int i = 0; i < 20; ++i) {
+      after += "t" + std::to_string(i) + ".target, ";
+      expected += (i > 0 ? ", t" : "t") + std::to_string(i) + ".target";
+    }
+    CHECK(merged_at("systemd.after", after + "t3.target, t19.target]}\n") == expected + "]");
+    CHECK(merged_at("systemd.after", after + "t20.target]}\n") == expected + ", t20.target]");
+    CHECK(merged_at("qemu", "qemu: {memory: !override 64}\n") == "{memory: 64}");
+    testing::Stages stages;
+    const NodePtr reset = stages.Merge({{"/p/l0.yaml", "qemu: {memory: !override 64}\n"}});
+    REQUIRE(reset != nullptr);
+    CHECK(At(*reset, "qemu.memory").tag == NodeTag::kNone);
+    const NodePtr overlays =
+        stages.Merge({{"/p/l1.yaml", "overlays: {kvm: {qemu: {drives: [!delete a]}}}\n"}});
+    REQUIRE(overlays != nullptr);
+    CHECK(At(*overlays, "overlays.kvm.qemu.drives").items[0]->tag == NodeTag::kDelete);
+    CHECK(stages.Rendered() == "");
+  }
+
   TEST_CASE("a parent's abstract is not inherited") {
     Pipeline pipeline;
     pipeline.reader.Add("/p/base.yaml", kBase);

@@ -135,6 +135,9 @@ class Stages {
     return MergeLayers(roots, diagnostics);
   }
 
+  // The tree of one layer, as MergeLayers takes it; nullptr after reporting a problem.
+  NodePtr Parse(const TextFile& layer) { return Layer(layer).root; }
+
   // Interpolate of `file` read as a merged tree, `defines` (-D) winning over its vars; nullptr
   // after reporting a problem.
   NodePtr Interpolate(const TextFile& file, const std::vector<Define>& defines = {}) {
