@@ -8,7 +8,9 @@ Generates the repository of bench/perf_report.py at --size boards and times, for
 `qemuc validate` of every profile on a cold cache (a fresh empty $XDG_CACHE_HOME per run) with
 each -j of --jobs, beside the YAML::LoadFile loop over the same files. The rows take turns in
 each of --runs rounds, so that the machine's moods fall on every build alike; it prints the
-median wall time of each row and its ratio to the floor. Build an older revision to compare with
+median wall time of each row, its ratio to the floor's median, and the median of its ratios to
+the floor within each round. The last one is the steadier: this machine's speed drifts by half
+over minutes, and a round (a few seconds) mostly sees one speed. Build an older revision to compare with
 in a worktree (`git worktree add --detach /tmp/base REV && meson setup /tmp/base/build
 /tmp/base && ninja -C /tmp/base/build qemuc`).
 
@@ -19,6 +21,7 @@ it. Compare -j 1 rows then, or instruction counts (valgrind --tool=callgrind).
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 
@@ -71,11 +74,14 @@ def main():
     for number, build in enumerate(args.builds):
         print(f"#{number + 1} = {build}")
     print(f"N = {args.size}, medians of {args.runs} rounds")
-    print("| row | wall (median) | ÷ YAML::LoadFile loop |")
-    print("|---|---:|---:|")
+    floor_times = results["YAML::LoadFile loop"].times
+    print("| row | wall (median) | ÷ YAML::LoadFile loop | ÷ floor, median of rounds |")
+    print("|---|---:|---:|---:|")
     for row in rows:
-        seconds = results[row.name].seconds
-        print(f"| {row.name} | {seconds * 1000:.0f} ms | {seconds / floor:.2f}× |")
+        measured = results[row.name]
+        paired = statistics.median(t / f for t, f in zip(measured.times, floor_times))
+        print(f"| {row.name} | {measured.seconds * 1000:.0f} ms | {measured.seconds / floor:.2f}× "
+              f"| {paired:.2f}× |")
 
 
 if __name__ == "__main__":

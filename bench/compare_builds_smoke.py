@@ -17,7 +17,8 @@ def main():
                                         for j in (1, 2)]
     return check_rows("compare_builds.py",
                       [qemuc, qemuc, "--size", "50", "--runs", "1", "--yaml-load-loop", loop,
-                       "--run-measured", run_measured], labels, r"\d+ ms \| \d+\.\d\d×")
+                       "--run-measured", run_measured],
+                      labels, r"\d+ ms \| \d+\.\d\d× \| \d+\.\d\d×")
 
 
 if __name__ == "__main__":

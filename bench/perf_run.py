@@ -21,6 +21,7 @@ class Measurement:
     seconds: float  # the median wall time of one run
     rss_kib: int  # the median over the runs of each child's peak resident set
     runs: int
+    times: list = None  # each run's wall time, round by round (measure_rows)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def measure_rows(rows, runs, caches):
         for env in warm_envs.values():
             caches.remove(env)
     return {name: Measurement(statistics.median(times[name]), int(statistics.median(peaks[name])),
-                              len(times[name])) for name in times}
+                              len(times[name]), times[name]) for name in times}
 
 
 class CacheDirs:
