@@ -8,9 +8,11 @@ Generates the repository of bench/perf_report.py at --size boards and times, for
 `qemuc validate` of every profile on a cold cache (a fresh empty $XDG_CACHE_HOME per run) with
 each -j of --jobs, beside the YAML::LoadFile loop over the same files. The rows take turns in
 each of --runs rounds, so that the machine's moods fall on every build alike; it prints the
-median wall time of each row, its ratio to the floor's median, and the median of its ratios to
-the floor within each round. The last one is the steadier: this machine's speed drifts by half
-over minutes, and a round (a few seconds) mostly sees one speed. Build an older revision to compare with
+median wall time of each row, its ratio to the floor's median, and the medians of its ratios,
+within each round, to the floor and to build #1 with the same -j. Those are the steadier: this
+machine's speed drifts by half over minutes, and a round (a few seconds) mostly sees one speed.
+Issue 14 told a 3 to 6% change at -j 2 from noise with --runs 30 to 40: the new build was faster
+in 32 of 40 rounds, where two runs of one build split about evenly. Build an older revision to compare with
 in a worktree (`git worktree add --detach /tmp/base REV && meson setup /tmp/base/build
 /tmp/base && ninja -C /tmp/base/build qemuc`).
 
@@ -20,6 +22,7 @@ it. Compare -j 1 rows then, or instruction counts (valgrind --tool=callgrind).
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -52,6 +55,11 @@ def build_rows(args, repo, files):
     return rows
 
 
+def paired_ratio(measured, reference):
+    """The median over the rounds of `measured`'s time over `reference`'s in the same round."""
+    return statistics.median(t / r for t, r in zip(measured.times, reference.times))
+
+
 def main():
     args = parse_args()
     args.builds = [os.path.abspath(build) for build in args.builds]
@@ -74,14 +82,16 @@ def main():
     for number, build in enumerate(args.builds):
         print(f"#{number + 1} = {build}")
     print(f"N = {args.size}, medians of {args.runs} rounds")
-    floor_times = results["YAML::LoadFile loop"].times
-    print("| row | wall (median) | ÷ YAML::LoadFile loop | ÷ floor, median of rounds |")
-    print("|---|---:|---:|---:|")
+    print("| row | wall (median) | ÷ YAML::LoadFile loop | ÷ floor, median of rounds "
+          "| ÷ #1, median of rounds |")
+    print("|---|---:|---:|---:|---:|")
     for row in rows:
         measured = results[row.name]
-        paired = statistics.median(t / f for t, f in zip(measured.times, floor_times))
+        to_floor = paired_ratio(measured, results["YAML::LoadFile loop"])
+        first = results.get(re.sub(r"^#\d+ ", "#1 ", row.name))
+        to_first = f"{paired_ratio(measured, first):.3f}×" if row.name.startswith("#") else ""
         print(f"| {row.name} | {measured.seconds * 1000:.0f} ms | {measured.seconds / floor:.2f}× "
-              f"| {paired:.2f}× |")
+              f"| {to_floor:.2f}× | {to_first} |")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ def main():
     return check_rows("compare_builds.py",
                       [qemuc, qemuc, "--size", "50", "--runs", "1", "--yaml-load-loop", loop,
                        "--run-measured", run_measured],
-                      labels, r"\d+ ms \| \d+\.\d\d× \| \d+\.\d\d×")
+                      labels, r"\d+ ms \| \d+\.\d\d× \| \d+\.\d\d× \| (\d+\.\d{3}×)?")
 
 
 if __name__ == "__main__":
