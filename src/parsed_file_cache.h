@@ -5,12 +5,12 @@
 #ifndef QEMUC_PARSED_FILE_CACHE_H_
 #define QEMUC_PARSED_FILE_CACHE_H_
 
-#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -104,7 +104,9 @@ class ParsedFileCache {
   Retention retention_;
   bool keep_digests_ = false;
   std::mutex mutex_;
-  std::map<std::string, Slot> parsed_;
+  // By path. Hashed: every thread asks for several files per profile, and a search tree of
+  // 10,000 paths walked and rebalanced by two threads cost validate -j 2 4% of its time.
+  std::unordered_map<std::string, Slot> parsed_;
   size_t slots_after_drop_ = 0;  // the size of parsed_ after DropReleased last ran
 };
 
