@@ -1,22 +1,8 @@
 #include "parsed_file_cache.h"
 
-#include "by_node.h"
 #include "yaml_parser.h"
 
 namespace qemuc {
-namespace {
-
-// A copy of the tree under `node` made of new nodes, a subtree shared by aliases shared again.
-NodePtr CopyTree(const NodePtr& node, ByNode<NodePtr>& copied) {
-  if (const NodePtr* done = copied.Find(node.get())) return *done;
-  auto copy = std::make_shared<Node>(*node);
-  for (MappingEntry& entry : copy->entries) entry.value = CopyTree(entry.value, copied);
-  for (NodePtr& item : copy->items) item = CopyTree(item, copied);
-  copied.Add(node.get()) = copy;
-  return copy;
-}
-
-}  // namespace
 
 std::shared_ptr<ParsedFileCache::Parsed> ParsedFileCache::ParsedFor(const std::string& path,
                                                                     bool keep) {
@@ -56,7 +42,6 @@ void ParsedFileCache::Load(Parsed& parsed, const FileReader& reader, const std::
   if (is_text) {
     parsed.file = parsed.text.get();
     parsed.root = ParseYaml(*parsed.file, problems);
-    parsed.loader = std::this_thread::get_id();
   }
   parsed.problems = problems.all();
 }
@@ -101,24 +86,7 @@ ParsedFileCache::Entry ParsedFileCache::Get(const FileReader& reader, SourceSet&
       diagnostics.Add(problem);
     }
   }
-  return {parsed->file, RootForThread(*parsed), parsed->root != nullptr && checked.ok};
-}
-
-// A file that several threads read (a base, an overlay file) is read through a copy of its tree
-// per thread. The trees are only read, but every merged tree that shares a node writes its
-// reference count, and two cores writing one cache line take turns: validate -j 2 of the issue-14
-// repository (10,000 boards over 72 shared files) took 3 to 6% longer with one tree for all. The
-// copy is made once per thread from the one parse, so every thread sees the same bytes.
-NodePtr ParsedFileCache::RootForThread(Parsed& parsed) {
-  const std::thread::id self = std::this_thread::get_id();
-  if (parsed.root == nullptr || self == parsed.loader) return parsed.root;
-  const std::lock_guard<std::mutex> lock(parsed.copies_mutex);
-  for (const auto& [thread, root] : parsed.copies) {
-    if (thread == self) return root;
-  }
-  ByNode<NodePtr> copied;
-  parsed.copies.emplace_back(self, CopyTree(parsed.root, copied));
-  return parsed.copies.back().second;
+  return {parsed->file, parsed->root, parsed->root != nullptr && checked.ok};
 }
 
 }  // namespace qemuc

@@ -9,7 +9,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -82,9 +81,6 @@ class ParsedFileCache {
     std::optional<ReadDigest> digest;  // of its bytes, when asked for
     std::vector<Diagnostic> problems;  // found while checking its bytes and parsing it
     Checked checked[kFileRoles];       // by FileRole
-    std::thread::id loader;            // the thread that parsed it, which reads `root` itself
-    std::mutex copies_mutex;
-    std::vector<std::pair<std::thread::id, NodePtr>> copies;  // other threads' (RootForThread)
   };
   // A file's entry: held by the cache, or only by the diagnostics that retain it.
   struct Slot {
@@ -96,7 +92,6 @@ class ParsedFileCache {
   };
 
   std::shared_ptr<Parsed> ParsedFor(const std::string& path, bool keep);
-  static NodePtr RootForThread(Parsed& parsed);
   void DropReleased();  // with mutex_ held
   void Load(Parsed& parsed, const FileReader& reader, const std::string& path,
             const std::string& display_path) const;
