@@ -8,9 +8,10 @@ of --runs rounds, `qemuc validate --no-cache` of every profile with -j 1 and wit
 `-j 1` processes started together, each given every other profile. It prints the median wall and
 user CPU time of each (user time from getrusage of the children). Issue 14 found -j 2 using about
 a fifth more user time than -j 1, where the two processes used almost none more: whatever the
-threads of one process share costs that much. What they shared was the parents' trees, whose
-reference counts every merge writes, and a search tree of every path read; with a copy of each
-parent per thread (14ba099) and a hash map (1172112), -j 2 used 700 ms to -j 1's 699.
+threads of one process share costs that much. Part of it was a search tree of every path read,
+which both threads walked and rebalanced (a hash map since 1172112); after it, -j 2 used 963 ms
+of user time to -j 1's 898 and the two processes' 937, on a machine whose phases move such
+figures by a tenth.
 """
 
 import argparse
