@@ -11,8 +11,8 @@ each of --runs rounds, so that the machine's moods fall on every build alike; it
 median wall time of each row, its ratio to the floor's median, and the medians of its ratios,
 within each round, to the floor and to build #1 with the same -j. Those are the steadier: this
 machine's speed drifts by half over minutes, and a round (a few seconds) mostly sees one speed.
-Issue 14 told a 3 to 6% change at -j 2 from noise with --runs 30 to 40: the new build was faster
-in 32 of 40 rounds, where two runs of one build split about evenly. Build an older revision to
+Even so, in issue 14 the same two builds gave 0.94 in one run of 40 rounds and 1.06 in another:
+a change under about 6% at -j 2 cannot be told from the machine here. Build an older revision to
 compare with in a worktree (`git worktree add --detach /tmp/base REV && meson setup /tmp/base/build
 /tmp/base && ninja -C /tmp/base/build qemuc`).
 
