@@ -14,6 +14,7 @@
 #include "key_path.h"
 #include "seen_keys.h"
 #include "text.h"
+#include "yaml_fast_path.h"
 #include "yaml_scan.h"
 
 namespace qemuc {
@@ -450,32 +451,55 @@ class TextBuffer : public std::streambuf {
   }
 };
 
-// Parses `text`, which lines up with file.text() byte for byte, as exactly one document.
-NodePtr ParseDocument(const SourceFile& file, std::string_view text, DocumentKind kind,
-                      Diagnostics& diagnostics, const ParseLimits& limits) {
+// Runs yaml-cpp over `text` into `builder`, and then checks that no second document follows.
+// `found`: whether there was a document at all.
+bool ParseWithYamlCpp(const SourceFile& file, std::string_view text, TreeBuilder& builder,
+                      Diagnostics& diagnostics, bool* found) {
   TextBuffer buffer(text);
   std::istream input(&buffer);
   YAML::Parser parser(input);
-  const size_t errors_before = diagnostics.error_count();
   const size_t first = diagnostics.size();
+  if (!RunParser(parser, builder, file, text, diagnostics, first, found)) return false;
+  if (!*found || !builder.saw_root()) return true;
+  try {
+    NextDocumentProbe probe;
+    bool another = false;
+    return RunParser(parser, probe, file, text, diagnostics, first, &another);
+  } catch (const NextDocumentProbe::Found& next) {
+    // yaml-cpp also ends a document silently at a line such as "-c" (a dash without a space).
+    diagnostics.Error(RangeOfMark(file, next.mark),
+                      "a second YAML document starts here; a profile is exactly one document");
+    return false;
+  }
+}
+
+// Reads `text` on the fast path when it is inside its subset (yaml_fast_path.h).
+bool ParseOnFastPath(std::string_view text, TreeBuilder& builder) {
+  // Reused: one per thread, so that a run reads its files without growing a new list for each.
+  thread_local std::vector<YamlEvent> events;
+  if (!ReadYamlFastPath(text, events)) return false;
+  ReplayYamlEvents(events, builder);
+  return true;
+}
+
+// Parses `text`, which lines up with file.text() byte for byte, as exactly one document.
+NodePtr ParseDocument(const SourceFile& file, std::string_view text, DocumentKind kind,
+                      Diagnostics& diagnostics, const ParseLimits& limits) {
+  const size_t errors_before = diagnostics.error_count();
   TreeBuilder builder(file, diagnostics, limits);
-  bool found = false;
-  if (!RunParser(parser, builder, file, text, diagnostics, first, &found)) return nullptr;
+  bool found = true;
+  try {
+    // A --set value is short, and often not a collection: yaml-cpp reads it.
+    const bool fast = kind == DocumentKind::kProfile && ParseOnFastPath(text, builder);
+    if (!fast && !ParseWithYamlCpp(file, text, builder, diagnostics, &found)) return nullptr;
+  } catch (const StopParsing&) {
+    return nullptr;  // from the builder, on the fast path (RunParser catches it on the other)
+  }
   if (!found || !builder.saw_root()) {
     diagnostics.Error({&file, 1, 1, 1},
                       kind == DocumentKind::kProfile
                           ? "the file is empty; a profile is a mapping of keys to values"
                           : "the value is empty");
-    return nullptr;
-  }
-  try {
-    NextDocumentProbe probe;
-    bool another = false;
-    if (!RunParser(parser, probe, file, text, diagnostics, first, &another)) return nullptr;
-  } catch (const NextDocumentProbe::Found& next) {
-    // yaml-cpp also ends a document silently at a line such as "-c" (a dash without a space).
-    diagnostics.Error(RangeOfMark(file, next.mark),
-                      "a second YAML document starts here; a profile is exactly one document");
     return nullptr;
   }
   if (diagnostics.error_count() != errors_before) return nullptr;

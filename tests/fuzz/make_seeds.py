@@ -3,7 +3,8 @@
 
 usage: make_seeds.py SOURCE_ROOT OUT_DIR
 
-OUT_DIR/loader/: every profile file, as it is (fuzz_loader reads one file).
+OUT_DIR/loader/ and OUT_DIR/yaml_fast_path/: every profile file, as it is (both targets read one
+file).
 OUT_DIR/pipeline/: inputs in the format of tests/fuzz/README.md: each example board with all the
 example files and each overlay file, and each golden case of compile, validate or resolve with the
 case's files and its -O, -D, --set and kernel arguments.
@@ -103,7 +104,7 @@ def main(args):
         return 2
     root, out = pathlib.Path(args[0]), pathlib.Path(args[1])
     seen = set()
-    for target in ("loader", "pipeline"):
+    for target in ("loader", "pipeline", "yaml_fast_path"):
         shutil.rmtree(out / target, ignore_errors=True)
         (out / target).mkdir(parents=True)
     for target, name, text in seeds(root):
@@ -112,6 +113,8 @@ def main(args):
             continue
         seen.add((target, digest))
         (out / target / name.replace("/", "-")).write_bytes(text)
+        if target == "loader":
+            (out / "yaml_fast_path" / name.replace("/", "-")).write_bytes(text)
     return 0
 
 
