@@ -71,11 +71,19 @@ std::string Mutate(std::string text, std::mt19937_64& random) {
     case 0:
       text.insert(pos, 1, kAlphabet[pick(kAlphabet.size())]);
       break;
+    // One pick per statement: the order in which a call's arguments are evaluated differs
+    // between GCC and clang, and the mutants of a seed must not.
     case 1:
-      if (!text.empty()) text.erase(pick(text.size()), 1 + pick(3));
+      if (!text.empty()) {
+        const size_t at = pick(text.size());
+        text.erase(at, 1 + pick(3));
+      }
       break;
     case 2:
-      if (!text.empty()) text[pick(text.size())] = kAlphabet[pick(kAlphabet.size())];
+      if (!text.empty()) {
+        const size_t at = pick(text.size());
+        text[at] = kAlphabet[pick(kAlphabet.size())];
+      }
       break;
     case 3:
       text.insert(pos, kWords[pick(kWords.size())]);
