@@ -5,6 +5,8 @@
 #include <array>
 #include <string>
 
+#include "utf8.h"
+
 namespace qemuc {
 namespace {
 
@@ -41,13 +43,22 @@ bool IsNullString(std::string_view value) {  // yaml-cpp's IsNullString
   return value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL";
 }
 
-// Only printable ASCII and line feeds: no tab, CR, BOM or UTF-8, whose handling (and marks)
-// yaml-cpp decides.
-bool IsPlainAsciiText(std::string_view text) {
+// Printable ASCII, line feeds, and well-formed UTF-8 beyond ASCII, which yaml-cpp reads byte by
+// byte as ordinary characters (so its columns count bytes, as ours do). No tab, CR or other
+// control character, and no non-ASCII first byte: yaml-cpp guesses the encoding from the first
+// bytes (a byte order mark, UTF-16 and UTF-32 patterns).
+bool IsReadableText(std::string_view text) {
+  bool ascii = true;
   for (const char c : text) {
-    if ((c < 0x20 || c > 0x7e) && c != '\n') return false;
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      ascii = false;
+    } else if ((byte < 0x20 && c != '\n') || byte == 0x7f) {
+      return false;
+    }
   }
-  return true;
+  if (ascii) return true;
+  return static_cast<unsigned char>(text[0]) < 0x80 && !FindInvalidUtf8(text);
 }
 
 // Reads the subset by lines. The cursor is always on one line; "content line" means a line
@@ -58,7 +69,7 @@ class FastReader {
       : text_(text), events_(events) {}
 
   bool ReadDocument() {
-    if (!IsPlainAsciiText(text_) || text_.size() > UINT32_MAX) return false;
+    if (!IsReadableText(text_) || text_.size() > UINT32_MAX) return false;
     if (!NextContentLine()) return false;  // empty: yaml-cpp's path reports it
     if (AtDocumentMarker()) {
       if (text_.compare(pos_, 3, "---") != 0) return false;

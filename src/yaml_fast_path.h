@@ -1,14 +1,14 @@
 // parse, fast path: the events of the YAML that profiles are nearly always written in, read
 // without yaml-cpp, whose scanner costs about 80% of a cold `validate`.
 //
-// It accepts a strict subset: printable ASCII and line breaks only; block mappings with plain
-// keys, block sequences (indentless ones too), flow collections on one line, plain and quoted
-// scalars on one line without escapes, comments, a leading "---", and the tags !override, !reset
-// and !delete. For such a file the events, marks included, are yaml-cpp's. Anything else (and
-// anything yaml-cpp would reject or read as null) is declined, and the caller runs yaml-cpp, whose
-// events and error messages stay the reference. tests/yaml_differ checks the "same events" claim
-// against yaml-cpp on every YAML file in the repository and on mutations of them; the libFuzzer
-// target fuzz_yaml_fast_path does so on inputs nobody wrote.
+// It accepts a strict subset: printable ASCII and UTF-8 text with line feeds; block mappings
+// with plain keys, block sequences (indentless ones too), flow collections on one line, plain and
+// quoted scalars on one line without escapes, comments, a leading "---", and the tags
+// !override, !reset and !delete. For such a file the events, marks included, are yaml-cpp's.
+// Anything else (and anything yaml-cpp would reject or read as null) is declined, and the caller
+// runs yaml-cpp, whose events and error messages stay the reference. tests/yaml_differ checks the
+// "same events" claim against yaml-cpp on every YAML file in the repository and on mutations of
+// them; the libFuzzer target fuzz_yaml_fast_path does so on inputs nobody wrote.
 #ifndef QEMUC_YAML_FAST_PATH_H_
 #define QEMUC_YAML_FAST_PATH_H_
 

@@ -84,6 +84,8 @@ TEST_SUITE("yaml_fast_path") {
              "a: {b: {c: [d, [e]]}, f: \"g\"}\n",
              "a: []\nb: {}\nc: [ ]\n",
              "a: ''\nb: \"\"\n",
+             "a: caf\xc3\xa9 \xe2\x80\x94 ok  # \xe2\x9c\x93\nb\xc3\xa9: [\xc3\xa9, "
+             "\"\xc3\xa9\"]\n",
              "a: true\nb: 3.5\nc: 0x10\n",
              "\n\n  \n# only comments before\na: 1\n\n# and after\n",
              "a:\n    b: 1\n    c:\n      - 2\nd: 3\n",
@@ -96,11 +98,13 @@ TEST_SUITE("yaml_fast_path") {
     for (const std::string text : {
              "",
              "# only a comment\n",
-             "a:\tb\n",        // a tab
-             "a: b\r\n",       // CR LF
-             "a: \xc3\xa9\n",  // UTF-8
+             "a:\tb\n",   // a tab
+             "a: b\r\n",  // CR LF
              "\xef\xbb\xbf"
-             "a: 1\n",            // a byte order mark
+             "a: 1\n",         // a byte order mark
+             "\xc3\xa9: 1\n",  // a non-ASCII first byte: yaml-cpp guesses the encoding from it
+             "a: \xc3\n",      // UTF-8 cut short
+             "a: \xff\n",
              "a: &x 1\nb: *x\n",  // anchors and aliases
              "a: |\n  text\n",    // block scalars
              "a: >-\n  text\n",

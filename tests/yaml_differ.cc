@@ -61,10 +61,41 @@ std::string ReadText(const fs::path& path) {
 // One random edit of the kind that moves a text across the fast path's borders.
 std::string Mutate(std::string text, std::mt19937_64& random) {
   static const std::string kAlphabet = " \n:-#[]{},\"'!&*|>?%@`~\\\tab0.$";
-  static const std::vector<std::string> kWords = {
-      "!reset", "!override", "!delete", "!foo", "- ", ": ",   " #", "---", "...",  "null",
-      "~",      "[",         "]",       "{",    "}",  ", ",   "\"", "'",   "''",   "  ",
-      "\n  ",   "\n- ",      "key: ",   "&a ",  "*a", "<<: ", "|",  ">-",  "\r\n", "\xc3\xa9"};
+  static const std::vector<std::string> kWords = {"!reset",
+                                                  "!override",
+                                                  "!delete",
+                                                  "!foo",
+                                                  "- ",
+                                                  ": ",
+                                                  " #",
+                                                  "---",
+                                                  "...",
+                                                  "null",
+                                                  "~",
+                                                  "[",
+                                                  "]",
+                                                  "{",
+                                                  "}",
+                                                  ", ",
+                                                  "\"",
+                                                  "'",
+                                                  "''",
+                                                  "  ",
+                                                  "\n  ",
+                                                  "\n- ",
+                                                  "key: ",
+                                                  "&a ",
+                                                  "*a",
+                                                  "<<: ",
+                                                  "|",
+                                                  ">-",
+                                                  "\r\n",
+                                                  "\xc3\xa9",
+                                                  "\xe2\x80\x94",
+                                                  "\xef\xbb\xbf",
+                                                  "\xc2\x85",
+                                                  "\xe2\x80\xa8",
+                                                  "\xff"};
   const auto pick = [&](size_t n) { return n == 0 ? 0 : static_cast<size_t>(random() % n); };
   const size_t pos = pick(text.size() + 1);
   switch (random() % 6) {
