@@ -101,11 +101,13 @@ class FastReader {
     while (pos_ < text_.size() && text_[pos_] == ' ') ++pos_;
   }
 
-  // At the end of what a line holds: its break, the text's end, or a comment (after a space,
-  // or at the line's start).
-  bool AtLineEnd() const {
-    return Here() == '\n' || (Here() == '#' && (pos_ == line_start_ || text_[pos_ - 1] == ' '));
+  // A comment starts at `pos`: a '#' after a space, or at a line's start.
+  bool CommentAt(size_t pos) const {
+    return At(pos) == '#' && (pos == 0 || text_[pos - 1] == ' ' || text_[pos - 1] == '\n');
   }
+
+  // At the end of what a line holds: its break, the text's end, or a comment.
+  bool AtLineEnd() const { return Here() == '\n' || CommentAt(pos_); }
 
   // Moves past spaces, a comment and the line break; false if anything else is left.
   bool EndLine() {
@@ -205,15 +207,23 @@ class FastReader {
     return true;
   }
 
+  // Where the ':' of a plain "key:" (a colon and a space or the line's end) starting at the
+  // cursor stands, or npos if none does before the line's end or a comment.
+  size_t KeyColon() const {
+    if (!PlainStart(kNotPlainStart, /*in_flow=*/false)) return std::string_view::npos;
+    for (size_t pos = pos_; At(pos) != '\n' && !CommentAt(pos); ++pos) {
+      if (At(pos) == ':' && BlankOrEnd(pos + 1)) return pos;
+    }
+    return std::string_view::npos;
+  }
+
+  bool LooksLikeKey() const { return KeyColon() != std::string_view::npos; }
+
   // "key:" at the cursor: emits the key and moves past the colon.
   bool BlockKey() {
     const size_t start = pos_;
-    if (!PlainStart(kNotPlainStart, /*in_flow=*/false)) return false;
-    size_t end = start;
-    while (!(At(end) == ':' && BlankOrEnd(end + 1))) {
-      if (At(end) == '\n' || (At(end) == '#' && At(end - 1) == ' ')) return false;
-      ++end;
-    }
+    const size_t end = KeyColon();
+    if (end == std::string_view::npos) return false;
     const std::string_view key = text_.substr(start, end - start);
     if (key.back() == ' ' || key.size() > kMaxKeyLength || IsNullString(key)) return false;
     Emit(YamlEvent::Kind::kScalar, YamlEvent::Tag::kPlain, PlaceAt(start), false, key);
@@ -316,16 +326,6 @@ class FastReader {
     return false;
   }
 
-  // A plain "key:" (colon and a space or the line's end) starts at the cursor.
-  bool LooksLikeKey() const {
-    if (!PlainStart(kNotPlainStart, /*in_flow=*/false)) return false;
-    for (size_t pos = pos_; At(pos) != '\n'; ++pos) {
-      if (At(pos) == '#' && At(pos - 1) == ' ') return false;
-      if (At(pos) == ':' && BlankOrEnd(pos + 1)) return true;
-    }
-    return false;
-  }
-
   // A scalar or flow collection on the rest of the line, then the next content line.
   bool InlineValue(uint32_t top, YamlEvent::Tag tag, Place at, uint32_t depth) {
     const char c = Here();
@@ -345,17 +345,22 @@ class FastReader {
     return true;
   }
 
+  // A plain scalar's text [start, end): yaml-cpp drops the spaces before what ended it.
+  std::string_view WithoutTrailingSpaces(size_t start, size_t end) const {
+    while (end > start && text_[end - 1] == ' ') --end;
+    return text_.substr(start, end - start);
+  }
+
   bool BlockPlainScalar(YamlEvent::Tag tag, Place at) {
     if (!PlainStart(kNotPlainStart, /*in_flow=*/false)) return false;
     const size_t start = pos_;
     size_t end = start;
-    while (At(end) != '\n' && !(At(end) == '#' && At(end - 1) == ' ')) {
+    while (At(end) != '\n' && !CommentAt(end)) {
       if (At(end) == ':' && BlankOrEnd(end + 1)) return false;  // "a: b: c"
       ++end;
     }
     pos_ = end;
-    while (end > start && text_[end - 1] == ' ') --end;
-    const std::string_view value = text_.substr(start, end - start);
+    const std::string_view value = WithoutTrailingSpaces(start, end);
     if (tag == YamlEvent::Tag::kPlain && IsNullString(value)) return false;
     Emit(YamlEvent::Kind::kScalar, tag, at, false, value);
     return true;
@@ -406,10 +411,7 @@ class FastReader {
     const size_t start = pos_;
     size_t end = start;
     while (At(end) != ':') {
-      if (At(end) == '\n' || kEndsPlainInFlow.Has(At(end)) ||
-          (At(end) == '#' && At(end - 1) == ' ')) {
-        return false;
-      }
+      if (At(end) == '\n' || kEndsPlainInFlow.Has(At(end)) || CommentAt(end)) return false;
       ++end;
     }
     if (At(end + 1) != ' ' || At(end - 1) == ' ' || end - start > kMaxKeyLength) return false;
@@ -434,14 +436,13 @@ class FastReader {
     const size_t start = pos_;
     size_t end = start;
     while (!kEndsPlainInFlow.Has(At(end))) {
-      if (At(end) == '\n' || (At(end) == '#' && At(end - 1) == ' ')) return false;
+      if (At(end) == '\n' || CommentAt(end)) return false;
       if (At(end) == ':') return false;  // a pair, or a colon yaml-cpp may read as one
       ++end;
     }
     if (At(end) == '?') return false;
     pos_ = end;
-    while (end > start && text_[end - 1] == ' ') --end;
-    const std::string_view value = text_.substr(start, end - start);
+    const std::string_view value = WithoutTrailingSpaces(start, end);
     if (IsNullString(value)) return false;
     Emit(YamlEvent::Kind::kScalar, YamlEvent::Tag::kPlain, PlaceAt(start), false, value);
     return true;
